@@ -1,0 +1,404 @@
+//! `orgdesk`: the headless twin of the OrgDesk app. Parsing and printing only; every operation
+//! is a call into `orgdesk_core`.
+//!
+//! Exit codes: 0 done, 1 input rejected by a rule, 2 could not run (bad arguments, missing,
+//! corrupt or newer file).
+
+mod print;
+
+use clap::{Args, Parser, Subcommand};
+use orgdesk_core::{
+    demo, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput, MemberQuery, MemberStatus,
+    Platform, Source, Workspace,
+};
+use print::Out;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "orgdesk",
+    version,
+    about = "OrgDesk workspace tool: departments, members, history (offline, one .orgdesk file per workspace)"
+)]
+struct Cli {
+    /// Print one JSON document instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Language of messages: zh-CN or en-US (default: from ORGDESK_LANG / LANG).
+    #[arg(long, global = true, env = "ORGDESK_LANG")]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new workspace file (never overwrites an existing file).
+    Init {
+        workspace: PathBuf,
+        /// Organisation name (default: the file name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Target platform: wecom, dingtalk, feishu or undecided.
+        #[arg(long, default_value = "undecided")]
+        platform: Platform,
+    },
+    /// Department tree: add, rename, move, reorder, delete, list.
+    #[command(subcommand, alias = "department", alias = "dept")]
+    Departments(DeptCommand),
+    /// Members: add, update, delete, show, list.
+    #[command(subcommand, alias = "member")]
+    Members(Box<MemberCommand>),
+    /// Revert the last action.
+    Undo { workspace: PathBuf },
+    /// Re-apply the last undone action.
+    Redo { workspace: PathBuf },
+    /// Show the audit log, newest first.
+    Log {
+        workspace: PathBuf,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Demo companies.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Subcommand)]
+enum DeptCommand {
+    /// Create a department by full path; missing levels are created (示例科技/销售部/华东区).
+    Add { workspace: PathBuf, path: String },
+    /// Rename the department at PATH.
+    Rename {
+        workspace: PathBuf,
+        path: String,
+        new_name: String,
+    },
+    /// Move the department at PATH under PARENT (or to the top level with --top).
+    Move {
+        workspace: PathBuf,
+        path: String,
+        /// New parent department path.
+        #[arg(conflicts_with_all = ["to", "top"])]
+        parent: Option<String>,
+        /// New parent department path (same as the positional PARENT).
+        #[arg(long, conflicts_with = "top")]
+        to: Option<String>,
+        /// Move to the top level.
+        #[arg(long)]
+        top: bool,
+        /// Position among the new siblings, from 0 (default: last).
+        #[arg(long)]
+        position: Option<u32>,
+    },
+    /// Move the department at PATH to POSITION among its siblings (from 0).
+    Reorder {
+        workspace: PathBuf,
+        path: String,
+        position: u32,
+    },
+    /// Delete an empty department.
+    Delete { workspace: PathBuf, path: String },
+    /// List every department in tree order.
+    List { workspace: PathBuf },
+}
+
+#[derive(Args, Default)]
+struct MemberFields {
+    #[arg(long)]
+    name: Option<String>,
+    /// Department path; repeat for several, the first is the main department.
+    #[arg(long = "department", value_name = "PATH")]
+    departments: Vec<String>,
+    /// Departments this member leads (must be among --department).
+    #[arg(long = "leader-of", value_name = "PATH")]
+    leader_of: Vec<String>,
+    #[arg(long)]
+    alias: Option<String>,
+    #[arg(long)]
+    mobile: Option<String>,
+    #[arg(long)]
+    telephone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    biz_email: Option<String>,
+    /// male / 男 or female / 女.
+    #[arg(long)]
+    gender: Option<Gender>,
+    #[arg(long)]
+    position: Option<String>,
+    #[arg(long)]
+    employee_no: Option<String>,
+    /// The manager's account.
+    #[arg(long)]
+    manager: Option<String>,
+    #[arg(long)]
+    rank: Option<String>,
+    /// 2023-05-01, 2023/5/1 or 2023年5月1日.
+    #[arg(long)]
+    join_date: Option<String>,
+    /// invited, unverified, active, frozen or departed.
+    #[arg(long)]
+    status: Option<MemberStatus>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    employment_type: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum MemberCommand {
+    /// Add a member (the account is generated from the name when --userid is not given).
+    Add {
+        workspace: PathBuf,
+        #[arg(long)]
+        userid: Option<String>,
+        #[command(flatten)]
+        fields: MemberFields,
+    },
+    /// Change a member's fields; options not given keep their value.
+    Update {
+        workspace: PathBuf,
+        userid: String,
+        #[command(flatten)]
+        fields: MemberFields,
+    },
+    /// Delete a member.
+    Delete { workspace: PathBuf, userid: String },
+    /// Show one member.
+    Show { workspace: PathBuf, userid: String },
+    /// List members, optionally of one department (with its sub-departments unless --direct).
+    List {
+        workspace: PathBuf,
+        #[arg(long)]
+        department: Option<String>,
+        /// Only members directly in --department, not in its sub-departments.
+        #[arg(long, requires = "department")]
+        direct: bool,
+        /// Match name, account, mobile, alias or email.
+        #[arg(long)]
+        search: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// List the demo companies.
+    List,
+    /// Create a new workspace file holding a demo company.
+    Create { name: String, workspace: PathBuf },
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("orgdesk: internal error: {info}. Nothing was changed; please report this.");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let out = Out {
+        json: cli.json,
+        lang: language(cli.lang.as_deref()),
+    };
+    match std::panic::catch_unwind(|| run(cli.command, &out)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            out.error(&e);
+            ExitCode::from(match e.kind() {
+                ErrorKind::Rejected => 1,
+                ErrorKind::Unusable => 2,
+            })
+        }
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+/// `--lang`/ORGDESK_LANG, else the POSIX locale; Chinese for zh*, English otherwise.
+fn language(flag: Option<&str>) -> Lang {
+    if let Some(lang) = flag.and_then(Lang::parse) {
+        return lang;
+    }
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .next()
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or(Lang::EnUs)
+}
+
+fn open(path: &Path) -> Result<Workspace, Error> {
+    Workspace::open(path, Source::Cli)
+}
+
+fn dept(path: &str) -> DepartmentRef {
+    DepartmentRef::Path(path.to_string())
+}
+
+fn run(command: Command, out: &Out) -> Result<(), Error> {
+    match command {
+        Command::Init {
+            workspace,
+            name,
+            platform,
+        } => {
+            let ws = Workspace::create(
+                &workspace,
+                name.as_deref().unwrap_or(""),
+                platform,
+                Source::Cli,
+            )?;
+            out.created(&ws.info()?)
+        }
+        Command::Departments(cmd) => departments(cmd, out),
+        Command::Members(cmd) => members(*cmd, out),
+        Command::Undo { workspace } => out.history_step("cli.undone", &open(&workspace)?.undo()?),
+        Command::Redo { workspace } => out.history_step("cli.redone", &open(&workspace)?.redo()?),
+        Command::Log { workspace, limit } => out.log(&open(&workspace)?.log(limit)?),
+        Command::Demo(DemoCommand::List) => out.demos(&demo::list()?),
+        Command::Demo(DemoCommand::Create { name, workspace }) => {
+            let ws = demo::create(&name, &workspace, Source::Cli)?;
+            out.created(&ws.info()?)
+        }
+    }
+}
+
+fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
+    match cmd {
+        DeptCommand::Add { workspace, path } => {
+            out.department_added(&open(&workspace)?.add_department(&path)?)
+        }
+        DeptCommand::Rename {
+            workspace,
+            path,
+            new_name,
+        } => {
+            let d = open(&workspace)?.rename_department(&dept(&path), &new_name)?;
+            out.department_changed("cli.renamed_department", &path, &d)
+        }
+        DeptCommand::Move {
+            workspace,
+            path,
+            parent,
+            to,
+            top,
+            position,
+        } => {
+            let parent = parent.or(to);
+            if parent.is_none() && !top {
+                return Err(Error::new(
+                    orgdesk_core::ErrorCode::InvalidArgument,
+                    "invalid_argument",
+                )
+                .with(
+                    "detail",
+                    "give the new parent department (PARENT or --to PATH), or --top",
+                ));
+            }
+            let d = open(&workspace)?.move_department(
+                &dept(&path),
+                parent.as_deref().map(dept).as_ref(),
+                position,
+            )?;
+            out.department_changed("cli.moved_department", &path, &d)
+        }
+        DeptCommand::Reorder {
+            workspace,
+            path,
+            position,
+        } => {
+            let d = open(&workspace)?.reorder_department(&dept(&path), position)?;
+            out.department_changed("cli.moved_department", &path, &d)
+        }
+        DeptCommand::Delete { workspace, path } => {
+            out.department_deleted(&open(&workspace)?.delete_department(&dept(&path))?)
+        }
+        DeptCommand::List { workspace } => out.departments(&open(&workspace)?.departments()?),
+    }
+}
+
+/// Overlays the options that were given on `base`.
+fn apply(fields: MemberFields, mut base: MemberInput) -> MemberInput {
+    macro_rules! set {
+        ($($f:ident),*) => { $( if fields.$f.is_some() { base.$f = fields.$f; } )* };
+    }
+    set!(
+        alias,
+        mobile,
+        telephone,
+        email,
+        biz_email,
+        gender,
+        position,
+        employee_no,
+        manager,
+        rank,
+        join_date,
+        status,
+        address,
+        employment_type
+    );
+    if let Some(name) = fields.name {
+        base.name = name;
+    }
+    if !fields.departments.is_empty() {
+        base.departments = fields.departments.iter().map(|d| dept(d)).collect();
+        base.leader_of.clear();
+    }
+    if !fields.leader_of.is_empty() {
+        base.leader_of = fields.leader_of.iter().map(|d| dept(d)).collect();
+    }
+    base
+}
+
+fn members(cmd: MemberCommand, out: &Out) -> Result<(), Error> {
+    match cmd {
+        MemberCommand::Add {
+            workspace,
+            userid,
+            fields,
+        } => {
+            let input = apply(
+                fields,
+                MemberInput {
+                    userid,
+                    ..Default::default()
+                },
+            );
+            out.member_saved("cli.added_member", &open(&workspace)?.add_member(&input)?)
+        }
+        MemberCommand::Update {
+            workspace,
+            userid,
+            fields,
+        } => {
+            let mut ws = open(&workspace)?;
+            let input = apply(fields, ws.member(&userid)?.to_input());
+            out.member_saved("cli.updated_member", &ws.update_member(&userid, &input)?)
+        }
+        MemberCommand::Delete { workspace, userid } => {
+            out.member_deleted(&open(&workspace)?.delete_member(&userid)?)
+        }
+        MemberCommand::Show { workspace, userid } => {
+            out.member(&open(&workspace)?.member(&userid)?)
+        }
+        MemberCommand::List {
+            workspace,
+            department,
+            direct,
+            search,
+        } => {
+            let query = MemberQuery {
+                department: department.as_deref().map(dept),
+                direct_only: direct,
+                search,
+            };
+            out.members(&open(&workspace)?.members(&query)?)
+        }
+    }
+}

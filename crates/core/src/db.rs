@@ -1,0 +1,171 @@
+//! The workspace file: one SQLite database with numbered migrations.
+//!
+//! Files are marked with an application id so that any other SQLite file (or anything else) is
+//! refused before a single byte is written; a file written by a newer schema is refused too.
+
+use crate::error::{Error, ErrorCode, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::fs::OpenOptions;
+use std::io::Read;
+use std::path::Path;
+
+/// `PRAGMA application_id` of every workspace file ("ORGD").
+pub const APPLICATION_ID: i32 = 0x4F52_4744;
+
+/// Numbered migrations, applied in order; a file's `user_version` is the last one applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_audit_log.sql"),
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// Applies the migrations after the file's version up to `target`, in one transaction.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<()> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current >= target {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for sql in &MIGRATIONS[current as usize..target as usize] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Creates a new, empty workspace file at `path` at schema version `version` (the latest unless
+/// a test builds an older file). Refuses an existing file; removes a half-made one on failure.
+pub fn create(path: &Path, version: u32) -> Result<Connection> {
+    // `create_new` claims the path atomically, so a file that appeared meanwhile is never reused.
+    match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(
+                Error::new(ErrorCode::FileExists, "file_exists").with("path", path.display())
+            );
+        }
+        Err(e) => return Err(io_error(path, e)),
+    }
+    let made = (|| {
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        configure(&conn)?;
+        migrate_to(&mut conn, version)?;
+        Ok(conn)
+    })();
+    if made.is_err() {
+        remove_with_sidecars(path);
+    }
+    made
+}
+
+/// Opens an existing workspace, upgrading an older schema in one transaction.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = open_checked(path)?;
+    configure(&conn).map_err(|e| corrupt(path, e))?;
+    migrate_to(&mut conn, latest_version())?;
+    Ok(conn)
+}
+
+/// Opens `path` and checks that it is a workspace this build can use, without writing anything.
+fn open_checked(path: &Path) -> Result<Connection> {
+    if path.is_dir() {
+        return Err(not_a_workspace(path, "not_a_workspace_folder"));
+    }
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let mut n = 0;
+        while n < header.len() {
+            match f.read(&mut header[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        Ok(n)
+    });
+    let n = match read {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(
+                Error::new(ErrorCode::FileNotFound, "file_not_found").with("path", path.display())
+            );
+        }
+        Err(e) => return Err(io_error(path, e)),
+    };
+    if n == 0 {
+        return Err(not_a_workspace(path, "not_a_workspace_empty"));
+    }
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(not_a_workspace(path, "not_a_workspace_not_sqlite"));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|e| corrupt(path, e))?;
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    if app_id != APPLICATION_ID {
+        return Err(not_a_workspace(path, "not_a_workspace_other_database"));
+    }
+    let version: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    if version > latest_version() {
+        return Err(Error::new(ErrorCode::NewerVersion, "newer_version")
+            .with("path", path.display())
+            .with("found", version)
+            .with("supported", latest_version()));
+    }
+    // Reading the schema touches every page header the migrations will need.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| corrupt(path, e))?;
+    Ok(conn)
+}
+
+fn not_a_workspace(path: &Path, key: &'static str) -> Error {
+    Error::new(ErrorCode::NotAWorkspace, key).with("path", path.display())
+}
+
+fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::CorruptFile, "corrupt_file")
+        .with("path", path.display())
+        .with("detail", e)
+}
+
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::new(ErrorCode::IoError, "io_error")
+        .with("path", path.display())
+        .with("detail", e)
+}
+
+fn remove_with_sidecars(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// An in-memory database built by the real migrations, for tests.
+pub fn in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    migrate_to(&mut conn, latest_version())?;
+    Ok(conn)
+}

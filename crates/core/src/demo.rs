@@ -1,0 +1,156 @@
+//! Demo companies, declared as data in `assets/demos/*.json`.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::{self, Source};
+use crate::i18n::Lang;
+use crate::members::{self, MemberInput};
+use crate::org::departments::{self, Tree};
+use crate::org::profile::Platform;
+use crate::workspace::Workspace;
+use rusqlite::TransactionBehavior;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const DEMOS: &[&str] = &[include_str!("../../../assets/demos/shili-keji.json")];
+
+/// Text in both languages.
+#[derive(Debug, Clone, Deserialize, Serialize, specta::Type)]
+pub struct Localized {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    #[serde(rename = "en-US")]
+    pub en_us: String,
+}
+
+impl Localized {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh_cn,
+            Lang::EnUs => &self.en_us,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoFile {
+    id: String,
+    /// The organisation's name (Chinese, as registered).
+    name: String,
+    title: Localized,
+    story: Localized,
+    platform: Platform,
+    /// Departments in display order; members' departments are created too if missing.
+    departments: Vec<String>,
+    members: Vec<MemberInput>,
+    /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
+    #[serde(default)]
+    #[allow(dead_code)]
+    notes: BTreeMap<String, String>,
+}
+
+/// A demo company as offered on the start screen and by `orgdesk demo list`.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DemoInfo {
+    pub id: String,
+    pub name: String,
+    pub title: Localized,
+    pub story: Localized,
+    pub platform: Platform,
+    pub departments: u32,
+    pub members: u32,
+}
+
+fn demos() -> Result<Vec<DemoFile>> {
+    DEMOS
+        .iter()
+        .map(|text| {
+            serde_json::from_str(text).map_err(|e| Error::internal(format!("demo file: {e}")))
+        })
+        .collect()
+}
+
+pub fn list() -> Result<Vec<DemoInfo>> {
+    Ok(demos()?
+        .into_iter()
+        .map(|d| DemoInfo {
+            departments: d.departments.len() as u32,
+            members: d.members.len() as u32,
+            id: d.id,
+            name: d.name,
+            title: d.title,
+            story: d.story,
+            platform: d.platform,
+        })
+        .collect())
+}
+
+/// Creates a new workspace file at `path` holding the demo company `id`.
+pub fn create(id: &str, path: &Path, source: Source) -> Result<Workspace> {
+    let demo = demos()?.into_iter().find(|d| d.id == id).ok_or_else(|| {
+        let known: Vec<String> = DEMOS
+            .iter()
+            .filter_map(|t| serde_json::from_str::<DemoFile>(t).ok())
+            .map(|d| d.id)
+            .collect();
+        Error::new(ErrorCode::InvalidValue, "value_invalid")
+            .with("field", "demo")
+            .with("value", id)
+            .with("allowed", known.join(", "))
+    })?;
+    let mut ws = Workspace::create(path, &demo.name, demo.platform, source)?;
+    if let Err(e) = fill(&mut ws, &demo, source) {
+        drop(ws);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(ws)
+}
+
+/// Writes the demo's departments and members in one transaction. Loading a demo is the
+/// workspace's starting point, so it is logged but not undoable.
+fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
+    let conn = ws.connection();
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut tree = Tree::load(&tx)?;
+    for path in &demo.departments {
+        departments::ensure_path(&tx, &mut tree, &departments::parse_path(path)?)?;
+    }
+    for m in &demo.members {
+        members::add(&tx, m)?;
+    }
+    history::log_marker(
+        &tx,
+        source,
+        "demo_create",
+        &demo.name,
+        Some(
+            serde_json::json!({ "demo": demo.id, "departments": demo.departments.len(), "members": demo.members.len() }),
+        ),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_file_is_complete() {
+        for d in demos().unwrap() {
+            assert!(
+                !d.story.zh_cn.is_empty() && !d.story.en_us.is_empty(),
+                "{}",
+                d.id
+            );
+            assert!(
+                d.members.len() >= 30,
+                "{} has {} members",
+                d.id,
+                d.members.len()
+            );
+        }
+    }
+}

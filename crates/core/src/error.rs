@@ -1,0 +1,193 @@
+//! The core's one error type: a stable machine code, a catalogue key for the message, and the
+//! message's parameters. The UI receives [`ErrorDto`] (`{code, key, message, params}`) and
+//! translates `errors.<key>` itself; the CLI prints [`Error::message`] in its language.
+
+use crate::i18n::{t, Lang};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Stable error codes. Scripts and the UI branch on these; never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // Input that was read and rejected by a rule (CLI exit 1).
+    MissingRequired,
+    TooLong,
+    InvalidDepartment,
+    DepartmentExists,
+    DuplicateDepartment,
+    DepartmentNotFound,
+    CyclicMove,
+    DepartmentNotEmpty,
+    MemberNotFound,
+    InvalidUserid,
+    DuplicateUserid,
+    InvalidMobile,
+    DuplicateMobile,
+    InvalidEmail,
+    DuplicateEmail,
+    InvalidDate,
+    InvalidValue,
+    NothingToUndo,
+    NothingToRedo,
+    // The operation could not run at all (CLI exit 2).
+    FileNotFound,
+    FileExists,
+    NotAWorkspace,
+    CorruptFile,
+    NewerVersion,
+    IoError,
+    DatabaseError,
+    HistoryConflict,
+    NoWorkspaceOpen,
+    InvalidArgument,
+    Internal,
+}
+
+/// Whether the input was rejected by a rule or the operation could not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Rejected,
+    Unusable,
+}
+
+impl ErrorCode {
+    pub fn kind(self) -> ErrorKind {
+        use ErrorCode::*;
+        match self {
+            FileNotFound | FileExists | NotAWorkspace | CorruptFile | NewerVersion | IoError
+            | DatabaseError | HistoryConflict | NoWorkspaceOpen | InvalidArgument | Internal => {
+                ErrorKind::Unusable
+            }
+            _ => ErrorKind::Rejected,
+        }
+    }
+
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Error {
+    pub code: ErrorCode,
+    /// Key under `errors.` in the message catalogue.
+    pub key: &'static str,
+    pub params: Vec<(&'static str, String)>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, key: &'static str) -> Self {
+        Error {
+            code,
+            key,
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a message parameter.
+    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.code.kind()
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The message in `lang`. A `field` parameter holds a field code and is shown by its name.
+    pub fn message(&self, lang: Lang) -> String {
+        let params: Vec<(&str, String)> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let key = format!("fields.{v}");
+                match t(lang, &key, &[]) {
+                    name if *k == "field" && name != key => (*k, name),
+                    _ => (*k, v.clone()),
+                }
+            })
+            .collect();
+        t(lang, &format!("errors.{}", self.key), &params)
+    }
+
+    pub fn to_dto(&self, lang: Lang) -> ErrorDto {
+        ErrorDto {
+            code: self.code,
+            key: self.key.to_string(),
+            message: self.message(lang),
+            params: self
+                .params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn internal(detail: impl fmt::Display) -> Self {
+        Error::new(ErrorCode::Internal, "internal").with("detail", detail)
+    }
+
+    pub(crate) fn invalid_value(field: &str, value: &str, allowed: &str) -> Self {
+        Error::new(ErrorCode::InvalidValue, "value_invalid")
+            .with("field", field)
+            .with("value", value)
+            .with("allowed", allowed)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::EnUs))
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::new(ErrorCode::DatabaseError, "database_error").with("detail", e)
+    }
+}
+
+/// An error as the UI and `--json` output see it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ErrorDto {
+    pub code: ErrorCode,
+    pub key: String,
+    pub message: String,
+    pub params: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_in_snake_case_and_have_a_kind() {
+        assert_eq!(ErrorCode::CyclicMove.as_str(), "cyclic_move");
+        assert_eq!(ErrorCode::CyclicMove.kind(), ErrorKind::Rejected);
+        assert_eq!(ErrorCode::NewerVersion.kind(), ErrorKind::Unusable);
+    }
+
+    #[test]
+    fn messages_are_rendered_from_the_catalogue() {
+        let e =
+            Error::new(ErrorCode::DepartmentNotFound, "department_not_found").with("path", "A/B");
+        assert!(e.message(Lang::ZhCn).contains("找不到部门“A/B”"));
+        assert!(e.to_string().contains("No department “A/B”"));
+        let dto = e.to_dto(Lang::EnUs);
+        assert_eq!(dto.params.get("path").map(String::as_str), Some("A/B"));
+    }
+}

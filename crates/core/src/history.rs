@@ -1,0 +1,298 @@
+//! The one mutation path: every write runs in an IMMEDIATE transaction, is recorded by a SQLite
+//! session as a changeset, and is appended to the audit log with its source, target and
+//! before/after. Undo applies the inverted changeset of the last action; redo applies it again.
+
+use crate::error::{Error, ErrorCode, Result};
+use rusqlite::session::{invert_strm, ConflictAction, Session};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Where a change came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Ui,
+    Cli,
+    Import,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Ui => "ui",
+            Source::Cli => "cli",
+            Source::Import => "import",
+        }
+    }
+
+    fn parse(s: &str) -> Source {
+        match s {
+            "ui" => Source::Ui,
+            "import" => Source::Import,
+            _ => Source::Cli,
+        }
+    }
+}
+
+/// Tables whose changes are bookkeeping, not workspace content.
+const UNTRACKED: &[&str] = &["audit_log"];
+
+/// What a domain operation reports back to the mutation path.
+pub(crate) struct Change<T> {
+    pub value: T,
+    pub target: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// UTC timestamp, RFC 3339.
+    pub at: String,
+    pub source: Source,
+    pub actor: String,
+    /// Action code, e.g. `department_add`; translated under `actions.` in the catalogue.
+    pub action: String,
+    pub target: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// `done` / `undone` / `discarded` for actions, null for markers (undo, redo, init).
+    pub state: Option<String>,
+    /// For undo/redo markers: the action they reverted or re-applied.
+    pub ref_id: Option<i64>,
+}
+
+/// The actions the next undo and redo would touch, for button labels.
+#[derive(Debug, Clone, Serialize, specta::Type, Default)]
+pub struct HistoryStatus {
+    pub undo: Option<AuditEntry>,
+    pub redo: Option<AuditEntry>,
+}
+
+pub(crate) fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default()
+}
+
+/// Runs `f` in one transaction, records its row changes and logs it as an undoable action.
+/// When `f` fails nothing is written. When it changes nothing, nothing is logged.
+pub(crate) fn record<T>(
+    conn: &mut Connection,
+    source: Source,
+    action: &'static str,
+    f: impl FnOnce(&Transaction) -> Result<Change<T>>,
+) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut session = Session::new(&tx)?;
+    session.table_filter(Some(|table: &str| !UNTRACKED.contains(&table)));
+    session.attach::<&str>(None)?;
+    let change = f(&tx)?;
+    let mut changeset = Vec::new();
+    session.changeset_strm(&mut changeset)?;
+    drop(session);
+    if changeset.is_empty() {
+        return Ok(change.value);
+    }
+    tx.execute(
+        "UPDATE audit_log SET state = 'discarded' WHERE state = 'undone'",
+        [],
+    )?;
+    insert_entry(
+        &tx,
+        source,
+        action,
+        &change.target,
+        change.before,
+        change.after,
+        Some(&changeset),
+        Some("done"),
+        None,
+    )?;
+    tx.commit()?;
+    Ok(change.value)
+}
+
+/// Logs an action that cannot be undone (creating the workspace, loading a demo) inside `tx`.
+pub(crate) fn log_marker(
+    tx: &Transaction,
+    source: Source,
+    action: &str,
+    target: &str,
+    after: Option<Value>,
+) -> Result<()> {
+    insert_entry(tx, source, action, target, None, after, None, None, None)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_entry(
+    tx: &Transaction,
+    source: Source,
+    action: &str,
+    target: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+    changeset: Option<&[u8]>,
+    state: Option<&str>,
+    ref_id: Option<i64>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, source, actor, action, target, before, after, changeset, state, ref_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            now(),
+            source.as_str(),
+            actor(),
+            action,
+            target,
+            before.map(|v| v.to_string()),
+            after.map(|v| v.to_string()),
+            changeset,
+            state,
+            ref_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// Reverts the most recent action that is not undone yet.
+pub(crate) fn undo(conn: &mut Connection, source: Source) -> Result<AuditEntry> {
+    step(conn, source, Direction::Undo)
+}
+
+/// Re-applies the most recently undone action.
+pub(crate) fn redo(conn: &mut Connection, source: Source) -> Result<AuditEntry> {
+    step(conn, source, Direction::Redo)
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    Undo,
+    Redo,
+}
+
+fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEntry> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let entry = match dir {
+        Direction::Undo => next_entry(&tx, "done", "DESC")?,
+        Direction::Redo => next_entry(&tx, "undone", "ASC")?,
+    };
+    let Some(entry) = entry else {
+        return Err(match dir {
+            Direction::Undo => Error::new(ErrorCode::NothingToUndo, "nothing_to_undo"),
+            Direction::Redo => Error::new(ErrorCode::NothingToRedo, "nothing_to_redo"),
+        });
+    };
+    let changeset: Vec<u8> = tx.query_row(
+        "SELECT changeset FROM audit_log WHERE id = ?1",
+        [entry.id],
+        |r| r.get(0),
+    )?;
+    let to_apply = match dir {
+        Direction::Undo => {
+            let mut inverted = Vec::new();
+            invert_strm(&mut changeset.as_slice(), &mut inverted)?;
+            inverted
+        }
+        Direction::Redo => changeset,
+    };
+    apply(&tx, &to_apply).map_err(|_| {
+        Error::new(ErrorCode::HistoryConflict, "history_conflict").with("action", &entry.action)
+    })?;
+    let (new_state, marker) = match dir {
+        Direction::Undo => ("undone", "undo"),
+        Direction::Redo => ("done", "redo"),
+    };
+    tx.execute(
+        "UPDATE audit_log SET state = ?1 WHERE id = ?2",
+        params![new_state, entry.id],
+    )?;
+    insert_entry(
+        &tx,
+        source,
+        marker,
+        &entry.target,
+        None,
+        None,
+        None,
+        None,
+        Some(entry.id),
+    )?;
+    tx.commit()?;
+    Ok(AuditEntry {
+        state: Some(new_state.to_string()),
+        ..entry
+    })
+}
+
+/// Applies a changeset; any conflict aborts, leaving the transaction's content untouched.
+fn apply(tx: &Transaction, changeset: &[u8]) -> Result<()> {
+    let conflicted = Arc::new(AtomicBool::new(false));
+    let flag = conflicted.clone();
+    let mut input = changeset;
+    let applied = tx.apply_strm(&mut input, None::<fn(&str) -> bool>, move |_kind, _item| {
+        flag.store(true, Ordering::SeqCst);
+        ConflictAction::SQLITE_CHANGESET_ABORT
+    });
+    if conflicted.load(Ordering::SeqCst) {
+        return Err(Error::new(ErrorCode::HistoryConflict, "history_conflict"));
+    }
+    applied?;
+    Ok(())
+}
+
+const ENTRY_COLUMNS: &str = "id, at, source, actor, action, target, before, after, state, ref_id";
+
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        source: Source::parse(&r.get::<_, String>(2)?),
+        actor: r.get(3)?,
+        action: r.get(4)?,
+        target: r.get(5)?,
+        before: json(r.get(6)?),
+        after: json(r.get(7)?),
+        state: r.get(8)?,
+        ref_id: r.get(9)?,
+    })
+}
+
+fn next_entry(conn: &Connection, state: &str, order: &str) -> Result<Option<AuditEntry>> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE state = ?1 ORDER BY id {order} LIMIT 1"
+    );
+    Ok(conn.query_row(&sql, [state], entry_from_row).optional()?)
+}
+
+/// The audit log, newest first.
+pub(crate) fn log(conn: &Connection, limit: Option<u32>) -> Result<Vec<AuditEntry>> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?1");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([limit.map(i64::from).unwrap_or(-1)], entry_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn status(conn: &Connection) -> Result<HistoryStatus> {
+    Ok(HistoryStatus {
+        undo: next_entry(conn, "done", "DESC")?,
+        redo: next_entry(conn, "undone", "ASC")?,
+    })
+}

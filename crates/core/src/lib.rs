@@ -1,0 +1,25 @@
+//! OrgDesk core: the workspace model, its storage and its rules. No UI, no Tauri.
+//!
+//! Everything goes through [`Workspace`]; every write is one transaction recorded in the audit
+//! log and undoable (see [`history`]).
+
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod history;
+pub mod i18n;
+pub mod members;
+pub mod org;
+pub mod validate;
+mod workspace;
+
+pub use error::{Error, ErrorCode, ErrorDto, ErrorKind, Result};
+pub use history::{AuditEntry, HistoryStatus, Source};
+pub use i18n::Lang;
+pub use members::{Gender, Member, MemberInput, MemberQuery, MemberSaved, MemberStatus};
+pub use org::departments::{Department, DepartmentAdded, DepartmentRef};
+pub use org::profile::{OrgProfile, Platform};
+pub use workspace::{Workspace, WorkspaceInfo};
+
+/// The file extension of workspace files.
+pub const WORKSPACE_EXTENSION: &str = "orgdesk";

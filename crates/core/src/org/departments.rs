@@ -1,0 +1,543 @@
+//! The department tree. Its invariants live here: no cycles, sibling names unique, names
+//! valid, explicit sibling order, no deleting a department that still has children or members.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::Change;
+use crate::validate::{self, DEPARTMENT_FORBIDDEN, DEPARTMENT_NAME_MAX};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// A department as listed: its place in the tree and how many members it has.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Department {
+    pub id: i64,
+    /// Full path from the top level, levels joined by `/`.
+    pub path: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    /// Position among its siblings, from 0.
+    pub order: i64,
+    /// 1 for a top-level department.
+    pub depth: u32,
+    /// Members directly in this department.
+    pub member_count: u32,
+    /// Distinct members in this department and all its sub-departments.
+    pub total_member_count: u32,
+    pub child_count: u32,
+}
+
+/// A department given by id (from the UI) or by full path (from the CLI and imports).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+#[serde(untagged)]
+pub enum DepartmentRef {
+    Id(i64),
+    Path(String),
+}
+
+impl From<&str> for DepartmentRef {
+    fn from(path: &str) -> Self {
+        DepartmentRef::Path(path.to_string())
+    }
+}
+
+/// The result of adding a department by path.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DepartmentAdded {
+    pub id: i64,
+    pub path: String,
+    /// Every level that did not exist before, top first.
+    pub created: Vec<String>,
+}
+
+struct Node {
+    parent: Option<i64>,
+    name: String,
+    order: i64,
+}
+
+/// The whole tree in memory (a workspace holds at most tens of thousands of departments).
+pub(crate) struct Tree {
+    nodes: HashMap<i64, Node>,
+    children: HashMap<Option<i64>, Vec<i64>>,
+}
+
+impl Tree {
+    pub(crate) fn load(conn: &Connection) -> Result<Tree> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, parent_id, name, sort_order FROM departments ORDER BY sort_order, id",
+        )?;
+        let mut tree = Tree {
+            nodes: HashMap::new(),
+            children: HashMap::new(),
+        };
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        for row in rows {
+            let (id, parent, name, order) = row?;
+            tree.children.entry(parent).or_default().push(id);
+            tree.nodes.insert(
+                id,
+                Node {
+                    parent,
+                    name,
+                    order,
+                },
+            );
+        }
+        Ok(tree)
+    }
+
+    pub(crate) fn contains(&self, id: i64) -> bool {
+        self.nodes.contains_key(&id)
+    }
+
+    pub(crate) fn children(&self, parent: Option<i64>) -> &[i64] {
+        self.children.get(&parent).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub(crate) fn parent(&self, id: i64) -> Option<i64> {
+        self.nodes.get(&id).and_then(|n| n.parent)
+    }
+
+    /// The ids from the top level down to `id`.
+    fn lineage(&self, id: i64) -> Vec<i64> {
+        let mut ids = vec![id];
+        let mut cur = self.parent(id);
+        while let Some(p) = cur {
+            if ids.len() > self.nodes.len() {
+                break; // a corrupt cycle must not hang the app
+            }
+            ids.push(p);
+            cur = self.parent(p);
+        }
+        ids.reverse();
+        ids
+    }
+
+    pub(crate) fn path(&self, id: i64) -> String {
+        self.lineage(id)
+            .iter()
+            .filter_map(|i| self.nodes.get(i).map(|n| n.name.as_str()))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// `id` and its ancestors.
+    pub(crate) fn ancestors_and_self(&self, id: i64) -> Vec<i64> {
+        self.lineage(id)
+    }
+
+    fn find_child(&self, parent: Option<i64>, name: &str) -> Option<i64> {
+        self.children(parent)
+            .iter()
+            .copied()
+            .find(|c| self.nodes[c].name == name)
+    }
+
+    fn find(&self, segments: &[String]) -> Option<i64> {
+        let mut cur = None;
+        for seg in segments {
+            cur = Some(self.find_child(cur, seg)?);
+        }
+        cur
+    }
+
+    /// Whether `node` is `root` or lies below it.
+    pub(crate) fn in_subtree(&self, node: i64, root: i64) -> bool {
+        self.lineage(node).contains(&root)
+    }
+
+    /// Every department in display order: parents before children, siblings by order.
+    pub(crate) fn preorder(&self) -> Vec<i64> {
+        let mut out = Vec::with_capacity(self.nodes.len());
+        let mut stack: Vec<i64> = self.children(None).iter().rev().copied().collect();
+        while let Some(id) = stack.pop() {
+            out.push(id);
+            stack.extend(self.children(Some(id)).iter().rev());
+        }
+        out
+    }
+
+    fn add_local(&mut self, id: i64, parent: Option<i64>, name: String, order: i64) {
+        self.children.entry(parent).or_default().push(id);
+        self.nodes.insert(
+            id,
+            Node {
+                parent,
+                name,
+                order,
+            },
+        );
+    }
+}
+
+fn name_error(key: &'static str, name: &str) -> Error {
+    Error::new(ErrorCode::InvalidDepartment, key).with("name", name)
+}
+
+/// Checks one department name and returns it trimmed.
+pub fn validate_name(raw: &str) -> Result<String> {
+    let Some(name) = validate::clean(raw) else {
+        return Err(name_error("department_name_empty", raw));
+    };
+    if let Some(c) = name
+        .chars()
+        .find(|c| DEPARTMENT_FORBIDDEN.contains(c) || c.is_control())
+    {
+        return Err(
+            name_error("department_name_forbidden_char", &name).with("char", c.escape_debug())
+        );
+    }
+    let length = name.chars().count();
+    if length > DEPARTMENT_NAME_MAX {
+        return Err(name_error("department_name_too_long", &name)
+            .with("length", length)
+            .with("max", DEPARTMENT_NAME_MAX));
+    }
+    Ok(name)
+}
+
+/// Splits `A/B/C` into checked level names (spaces around `/` and an outer `/` are ignored).
+pub fn parse_path(text: &str) -> Result<Vec<String>> {
+    let trimmed = text.trim().trim_matches('/');
+    if validate::clean(trimmed).is_none() {
+        return Err(Error::new(
+            ErrorCode::InvalidDepartment,
+            "department_path_empty",
+        ));
+    }
+    trimmed.split('/').map(validate_name).collect()
+}
+
+fn not_found(path: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::DepartmentNotFound, "department_not_found").with("path", path)
+}
+
+/// Finds an existing department.
+pub(crate) fn resolve(tree: &Tree, r: &DepartmentRef) -> Result<i64> {
+    match r {
+        DepartmentRef::Id(id) => tree
+            .contains(*id)
+            .then_some(*id)
+            .ok_or_else(|| not_found(format!("#{id}"))),
+        DepartmentRef::Path(p) => tree
+            .find(&parse_path(p)?)
+            .ok_or_else(|| not_found(p.trim())),
+    }
+}
+
+/// Finds the department at `segments`, creating the missing levels. Returns its id and the
+/// paths that were created.
+pub(crate) fn ensure_path(
+    conn: &Connection,
+    tree: &mut Tree,
+    segments: &[String],
+) -> Result<(i64, Vec<String>)> {
+    let mut parent = None;
+    let mut created = Vec::new();
+    for seg in segments {
+        let id = match tree.find_child(parent, seg) {
+            Some(id) => id,
+            None => {
+                let id = insert(conn, tree, parent, seg)?;
+                created.push(tree.path(id));
+                id
+            }
+        };
+        parent = Some(id);
+    }
+    let id =
+        parent.ok_or_else(|| Error::new(ErrorCode::InvalidDepartment, "department_path_empty"))?;
+    Ok((id, created))
+}
+
+/// Inserts a checked name as the last child of `parent`.
+fn insert(conn: &Connection, tree: &mut Tree, parent: Option<i64>, name: &str) -> Result<i64> {
+    let order = tree.children(parent).len() as i64;
+    conn.execute(
+        "INSERT INTO departments (parent_id, name, sort_order) VALUES (?1, ?2, ?3)",
+        params![parent, name, order],
+    )?;
+    let id = conn.last_insert_rowid();
+    tree.add_local(id, parent, name.to_string(), order);
+    Ok(id)
+}
+
+fn check_unique(tree: &Tree, parent: Option<i64>, name: &str, except: Option<i64>) -> Result<()> {
+    match tree.find_child(parent, name) {
+        Some(other) if Some(other) != except => Err(Error::new(
+            ErrorCode::DuplicateDepartment,
+            "department_duplicate_sibling",
+        )
+        .with("name", name)
+        .with(
+            "parent",
+            parent
+                .map(|p| tree.path(p))
+                .unwrap_or_else(|| "/".to_string()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Rewrites `sort_order` of `siblings` to their index, touching only rows that change.
+fn write_order(conn: &Connection, tree: &Tree, siblings: &[i64]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("UPDATE departments SET sort_order = ?1 WHERE id = ?2")?;
+    for (i, id) in siblings.iter().enumerate() {
+        if tree.nodes.get(id).map(|n| n.order) != Some(i as i64) {
+            stmt.execute(params![i as i64, id])?;
+        }
+    }
+    Ok(())
+}
+
+fn snapshot(tree: &Tree, id: i64) -> serde_json::Value {
+    let node = &tree.nodes[&id];
+    json!({
+        "id": id,
+        "path": tree.path(id),
+        "name": node.name,
+        "parent": node.parent.map(|p| tree.path(p)),
+        "order": node.order,
+    })
+}
+
+pub(crate) fn add_path(conn: &Connection, path: &str) -> Result<Change<DepartmentAdded>> {
+    let segments = parse_path(path)?;
+    let mut tree = Tree::load(conn)?;
+    let (id, created) = ensure_path(conn, &mut tree, &segments)?;
+    let full = tree.path(id);
+    if created.is_empty() {
+        return Err(Error::new(ErrorCode::DepartmentExists, "department_exists").with("path", full));
+    }
+    Ok(Change {
+        target: full.clone(),
+        before: None,
+        after: Some(json!({ "path": full, "created": created })),
+        value: DepartmentAdded {
+            id,
+            path: full,
+            created,
+        },
+    })
+}
+
+pub(crate) fn add_child(
+    conn: &Connection,
+    parent: Option<i64>,
+    name: &str,
+) -> Result<Change<Department>> {
+    let name = validate_name(name)?;
+    let mut tree = Tree::load(conn)?;
+    if let Some(p) = parent {
+        if !tree.contains(p) {
+            return Err(not_found(format!("#{p}")));
+        }
+    }
+    check_unique(&tree, parent, &name, None)?;
+    let id = insert(conn, &mut tree, parent, &name)?;
+    Ok(Change {
+        target: tree.path(id),
+        before: None,
+        after: Some(snapshot(&tree, id)),
+        value: get(conn, id)?,
+    })
+}
+
+pub(crate) fn rename(conn: &Connection, id: i64, new_name: &str) -> Result<Change<Department>> {
+    let name = validate_name(new_name)?;
+    let tree = Tree::load(conn)?;
+    let id = resolve(&tree, &DepartmentRef::Id(id))?;
+    check_unique(&tree, tree.parent(id), &name, Some(id))?;
+    let before = snapshot(&tree, id);
+    conn.execute(
+        "UPDATE departments SET name = ?1 WHERE id = ?2",
+        params![name, id],
+    )?;
+    let after = snapshot(&Tree::load(conn)?, id);
+    Ok(Change {
+        target: tree.path(id),
+        before: Some(before),
+        after: Some(after),
+        value: get(conn, id)?,
+    })
+}
+
+/// Moves `id` under `new_parent` (None = top level) at `position` among the new siblings
+/// (default: last). Moving within the same parent reorders.
+pub(crate) fn move_to(
+    conn: &Connection,
+    id: i64,
+    new_parent: Option<i64>,
+    position: Option<u32>,
+) -> Result<Change<Department>> {
+    let tree = Tree::load(conn)?;
+    let id = resolve(&tree, &DepartmentRef::Id(id))?;
+    if let Some(p) = new_parent {
+        resolve(&tree, &DepartmentRef::Id(p))?;
+        if tree.in_subtree(p, id) {
+            return Err(Error::new(ErrorCode::CyclicMove, "department_cyclic_move")
+                .with("department", tree.path(id))
+                .with("target", tree.path(p)));
+        }
+    }
+    let old_parent = tree.parent(id);
+    check_unique(&tree, new_parent, &tree.nodes[&id].name, Some(id))?;
+    let mut siblings: Vec<i64> = tree
+        .children(new_parent)
+        .iter()
+        .copied()
+        .filter(|&c| c != id)
+        .collect();
+    let pos = position.map(|p| p as usize).unwrap_or(siblings.len());
+    if pos > siblings.len() {
+        return Err(
+            Error::new(ErrorCode::InvalidValue, "department_position_invalid")
+                .with("position", pos)
+                .with("count", siblings.len() + 1)
+                .with("max", siblings.len()),
+        );
+    }
+    siblings.insert(pos, id);
+    let before = snapshot(&tree, id);
+    if old_parent != new_parent {
+        conn.execute(
+            "UPDATE departments SET parent_id = ?1 WHERE id = ?2",
+            params![new_parent, id],
+        )?;
+        let old_siblings: Vec<i64> = tree
+            .children(old_parent)
+            .iter()
+            .copied()
+            .filter(|&c| c != id)
+            .collect();
+        write_order(conn, &tree, &old_siblings)?;
+    }
+    write_order(conn, &tree, &siblings)?;
+    let after = snapshot(&Tree::load(conn)?, id);
+    Ok(Change {
+        target: tree.path(id),
+        before: Some(before),
+        after: Some(after),
+        value: get(conn, id)?,
+    })
+}
+
+pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
+    let tree = Tree::load(conn)?;
+    let id = resolve(&tree, &DepartmentRef::Id(id))?;
+    let dept = get(conn, id)?;
+    if dept.child_count > 0 {
+        return Err(
+            Error::new(ErrorCode::DepartmentNotEmpty, "department_has_children")
+                .with("path", &dept.path)
+                .with("count", dept.child_count),
+        );
+    }
+    if dept.member_count > 0 {
+        return Err(
+            Error::new(ErrorCode::DepartmentNotEmpty, "department_has_members")
+                .with("path", &dept.path)
+                .with("count", dept.member_count),
+        );
+    }
+    let before = snapshot(&tree, id);
+    conn.execute("DELETE FROM departments WHERE id = ?1", [id])?;
+    let parent = tree.parent(id);
+    let siblings: Vec<i64> = tree
+        .children(parent)
+        .iter()
+        .copied()
+        .filter(|&c| c != id)
+        .collect();
+    write_order(conn, &tree, &siblings)?;
+    Ok(Change {
+        target: dept.path.clone(),
+        before: Some(before),
+        after: None,
+        value: dept,
+    })
+}
+
+/// Every department in tree order, with member counts.
+pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
+    let tree = Tree::load(conn)?;
+    let mut direct: HashMap<i64, u32> = HashMap::new();
+    let mut total: HashMap<i64, u32> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, department_id FROM member_departments ORDER BY member_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut current: Option<i64> = None;
+    let mut seen: Vec<i64> = Vec::new();
+    let flush = |seen: &mut Vec<i64>, total: &mut HashMap<i64, u32>| {
+        seen.sort_unstable();
+        seen.dedup();
+        for d in seen.drain(..) {
+            *total.entry(d).or_default() += 1;
+        }
+    };
+    while let Some(row) = rows.next()? {
+        let (member, dept): (i64, i64) = (row.get(0)?, row.get(1)?);
+        if current != Some(member) {
+            flush(&mut seen, &mut total);
+            current = Some(member);
+        }
+        *direct.entry(dept).or_default() += 1;
+        seen.extend(tree.ancestors_and_self(dept));
+    }
+    flush(&mut seen, &mut total);
+    Ok(tree
+        .preorder()
+        .into_iter()
+        .map(|id| {
+            let node = &tree.nodes[&id];
+            Department {
+                id,
+                path: tree.path(id),
+                name: node.name.clone(),
+                parent_id: node.parent,
+                order: node.order,
+                depth: tree.lineage(id).len() as u32,
+                member_count: direct.get(&id).copied().unwrap_or(0),
+                total_member_count: total.get(&id).copied().unwrap_or(0),
+                child_count: tree.children(Some(id)).len() as u32,
+            }
+        })
+        .collect())
+}
+
+pub(crate) fn get(conn: &Connection, id: i64) -> Result<Department> {
+    let tree = Tree::load(conn)?;
+    let node = tree
+        .nodes
+        .get(&id)
+        .ok_or_else(|| not_found(format!("#{id}")))?;
+    let (direct, total): (u32, u32) = conn.query_row(
+        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)
+         SELECT (SELECT count(*) FROM member_departments WHERE department_id = ?1),
+                (SELECT count(DISTINCT member_id) FROM member_departments WHERE department_id IN sub)",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Department {
+        id,
+        path: tree.path(id),
+        name: node.name.clone(),
+        parent_id: node.parent,
+        order: node.order,
+        depth: tree.lineage(id).len() as u32,
+        member_count: direct,
+        total_member_count: total,
+        child_count: tree.children(Some(id)).len() as u32,
+    })
+}
+
+/// Finds a department by id or path.
+pub(crate) fn find(conn: &Connection, r: &DepartmentRef) -> Result<Department> {
+    let id = resolve(&Tree::load(conn)?, r)?;
+    get(conn, id)
+}

@@ -1,0 +1,7 @@
+//! The organisation: its profile and its department tree.
+
+pub mod departments;
+pub mod profile;
+
+pub use departments::{Department, DepartmentRef};
+pub use profile::{OrgProfile, Platform};

@@ -1,0 +1,200 @@
+//! Field rules and normalisers shared by every way data enters a workspace (forms, CLI, imports).
+
+/// Trims ordinary, non-breaking and full-width spaces; `None` when nothing is left.
+pub fn clean(text: &str) -> Option<String> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Cleans an optional field.
+pub fn clean_opt(text: Option<&str>) -> Option<String> {
+    text.and_then(clean)
+}
+
+/// Full-width ASCII variants (！ to ～) and the ideographic space to their half-width forms.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Characters a department name may not contain (the platforms' rule plus `/`, the path separator).
+pub const DEPARTMENT_FORBIDDEN: &[char] = &['\\', ':', '*', '?', '"', '<', '>', '|', '/'];
+
+/// Maximum length of a department name, in characters.
+pub const DEPARTMENT_NAME_MAX: usize = 64;
+/// Maximum length of a member name, in characters.
+pub const MEMBER_NAME_MAX: usize = 64;
+/// Maximum length of a position, in characters.
+pub const POSITION_MAX: usize = 128;
+/// Maximum length of the other free-text fields, in characters.
+pub const TEXT_FIELD_MAX: usize = 256;
+
+/// A valid account id: 1–64 of letters, digits, `_ - . @`, starting with a letter or digit.
+pub fn is_valid_userid(id: &str) -> bool {
+    let mut chars = id.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphanumeric() => {}
+        _ => return false,
+    }
+    id.len() <= 64 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'))
+}
+
+/// Normalises a mobile number: mainland numbers become 11 digits (`+86`, `86`, `0086`, spaces,
+/// dashes and brackets removed); other countries `+` country code and digits. `None` if invalid.
+pub fn normalize_mobile(raw: &str) -> Option<String> {
+    let s = half_width(raw);
+    let s = s.trim();
+    // Spreadsheets store numbers as floats: "13800138000.0".
+    let s = match s.split_once('.') {
+        Some((int, frac)) if !int.is_empty() && frac.chars().all(|c| c == '0') => int,
+        _ => s,
+    };
+    let plus = s.starts_with('+');
+    let mut digits = String::with_capacity(s.len());
+    for c in s.chars().skip(usize::from(plus)) {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '(' | ')' | '\u{a0}' => {}
+            _ => return None,
+        }
+    }
+    let mainland = |d: &str| {
+        let b = d.as_bytes();
+        (d.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])).then(|| d.to_string())
+    };
+    if plus {
+        if let Some(rest) = digits.strip_prefix("86") {
+            return mainland(rest);
+        }
+        return ((6..=15).contains(&digits.len()) && !digits.starts_with('0'))
+            .then(|| format!("+{digits}"));
+    }
+    if let Some(rest) = digits.strip_prefix("0086") {
+        return mainland(rest);
+    }
+    if digits.len() == 13 {
+        if let Some(rest) = digits.strip_prefix("86") {
+            return mainland(rest);
+        }
+    }
+    mainland(&digits)
+}
+
+/// A plausible email address: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn is_valid_email(email: &str) -> bool {
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '-'))
+}
+
+/// Parses `2023-05-01`, `2023/5/1`, `2023.5.1` and `2023年5月1日` into an ISO date.
+pub fn normalize_date(raw: &str) -> Option<String> {
+    let s = half_width(raw);
+    let s = s.trim().trim_end_matches('日');
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d) = (
+        y.trim().parse::<i32>().ok()?,
+        m.trim().parse::<u8>().ok()?,
+        d.trim().parse::<u8>().ok()?,
+    );
+    let month = time::Month::try_from(m).ok()?;
+    let date = time::Date::from_calendar_date(y, month, d).ok()?;
+    (1900..=2200)
+        .contains(&y)
+        .then(|| format!("{:04}-{:02}-{:02}", date.year(), m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_all_kinds_of_space() {
+        assert_eq!(clean("\u{3000} 张伟\u{a0} "), Some("张伟".into()));
+        assert_eq!(clean(" \u{3000}"), None);
+        assert_eq!(half_width("１３８ＡＢ"), "138AB");
+    }
+
+    #[test]
+    fn userids() {
+        for ok in ["zhangwei", "a", "Z9_.-@x", &"a".repeat(64)] {
+            assert!(is_valid_userid(ok), "{ok}");
+        }
+        for bad in ["", "_a", "-a", "张伟", "a b", &"a".repeat(65), "a/b"] {
+            assert!(!is_valid_userid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mobiles() {
+        let cases = [
+            ("13800138000", Some("13800138000")),
+            ("138 0013 8000", Some("13800138000")),
+            ("138-0013-8000", Some("13800138000")),
+            ("+86 138 0013 8000", Some("13800138000")),
+            ("+86-13800138000", Some("13800138000")),
+            ("8613800138000", Some("13800138000")),
+            ("008613800138000", Some("13800138000")),
+            ("13800138000.0", Some("13800138000")),
+            ("１３８００１３８０００", Some("13800138000")),
+            ("+852 6123 4567", Some("+85261234567")),
+            ("+1 (415) 555-0100", Some("+14155550100")),
+            ("12800138000", None),
+            ("1380013800", None),
+            ("+86 1380013800", None),
+            ("abc", None),
+            ("", None),
+            ("+0123456", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalize_mobile(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_valid_email("zhang.wei@example.com"));
+        assert!(is_valid_email("a@b.co"));
+        for bad in [
+            "",
+            "a",
+            "a@",
+            "@b.com",
+            "a@b",
+            "a b@c.com",
+            "a@b..com",
+            "a@@b.com",
+        ] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(normalize_date("2023-05-01").as_deref(), Some("2023-05-01"));
+        assert_eq!(normalize_date("2023/5/1").as_deref(), Some("2023-05-01"));
+        assert_eq!(
+            normalize_date("2023年5月1日").as_deref(),
+            Some("2023-05-01")
+        );
+        assert_eq!(normalize_date("2023-02-30"), None);
+        assert_eq!(normalize_date("May 1"), None);
+    }
+}

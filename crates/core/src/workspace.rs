@@ -1,0 +1,238 @@
+//! [`Workspace`]: one open `.orgdesk` file and every operation on it. The CLI and the app call
+//! these methods and nothing else, so both behave the same.
+
+use crate::db;
+use crate::error::Result;
+use crate::history::{self, AuditEntry, HistoryStatus, Source};
+use crate::members::{self, Member, MemberInput, MemberQuery, MemberSaved};
+use crate::org::departments::{self, Department, DepartmentAdded, DepartmentRef, Tree};
+use crate::org::profile::{self, OrgProfile, Platform};
+use rusqlite::{Connection, TransactionBehavior};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+pub struct Workspace {
+    conn: Connection,
+    path: Option<PathBuf>,
+    source: Source,
+}
+
+/// What the app shows about the open workspace.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct WorkspaceInfo {
+    pub path: Option<String>,
+    pub profile: OrgProfile,
+    pub schema_version: u32,
+}
+
+impl Workspace {
+    /// Creates a new workspace file; refuses to overwrite an existing one.
+    pub fn create(
+        path: &Path,
+        name: &str,
+        platform: Platform,
+        source: Source,
+    ) -> Result<Workspace> {
+        let conn = db::create(path, db::latest_version())?;
+        let mut ws = Workspace {
+            conn,
+            path: Some(path.to_path_buf()),
+            source,
+        };
+        if let Err(e) = ws.initialise(name, platform) {
+            drop(ws);
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
+        Ok(ws)
+    }
+
+    /// An in-memory workspace built by the real migrations (tests, previews).
+    pub fn in_memory(name: &str, platform: Platform) -> Result<Workspace> {
+        let mut ws = Workspace {
+            conn: db::in_memory()?,
+            path: None,
+            source: Source::Cli,
+        };
+        ws.initialise(name, platform)?;
+        Ok(ws)
+    }
+
+    fn initialise(&mut self, name: &str, platform: Platform) -> Result<()> {
+        let name =
+            crate::validate::clean(name).unwrap_or_else(|| default_name(self.path.as_deref()));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        profile::insert(&tx, &name, platform)?;
+        history::log_marker(
+            &tx,
+            self.source,
+            "init",
+            &name,
+            Some(serde_json::json!({ "name": name, "platform": platform })),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Opens an existing workspace file, upgrading an older schema.
+    pub fn open(path: &Path, source: Source) -> Result<Workspace> {
+        Ok(Workspace {
+            conn: db::open(path)?,
+            path: Some(path.to_path_buf()),
+            source,
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// The database connection, for reads by other core modules and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn info(&self) -> Result<WorkspaceInfo> {
+        Ok(WorkspaceInfo {
+            path: self.path.as_ref().map(|p| p.display().to_string()),
+            profile: self.profile()?,
+            schema_version: self
+                .conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))?,
+        })
+    }
+
+    pub fn profile(&self) -> Result<OrgProfile> {
+        profile::load(&self.conn)
+    }
+
+    // ----- departments -----
+
+    pub fn departments(&self) -> Result<Vec<Department>> {
+        departments::list(&self.conn)
+    }
+
+    pub fn department(&self, r: &DepartmentRef) -> Result<Department> {
+        departments::find(&self.conn, r)
+    }
+
+    /// Creates the department at `path`, with every missing level above it.
+    pub fn add_department(&mut self, path: &str) -> Result<DepartmentAdded> {
+        history::record(&mut self.conn, self.source, "department_add", |tx| {
+            departments::add_path(tx, path)
+        })
+    }
+
+    /// Creates `name` as the last child of `parent` (None: a top-level department).
+    pub fn add_child_department(
+        &mut self,
+        parent: Option<&DepartmentRef>,
+        name: &str,
+    ) -> Result<Department> {
+        history::record(&mut self.conn, self.source, "department_add", |tx| {
+            let parent = parent
+                .map(|p| departments::resolve(&Tree::load(tx)?, p))
+                .transpose()?;
+            departments::add_child(tx, parent, name)
+        })
+    }
+
+    pub fn rename_department(&mut self, r: &DepartmentRef, name: &str) -> Result<Department> {
+        history::record(&mut self.conn, self.source, "department_rename", |tx| {
+            let id = departments::resolve(&Tree::load(tx)?, r)?;
+            departments::rename(tx, id, name)
+        })
+    }
+
+    /// Moves a department under `parent` (None: to the top level) at `position` among its new
+    /// siblings (None: last). Moving under itself or a descendant is refused.
+    pub fn move_department(
+        &mut self,
+        r: &DepartmentRef,
+        parent: Option<&DepartmentRef>,
+        position: Option<u32>,
+    ) -> Result<Department> {
+        history::record(&mut self.conn, self.source, "department_move", |tx| {
+            let tree = Tree::load(tx)?;
+            let id = departments::resolve(&tree, r)?;
+            let parent = parent.map(|p| departments::resolve(&tree, p)).transpose()?;
+            departments::move_to(tx, id, parent, position)
+        })
+    }
+
+    /// Moves a department to `position` among its current siblings.
+    pub fn reorder_department(&mut self, r: &DepartmentRef, position: u32) -> Result<Department> {
+        let parent = self.department(r)?.parent_id.map(DepartmentRef::Id);
+        self.move_department(r, parent.as_ref(), Some(position))
+    }
+
+    /// Deletes an empty department (no sub-departments, no members).
+    pub fn delete_department(&mut self, r: &DepartmentRef) -> Result<Department> {
+        history::record(&mut self.conn, self.source, "department_delete", |tx| {
+            let id = departments::resolve(&Tree::load(tx)?, r)?;
+            departments::delete(tx, id)
+        })
+    }
+
+    // ----- members -----
+
+    pub fn members(&self, query: &MemberQuery) -> Result<Vec<Member>> {
+        members::list(&self.conn, query)
+    }
+
+    pub fn member(&self, userid: &str) -> Result<Member> {
+        members::get(&self.conn, userid)
+    }
+
+    pub fn add_member(&mut self, input: &MemberInput) -> Result<MemberSaved> {
+        history::record(&mut self.conn, self.source, "member_add", |tx| {
+            members::add(tx, input)
+        })
+    }
+
+    /// Replaces the member's fields with `input` (the account id cannot change).
+    pub fn update_member(&mut self, userid: &str, input: &MemberInput) -> Result<MemberSaved> {
+        history::record(&mut self.conn, self.source, "member_update", |tx| {
+            members::update(tx, userid, input)
+        })
+    }
+
+    pub fn delete_member(&mut self, userid: &str) -> Result<Member> {
+        history::record(&mut self.conn, self.source, "member_delete", |tx| {
+            members::delete(tx, userid)
+        })
+    }
+
+    // ----- history -----
+
+    /// Reverts the last action; returns it.
+    pub fn undo(&mut self) -> Result<AuditEntry> {
+        history::undo(&mut self.conn, self.source)
+    }
+
+    /// Re-applies the last undone action; returns it.
+    pub fn redo(&mut self) -> Result<AuditEntry> {
+        history::redo(&mut self.conn, self.source)
+    }
+
+    /// The audit log, newest first.
+    pub fn log(&self, limit: Option<u32>) -> Result<Vec<AuditEntry>> {
+        history::log(&self.conn, limit)
+    }
+
+    pub fn history(&self) -> Result<HistoryStatus> {
+        history::status(&self.conn)
+    }
+}
+
+fn default_name(path: Option<&Path>) -> String {
+    path.and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "OrgDesk".to_string())
+}

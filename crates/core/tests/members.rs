@@ -1,0 +1,334 @@
+//! Members: fields, multi-department membership, listing and search.
+
+use orgdesk_core::{
+    DepartmentRef, ErrorCode, Gender, MemberInput, MemberQuery, MemberStatus, Platform, Source,
+    Workspace,
+};
+use tempfile::TempDir;
+
+fn workspace() -> (TempDir, Workspace) {
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("m.orgdesk"),
+        "示例科技",
+        Platform::Wecom,
+        Source::Cli,
+    )
+    .unwrap();
+    ws.add_department("示例科技/销售部/华东区").unwrap();
+    ws.add_department("示例科技/研发中心").unwrap();
+    (dir, ws)
+}
+
+fn member(name: &str, depts: &[&str]) -> MemberInput {
+    MemberInput {
+        name: name.into(),
+        departments: depts
+            .iter()
+            .map(|d| DepartmentRef::Path(d.to_string()))
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn query(dept: Option<&str>, direct_only: bool, search: Option<&str>) -> MemberQuery {
+    MemberQuery {
+        department: dept.map(|d| DepartmentRef::Path(d.into())),
+        direct_only,
+        search: search.map(str::to_string),
+    }
+}
+
+fn userids(ws: &Workspace, q: &MemberQuery) -> Vec<String> {
+    ws.members(q)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.userid)
+        .collect()
+}
+
+#[test]
+fn add_with_every_field_and_read_it_back() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&member("王建国", &["示例科技"])).unwrap();
+    let input = MemberInput {
+        userid: Some("ZhangWei".into()),
+        name: " 张伟 ".into(),
+        alias: Some("David".into()),
+        mobile: Some("+86 138-0013-8000".into()),
+        telephone: Some("021-12345678".into()),
+        email: Some("zhangwei@example.com".into()),
+        biz_email: Some("zw@shili.example".into()),
+        gender: Some(Gender::Male),
+        position: Some("华东区经理".into()),
+        employee_no: Some("SK0001".into()),
+        manager: Some("wangjianguo".into()),
+        rank: Some("P7".into()),
+        join_date: Some("2023/5/1".into()),
+        status: Some(MemberStatus::Invited),
+        address: Some("上海市".into()),
+        employment_type: Some("全职".into()),
+        departments: vec!["示例科技/销售部/华东区".into(), "示例科技/研发中心".into()],
+        leader_of: vec!["示例科技/销售部/华东区".into()],
+    };
+    let saved = ws.add_member(&input).unwrap();
+    assert!(saved.created_departments.is_empty());
+    let m = ws.member("zhangwei").unwrap();
+    assert_eq!(m, saved.member);
+    assert_eq!((m.userid.as_str(), m.name.as_str()), ("ZhangWei", "张伟"));
+    assert_eq!(m.mobile.as_deref(), Some("13800138000"));
+    assert_eq!(m.join_date.as_deref(), Some("2023-05-01"));
+    assert_eq!(m.manager.as_deref(), Some("wangjianguo"));
+    assert_eq!(m.status, MemberStatus::Invited);
+    assert_eq!(
+        m.departments,
+        vec!["示例科技/销售部/华东区", "示例科技/研发中心"]
+    );
+    assert_eq!(m.main_department.as_deref(), Some("示例科技/销售部/华东区"));
+    assert_eq!(m.leader_of, vec!["示例科技/销售部/华东区"]);
+    // The form round trip reproduces the member exactly.
+    let again = ws.update_member("zhangwei", &m.to_input()).unwrap();
+    assert_eq!(again.member.departments, m.departments);
+    assert_eq!(again.member.leader_of, m.leader_of);
+}
+
+#[test]
+fn missing_userids_are_generated_from_pinyin_and_unique() {
+    let (_d, mut ws) = workspace();
+    let a = ws
+        .add_member(&member("张伟", &["示例科技"]))
+        .unwrap()
+        .member;
+    let b = ws
+        .add_member(&member("张薇", &["示例科技"]))
+        .unwrap()
+        .member;
+    let c = ws
+        .add_member(&member("章伟", &["示例科技"]))
+        .unwrap()
+        .member;
+    assert_eq!(
+        (a.userid.as_str(), b.userid.as_str(), c.userid.as_str()),
+        ("zhangwei", "zhangwei2", "zhangwei3")
+    );
+    assert_eq!(a.status, MemberStatus::Active);
+}
+
+#[test]
+fn field_rules_are_enforced() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&MemberInput {
+        mobile: Some("13800138000".into()),
+        email: Some("a@example.com".into()),
+        ..member("甲", &["示例科技"])
+    })
+    .unwrap();
+    let cases: Vec<(MemberInput, ErrorCode)> = vec![
+        (member("  ", &["示例科技"]), ErrorCode::MissingRequired),
+        (member("乙", &[]), ErrorCode::MissingRequired),
+        (member(&"名".repeat(65), &["示例科技"]), ErrorCode::TooLong),
+        (
+            MemberInput {
+                userid: Some("_bad".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::InvalidUserid,
+        ),
+        (
+            MemberInput {
+                userid: Some("JIA".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::DuplicateUserid,
+        ),
+        (
+            MemberInput {
+                mobile: Some("12345".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::InvalidMobile,
+        ),
+        (
+            MemberInput {
+                mobile: Some("+86 13800138000".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::DuplicateMobile,
+        ),
+        (
+            MemberInput {
+                email: Some("nope".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::InvalidEmail,
+        ),
+        (
+            MemberInput {
+                email: Some("A@Example.com".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::DuplicateEmail,
+        ),
+        (
+            MemberInput {
+                join_date: Some("2023-13-01".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::InvalidDate,
+        ),
+        (
+            MemberInput {
+                position: Some("职".repeat(129)),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::TooLong,
+        ),
+        (
+            MemberInput {
+                manager: Some("nobody".into()),
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::MemberNotFound,
+        ),
+        (
+            member("乙", &["示例科技", "示例科技"]),
+            ErrorCode::InvalidDepartment,
+        ),
+        (
+            MemberInput {
+                leader_of: vec!["示例科技/研发中心".into()],
+                ..member("乙", &["示例科技"])
+            },
+            ErrorCode::InvalidDepartment,
+        ),
+        (
+            member("乙", &["示例科技/a*b"]),
+            ErrorCode::InvalidDepartment,
+        ),
+    ];
+    for (input, code) in cases {
+        let e = ws.add_member(&input).unwrap_err();
+        assert_eq!(e.code, code, "{input:?}: {e}");
+    }
+    assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 1);
+    assert_eq!(
+        ws.departments().unwrap().len(),
+        4,
+        "no department created by a refused member"
+    );
+}
+
+#[test]
+fn update_keeps_the_account_and_checks_uniqueness_against_others_only() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&MemberInput {
+        mobile: Some("13800138000".into()),
+        ..member("甲", &["示例科技"])
+    })
+    .unwrap();
+    ws.add_member(&MemberInput {
+        mobile: Some("13900139000".into()),
+        ..member("乙", &["示例科技"])
+    })
+    .unwrap();
+    let mut input = ws.member("jia").unwrap().to_input();
+    input.position = Some("经理".into());
+    ws.update_member("jia", &input).unwrap();
+    input.mobile = Some("13900139000".into());
+    assert_eq!(
+        ws.update_member("jia", &input).unwrap_err().code,
+        ErrorCode::DuplicateMobile
+    );
+    input.mobile = None;
+    input.userid = Some("other".into());
+    assert_eq!(
+        ws.update_member("jia", &input).unwrap_err().key,
+        "userid_immutable"
+    );
+    input.userid = None;
+    input.manager = Some("jia".into());
+    assert_eq!(
+        ws.update_member("jia", &input).unwrap_err().key,
+        "manager_self"
+    );
+    assert_eq!(
+        ws.update_member("nobody", &input).unwrap_err().code,
+        ErrorCode::MemberNotFound
+    );
+}
+
+#[test]
+fn list_by_department_with_or_without_sub_departments() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&member("甲", &["示例科技"])).unwrap();
+    ws.add_member(&member("乙", &["示例科技/销售部"])).unwrap();
+    ws.add_member(&member("丙", &["示例科技/销售部/华东区"]))
+        .unwrap();
+    ws.add_member(&member(
+        "丁",
+        &["示例科技/研发中心", "示例科技/销售部/华东区"],
+    ))
+    .unwrap();
+    assert_eq!(
+        userids(&ws, &query(None, false, None)),
+        ["jia", "yi", "bing", "ding"]
+    );
+    assert_eq!(
+        userids(&ws, &query(Some("示例科技/销售部"), false, None)),
+        ["yi", "bing", "ding"]
+    );
+    assert_eq!(
+        userids(&ws, &query(Some("示例科技/销售部"), true, None)),
+        ["yi"]
+    );
+    assert_eq!(
+        userids(&ws, &query(Some("示例科技/研发中心"), true, None)),
+        ["ding"]
+    );
+    assert_eq!(
+        ws.members(&query(Some("示例科技/无此部门"), false, None))
+            .unwrap_err()
+            .code,
+        ErrorCode::DepartmentNotFound
+    );
+}
+
+#[test]
+fn search_by_name_userid_or_mobile() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&MemberInput {
+        mobile: Some("13800138000".into()),
+        ..member("张伟", &["示例科技"])
+    })
+    .unwrap();
+    ws.add_member(&MemberInput {
+        mobile: Some("13900139000".into()),
+        ..member("李娜", &["示例科技/研发中心"])
+    })
+    .unwrap();
+    assert_eq!(userids(&ws, &query(None, false, Some("张"))), ["zhangwei"]);
+    assert_eq!(userids(&ws, &query(None, false, Some("LINA"))), ["lina"]);
+    assert_eq!(userids(&ws, &query(None, false, Some("0139"))), ["lina"]);
+    assert_eq!(
+        userids(&ws, &query(Some("示例科技/研发中心"), false, Some("张"))),
+        Vec::<String>::new()
+    );
+    // LIKE wildcards in the search text are literal.
+    assert!(userids(&ws, &query(None, false, Some("%"))).is_empty());
+    assert!(userids(&ws, &query(None, false, Some("_"))).is_empty());
+}
+
+#[test]
+fn deleting_a_manager_clears_the_reports_link() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&member("甲", &["示例科技"])).unwrap();
+    ws.add_member(&MemberInput {
+        manager: Some("jia".into()),
+        ..member("乙", &["示例科技"])
+    })
+    .unwrap();
+    ws.delete_member("jia").unwrap();
+    assert_eq!(ws.member("yi").unwrap().manager, None);
+    ws.undo().unwrap();
+    assert_eq!(ws.member("yi").unwrap().manager.as_deref(), Some("jia"));
+}

@@ -1,0 +1,179 @@
+//! The workspace file: creation, migrations, and refusal of files it must not touch.
+
+use orgdesk_core::db::{self, APPLICATION_ID};
+use orgdesk_core::{ErrorCode, MemberQuery, Platform, Source, Workspace};
+use std::path::Path;
+use tempfile::TempDir;
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_fresh_file_is_at_the_latest_version_in_wal_mode() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("fresh.orgdesk");
+    let ws = Workspace::create(&path, "示例科技", Platform::Feishu, Source::Cli).unwrap();
+    let conn = ws.connection();
+    let get = |pragma: &str| {
+        conn.pragma_query_value(None, pragma, |r| r.get::<_, rusqlite::types::Value>(0))
+            .unwrap()
+    };
+    assert_eq!(
+        get("application_id"),
+        rusqlite::types::Value::Integer(APPLICATION_ID.into())
+    );
+    assert_eq!(
+        get("user_version"),
+        rusqlite::types::Value::Integer(db::latest_version().into())
+    );
+    assert_eq!(
+        get("journal_mode"),
+        rusqlite::types::Value::Text("wal".into())
+    );
+    assert_eq!(get("foreign_keys"), rusqlite::types::Value::Integer(1));
+    assert_ne!(get("busy_timeout"), rusqlite::types::Value::Integer(0));
+    let info = ws.info().unwrap();
+    assert_eq!(
+        (info.profile.name.as_str(), info.profile.platform),
+        ("示例科技", Platform::Feishu)
+    );
+    drop(ws);
+    let ws = Workspace::open(&path, Source::Cli).unwrap();
+    assert_eq!(ws.profile().unwrap().name, "示例科技");
+}
+
+#[test]
+fn create_refuses_an_existing_file_and_leaves_it_alone() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("taken.orgdesk");
+    std::fs::write(&path, b"precious").unwrap();
+    let e = Workspace::create(&path, "X", Platform::Wecom, Source::Cli)
+        .err()
+        .unwrap();
+    assert_eq!(e.code, ErrorCode::FileExists);
+    assert_eq!(bytes(&path), b"precious");
+}
+
+#[test]
+fn an_older_file_is_upgraded_on_open_with_its_data() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("old.orgdesk");
+    {
+        // A file as the first release wrote it: schema version 1, no audit log.
+        let conn = db::create(&path, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organization (id, name, platform, created_at) VALUES (1, '老公司', 'dingtalk', '2024-01-01T00:00:00Z');
+             INSERT INTO departments (id, parent_id, name, sort_order) VALUES (1, NULL, '老公司', 0), (2, 1, '销售部', 0);
+             INSERT INTO members (id, userid, name, status, created_at, updated_at) VALUES (1, 'lisi', '李四', 'active', 'x', 'x');
+             INSERT INTO member_departments (member_id, department_id, is_main) VALUES (1, 2, 1);",
+        )
+        .unwrap();
+        let v: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+        let has_log: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'audit_log'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(has_log, 0);
+    }
+    let mut ws = Workspace::open(&path, Source::Cli).unwrap();
+    assert_eq!(ws.info().unwrap().schema_version, db::latest_version());
+    assert_eq!(ws.profile().unwrap().platform, Platform::Dingtalk);
+    let members = ws.members(&MemberQuery::default()).unwrap();
+    assert_eq!(members[0].departments, vec!["老公司/销售部"]);
+    // The upgraded file takes part in the history like any other.
+    ws.rename_department(&"老公司/销售部".into(), "营销部")
+        .unwrap();
+    ws.undo().unwrap();
+    assert_eq!(ws.departments().unwrap()[1].path, "老公司/销售部");
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused_and_not_touched() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("newer.orgdesk");
+    {
+        let ws = Workspace::create(&path, "未来", Platform::Wecom, Source::Cli).unwrap();
+        ws.connection()
+            .pragma_update(None, "user_version", db::latest_version() + 1)
+            .unwrap();
+    }
+    let before = bytes(&path);
+    let e = Workspace::open(&path, Source::Cli).err().unwrap();
+    assert_eq!(e.code, ErrorCode::NewerVersion);
+    assert_eq!(
+        e.param("found"),
+        Some((db::latest_version() + 1).to_string().as_str())
+    );
+    assert!(e
+        .message(orgdesk_core::Lang::EnUs)
+        .contains("newer OrgDesk"));
+    assert_eq!(bytes(&path), before, "the newer file must not be modified");
+}
+
+#[test]
+fn files_that_are_not_workspaces_are_refused_clearly() {
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("missing.orgdesk");
+    assert_eq!(
+        Workspace::open(&missing, Source::Cli).err().unwrap().code,
+        ErrorCode::FileNotFound
+    );
+    assert!(!missing.exists(), "opening must not create a file");
+
+    let empty = dir.path().join("empty.orgdesk");
+    std::fs::write(&empty, b"").unwrap();
+    let e = Workspace::open(&empty, Source::Cli).err().unwrap();
+    assert_eq!(e.code, ErrorCode::NotAWorkspace);
+    assert_eq!(bytes(&empty), b"");
+
+    let text = dir.path().join("notes.orgdesk");
+    std::fs::write(&text, "姓名,手机\n张伟,13800138000\n".repeat(50)).unwrap();
+    assert_eq!(
+        Workspace::open(&text, Source::Cli).err().unwrap().code,
+        ErrorCode::NotAWorkspace
+    );
+
+    let other = dir.path().join("other.sqlite");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    let before = bytes(&other);
+    let e = Workspace::open(&other, Source::Cli).err().unwrap();
+    assert_eq!(e.code, ErrorCode::NotAWorkspace);
+    assert_eq!(bytes(&other), before);
+
+    assert_eq!(
+        Workspace::open(dir.path(), Source::Cli).err().unwrap().code,
+        ErrorCode::NotAWorkspace
+    );
+}
+
+#[test]
+fn a_damaged_workspace_is_reported_as_corrupt() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("damaged.orgdesk");
+    {
+        let mut ws = Workspace::create(&path, "X", Platform::Wecom, Source::Cli).unwrap();
+        ws.add_department("A/B").unwrap();
+        ws.connection()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+    }
+    let mut data = bytes(&path);
+    // Keep the 100-byte header, scribble over the schema page.
+    for b in &mut data[100..4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &data).unwrap();
+    let e = Workspace::open(&path, Source::Cli).err().unwrap();
+    assert_eq!(e.code, ErrorCode::CorruptFile, "{e}");
+    assert_eq!(bytes(&path), data);
+}
