@@ -108,6 +108,17 @@ pub fn create(id: &str, path: &Path, source: Source) -> Result<Workspace> {
     Ok(ws)
 }
 
+/// Opens the demo's workspace in `dir` (`<dir>/<id>.orgdesk`), creating it the first time.
+pub fn open_or_create(id: &str, dir: &Path, source: Source) -> Result<Workspace> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::db::io_error(dir, e))?;
+    let path = dir.join(format!("{id}.{}", crate::WORKSPACE_EXTENSION));
+    if path.exists() {
+        Workspace::open(&path, source)
+    } else {
+        create(id, &path, source)
+    }
+}
+
 /// Writes the demo's departments and members in one transaction. Loading a demo is the
 /// workspace's starting point, so it is logged but not undoable.
 fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
@@ -136,6 +147,21 @@ fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_or_create_makes_the_file_once_and_keeps_changes() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let id = list().unwrap()[0].id.clone();
+        let mut ws = open_or_create(&id, &dir.path().join("demos"), Source::Ui).unwrap();
+        ws.add_department("示例科技/新部门").unwrap();
+        drop(ws);
+        let ws = open_or_create(&id, &dir.path().join("demos"), Source::Ui).unwrap();
+        assert!(ws
+            .departments()
+            .unwrap()
+            .iter()
+            .any(|d| d.path == "示例科技/新部门"));
+    }
 
     #[test]
     fn every_demo_file_is_complete() {

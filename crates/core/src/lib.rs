@@ -10,6 +10,7 @@ pub mod history;
 pub mod i18n;
 pub mod members;
 pub mod org;
+pub mod settings;
 pub mod validate;
 mod workspace;
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, core + CLI, UI logic, the app's contract with the UI,
+# and the real app end to end over WebDriver under Xvfb with a private D-Bus and keyring.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+scripts/setup.sh --test
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+npm --prefix ui run --silent typecheck
+npm --prefix ui run --silent lint
+cargo clippy --workspace --all-targets --features orgdesk-app/custom-protocol -- -D warnings
+
+step "core and CLI tests"
+cargo test
+
+step "UI tests (Vitest)"
+npm --prefix ui test
+
+step "build the UI, the app and the CLI"
+npm --prefix ui run build
+cargo build -p orgdesk-app -p orgdesk-cli --features orgdesk-app/custom-protocol
+
+step "app contract: generated TypeScript bindings are fresh, capabilities match the commands"
+cargo test -p orgdesk-app --features custom-protocol
+
+step "end to end: the real app over WebDriver"
+cargo test -p orgdesk-e2e --no-run
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c '
+  echo -n orgdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test -p orgdesk-e2e -- --test-threads=1
+' 2> >(grep -vE "^dbus-daemon|SpiRegistry daemon" >&2)
+
+step "all tests passed"

@@ -1,0 +1,36 @@
+/// The app's own commands. Each needs `allow-<name>` in `capabilities/main.json`; a test checks
+/// that this list, the capability and the registered commands agree.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "set_language",
+    "mark_welcomed",
+    "create_workspace",
+    "open_workspace",
+    "open_demo",
+    "close_workspace",
+    "list_departments",
+    "add_department",
+    "rename_department",
+    "move_department",
+    "delete_department",
+    "list_members",
+    "add_member",
+    "update_member",
+    "delete_member",
+    "undo",
+    "redo",
+    "history",
+    "audit_log",
+];
+
+fn main() {
+    println!(
+        "cargo:rustc-env=ORGDESK_APP_COMMANDS={}",
+        COMMANDS.join(",")
+    );
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,203 @@
+//! Tauri commands: one call into the core each. Errors reach the UI as `{code, key, message, params}`.
+
+use crate::state::{AppState, Res};
+use orgdesk_core::demo::{self, DemoInfo};
+use orgdesk_core::settings::RecentWorkspace;
+use orgdesk_core::{
+    AuditEntry, Department, DepartmentRef, ErrorDto, HistoryStatus, Lang, Member, MemberInput,
+    MemberQuery, MemberSaved, Platform, WorkspaceInfo,
+};
+use serde::Serialize;
+use tauri::State;
+
+type S<'a> = State<'a, AppState>;
+
+pub fn all() -> tauri_specta::Commands<tauri::Wry> {
+    tauri_specta::collect_commands![
+        app_info,
+        set_language,
+        mark_welcomed,
+        create_workspace,
+        open_workspace,
+        open_demo,
+        close_workspace,
+        list_departments,
+        add_department,
+        rename_department,
+        move_department,
+        delete_department,
+        list_members,
+        add_member,
+        update_member,
+        delete_member,
+        undo,
+        redo,
+        history,
+        audit_log,
+    ]
+}
+
+/// Everything the start screen needs.
+#[derive(Serialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub language: Lang,
+    /// Whether the user picked the language (else the UI may follow the system).
+    pub language_chosen: bool,
+    /// True until the first-run welcome was dismissed.
+    pub first_run: bool,
+    pub recent: Vec<RecentWorkspace>,
+    pub demos: Vec<DemoInfo>,
+    pub workspace: Option<WorkspaceInfo>,
+    /// Why the workspace given on the command line could not be opened.
+    pub startup_error: Option<ErrorDto>,
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn app_info(state: S) -> Res<AppInfo> {
+    let settings = state.settings();
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        language: settings.language.unwrap_or_default(),
+        language_chosen: settings.language.is_some(),
+        first_run: !settings.welcomed,
+        recent: settings.recent,
+        demos: demo::list().map_err(|e| e.to_dto(state.lang()))?,
+        workspace: state.info(),
+        startup_error: state.take_startup_error(),
+    })
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_language(state: S, language: Lang) -> Res<()> {
+    state
+        .update_settings(|s| s.language = Some(language))
+        .map(drop)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn mark_welcomed(state: S) -> Res<()> {
+    state.update_settings(|s| s.welcomed = true).map(drop)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn create_workspace(
+    state: S,
+    path: String,
+    name: String,
+    platform: Platform,
+) -> Res<WorkspaceInfo> {
+    state.create(path.into(), &name, platform)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn open_workspace(state: S, path: String) -> Res<WorkspaceInfo> {
+    state.open(path.into())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn open_demo(state: S, id: String) -> Res<WorkspaceInfo> {
+    state.open_demo(&id)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn close_workspace(state: S) -> Res<()> {
+    state.close();
+    Ok(())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_departments(state: S) -> Res<Vec<Department>> {
+    state.with(|ws| ws.departments())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_department(state: S, parent: Option<i64>, name: String) -> Res<Department> {
+    state.with(|ws| ws.add_child_department(parent.map(DepartmentRef::Id).as_ref(), &name))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn rename_department(state: S, id: i64, name: String) -> Res<Department> {
+    state.with(|ws| ws.rename_department(&DepartmentRef::Id(id), &name))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn move_department(
+    state: S,
+    id: i64,
+    parent: Option<i64>,
+    position: Option<u32>,
+) -> Res<Department> {
+    state.with(|ws| {
+        ws.move_department(
+            &DepartmentRef::Id(id),
+            parent.map(DepartmentRef::Id).as_ref(),
+            position,
+        )
+    })
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn delete_department(state: S, id: i64) -> Res<Department> {
+    state.with(|ws| ws.delete_department(&DepartmentRef::Id(id)))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_members(state: S, query: MemberQuery) -> Res<Vec<Member>> {
+    state.with(|ws| ws.members(&query))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_member(state: S, input: MemberInput) -> Res<MemberSaved> {
+    state.with(|ws| ws.add_member(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn update_member(state: S, userid: String, input: MemberInput) -> Res<MemberSaved> {
+    state.with(|ws| ws.update_member(&userid, &input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn delete_member(state: S, userid: String) -> Res<Member> {
+    state.with(|ws| ws.delete_member(&userid))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn undo(state: S) -> Res<AuditEntry> {
+    state.with(|ws| ws.undo())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn redo(state: S) -> Res<AuditEntry> {
+    state.with(|ws| ws.redo())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn history(state: S) -> Res<HistoryStatus> {
+    state.with(|ws| ws.history())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn audit_log(state: S, limit: Option<u32>) -> Res<Vec<AuditEntry>> {
+    state.with(|ws| ws.log(limit))
+}

@@ -1,0 +1,288 @@
+//! Harness for driving the real OrgDesk app over WebDriver: tauri-driver + WebKitWebDriver, run
+//! under Xvfb and a private D-Bus (see scripts/test.sh). Every process a test starts is stopped
+//! when its [`App`] is dropped.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use thirtyfour::error::WebDriverErrorInner;
+use thirtyfour::prelude::*;
+
+pub use thirtyfour;
+
+pub type Result<T = (), E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;
+
+/// How long a condition may take before a test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+
+/// Fails the test flow with `msg` unless `cond` holds.
+pub fn check(cond: bool, msg: impl Into<String>) -> Result {
+    if cond {
+        Ok(())
+    } else {
+        Err(msg.into().into())
+    }
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+fn binary(name: &str) -> PathBuf {
+    let path = target_dir().join("debug").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (scripts/test.sh does)",
+        path.display()
+    );
+    path.canonicalize().unwrap()
+}
+
+/// Runs the `orgdesk` CLI; returns (exit code, stdout, stderr).
+pub fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(binary("orgdesk"))
+        .args(args)
+        .env("LANG", "C.UTF-8")
+        .output()
+        .expect("run orgdesk");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the CLI with `--json` and parses its document; panics on a non-zero exit.
+pub fn cli_json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let (code, out, err) = cli(&all);
+    assert_eq!(code, 0, "orgdesk {args:?} failed: {err}");
+    serde_json::from_str(&out).expect("one JSON document")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// tauri-driver and everything it starts (WebKitWebDriver, the app), in one process group.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would leave it on its port.
+        let group = -(self.0.id() as i32);
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                break;
+            }
+            std::thread::sleep(POLL);
+        }
+        unsafe { libc::kill(group, libc::SIGKILL) };
+        let _ = self.0.wait();
+    }
+}
+
+/// The running app and its WebDriver session.
+pub struct App {
+    pub driver: WebDriver,
+    /// The app's data folder (settings, demo workspaces); fresh for every launch.
+    pub data_dir: TempDir,
+    _process: Driver,
+}
+
+impl App {
+    /// Starts the app with `args` (e.g. a workspace path) and a fresh data folder.
+    pub async fn launch(args: &[&str]) -> Result<App> {
+        let data_dir = TempDir::new()?;
+        let (port, native) = (free_port(), free_port());
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("ORGDESK_DATA_DIR", data_dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .process_group(0);
+        let process =
+            Driver(cmd.spawn().map_err(|e| {
+                format!("cannot start tauri-driver (cargo install tauri-driver): {e}")
+            })?);
+        let deadline = Instant::now() + TIMEOUT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            check(
+                Instant::now() < deadline,
+                "tauri-driver did not start listening",
+            )?;
+            tokio::time::sleep(POLL).await;
+        }
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry")?;
+        caps.set(
+            "tauri:options",
+            serde_json::json!({ "application": binary("orgdesk-app"), "args": args }),
+        )?;
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps).await?;
+        Ok(App {
+            driver,
+            data_dir,
+            _process: process,
+        })
+    }
+
+    /// Ends the session (closing the app) and stops the drivers.
+    pub async fn quit(self) {
+        let App {
+            driver,
+            data_dir,
+            _process,
+        } = self;
+        let _ = driver.quit().await;
+        drop(_process);
+        drop(data_dir);
+    }
+
+    /// The first element matching `css`, waiting until it is displayed.
+    pub async fn find(&self, css: &str) -> Result<WebElement> {
+        Ok(self
+            .driver
+            .query(By::Css(css))
+            .wait(TIMEOUT, POLL)
+            .and_displayed()
+            .first()
+            .await?)
+    }
+
+    /// Clicks the element matching `css` once it can be clicked (not covered by a closing
+    /// dialog or a running animation).
+    pub async fn click(&self, css: &str) -> Result {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let el = self
+                .driver
+                .query(By::Css(css))
+                .wait(TIMEOUT, POLL)
+                .and_displayed()
+                .first()
+                .await?;
+            match el.click().await {
+                Ok(()) => return Ok(()),
+                Err(e)
+                    if matches!(
+                        e.as_inner(),
+                        WebDriverErrorInner::ElementClickIntercepted(_)
+                            | WebDriverErrorInner::ElementNotInteractable(_)
+                            | WebDriverErrorInner::StaleElementReference(_)
+                    ) =>
+                {
+                    if Instant::now() > deadline {
+                        return Err(e.into());
+                    }
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Waits until some displayed element's text contains `text`.
+    pub async fn find_text(&self, text: &str) -> Result<WebElement> {
+        let xpath = format!("//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]");
+        Ok(self
+            .driver
+            .query(By::XPath(xpath))
+            .wait(TIMEOUT, POLL)
+            .and_displayed()
+            .first()
+            .await?)
+    }
+
+    /// Waits until nothing matches `css`.
+    pub async fn gone(&self, css: &str) -> Result {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let found = self
+                .driver
+                .query(By::Css(css))
+                .nowait()
+                .and_displayed()
+                .exists()
+                .await?;
+            if !found {
+                return Ok(());
+            }
+            check(Instant::now() < deadline, format!("{css} is still shown"))?;
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until `f` returns true.
+    pub async fn until<F, Fut>(&self, what: &str, mut f: F) -> Result
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        let deadline = Instant::now() + TIMEOUT;
+        while !f().await? {
+            check(
+                Instant::now() < deadline,
+                format!("timed out waiting for {what}"),
+            )?;
+            tokio::time::sleep(POLL).await;
+        }
+        Ok(())
+    }
+
+    /// Replaces the text of the input matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result {
+        self.click(css).await?;
+        let input = self.find(css).await?;
+        input.send_keys(Key::Control + "a").await?;
+        input.send_keys(Key::Backspace).await?;
+        if !text.is_empty() {
+            input.send_keys(text).await?;
+        }
+        Ok(())
+    }
+
+    /// Saves a screenshot under tests/e2e/artifacts (for looking at failures).
+    pub async fn screenshot(&self, name: &str) -> Result {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+        std::fs::create_dir_all(&dir)?;
+        self.driver
+            .screenshot(&dir.join(format!("{name}.png")))
+            .await?;
+        Ok(())
+    }
+}
+
+/// Runs a test flow against a launched app; quits the app whatever happens, then reports.
+#[macro_export]
+macro_rules! with_app {
+    ($args:expr, |$app:ident| $body:block) => {{
+        let $app = $crate::App::launch($args).await.expect("launch the app");
+        let outcome: $crate::Result = async { $body }.await;
+        if outcome.is_err() {
+            let _ = $app
+                .screenshot(&format!("failure-{}", std::process::id()))
+                .await;
+        }
+        $app.quit().await;
+        outcome.unwrap();
+    }};
+}

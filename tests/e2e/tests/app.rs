@@ -1,0 +1,223 @@
+//! The real app, driven over WebDriver. Each flow ends by reading the same workspace file with
+//! the CLI, so what the UI did is checked where it persisted.
+
+use orgdesk_e2e::thirtyfour::prelude::*;
+use orgdesk_e2e::{check, cli_json, with_app, App, Result};
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn workspace_with(paths: &[&str]) -> (TempDir, String) {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("e2e.orgdesk").to_str().unwrap().to_string();
+    cli_json(&["init", &ws, "--name", "示例科技", "--platform", "wecom"]);
+    for p in paths {
+        cli_json(&["departments", "add", &ws, p]);
+    }
+    (dir, ws)
+}
+
+fn dept_paths(ws: &str) -> Vec<String> {
+    cli_json(&["departments", "list", ws])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn dept_id(ws: &str, path: &str) -> i64 {
+    cli_json(&["departments", "list", ws])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Selects a department in the tree and opens one of its actions.
+async fn dept_action(app: &App, path: &str, action: &str) -> Result {
+    let node = format!("[data-path=\"{path}\"]");
+    app.click(&node).await?;
+    app.click(&format!("{node} .tree-node-actions")).await?;
+    app.click(&format!("[data-testid=\"dept-action-{action}\"]"))
+        .await?;
+    Ok(())
+}
+
+async fn submit_name(app: &App, name: &str) -> Result {
+    app.type_into("[data-testid=\"dept-name-input\"]", name)
+        .await?;
+    app.click("[data-testid=\"dept-name-ok\"]").await?;
+    app.gone("[data-testid=\"dept-name-input\"]").await
+}
+
+#[tokio::test]
+async fn tree_edits_go_through_the_core_and_persist_with_undo() {
+    let (_dir, ws) = workspace_with(&["示例科技/销售部", "示例科技/研发中心"]);
+    let sales = dept_id(&ws, "示例科技/销售部");
+    with_app!(&[ws.as_str()], |app| {
+        app.find("[data-path=\"示例科技/研发中心\"]").await?;
+        check(app.driver.title().await? == "OrgDesk", "window title")?;
+
+        // Create a department under the top level.
+        dept_action(&app, "示例科技", "add").await?;
+        submit_name(&app, "市场部").await?;
+        app.find("[data-path=\"示例科技/市场部\"]").await?;
+
+        // Rename it.
+        dept_action(&app, "示例科技/市场部", "rename").await?;
+        submit_name(&app, "品牌部").await?;
+        app.find("[data-path=\"示例科技/品牌部\"]").await?;
+        app.gone("[data-path=\"示例科技/市场部\"]").await?;
+
+        // Move it under 销售部 with the tree's move action.
+        dept_action(&app, "示例科技/品牌部", "move").await?;
+        app.click(&format!("[data-testid=\"move-target-{sales}\"]"))
+            .await?;
+        app.click("[data-testid=\"move-ok\"]").await?;
+        app.find("[data-path=\"示例科技/销售部/品牌部\"]").await?;
+
+        // Undo once: the move is reverted.
+        app.click("[data-testid=\"undo\"]").await?;
+        app.find("[data-path=\"示例科技/品牌部\"]").await?;
+        app.gone("[data-path=\"示例科技/销售部/品牌部\"]").await?;
+        Ok(())
+    });
+
+    // What persisted, read by the CLI from the same file.
+    let paths = dept_paths(&ws);
+    assert!(paths.contains(&"示例科技/品牌部".to_string()), "{paths:?}");
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.contains("市场部") || p == "示例科技/销售部/品牌部"),
+        "{paths:?}"
+    );
+    let log = cli_json(&["log", &ws]);
+    let entries: Vec<(&str, &str, Option<&str>)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["source"].as_str().unwrap(),
+                e["state"].as_str(),
+            )
+        })
+        .take(4)
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("undo", "ui", None),
+            ("department_move", "ui", Some("undone")),
+            ("department_rename", "ui", Some("done")),
+            ("department_add", "ui", Some("done"))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn first_run_offers_the_demo_company_and_members_can_be_found() {
+    with_app!(&[], |app| {
+        app.click("[data-testid=\"first-run-open-demo\"]").await?;
+        app.find("[data-path=\"示例科技/销售部/华东区\"]").await?;
+        app.find_text("共 41 人").await?;
+        app.type_into("input[data-testid=\"member-search\"]", "张伟")
+            .await?;
+        app.find_text("共 1 人").await?;
+        let names = app
+            .driver
+            .find_all(By::Css("[data-testid=\"member-name\"]"))
+            .await?;
+        check(names.len() == 1, format!("{} rows for 张伟", names.len()))?;
+        check(names[0].text().await? == "张伟", "the row is 张伟")?;
+        // Selecting a department narrows the table to its subtree.
+        app.type_into("input[data-testid=\"member-search\"]", "")
+            .await?;
+        app.click("[data-path=\"示例科技/研发中心\"]").await?;
+        app.find_text("共 12 人").await?;
+        // The UI switches to English at runtime.
+        app.click("[data-testid=\"language-switch\"] .ant-segmented-item:last-child")
+            .await?;
+        app.find_text("12 members").await?;
+        app.find_text("Departments").await?;
+        app.screenshot("demo-organization").await?;
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn core_errors_show_translated_and_ctrl_z_undoes() {
+    let (_dir, ws) = workspace_with(&["示例科技/销售部", "示例科技/研发中心"]);
+    with_app!(&[ws.as_str()], |app| {
+        dept_action(&app, "示例科技/研发中心", "rename").await?;
+        app.type_into("[data-testid=\"dept-name-input\"]", "销售部")
+            .await?;
+        app.click("[data-testid=\"dept-name-ok\"]").await?;
+        // The core refuses the duplicate; the UI shows its message in Chinese, not a raw string.
+        app.find_text("下已经有名为“销售部”的部门").await?;
+        app.type_into("[data-testid=\"dept-name-input\"]", "技术中心")
+            .await?;
+        app.click("[data-testid=\"dept-name-ok\"]").await?;
+        app.find("[data-path=\"示例科技/技术中心\"]").await?;
+        // Ctrl+Z outside a text field undoes the rename.
+        app.driver
+            .find(By::Css("body"))
+            .await?
+            .send_keys(Key::Control + "z")
+            .await?;
+        app.find("[data-path=\"示例科技/研发中心\"]").await?;
+        Ok(())
+    });
+    let paths = dept_paths(&ws);
+    assert_eq!(paths, ["示例科技", "示例科技/销售部", "示例科技/研发中心"]);
+    let undone: Vec<Value> = cli_json(&["log", &ws])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["state"] == "undone")
+        .cloned()
+        .collect();
+    assert_eq!(undone.len(), 1);
+}
+
+#[tokio::test]
+async fn members_are_added_through_the_form_with_core_validation() {
+    let (_dir, ws) = workspace_with(&["示例科技/销售部/华东区"]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-path=\"示例科技/销售部\"]").await?;
+        app.click("[data-testid=\"add-member\"]").await?;
+        app.type_into("[data-testid=\"member-name-input\"]", "李娜")
+            .await?;
+        // A mobile the core rejects is reported on its field, in Chinese.
+        app.type_into("[data-testid=\"member-mobile\"]", "12345")
+            .await?;
+        app.click("[data-testid=\"member-save\"]").await?;
+        app.find_text("手机号“12345”无效").await?;
+        app.type_into("[data-testid=\"member-mobile\"]", "+86 139-0013-9000")
+            .await?;
+        app.screenshot("member-form").await?;
+        app.click("[data-testid=\"member-save\"]").await?;
+        app.gone("[data-testid=\"member-save\"]").await?;
+        app.find_text("共 1 人").await?;
+        let mobile = app
+            .find("[data-testid=\"member-mobile\"]")
+            .await?
+            .text()
+            .await?;
+        check(mobile == "13900139000", format!("mobile shown as {mobile}"))?;
+        Ok(())
+    });
+    let members = cli_json(&["members", "list", &ws]);
+    assert_eq!(members.as_array().unwrap().len(), 1);
+    let m = &members[0];
+    assert_eq!(
+        (m["userid"].as_str(), m["mobile"].as_str()),
+        (Some("lina"), Some("13900139000"))
+    );
+    assert_eq!(m["main_department"], "示例科技/销售部");
+}

@@ -1,0 +1,69 @@
+import { useCallback, useEffect, useState } from "react";
+import { App as AntApp, ConfigProvider, Result, Spin } from "antd";
+import zhCN from "antd/locale/zh_CN";
+import enUS from "antd/locale/en_US";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { useTranslation } from "react-i18next";
+import { api, call, type AppInfo, type Lang, type WorkspaceInfo } from "./api";
+import i18n, { systemLang } from "./i18n";
+import { describe } from "./errors";
+import StartPage from "./pages/start/StartPage";
+import WorkspaceShell from "./shell/WorkspaceShell";
+
+export default function App() {
+  const { t } = useTranslation();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [lang, setLangState] = useState<Lang>("zh-CN");
+  const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
+
+  const applyLang = useCallback((l: Lang) => {
+    setLangState(l);
+    void i18n.changeLanguage(l);
+    dayjs.locale(l === "zh-CN" ? "zh-cn" : "en");
+    document.documentElement.lang = l;
+  }, []);
+
+  const refreshInfo = useCallback(async () => {
+    const next = await call(api.appInfo());
+    setInfo(next);
+    return next;
+  }, []);
+
+  useEffect(() => {
+    refreshInfo()
+      .then((next) => {
+        applyLang(next.language_chosen ? next.language : systemLang(navigator.language));
+        setWorkspace(next.workspace);
+      })
+      .catch((e) => setFailure(describe(t, e)));
+  }, [refreshInfo, applyLang, t]);
+
+  const changeLang = useCallback(
+    async (l: Lang) => {
+      applyLang(l);
+      await call(api.setLanguage(l));
+    },
+    [applyLang],
+  );
+
+  const closeWorkspace = useCallback(async () => {
+    await call(api.closeWorkspace());
+    setWorkspace(null);
+    await refreshInfo();
+  }, [refreshInfo]);
+
+  let body;
+  if (failure) body = <Result status="error" title={t("app.error_title")} subTitle={failure} />;
+  else if (!info) body = <Spin fullscreen tip={t("app.loading")} />;
+  else if (!workspace)
+    body = <StartPage info={info} lang={lang} onLang={changeLang} onOpened={setWorkspace} onInfoChanged={refreshInfo} />;
+  else body = <WorkspaceShell workspace={workspace} lang={lang} onLang={changeLang} onClose={closeWorkspace} />;
+
+  return (
+    <ConfigProvider locale={lang === "zh-CN" ? zhCN : enUS} theme={{ token: { colorPrimary: "#1677ff", borderRadius: 6 } }}>
+      <AntApp style={{ height: "100%" }}>{body}</AntApp>
+    </ConfigProvider>
+  );
+}

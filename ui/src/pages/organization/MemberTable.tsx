@@ -1,0 +1,175 @@
+import { useEffect, useRef, useState } from "react";
+import { App, Avatar, Breadcrumb, Button, Input, Popconfirm, Space, Switch, Table, Tag, Typography, type TableColumnsType } from "antd";
+import { DeleteOutlined, EditOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
+import { useTranslation } from "react-i18next";
+import { api, call, type Department, type Member, type MemberStatus } from "../../api";
+import { describe } from "../../errors";
+import { useReport } from "../../shell/useReport";
+import { useWorkspace } from "../../shell/workspace";
+import MemberForm from "./MemberForm";
+import { useHeight } from "./useHeight";
+
+const STATUS_COLORS: Record<MemberStatus, string> = {
+  invited: "gold",
+  unverified: "orange",
+  active: "green",
+  frozen: "blue",
+  departed: "default",
+};
+
+interface Props {
+  department: Department | null;
+  departments: Department[];
+}
+
+export default function MemberTable({ department, departments }: Props) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { revision, changed } = useWorkspace();
+  const [search, setSearch] = useState("");
+  const [includeSub, setIncludeSub] = useState(true);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [editing, setEditing] = useState<Member | "new" | null>(null);
+  const report = useReport();
+  const box = useRef<HTMLDivElement>(null);
+  const height = useHeight(box);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    // Searching per keystroke: a short pause lets fast typing coalesce.
+    const timer = setTimeout(() => {
+      call(api.listMembers({ department: department?.id ?? null, direct_only: !includeSub, search: search || null }))
+        .then((list) => !cancelled && setMembers(list))
+        .catch((e) => !cancelled && report(e))
+        .finally(() => !cancelled && setLoading(false));
+    }, 120);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [department, includeSub, search, revision, report]);
+
+  const remove = async (m: Member) => {
+    try {
+      await call(api.deleteMember(m.userid));
+      message.success(t("members.deleted", { name: m.name }));
+      changed();
+    } catch (e) {
+      message.error(describe(t, e));
+    }
+  };
+
+  const columns: TableColumnsType<Member> = [
+    {
+      title: t("fields.name"),
+      dataIndex: "name",
+      width: 150,
+      render: (name: string, m) => (
+        <Space>
+          <Avatar size="small" style={{ background: "#1677ff" }}>
+            {name.slice(-2)}
+          </Avatar>
+          <span data-testid="member-name">{name}</span>
+          {m.leader_of.length > 0 && (
+            <Tag color="purple" title={m.leader_of.join("\n")}>
+              {t("members.leader_tag")}
+            </Tag>
+          )}
+        </Space>
+      ),
+    },
+    { title: t("fields.userid"), dataIndex: "userid", width: 110, ellipsis: true },
+    { title: t("fields.position"), dataIndex: "position", width: 110, ellipsis: true },
+    {
+      title: t("fields.departments"),
+      dataIndex: "departments",
+      width: 100,
+      ellipsis: true,
+      render: (paths: string[]) => (
+        <Typography.Text ellipsis title={paths.join("\n")}>
+          {paths.map((p) => p.split("/").at(-1)).join("、")}
+        </Typography.Text>
+      ),
+    },
+    { title: t("fields.mobile"), dataIndex: "mobile", width: 115, render: (v: string | null) => <span data-testid="member-mobile">{v}</span> },
+    { title: t("fields.email"), dataIndex: "email", width: 160, ellipsis: true },
+    {
+      title: t("fields.status"),
+      dataIndex: "status",
+      width: 76,
+      render: (s: MemberStatus) => <Tag color={STATUS_COLORS[s]}>{t(`statuses.${s}`)}</Tag>,
+    },
+    {
+      title: t("members.actions"),
+      key: "actions",
+      width: 76,
+      fixed: "right",
+      render: (_, m) => (
+        <Space size={0}>
+          <Button type="link" size="small" icon={<EditOutlined />} aria-label={t("common.edit")} onClick={() => setEditing(m)} data-testid={`edit-${m.userid}`} />
+          <Popconfirm
+            title={t("members.delete_title", { name: m.name })}
+            description={t("members.delete_hint")}
+            okText={t("common.delete")}
+            okButtonProps={{ danger: true }}
+            cancelText={t("common.cancel")}
+            onConfirm={() => remove(m)}
+          >
+            <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t("common.delete")} data-testid={`delete-${m.userid}`} />
+          </Popconfirm>
+        </Space>
+      ),
+    },
+  ];
+
+  const crumbs = department ? department.path.split("/").map((title) => ({ title })) : [{ title: t("members.all") }];
+
+  return (
+    <div style={{ display: "flex", flexDirection: "column", height: "100%", minHeight: 0 }}>
+      <div style={{ display: "flex", alignItems: "center", gap: 12, marginBottom: 12, flexWrap: "wrap" }}>
+        <Breadcrumb items={crumbs} style={{ flex: 1, minWidth: 200 }} />
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder={t("members.search_placeholder")}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          style={{ width: 280 }}
+          data-testid="member-search"
+        />
+        <Space size={6}>
+          <Switch size="small" checked={includeSub} onChange={setIncludeSub} disabled={!department} />
+          <Typography.Text>{t("members.include_sub")}</Typography.Text>
+        </Space>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")} disabled={departments.length === 0} data-testid="add-member">
+          {t("members.add")}
+        </Button>
+      </div>
+      <div ref={box} style={{ flex: 1, minHeight: 0 }}>
+        <Table<Member>
+          data-testid="member-table"
+          rowKey="id"
+          size="middle"
+          virtual
+          scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56, 120) }}
+          columns={columns}
+          dataSource={members}
+          loading={loading}
+          pagination={false}
+          locale={{ emptyText: t("members.empty") }}
+        />
+      </div>
+      <Typography.Text type="secondary" style={{ marginTop: 8 }} data-testid="member-count">
+        {t("members.count", { count: members.length })}
+      </Typography.Text>
+      <MemberForm
+        member={editing}
+        departments={departments}
+        defaultDepartment={department}
+        onClose={() => setEditing(null)}
+      />
+    </div>
+  );
+}
