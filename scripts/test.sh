@@ -8,20 +8,20 @@ scripts/setup.sh --test
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "format and lints"
-cargo fmt --all -- --check
+step "UI: types, lints, tests (Vitest), build"
 npm --prefix ui run --silent typecheck
 npm --prefix ui run --silent lint
+npm --prefix ui test
+npm --prefix ui run build
+
+step "Rust: format and lints"
+cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --features orgdesk-app/custom-protocol -- -D warnings
 
 step "core and CLI tests"
 cargo test
 
-step "UI tests (Vitest)"
-npm --prefix ui test
-
-step "build the UI, the app and the CLI"
-npm --prefix ui run build
+step "build the app and the CLI"
 cargo build -p orgdesk-app -p orgdesk-cli --features orgdesk-app/custom-protocol
 
 step "app contract: generated TypeScript bindings are fresh, capabilities match the commands"

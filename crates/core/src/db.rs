@@ -152,7 +152,8 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Error {
         .with("detail", e)
 }
 
-fn remove_with_sidecars(path: &Path) {
+/// Deletes a workspace file with its `-wal`/`-shm`/`-journal` companions (after a failed create).
+pub(crate) fn remove_with_sidecars(path: &Path) {
     let _ = std::fs::remove_file(path);
     for suffix in ["-wal", "-shm", "-journal"] {
         let mut p = path.as_os_str().to_owned();

@@ -102,7 +102,7 @@ pub fn create(id: &str, path: &Path, source: Source) -> Result<Workspace> {
     let mut ws = Workspace::create(path, &demo.name, demo.platform, source)?;
     if let Err(e) = fill(&mut ws, &demo, source) {
         drop(ws);
-        let _ = std::fs::remove_file(path);
+        crate::db::remove_with_sidecars(path);
         return Err(e);
     }
     Ok(ws)

@@ -41,7 +41,7 @@ impl Workspace {
         };
         if let Err(e) = ws.initialise(name, platform) {
             drop(ws);
-            let _ = std::fs::remove_file(path);
+            db::remove_with_sidecars(path);
             return Err(e);
         }
         Ok(ws)

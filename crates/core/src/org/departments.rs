@@ -161,6 +161,22 @@ impl Tree {
         out
     }
 
+    /// The listed form of `id`, given its member counts.
+    fn department(&self, id: i64, member_count: u32, total_member_count: u32) -> Department {
+        let node = &self.nodes[&id];
+        Department {
+            id,
+            path: self.path(id),
+            name: node.name.clone(),
+            parent_id: node.parent,
+            order: node.order,
+            depth: self.lineage(id).len() as u32,
+            member_count,
+            total_member_count,
+            child_count: self.children(Some(id)).len() as u32,
+        }
+    }
+
     fn add_local(&mut self, id: i64, parent: Option<i64>, name: String, order: i64) {
         self.children.entry(parent).or_default().push(id);
         self.nodes.insert(
@@ -493,20 +509,7 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
     Ok(tree
         .preorder()
         .into_iter()
-        .map(|id| {
-            let node = &tree.nodes[&id];
-            Department {
-                id,
-                path: tree.path(id),
-                name: node.name.clone(),
-                parent_id: node.parent,
-                order: node.order,
-                depth: tree.lineage(id).len() as u32,
-                member_count: direct.get(&id).copied().unwrap_or(0),
-                total_member_count: total.get(&id).copied().unwrap_or(0),
-                child_count: tree.children(Some(id)).len() as u32,
-            }
-        })
+        .map(|id| tree.department(id, direct.get(&id).copied().unwrap_or(0), total.get(&id).copied().unwrap_or(0)))
         .collect())
 }
 
@@ -523,17 +526,7 @@ pub(crate) fn get(conn: &Connection, id: i64) -> Result<Department> {
         [id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    Ok(Department {
-        id,
-        path: tree.path(id),
-        name: node.name.clone(),
-        parent_id: node.parent,
-        order: node.order,
-        depth: tree.lineage(id).len() as u32,
-        member_count: direct,
-        total_member_count: total,
-        child_count: tree.children(Some(id)).len() as u32,
-    })
+    Ok(tree.department(id, direct, total))
 }
 
 /// Finds a department by id or path.
