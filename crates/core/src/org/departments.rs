@@ -509,7 +509,13 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
     Ok(tree
         .preorder()
         .into_iter()
-        .map(|id| tree.department(id, direct.get(&id).copied().unwrap_or(0), total.get(&id).copied().unwrap_or(0)))
+        .map(|id| {
+            tree.department(
+                id,
+                direct.get(&id).copied().unwrap_or(0),
+                total.get(&id).copied().unwrap_or(0),
+            )
+        })
         .collect())
 }
 
