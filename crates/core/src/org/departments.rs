@@ -521,10 +521,9 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
 
 pub(crate) fn get(conn: &Connection, id: i64) -> Result<Department> {
     let tree = Tree::load(conn)?;
-    let node = tree
-        .nodes
-        .get(&id)
-        .ok_or_else(|| not_found(format!("#{id}")))?;
+    if !tree.contains(id) {
+        return Err(not_found(format!("#{id}")));
+    }
     let (direct, total): (u32, u32) = conn.query_row(
         "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)
          SELECT (SELECT count(*) FROM member_departments WHERE department_id = ?1),
