@@ -109,13 +109,7 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
   const onDrop: TreeProps["onDrop"] = (info) => {
     const dragged = departments.find((d) => d.id === Number(info.dragNode.key));
     if (!dragged) return;
-    const mode = dropMode({
-      dropToGap: info.dropToGap,
-      dropPosition: info.dropPosition,
-      nodePos: info.node.pos,
-      nodeExpanded: info.node.expanded,
-      nodeHasChildren: (info.node.children ?? []).length > 0,
-    });
+    const mode = dropMode({ dropToGap: info.dropToGap, dropPosition: info.dropPosition, nodePos: info.node.pos });
     const { parent, position } = computeDrop(departments, dragged.id, Number(info.node.key), mode);
     void move(dragged, parent, position);
   };

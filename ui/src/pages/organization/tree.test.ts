@@ -47,12 +47,13 @@ describe("buildTree", () => {
 describe("dragging a department", () => {
   it("reads antd's drop event", () => {
     // Dropped on the node itself.
-    expect(dropMode({ dropToGap: false, dropPosition: 1, nodePos: "0-0-1", nodeExpanded: false, nodeHasChildren: false })).toBe("inside");
+    expect(dropMode({ dropToGap: false, dropPosition: 1, nodePos: "0-0-1" })).toBe("inside");
     // In the gap above / below the node.
-    expect(dropMode({ dropToGap: true, dropPosition: 0, nodePos: "0-0-1", nodeExpanded: false, nodeHasChildren: false })).toBe("before");
-    expect(dropMode({ dropToGap: true, dropPosition: 2, nodePos: "0-0-1", nodeExpanded: false, nodeHasChildren: false })).toBe("after");
-    // Just below an expanded parent: becomes its first child.
-    expect(dropMode({ dropToGap: true, dropPosition: 2, nodePos: "0-0-1", nodeExpanded: true, nodeHasChildren: true })).toBe("inside");
+    expect(dropMode({ dropToGap: true, dropPosition: 0, nodePos: "0-0-1" })).toBe("before");
+    expect(dropMode({ dropToGap: true, dropPosition: 2, nodePos: "0-0-1" })).toBe("after");
+    // Dragged left below the last child of an expanded branch: rc-tree targets the branch itself,
+    // in the gap after it (a sibling of the branch, not its first child).
+    expect(dropMode({ dropToGap: true, dropPosition: 2, nodePos: "0-0-1" })).toBe("after");
   });
 
   it("into another department makes it the first child", () => {

@@ -43,11 +43,15 @@ export function initialExpanded(depts: Department[]): number[] {
 
 export type DropMode = "inside" | "before" | "after";
 
-/** What the antd Tree drop event means (mirrors antd's own drag-and-drop example). */
-export function dropMode(info: { dropToGap: boolean; dropPosition: number; nodePos: string; nodeExpanded: boolean; nodeHasChildren: boolean }): DropMode {
-  const relative = info.dropPosition - Number(info.nodePos.split("-").at(-1));
+/**
+ * What the antd Tree drop event means. rc-tree has already resolved the target: a drop on an
+ * expanded parent arrives as "inside" (not in a gap), and a drop dragged left past the last child
+ * of a branch arrives as "after" that branch's ancestor. So: not in a gap → inside; otherwise the
+ * position relative to the target says before or after.
+ */
+export function dropMode(info: { dropToGap: boolean; dropPosition: number; nodePos: string }): DropMode {
   if (!info.dropToGap) return "inside";
-  if (relative === 1 && info.nodeExpanded && info.nodeHasChildren) return "inside";
+  const relative = info.dropPosition - Number(info.nodePos.split("-").at(-1));
   return relative === -1 ? "before" : "after";
 }
 
