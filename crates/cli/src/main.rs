@@ -8,8 +8,8 @@ mod print;
 
 use clap::{Args, Parser, Subcommand};
 use orgdesk_core::{
-    demo, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput, MemberQuery, MemberStatus,
-    Platform, Source, Workspace,
+    demo, imports, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput, MemberQuery,
+    MemberStatus, Platform, Source, Workspace,
 };
 use print::Out;
 use std::path::{Path, PathBuf};
@@ -63,6 +63,48 @@ enum Command {
     /// Demo companies.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Import members from an Excel (.xlsx/.xlsm/.xls/.ods) or CSV file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Committed imports: list, roll back.
+    #[command(subcommand)]
+    Imports(ImportsCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a staff list: every row is checked first; all valid rows are written in one
+    /// transaction, or nothing when a row is invalid (unless --skip-invalid).
+    Members {
+        workspace: PathBuf,
+        file: PathBuf,
+        /// Sheet to read (default: the first with a header row).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Row number of the header as the spreadsheet shows it (CSV: line).
+        #[arg(long)]
+        header_row: Option<u32>,
+        /// Column meaning, "表头=field" (field: name, userid, mobile, email, department, … or ignore).
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows even if some rows are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write the rows that were not imported, with the reasons, to this .xlsx file.
+        #[arg(long, value_name = "ERRORS.xlsx")]
+        errors_out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportsCommand {
+    /// List committed imports, newest first.
+    List { workspace: PathBuf },
+    /// Undo a whole import batch (also when other changes came after it).
+    Rollback { workspace: PathBuf, batch: i64 },
 }
 
 #[derive(Subcommand)]
@@ -207,7 +249,8 @@ fn main() -> ExitCode {
         lang: language(cli.lang.as_deref()),
     };
     match std::panic::catch_unwind(|| run(cli.command, &out)) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Ok(Exit::Done)) => ExitCode::SUCCESS,
+        Ok(Ok(Exit::Rejected)) => ExitCode::from(1),
         Ok(Err(e)) => {
             out.error(&e);
             ExitCode::from(match e.kind() {
@@ -240,7 +283,14 @@ fn dept(path: &str) -> DepartmentRef {
     DepartmentRef::Path(path.to_string())
 }
 
-fn run(command: Command, out: &Out) -> Result<(), Error> {
+/// How a command that ran ended.
+enum Exit {
+    Done,
+    /// The input was read and rejected; the output says why (exit 1).
+    Rejected,
+}
+
+fn run(command: Command, out: &Out) -> Result<Exit, Error> {
     match command {
         Command::Init {
             workspace,
@@ -253,19 +303,81 @@ fn run(command: Command, out: &Out) -> Result<(), Error> {
                 platform,
                 Source::Cli,
             )?;
-            out.created(&ws.info()?)
+            out.created(&ws.info()?)?
         }
-        Command::Departments(cmd) => departments(cmd, out),
-        Command::Members(cmd) => members(*cmd, out),
-        Command::Undo { workspace } => out.history_step("cli.undone", &open(&workspace)?.undo()?),
-        Command::Redo { workspace } => out.history_step("cli.redone", &open(&workspace)?.redo()?),
-        Command::Log { workspace, limit } => out.log(&open(&workspace)?.log(limit)?),
-        Command::Demo(DemoCommand::List) => out.demos(&demo::list()?),
+        Command::Departments(cmd) => departments(cmd, out)?,
+        Command::Members(cmd) => members(*cmd, out)?,
+        Command::Undo { workspace } => {
+            out.history_step("cli.undone", &open(&workspace)?.undo()?)?
+        }
+        Command::Redo { workspace } => {
+            out.history_step("cli.redone", &open(&workspace)?.redo()?)?
+        }
+        Command::Log { workspace, limit } => out.log(&open(&workspace)?.log(limit)?)?,
+        Command::Demo(DemoCommand::List) => out.demos(&demo::list()?)?,
         Command::Demo(DemoCommand::Create { name, workspace }) => {
             let ws = demo::create(&name, &workspace, Source::Cli)?;
-            out.created(&ws.info()?)
+            out.created(&ws.info()?)?
+        }
+        Command::Import(cmd) => return import(cmd, out),
+        Command::Imports(ImportsCommand::List { workspace }) => {
+            out.batches(&imports::batches(&open(&workspace)?)?)?
+        }
+        Command::Imports(ImportsCommand::Rollback { workspace, batch }) => {
+            out.rolled_back(&imports::rollback(&mut open(&workspace)?, batch)?)?
         }
     }
+    Ok(Exit::Done)
+}
+
+fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
+    let ImportCommand::Members {
+        workspace,
+        file,
+        sheet,
+        header_row,
+        map,
+        dry_run,
+        skip_invalid,
+        errors_out,
+    } = cmd;
+    let mut mapping = std::collections::BTreeMap::new();
+    for m in &map {
+        let (header, field) = m.rsplit_once('=').ok_or_else(|| {
+            Error::new(
+                orgdesk_core::ErrorCode::InvalidArgument,
+                "import_bad_mapping",
+            )
+            .with("value", m)
+            .with("fields", imports::header::Field::codes().join(", "))
+        })?;
+        mapping.insert(header.trim().to_string(), field.trim().to_string());
+    }
+    let options = imports::ImportOptions {
+        sheet,
+        header_row,
+        mapping,
+        skip_invalid,
+    };
+    let mut ws = open(&workspace)?;
+    let source = imports::ImportFile::open(&file)?;
+    let (report, plan) = imports::run(
+        &mut ws,
+        source,
+        &options,
+        dry_run,
+        out.lang,
+        &imports::Silent,
+    )?;
+    if let Some(path) = &errors_out {
+        imports::write_error_workbook(&plan, out.lang, path)?;
+    }
+    out.import(&report, errors_out.as_deref(), dry_run)?;
+    Ok(if report.invalid > 0 && !report.committed {
+        Exit::Rejected
+    } else {
+        Exit::Done
+    })
 }
 
 fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {

@@ -2,6 +2,7 @@
 
 use orgdesk_core::demo::DemoInfo;
 use orgdesk_core::i18n::t;
+use orgdesk_core::imports::{ImportBatch, ImportReport};
 use orgdesk_core::{
     AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
 };
@@ -253,6 +254,157 @@ impl Out {
                 })
                 .collect();
             table(&rows, false)
+        })
+    }
+
+    pub fn import(
+        &self,
+        r: &ImportReport,
+        errors_out: Option<&std::path::Path>,
+        dry_run: bool,
+    ) -> R {
+        self.emit(r, || {
+            let n = |v: u32| v.to_string();
+            let mut lines = vec![self.tr(
+                "cli.import_file",
+                &[
+                    ("file", r.file.clone()),
+                    ("format", r.format.clone()),
+                    (
+                        "encoding",
+                        r.encoding
+                            .as_ref()
+                            .map(|e| format!(", {e}"))
+                            .unwrap_or_default(),
+                    ),
+                    ("sheet", r.sheet.clone()),
+                    ("row", n(r.header_row)),
+                ],
+            )];
+            let mapped: Vec<String> = r
+                .columns
+                .iter()
+                .filter_map(|c| {
+                    Some(format!(
+                        "{}→{}",
+                        c.header,
+                        self.field_name(c.field.as_deref()?)
+                    ))
+                })
+                .collect();
+            lines.push(self.tr("cli.import_mapping", &[("mapping", mapped.join(", "))]));
+            let unmapped: Vec<&str> = r
+                .columns
+                .iter()
+                .filter(|c| c.field.is_none() && !c.header.is_empty())
+                .map(|c| c.header.as_str())
+                .collect();
+            if !unmapped.is_empty() {
+                lines.push(self.tr("cli.import_unmapped", &[("columns", unmapped.join(", "))]));
+            }
+            lines.push(self.tr(
+                "cli.import_counts",
+                &[
+                    ("rows", n(r.rows)),
+                    ("valid", n(r.valid)),
+                    ("invalid", n(r.invalid)),
+                ],
+            ));
+            if r.committed || dry_run {
+                lines.push(self.tr(
+                    "cli.import_plan",
+                    &[
+                        ("created", n(r.created.members)),
+                        ("departments", n(r.created.departments)),
+                        ("updated", n(r.updated.members)),
+                        ("unchanged", n(r.unchanged)),
+                    ],
+                ));
+            }
+            for (key, issues, max) in [
+                ("cli.import_errors", &r.errors, 50),
+                ("cli.import_warnings", &r.warnings, 10),
+            ] {
+                if issues.is_empty() {
+                    continue;
+                }
+                lines.push(self.tr(key, &[("count", issues.len().to_string())]));
+                for i in issues.iter().take(max) {
+                    let params = [
+                        ("row", n(i.row)),
+                        ("column", i.column.clone()),
+                        ("message", i.message.clone()),
+                    ];
+                    let key = if i.column.is_empty() {
+                        "cli.import_issue_row"
+                    } else {
+                        "cli.import_issue"
+                    };
+                    lines.push(self.tr(key, &params));
+                }
+                if issues.len() > max {
+                    lines.push(self.tr(
+                        "cli.import_more",
+                        &[("count", (issues.len() - max).to_string())],
+                    ));
+                }
+            }
+            lines.push(match (dry_run, r.committed, r.batch) {
+                (true, _, _) => self.tr("cli.import_dry_run", &[]),
+                (_, true, Some(b)) => self.tr("cli.import_committed", &[("batch", b.to_string())]),
+                (_, true, None) => self.tr("cli.import_nothing", &[]),
+                _ => self.tr("cli.import_refused", &[("invalid", n(r.invalid))]),
+            });
+            if let Some(p) = errors_out {
+                lines.push(self.tr(
+                    "cli.import_errors_written",
+                    &[("path", p.display().to_string())],
+                ));
+            }
+            lines.join("\n")
+        })
+    }
+
+    fn field_name(&self, code: &str) -> String {
+        let base = code
+            .strip_prefix("department_level_")
+            .map(|_| "department_level")
+            .unwrap_or(code);
+        let name = self.tr(&format!("fields.{base}"), &[]);
+        match code.strip_prefix("department_level_") {
+            Some(level) => format!("{name} {level}"),
+            None => name,
+        }
+    }
+
+    pub fn batches(&self, batches: &[ImportBatch]) -> R {
+        self.emit(batches, || {
+            if batches.is_empty() {
+                return self.tr("cli.imports_empty", &[]);
+            }
+            let rows: Vec<[String; 6]> = batches
+                .iter()
+                .map(|b| {
+                    [
+                        format!("#{}", b.batch),
+                        b.at.replace('T', " ").replace('Z', ""),
+                        b.file.clone(),
+                        format!("+{} / ~{}", b.created.members, b.updated.members),
+                        self.tr(&format!("batch_states.{}", b.state), &[]),
+                        b.sheet.clone(),
+                    ]
+                })
+                .collect();
+            table(&rows, false)
+        })
+    }
+
+    pub fn rolled_back(&self, b: &ImportBatch) -> R {
+        self.emit(b, || {
+            self.tr(
+                "cli.rolled_back",
+                &[("batch", b.batch.to_string()), ("file", b.file.clone())],
+            )
         })
     }
 

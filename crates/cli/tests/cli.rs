@@ -546,3 +546,223 @@ fn demo_list_and_create() {
     );
     assert!(!dir.path().join("x.orgdesk").exists());
 }
+
+fn write_gbk(path: &Path, text: &str) {
+    let (bytes, _, _) = encoding_rs::GBK.encode(text);
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn import_members_json_shape_and_exit_codes() {
+    let (dir, ws) = new_ws();
+    let good = dir.path().join("staff.csv");
+    write_gbk(&good, "姓名,手机,部门,职务\n张伟,138 0013 8000,示例科技/销售部,经理\n李娜,+86 139 0013 9000,示例科技/研发中心,\n");
+    let r = ok(&["import", "members", s(&ws), s(&good), "--dry-run", "--json"]).json();
+    for key in [
+        "file",
+        "sheet",
+        "header_row",
+        "mapping",
+        "rows",
+        "valid",
+        "invalid",
+        "created",
+        "updated",
+        "warnings",
+        "errors",
+        "committed",
+        "batch",
+    ] {
+        assert!(r.get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(
+        (
+            r["rows"].as_u64(),
+            r["committed"].as_bool(),
+            r["batch"].clone()
+        ),
+        (Some(2), Some(false), Value::Null)
+    );
+    assert_eq!(r["mapping"]["手机"], "mobile");
+    assert_eq!(
+        r["created"]["members"], 2,
+        "a dry run reports what it would create"
+    );
+    assert!(r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["row"].is_u64() && w["code"].is_string()));
+    assert_eq!(
+        ok(&["members", "list", s(&ws), "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let r = ok(&["import", "members", s(&ws), s(&good), "--json"]).json();
+    assert_eq!(
+        (r["committed"].as_bool(), r["created"]["members"].as_u64()),
+        (Some(true), Some(2))
+    );
+    let batch = r["batch"].as_i64().unwrap();
+    let listed = ok(&["imports", "list", s(&ws), "--json"]).json();
+    assert_eq!(listed[0]["batch"], batch);
+    ok(&["imports", "rollback", s(&ws), &batch.to_string()]);
+    assert_eq!(
+        ok(&["members", "list", s(&ws), "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let r = orgdesk(&["imports", "rollback", s(&ws), &batch.to_string(), "--json"]);
+    assert_eq!(
+        (r.code, r.json()["error"]["code"].as_str()),
+        (1, Some("batch_not_found"))
+    );
+}
+
+#[test]
+fn import_with_invalid_rows_exits_1_writes_nothing_and_can_skip_them() {
+    let (dir, ws) = new_ws();
+    let file = dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "姓名,手机,部门\n张伟,13800138000,示例科技/销售部\n李娜,123,示例科技/销售部\n",
+    )
+    .unwrap();
+    let errors = dir.path().join("errors.xlsx");
+    let r = orgdesk(&[
+        "import",
+        "members",
+        s(&ws),
+        s(&file),
+        "--json",
+        "--errors-out",
+        s(&errors),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(
+        (
+            doc["valid"].as_u64(),
+            doc["invalid"].as_u64(),
+            doc["committed"].as_bool()
+        ),
+        (Some(1), Some(1), Some(false))
+    );
+    assert_eq!(doc["errors"][0]["row"], 3);
+    assert_eq!(doc["errors"][0]["column"], "手机");
+    assert_eq!(doc["errors"][0]["code"], "invalid_mobile");
+    assert!(errors.exists());
+    assert_eq!(
+        ok(&["members", "list", s(&ws), "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // Dry run with invalid rows: exit 1 too.
+    assert_eq!(
+        orgdesk(&["import", "members", s(&ws), s(&file), "--dry-run"]).code,
+        1
+    );
+    let r = ok(&[
+        "import",
+        "members",
+        s(&ws),
+        s(&file),
+        "--skip-invalid",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (r["committed"].as_bool(), r["created"]["members"].as_u64()),
+        (Some(true), Some(1))
+    );
+    let text = orgdesk(&["import", "members", s(&ws), s(&file)]).stdout;
+    assert!(
+        text.contains("Not imported") && text.contains("row 3"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unreadable_import_files_exit_2_naming_the_file() {
+    let (dir, ws) = new_ws();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.xlsx", vec![]),
+        (
+            "random.bin",
+            (0..3000u32)
+                .map(|i| (i.wrapping_mul(2654435761) >> 11) as u8)
+                .collect(),
+        ),
+        ("header-only.csv", "姓名,手机,部门\n".into()),
+        ("no-header.csv", "x,y\n1,2\n".into()),
+        (
+            "truncated.xlsx",
+            b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let r = orgdesk(&["import", "members", s(&ws), s(&path), "--json"]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert_eq!(r.json()["error"]["code"], "unreadable_file", "{name}");
+        assert!(r.stderr.contains(name), "{name}: {}", r.stderr);
+    }
+    let r = orgdesk(&[
+        "import",
+        "members",
+        s(&ws),
+        s(&dir.path().join("missing.xlsx")),
+    ]);
+    assert_eq!(r.code, 2);
+    let r = orgdesk(&[
+        "import",
+        "members",
+        s(&ws),
+        s(&dir.path().join("x.csv")),
+        "--map",
+        "nonsense",
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn import_map_header_row_and_sheet_options() {
+    let (dir, ws) = new_ws();
+    let file = dir.path().join("odd.csv");
+    std::fs::write(
+        &file,
+        "花名册\n员工,联系电话,组织\n张伟,13800138000,示例科技/销售部\n",
+    )
+    .unwrap();
+    let r = orgdesk(&["import", "members", s(&ws), s(&file), "--json"]);
+    assert_eq!(r.code, 2, "no header is recognised without a mapping");
+    let r = ok(&[
+        "import",
+        "members",
+        s(&ws),
+        s(&file),
+        "--header-row",
+        "2",
+        "--map",
+        "员工=name",
+        "--map",
+        "组织=department",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (r["header_row"].as_u64(), r["created"]["members"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(r["mapping"]["联系电话"], "mobile");
+}

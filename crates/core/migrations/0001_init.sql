@@ -44,7 +44,7 @@ CREATE TABLE members (
 );
 CREATE UNIQUE INDEX members_mobile ON members (mobile) WHERE mobile IS NOT NULL;
 CREATE UNIQUE INDEX members_email ON members (email) WHERE email IS NOT NULL;
-CREATE INDEX members_name ON members (name);
+
 
 CREATE TABLE member_departments (
     member_id     INTEGER NOT NULL REFERENCES members (id),

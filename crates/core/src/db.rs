@@ -16,6 +16,7 @@ pub const APPLICATION_ID: i32 = 0x4F52_4744;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_audit_log.sql"),
+    include_str!("../migrations/0003_audit_rollback.sql"),
 ];
 
 /// The schema version this build writes.
@@ -28,6 +29,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // 32 MB of page cache (pages are allocated as needed): large imports stay in memory.
+    conn.pragma_update(None, "cache_size", -32768)?;
     Ok(())
 }
 

@@ -2,13 +2,14 @@
 //! message's parameters. The UI receives [`ErrorDto`] (`{code, key, message, params}`) and
 //! translates `errors.<key>` itself; the CLI prints [`Error::message`] in its language.
 
-use crate::i18n::{t, Lang};
+use crate::i18n::{t_fields, Lang};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
 
 /// Stable error codes. Scripts and the UI branch on these; never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     // Input that was read and rejected by a rule (CLI exit 1).
@@ -31,6 +32,9 @@ pub enum ErrorCode {
     InvalidValue,
     NothingToUndo,
     NothingToRedo,
+    MissingContact,
+    BatchNotFound,
+    RollbackConflict,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,
@@ -42,6 +46,8 @@ pub enum ErrorCode {
     HistoryConflict,
     NoWorkspaceOpen,
     InvalidArgument,
+    UnreadableFile,
+    Cancelled,
     Internal,
 }
 
@@ -57,18 +63,26 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             FileNotFound | FileExists | NotAWorkspace | CorruptFile | NewerVersion | IoError
-            | DatabaseError | HistoryConflict | NoWorkspaceOpen | InvalidArgument | Internal => {
-                ErrorKind::Unusable
-            }
+            | DatabaseError | HistoryConflict | NoWorkspaceOpen | InvalidArgument
+            | UnreadableFile | Cancelled | Internal => ErrorKind::Unusable,
             _ => ErrorKind::Rejected,
         }
     }
 
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+    /// The code as it is serialised (`cyclic_move`).
+    pub fn as_str(self) -> &'static str {
+        static NAMES: OnceLock<Mutex<HashMap<ErrorCode, &'static str>>> = OnceLock::new();
+        let mut names = NAMES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        names.entry(self).or_insert_with(|| {
+            let name = serde_json::to_value(self)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            Box::leak(name.into_boxed_str())
+        })
     }
 }
 
@@ -110,18 +124,7 @@ impl Error {
 
     /// The message in `lang`. A `field` parameter holds a field code and is shown by its name.
     pub fn message(&self, lang: Lang) -> String {
-        let params: Vec<(&str, String)> = self
-            .params
-            .iter()
-            .map(|(k, v)| {
-                let key = format!("fields.{v}");
-                match t(lang, &key, &[]) {
-                    name if *k == "field" && name != key => (*k, name),
-                    _ => (*k, v.clone()),
-                }
-            })
-            .collect();
-        t(lang, &format!("errors.{}", self.key), &params)
+        t_fields(lang, &format!("errors.{}", self.key), &self.params)
     }
 
     pub fn to_dto(&self, lang: Lang) -> ErrorDto {

@@ -99,6 +99,16 @@ pub(crate) fn record<T>(
     action: &'static str,
     f: impl FnOnce(&Transaction) -> Result<Change<T>>,
 ) -> Result<T> {
+    record_logged(conn, source, action, f).map(|(value, _)| value)
+}
+
+/// [`record`], also returning the id of the audit entry (None when nothing changed).
+pub(crate) fn record_logged<T>(
+    conn: &mut Connection,
+    source: Source,
+    action: &'static str,
+    f: impl FnOnce(&Transaction) -> Result<Change<T>>,
+) -> Result<(T, Option<i64>)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut session = Session::new(&tx)?;
     session.table_filter(Some(|table: &str| !UNTRACKED.contains(&table)));
@@ -108,7 +118,7 @@ pub(crate) fn record<T>(
     session.changeset_strm(&mut changeset)?;
     drop(session);
     if changeset.is_empty() {
-        return Ok(change.value);
+        return Ok((change.value, None));
     }
     tx.execute(
         "UPDATE audit_log SET state = 'discarded' WHERE state = 'undone'",
@@ -125,8 +135,9 @@ pub(crate) fn record<T>(
         Some("done"),
         None,
     )?;
+    let id = tx.last_insert_rowid();
     tx.commit()?;
-    Ok(change.value)
+    Ok((change.value, Some(id)))
 }
 
 /// Logs an action that cannot be undone (creating the workspace, loading a demo) inside `tx`.
@@ -239,6 +250,47 @@ fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEn
         state: Some(new_state.to_string()),
         ..entry
     })
+}
+
+/// Reverts the action `id` even when later actions exist, provided they did not touch the rows
+/// it wrote. The latest action is simply undone (and can be redone); an older one becomes
+/// `rolled_back` for good.
+pub(crate) fn rollback(conn: &mut Connection, source: Source, id: i64) -> Result<()> {
+    if next_entry(conn, "done", "DESC")?.map(|e| e.id) == Some(id) {
+        return undo(conn, source).map(drop);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (changeset, target): (Vec<u8>, String) = tx.query_row(
+        "SELECT changeset, target FROM audit_log WHERE id = ?1 AND state = 'done' AND changeset IS NOT NULL",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut inverted = Vec::new();
+    invert_strm(&mut changeset.as_slice(), &mut inverted)?;
+    apply(&tx, &inverted).map_err(|_| {
+        Error::new(ErrorCode::RollbackConflict, "import_rollback_conflict").with("batch", id)
+    })?;
+    tx.execute(
+        "UPDATE audit_log SET state = 'discarded' WHERE state = 'undone'",
+        [],
+    )?;
+    tx.execute(
+        "UPDATE audit_log SET state = 'rolled_back' WHERE id = ?1",
+        [id],
+    )?;
+    insert_entry(
+        &tx,
+        source,
+        "rollback",
+        &target,
+        None,
+        None,
+        None,
+        None,
+        Some(id),
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// Applies a changeset; any conflict aborts, leaving the transaction's content untouched.

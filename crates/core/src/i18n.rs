@@ -68,6 +68,21 @@ pub fn t(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
     interpolate(template, params)
 }
 
+/// [`t`], showing a `field` parameter (a field code such as `mobile`) by its translated name.
+pub fn t_fields(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
+    let params: Vec<(&str, String)> = params
+        .iter()
+        .map(|(k, v)| {
+            let field_key = format!("fields.{v}");
+            match t(lang, &field_key, &[]) {
+                name if *k == "field" && name != field_key => (*k, name),
+                _ => (*k, v.clone()),
+            }
+        })
+        .collect();
+    t(lang, key, &params)
+}
+
 fn interpolate(template: &str, params: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod history;
 pub mod i18n;
+pub mod imports;
 pub mod members;
 pub mod org;
 pub mod settings;

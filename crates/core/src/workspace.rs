@@ -98,6 +98,10 @@ impl Workspace {
         &self.conn
     }
 
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     pub fn info(&self) -> Result<WorkspaceInfo> {
         Ok(WorkspaceInfo {
             path: self.path.as_ref().map(|p| p.display().to_string()),

@@ -177,3 +177,45 @@ fn a_damaged_workspace_is_reported_as_corrupt() {
     assert_eq!(e.code, ErrorCode::CorruptFile, "{e}");
     assert_eq!(bytes(&path), data);
 }
+
+#[test]
+fn a_version_2_file_keeps_its_history_through_the_audit_log_rebuild() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("v2.orgdesk");
+    {
+        // A file as version 2 wrote it: one department added through the audited path.
+        let conn = db::create(&path, 2).unwrap();
+        conn.execute(
+            "INSERT INTO organization (id, name, platform, created_at) VALUES (1, '二版', 'wecom', '2025-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        let mut session = rusqlite::session::Session::new(&conn).unwrap();
+        session.attach::<&str>(Some("departments")).unwrap();
+        conn.execute(
+            "INSERT INTO departments (id, parent_id, name, sort_order) VALUES (1, NULL, '二版', 0)",
+            [],
+        )
+        .unwrap();
+        let mut changeset = Vec::new();
+        session.changeset_strm(&mut changeset).unwrap();
+        drop(session);
+        conn.execute(
+            "INSERT INTO audit_log (at, source, actor, action, target, changeset, state)
+             VALUES ('2025-01-01T00:00:00Z', 'cli', '', 'department_add', '二版', ?1, 'done')",
+            [changeset],
+        )
+        .unwrap();
+    }
+    let mut ws = Workspace::open(&path, Source::Cli).unwrap();
+    assert_eq!(ws.info().unwrap().schema_version, db::latest_version());
+    let log = ws.log(None).unwrap();
+    assert_eq!(
+        (log.len(), log[0].action.as_str(), log[0].state.as_deref()),
+        (1, "department_add", Some("done"))
+    );
+    assert_eq!(ws.undo().unwrap().target, "二版");
+    assert!(ws.departments().unwrap().is_empty());
+    ws.redo().unwrap();
+    assert_eq!(ws.departments().unwrap().len(), 1);
+}

@@ -1,0 +1,285 @@
+//! `orgdesk-bench import [--rows N] [--runs K]`: the member import against a bare baseline,
+//! measured in the same run on the same generated file, each run in its own process so that
+//! peak memory (VmHWM) is the run's own.
+//!
+//! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
+//! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
+
+use orgdesk_core::imports::{self, ImportFile, ImportOptions, Silent};
+use orgdesk_core::{Lang, Platform, Source, Workspace};
+use rust_xlsxwriter::{Format, Workbook};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "华", "平",
+];
+const POSITIONS: &[&str] = &[
+    "销售代表",
+    "工程师",
+    "经理",
+    "专员",
+    "主管",
+    "设计师",
+    "会计",
+    "助理",
+];
+
+/// Writes a roster of `rows` members as .xlsx (mobiles as numbers, dates as Excel dates).
+fn generate(path: &Path, rows: u32) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in [
+        "姓名",
+        "账号",
+        "手机",
+        "邮箱",
+        "部门",
+        "职务",
+        "性别",
+        "入职日期",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..rows {
+        let r = i + 1;
+        let name = format!(
+            "{}{}{}",
+            SURNAMES[i as usize % 20],
+            GIVEN[(i as usize / 20) % 20],
+            i / 400
+        );
+        let dept = format!(
+            "示例集团/事业部{}/区域{}/组{}",
+            i % 5,
+            (i / 5) % 8,
+            (i / 40) % 6
+        );
+        sheet.write_string(r, 0, &name).unwrap();
+        sheet.write_string(r, 1, format!("user{i:06}")).unwrap();
+        sheet
+            .write_number(r, 2, 13_000_000_000.0 + i as f64)
+            .unwrap();
+        sheet
+            .write_string(r, 3, format!("user{i:06}@example.com"))
+            .unwrap();
+        sheet.write_string(r, 4, &dept).unwrap();
+        sheet
+            .write_string(r, 5, POSITIONS[i as usize % POSITIONS.len()])
+            .unwrap();
+        sheet
+            .write_string(r, 6, if i % 2 == 0 { "男" } else { "女" })
+            .unwrap();
+        sheet
+            .write_number_with_format(r, 7, 43_000.0 + (i % 2000) as f64, &date)
+            .unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn baseline(file: &Path, ws: &Path) -> usize {
+    use calamine::{open_workbook_auto, Reader};
+    let mut book = open_workbook_auto(file).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let mut conn = rusqlite::Connection::open(ws).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
+    let width = range.width();
+    let cols: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+    conn.execute_batch(&format!(
+        "CREATE TABLE raw (id INTEGER PRIMARY KEY, {})",
+        cols.join(", ")
+    ))
+    .unwrap();
+    let tx = conn.transaction().unwrap();
+    let mut n = 0;
+    {
+        let marks: Vec<String> = (1..=width).map(|i| format!("?{i}")).collect();
+        let mut stmt = tx
+            .prepare(&format!(
+                "INSERT INTO raw ({}) VALUES ({})",
+                cols.join(", "),
+                marks.join(", ")
+            ))
+            .unwrap();
+        for row in range.rows().skip(1) {
+            let values: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+            stmt.execute(rusqlite::params_from_iter(values.iter()))
+                .unwrap();
+            n += 1;
+        }
+    }
+    tx.commit().unwrap();
+    n
+}
+
+fn full_import(file: &Path, ws: &Path) -> usize {
+    let mut workspace = Workspace::create(ws, "示例集团", Platform::Wecom, Source::Cli).unwrap();
+    let source = ImportFile::open(file).unwrap();
+    let (report, _) = imports::run(
+        &mut workspace,
+        source,
+        &ImportOptions::default(),
+        false,
+        Lang::ZhCn,
+        &Silent,
+    )
+    .unwrap();
+    assert_eq!(report.invalid, 0, "{:?}", report.errors.first());
+    assert!(report.committed);
+    report.created.members as usize
+}
+
+/// Runs one measurement in a child process; returns (seconds, peak MB, rows).
+fn child(kind: &str, file: &Path) -> (f64, f64, usize) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            kind,
+            file.to_str().unwrap(),
+            dir.path().join("ws.orgdesk").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{kind} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<f64> = text
+        .split_whitespace()
+        .map(|x| x.parse().unwrap())
+        .collect();
+    (v[0], v[1], v[2] as usize)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some(kind @ ("run-baseline" | "run-import")) => {
+            let (file, ws) = (PathBuf::from(&args[2]), PathBuf::from(&args[3]));
+            let start = Instant::now();
+            let rows = if kind == "run-baseline" {
+                baseline(&file, &ws)
+            } else {
+                full_import(&file, &ws)
+            };
+            println!(
+                "{} {} {}",
+                start.elapsed().as_secs_f64(),
+                peak_rss_mb(),
+                rows
+            );
+        }
+        Some("phases") => {
+            // Where the import's time goes, phase by phase (for tuning).
+            let rows: u32 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(100_000);
+            let dir = tempfile::TempDir::new().unwrap();
+            let file = dir.path().join("roster.xlsx");
+            generate(&file, rows);
+            let mut ws = Workspace::create(
+                &dir.path().join("ws.orgdesk"),
+                "示例集团",
+                Platform::Wecom,
+                Source::Cli,
+            )
+            .unwrap();
+            let t = Instant::now();
+            let mut source = ImportFile::open(&file).unwrap();
+            println!("open      {:.3}s", t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let plan = source.plan(&ws, &ImportOptions::default()).unwrap();
+            println!(
+                "plan      {:.3}s ({} warnings)",
+                t.elapsed().as_secs_f64(),
+                plan.warnings.len()
+            );
+            let t = Instant::now();
+            imports::commit(&mut ws, &plan, false, &Silent).unwrap();
+            println!("commit    {:.3}s", t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let report = plan.report(Lang::ZhCn, imports::Outcome::DryRun);
+            println!(
+                "report    {:.3}s ({} rows) peak {:.0} MB",
+                t.elapsed().as_secs_f64(),
+                report.rows,
+                peak_rss_mb()
+            );
+        }
+        Some("import") => {
+            let flag = |name: &str, default: u32| {
+                args.iter()
+                    .position(|a| a == name)
+                    .and_then(|i| args.get(i + 1))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(default)
+            };
+            let (rows, runs) = (flag("--rows", 100_000), flag("--runs", 3));
+            let dir = tempfile::TempDir::new().unwrap();
+            let file = dir.path().join("roster.xlsx");
+            let t = Instant::now();
+            generate(&file, rows);
+            let size = std::fs::metadata(&file).unwrap().len() as f64 / 1e6;
+            println!(
+                "generated {rows} rows ({size:.1} MB .xlsx) in {:.2}s",
+                t.elapsed().as_secs_f64()
+            );
+            let (mut bt, mut bm, mut it, mut im) = (vec![], vec![], vec![], vec![]);
+            for _ in 0..runs {
+                let (t, m, n) = child("run-baseline", &file);
+                assert_eq!(n, rows as usize);
+                bt.push(t);
+                bm.push(m);
+                let (t, m, n) = child("run-import", &file);
+                assert_eq!(n, rows as usize);
+                it.push(t);
+                im.push(m);
+            }
+            let (b, i) = (median(bt), median(it));
+            println!(
+                "baseline (calamine read + raw insert): {b:.2}s, peak {:.0} MB",
+                median(bm)
+            );
+            println!(
+                "import (read, clean, validate, commit): {i:.2}s, peak {:.0} MB",
+                median(im)
+            );
+            println!(
+                "ratio import/baseline: {:.2}x (target <= 1.5x; peak target <= 250 MB)",
+                i / b
+            );
+        }
+        _ => {
+            eprintln!("usage: orgdesk-bench import [--rows N] [--runs K]");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! Member import from real Excel and CSV files: read → find the header → clean → validate →
+//! preview → commit in one transaction (or not at all) → roll back as a batch.
+//!
+//! Each step reports problems per spreadsheet row and column, with a stable code and a message
+//! that says how to fix it. Nothing is written until [`commit`]; a failed or cancelled commit
+//! leaves the workspace as it was.
+
+pub mod header;
+pub mod read;
+mod rows;
+mod workbook;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::i18n::Lang;
+use crate::workspace::Workspace;
+use header::{Column, Field};
+use read::{Sheet, Workbook};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use rows::{Outcome, Plan, PreviewRow, RowAction};
+pub use workbook::write_error_workbook;
+
+/// How many rows from the top are searched for the header row.
+pub const HEADER_SCAN_ROWS: usize = 30;
+
+/// What the user chose (or the CLI was given) on top of detection.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, specta::Type)]
+#[serde(default)]
+pub struct ImportOptions {
+    /// Use this sheet instead of the first one with a header.
+    pub sheet: Option<String>,
+    /// The header's row number as the spreadsheet shows it (CSV: line number).
+    pub header_row: Option<u32>,
+    /// Header text → field code (`name`, `mobile`, … or `ignore`), overriding detection.
+    pub mapping: BTreeMap<String, String>,
+    /// Write the valid rows even when others are invalid.
+    pub skip_invalid: bool,
+}
+
+/// A problem or a clean-up, tied to a row and a column of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct RowIssue {
+    pub row: u32,
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
+pub struct Created {
+    pub members: u32,
+    pub departments: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
+pub struct Updated {
+    pub members: u32,
+}
+
+/// A column as detected and mapped.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ImportColumn {
+    pub index: u32,
+    pub header: String,
+    /// Field code, or null for a column that is not imported.
+    pub field: Option<String>,
+}
+
+/// The outcome of an import, dry run or preview (`orgdesk import members --json`).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ImportReport {
+    pub file: String,
+    pub format: String,
+    /// CSV only: the text encoding that was detected.
+    pub encoding: Option<String>,
+    pub sheet: String,
+    pub sheets: Vec<String>,
+    pub header_row: u32,
+    /// Header → field code, for the mapped columns.
+    pub mapping: BTreeMap<String, String>,
+    pub columns: Vec<ImportColumn>,
+    pub rows: u32,
+    pub valid: u32,
+    pub invalid: u32,
+    pub created: Created,
+    pub updated: Updated,
+    /// Rows that match a member and change nothing.
+    pub unchanged: u32,
+    pub warnings: Vec<RowIssue>,
+    pub errors: Vec<RowIssue>,
+    pub committed: bool,
+    /// The batch (audit entry) of a committed import, for rollback.
+    pub batch: Option<i64>,
+}
+
+/// A file that has been read, ready to be analysed against a workspace (again and again, as
+/// the user changes the options).
+pub struct ImportFile {
+    pub name: String,
+    workbook: Workbook,
+    sheets: Vec<Option<Sheet>>,
+}
+
+/// Cancels a long import and reports how far it got.
+pub trait Progress: Sync {
+    /// `done` of `total` rows written.
+    fn update(&self, done: u64, total: u64);
+    fn cancelled(&self) -> bool;
+}
+
+/// No progress reporting, never cancelled.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn update(&self, _: u64, _: u64) {}
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+fn unusable(key: &'static str, file: &str) -> Error {
+    Error::new(ErrorCode::UnreadableFile, key).with("file", file)
+}
+
+impl ImportFile {
+    /// Reads a file's bytes; `name` is how messages refer to it.
+    pub fn read(bytes: Vec<u8>, name: &str) -> Result<ImportFile> {
+        let workbook = Workbook::open(bytes, name)?;
+        let sheets = (0..workbook.sheet_names.len()).map(|_| None).collect();
+        Ok(ImportFile {
+            name: name.to_string(),
+            workbook,
+            sheets,
+        })
+    }
+
+    /// Reads a file from disk.
+    pub fn open(path: &Path) -> Result<ImportFile> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = std::fs::read(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::new(ErrorCode::FileNotFound, "file_not_found").with("path", path.display())
+            } else {
+                crate::db::io_error(path, e)
+            }
+        })?;
+        ImportFile::read(bytes, &name)
+    }
+
+    pub fn sheet_names(&self) -> &[String] {
+        &self.workbook.sheet_names
+    }
+
+    fn sheet(&mut self, index: usize) -> Result<&Sheet> {
+        if self.sheets[index].is_none() {
+            self.sheets[index] = Some(self.workbook.sheet(index, &self.name)?);
+        }
+        Ok(self.sheets[index].as_ref().expect("loaded"))
+    }
+
+    /// Finds the sheet and header row (or uses the ones given) and maps the columns.
+    fn layout(&mut self, options: &ImportOptions) -> Result<(usize, usize, Vec<Column>)> {
+        let names = self.workbook.sheet_names.clone();
+        let candidates: Vec<usize> = match &options.sheet {
+            Some(wanted) => {
+                let i = names
+                    .iter()
+                    .position(|n| n == wanted.trim())
+                    .ok_or_else(|| {
+                        unusable("import_sheet_not_found", &self.name)
+                            .with("sheet", wanted)
+                            .with("sheets", names.join("、"))
+                    })?;
+                vec![i]
+            }
+            None => (0..names.len()).collect(),
+        };
+        for &index in &candidates {
+            let sheet = self.sheet(index)?;
+            if let Some(n) = options.header_row {
+                let Some(row) = sheet.row_for_display(n) else {
+                    return Err(unusable("import_header_row_invalid", &self.name)
+                        .with("row", n)
+                        .with("sheet", &names[index]));
+                };
+                let cells = sheet.rows().nth(row).unwrap_or(&[]);
+                let columns = header::map_columns(cells, &options.mapping);
+                if !columns.iter().any(|c| c.field == Some(Field::Name)) {
+                    return Err(unusable("import_header_row_invalid", &self.name)
+                        .with("row", n)
+                        .with("sheet", &names[index]));
+                }
+                return Ok((index, row, columns));
+            }
+            if let Some((row, columns)) =
+                header::find_header(sheet, &options.mapping, HEADER_SCAN_ROWS)
+            {
+                return Ok((index, row, columns));
+            }
+        }
+        Err(unusable("import_no_header", &self.name)
+            .with(
+                "sheets",
+                candidates
+                    .iter()
+                    .map(|&i| names[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            )
+            .with("scan", HEADER_SCAN_ROWS))
+    }
+
+    /// Reads, cleans and validates every row against `ws` without writing anything.
+    pub fn plan(&mut self, ws: &Workspace, options: &ImportOptions) -> Result<Plan> {
+        for (header, code) in &options.mapping {
+            if code != "ignore" && Field::parse(code).is_none() {
+                return Err(Error::new(ErrorCode::InvalidArgument, "import_bad_mapping")
+                    .with("value", format!("{header}={code}"))
+                    .with("fields", Field::codes().join(", ")));
+            }
+        }
+        let (index, header_row, columns) = self.layout(options)?;
+        let file = self.name.clone();
+        let format = self.workbook.format;
+        let encoding = self.workbook.encoding;
+        let sheets = self.workbook.sheet_names.clone();
+        let sheet = self.sheet(index)?;
+        let plan = rows::analyse(ws.connection(), sheet, header_row, columns)?;
+        if plan.rows.is_empty() {
+            return Err(unusable("import_no_data", &file)
+                .with("sheet", &sheet.name)
+                .with("row", sheet.display_row(header_row)));
+        }
+        Ok(Plan {
+            file,
+            format: format.as_str(),
+            encoding,
+            sheets,
+            ..plan
+        })
+    }
+}
+
+/// Writes a plan: all of its valid rows in one transaction, or nothing when any row is invalid
+/// (unless `skip_invalid`). Returns the batch id (None when nothing was to be written).
+pub fn commit(
+    ws: &mut Workspace,
+    plan: &Plan,
+    skip_invalid: bool,
+    progress: &dyn Progress,
+) -> Result<Option<i64>> {
+    if plan.invalid() > 0 && !skip_invalid {
+        return Ok(None);
+    }
+    rows::commit(ws, plan, progress)
+}
+
+/// The whole pipeline for one file, as the CLI runs it.
+pub fn run(
+    ws: &mut Workspace,
+    mut file: ImportFile,
+    options: &ImportOptions,
+    dry_run: bool,
+    lang: Lang,
+    progress: &dyn Progress,
+) -> Result<(ImportReport, Plan)> {
+    let plan = file.plan(ws, options)?;
+    drop(file); // the cells are no longer needed: free them before writing
+    let outcome = if dry_run {
+        Outcome::DryRun
+    } else if plan.invalid() > 0 && !options.skip_invalid {
+        Outcome::Refused
+    } else {
+        Outcome::Committed(commit(ws, &plan, options.skip_invalid, progress)?)
+    };
+    let report = plan.report(lang, outcome);
+    Ok((report, plan))
+}
+
+/// A committed import, as listed by `orgdesk imports list`.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ImportBatch {
+    pub batch: i64,
+    pub at: String,
+    pub source: String,
+    pub file: String,
+    pub sheet: String,
+    pub rows: u32,
+    pub created: Created,
+    pub updated: Updated,
+    /// `done`, `undone` (by undo), `rolled_back`, or `discarded` (undone, then replaced by a
+    /// newer action).
+    pub state: String,
+}
+
+/// Every committed import, newest first.
+pub fn batches(ws: &Workspace) -> Result<Vec<ImportBatch>> {
+    let mut stmt = ws
+        .connection()
+        .prepare("SELECT id, at, source, after, state FROM audit_log WHERE action = 'import' ORDER BY id DESC")?;
+    let rows = stmt.query_map([], |r| {
+        let after: Option<String> = r.get(3)?;
+        let after: serde_json::Value = after
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .unwrap_or_default();
+        let n = |k: &str| after[k].as_u64().unwrap_or(0) as u32;
+        Ok(ImportBatch {
+            batch: r.get(0)?,
+            at: r.get(1)?,
+            source: r.get(2)?,
+            file: after["file"].as_str().unwrap_or_default().to_string(),
+            sheet: after["sheet"].as_str().unwrap_or_default().to_string(),
+            rows: n("rows"),
+            created: Created {
+                members: n("created_members"),
+                departments: n("created_departments"),
+            },
+            updated: Updated {
+                members: n("updated_members"),
+            },
+            state: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Undoes a whole import batch, even when other actions came after it, as long as they did not
+/// touch what the import wrote.
+pub fn rollback(ws: &mut Workspace, batch: i64) -> Result<ImportBatch> {
+    let known = batches(ws)?
+        .into_iter()
+        .find(|b| b.batch == batch && b.state == "done");
+    let Some(found) = known else {
+        return Err(
+            Error::new(ErrorCode::BatchNotFound, "import_batch_not_found").with("batch", batch),
+        );
+    };
+    let source = ws.source();
+    crate::history::rollback(ws.connection_mut(), source, batch)?;
+    Ok(ImportBatch {
+        state: "rolled_back".into(),
+        ..found
+    })
+}

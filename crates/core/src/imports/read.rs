@@ -1,0 +1,323 @@
+//! Reading a staff list into grids of cells. The format is decided by the bytes, not by the file
+//! name: .xlsx/.xlsm, .xls, .ods through calamine; anything else that is text is CSV, in UTF-8
+//! (with or without BOM), UTF-16 (with BOM) or GBK/GB18030 as Chinese Excel and WPS save it.
+
+use crate::error::{Error, ErrorCode, Result};
+use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
+use std::io::Cursor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// One sheet: its cells at their absolute positions.
+pub struct Sheet {
+    pub name: String,
+    pub cells: Range<Data>,
+    /// CSV only: the file line on which each record starts (records may span lines).
+    lines: Option<Vec<u32>>,
+}
+
+impl Sheet {
+    /// Number of grid rows (from the first used row).
+    pub fn height(&self) -> usize {
+        self.cells.height()
+    }
+
+    /// The row number a user sees for grid row `i`: Excel's row number, or the CSV line.
+    pub fn display_row(&self, i: usize) -> u32 {
+        match &self.lines {
+            Some(lines) => lines.get(i).copied().unwrap_or(i as u32 + 1),
+            None => self.cells.start().map(|(r, _)| r).unwrap_or(0) + i as u32 + 1,
+        }
+    }
+
+    /// The grid row whose display number is `n`, if any.
+    pub fn row_for_display(&self, n: u32) -> Option<usize> {
+        (0..self.height()).find(|&i| self.display_row(i) == n)
+    }
+
+    /// The grid rows in order, each as wide as the sheet.
+    pub fn rows(&self) -> impl Iterator<Item = &[Data]> {
+        self.cells.rows()
+    }
+
+    /// First column index (absolute), to name columns as Excel does.
+    pub fn first_column(&self) -> u32 {
+        self.cells.start().map(|(_, c)| c).unwrap_or(0)
+    }
+}
+
+enum Book {
+    /// The reader, and the file's bytes to read merged regions in parallel with the cells.
+    Xlsx(Xlsx<Cursor<Vec<u8>>>, Vec<u8>),
+    Xls(Xls<Cursor<Vec<u8>>>),
+    Ods(Ods<Cursor<Vec<u8>>>),
+    Csv(Option<Sheet>),
+}
+
+/// An opened file whose sheets are read when first needed.
+pub struct Workbook {
+    pub format: Format,
+    /// For CSV: the detected text encoding.
+    pub encoding: Option<&'static str>,
+    pub sheet_names: Vec<String>,
+    book: Book,
+}
+
+fn unreadable(file: &str, key: &'static str) -> Error {
+    Error::new(ErrorCode::UnreadableFile, key).with("file", file)
+}
+
+const XLS_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+impl Workbook {
+    /// Opens `bytes`; `file` names the file in messages.
+    pub fn open(bytes: Vec<u8>, file: &str) -> Result<Workbook> {
+        if bytes.is_empty() {
+            return Err(unreadable(file, "import_empty_file"));
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            // A ZIP is a workbook only if one of the readers finds sheets in it.
+            if let Ok(x) = Xlsx::new(Cursor::new(bytes.clone())) {
+                let names = x.sheet_names();
+                if !names.is_empty() {
+                    return Ok(Workbook {
+                        format: Format::Xlsx,
+                        encoding: None,
+                        sheet_names: names,
+                        book: Book::Xlsx(x, bytes),
+                    });
+                }
+            }
+            return match Ods::new(Cursor::new(bytes)) {
+                Ok(o) if !o.sheet_names().is_empty() => {
+                    let names = o.sheet_names();
+                    Ok(Workbook {
+                        format: Format::Ods,
+                        encoding: None,
+                        sheet_names: names,
+                        book: Book::Ods(o),
+                    })
+                }
+                _ => Err(unreadable(file, "import_bad_zip")),
+            };
+        }
+        if bytes.starts_with(&XLS_MAGIC) {
+            return match Xls::new(Cursor::new(bytes)) {
+                Ok(x) => {
+                    let names = x.sheet_names();
+                    Ok(Workbook {
+                        format: Format::Xls,
+                        encoding: None,
+                        sheet_names: names,
+                        book: Book::Xls(x),
+                    })
+                }
+                Err(_) => Err(unreadable(file, "import_bad_xls")),
+            };
+        }
+        let (text, encoding) =
+            decode(&bytes).ok_or_else(|| unreadable(file, "import_not_a_spreadsheet"))?;
+        let sheet = parse_csv(&text, file)?;
+        Ok(Workbook {
+            format: Format::Csv,
+            encoding: Some(encoding),
+            sheet_names: vec![sheet.name.clone()],
+            book: Book::Csv(Some(sheet)),
+        })
+    }
+
+    /// Reads sheet `index` with merged cells filled from their top-left cell.
+    pub fn sheet(&mut self, index: usize, file: &str) -> Result<Sheet> {
+        let name = self.sheet_names.get(index).cloned().unwrap_or_default();
+        let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
+        let (mut cells, merged) = match &mut self.book {
+            Book::Xlsx(x, bytes) => {
+                // Merged regions need a second pass over the sheet's XML: run it on another core.
+                let (cells, merged) = rayon::join(
+                    || x.worksheet_range(&name),
+                    || {
+                        Xlsx::new(Cursor::new(bytes.clone()))
+                            .ok()
+                            .and_then(|mut m| m.merge_cells_by_sheet_name(&name).ok())
+                    },
+                );
+                (cells.map_err(|_| damaged())?, merged.unwrap_or_default())
+            }
+            Book::Xls(x) => {
+                let cells = x.worksheet_range(&name).map_err(|_| damaged())?;
+                (
+                    cells,
+                    x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                )
+            }
+            Book::Ods(o) => (o.worksheet_range(&name).map_err(|_| damaged())?, Vec::new()),
+            Book::Csv(sheet) => {
+                return sheet
+                    .take()
+                    .ok_or_else(|| Error::internal("CSV sheet read twice"))
+            }
+        };
+        for region in merged {
+            let Some(value) = cells.get_value(region.start).cloned() else {
+                continue;
+            };
+            if value == Data::Empty {
+                continue;
+            }
+            for r in region.start.0..=region.end.0 {
+                for c in region.start.1..=region.end.1 {
+                    if (r, c) != region.start && cells.get_value((r, c)).is_some() {
+                        cells.set_value((r, c), value.clone());
+                    }
+                }
+            }
+        }
+        Ok(Sheet {
+            name,
+            cells,
+            lines: None,
+        })
+    }
+}
+
+/// Text of a CSV file and the encoding it was in; None for binary data.
+fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return Some((String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)"));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let (text, encoding, _) = encoding_rs::UTF_16LE.decode(bytes);
+        return Some((text.into_owned(), encoding.name()));
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+        .count();
+    if controls > 0 {
+        return None;
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some((text.to_string(), "UTF-8")),
+        Err(_) => {
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            // Binary data "decodes" as GB18030 too, but with replacement characters all over.
+            let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+            if had_errors && bad * 50 > text.chars().count() {
+                return None;
+            }
+            Some((text.into_owned(), "GB18030"))
+        }
+    }
+}
+
+/// The delimiter used most often in the first lines: comma, tab, semicolon or bar.
+fn sniff_delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+    [b',', b'\t', b';', b'|']
+        .into_iter()
+        .max_by_key(|d| head.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',')
+}
+
+fn parse_csv(text: &str, file: &str) -> Result<Sheet> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniff_delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut lines = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                lines.push(
+                    record
+                        .position()
+                        .map(|p| p.line() as u32)
+                        .unwrap_or(rows.len() as u32 + 1),
+                );
+                rows.push(record.iter().map(str::to_string).collect());
+            }
+            Err(_) => return Err(unreadable(file, "import_bad_csv").with("line", lines.len() + 1)),
+        }
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut cells = Range::new(
+        (0, 0),
+        (
+            rows.len().saturating_sub(1) as u32,
+            width.saturating_sub(1) as u32,
+        ),
+    );
+    if rows.is_empty() || width == 0 {
+        cells = Range::empty();
+    }
+    for (r, row) in rows.into_iter().enumerate() {
+        for (c, value) in row.into_iter().enumerate() {
+            if !value.is_empty() {
+                cells.set_value((r as u32, c as u32), Data::String(value));
+            }
+        }
+    }
+    Ok(Sheet {
+        name: "CSV".to_string(),
+        cells,
+        lines: Some(lines),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_the_encodings_chinese_excel_writes() {
+        let gbk = encoding_rs::GBK
+            .encode("姓名,手机\n张伟,13800138000\n")
+            .0
+            .into_owned();
+        assert_eq!(
+            decode(&gbk).unwrap(),
+            ("姓名,手机\n张伟,13800138000\n".to_string(), "GB18030")
+        );
+        let bom = [&[0xEF, 0xBB, 0xBF][..], "姓名".as_bytes()].concat();
+        assert_eq!(decode(&bom).unwrap().0, "姓名");
+        assert_eq!(decode("姓名".as_bytes()).unwrap().1, "UTF-8");
+        assert!(decode(&[0u8, 1, 2, 3, 255, 254, 7]).is_none());
+    }
+
+    #[test]
+    fn sniffs_the_delimiter() {
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3"), b'\t');
+        assert_eq!(sniff_delimiter("a;b;c\n1;2;3"), b';');
+        assert_eq!(sniff_delimiter("a,b\n1,2"), b',');
+    }
+
+    #[test]
+    fn csv_records_keep_their_line_numbers() {
+        let sheet = parse_csv("姓名,备注\n张伟,\"两行\n备注\"\n李娜,x\n", "t.csv").unwrap();
+        assert_eq!(sheet.height(), 3);
+        assert_eq!((sheet.display_row(1), sheet.display_row(2)), (2, 4));
+        assert_eq!(sheet.rows().nth(2).unwrap()[0], Data::String("李娜".into()));
+    }
+}

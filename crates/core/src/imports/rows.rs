@@ -1,0 +1,1172 @@
+//! Rows: cleaning, validation, matching against the workspace, and the one-transaction commit.
+
+use super::header::{cell_text, Column, Field};
+use super::read::Sheet;
+use super::{Created, ImportColumn, ImportReport, Progress, RowIssue, Updated};
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::{self, Change, Source};
+use crate::i18n::{t_fields, Lang};
+use crate::members::{self, userid, Gender, Member, MemberQuery};
+use crate::org::departments::{self, Tree};
+use crate::validate::{self, half_width, MEMBER_NAME_MAX, POSITION_MAX, TEXT_FIELD_MAX};
+use crate::workspace::Workspace;
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
+use rusqlite::{params, Connection};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
+
+/// Column index used for issues that concern the row as a whole.
+pub const NO_COLUMN: u16 = u16::MAX;
+
+/// A cleaning note or a problem, before it is put into words.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub row: u32,
+    /// Index into the plan's columns, or [`NO_COLUMN`].
+    pub column: u16,
+    pub code: &'static str,
+    /// Key under `errors.` (problems) or `import_warnings.` (clean-ups).
+    key: &'static str,
+    warning: bool,
+    params: Vec<(&'static str, String)>,
+}
+
+impl Issue {
+    fn error(row: u32, column: u16, e: Error) -> Issue {
+        Issue {
+            row,
+            column,
+            code: e.code.as_str(),
+            key: e.key,
+            warning: false,
+            params: e.params,
+        }
+    }
+
+    fn warning(
+        row: u32,
+        column: u16,
+        code: &'static str,
+        params: Vec<(&'static str, String)>,
+    ) -> Issue {
+        Issue {
+            row,
+            column,
+            code,
+            key: code,
+            warning: true,
+            params,
+        }
+    }
+
+    pub fn render(&self, lang: Lang, columns: &[Column]) -> RowIssue {
+        let section = if self.warning {
+            "import_warnings"
+        } else {
+            "errors"
+        };
+        RowIssue {
+            row: self.row,
+            column: columns
+                .get(self.column as usize)
+                .map(|c| c.header.clone())
+                .unwrap_or_default(),
+            code: self.code.to_string(),
+            message: t_fields(lang, &format!("{section}.{}", self.key), &self.params),
+        }
+    }
+}
+
+/// What committing will do with a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    Create,
+    /// Update the member with this id.
+    Update(i64),
+    /// The row matches this member and changes nothing.
+    Unchanged(i64),
+    Invalid,
+}
+
+impl RowAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowAction::Create => "create",
+            RowAction::Update(_) => "update",
+            RowAction::Unchanged(_) => "unchanged",
+            RowAction::Invalid => "invalid",
+        }
+    }
+}
+
+/// Cleaned values of one row; `None` means the file gives no value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    pub userid: Option<String>,
+    pub name: Option<String>,
+    pub alias: Option<String>,
+    pub position: Option<String>,
+    pub gender: Option<Gender>,
+    pub mobile: Option<String>,
+    pub telephone: Option<String>,
+    pub email: Option<String>,
+    pub biz_email: Option<String>,
+    pub address: Option<String>,
+    pub employee_no: Option<String>,
+    pub join_date: Option<String>,
+    pub employment_type: Option<String>,
+    /// Full paths, the main department first.
+    pub departments: Vec<String>,
+}
+
+impl Values {
+    /// The value shown for `field` in a preview.
+    pub fn display(&self, field: Field) -> String {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        match field {
+            Field::Name => s(&self.name),
+            Field::Userid => s(&self.userid),
+            Field::Alias => s(&self.alias),
+            Field::Position => s(&self.position),
+            Field::Gender => self
+                .gender
+                .map(|g| g.as_str().to_string())
+                .unwrap_or_default(),
+            Field::Mobile => s(&self.mobile),
+            Field::Telephone => s(&self.telephone),
+            Field::Email => s(&self.email),
+            Field::BizEmail => s(&self.biz_email),
+            Field::Address => s(&self.address),
+            Field::EmployeeNo => s(&self.employee_no),
+            Field::JoinDate => s(&self.join_date),
+            Field::EmploymentType => s(&self.employment_type),
+            Field::Department => self.departments.join(";"),
+            Field::DepartmentLevel(n) => {
+                let main = self.departments.first().map(String::as_str).unwrap_or("");
+                main.split('/')
+                    .nth(n as usize - 1)
+                    .unwrap_or("")
+                    .to_string()
+            }
+        }
+    }
+}
+
+/// One data row of the file and what will happen to it.
+#[derive(Debug, Clone)]
+pub struct PlannedRow {
+    /// Row number as the spreadsheet shows it (CSV: line).
+    pub line: u32,
+    /// Position among the sheet's grid rows.
+    index: usize,
+    /// A mobile or email was given but rejected (so "no contact" is not reported on top).
+    contact_rejected: bool,
+    pub values: Values,
+    pub action: RowAction,
+    /// The cells as read, kept for invalid rows (the error workbook).
+    pub raw: Option<Vec<Data>>,
+}
+
+/// Everything an import will do, computed without writing.
+#[derive(Debug)]
+pub struct Plan {
+    pub file: String,
+    pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    pub sheets: Vec<String>,
+    pub sheet: String,
+    /// Header row number as the spreadsheet shows it.
+    pub header_row: u32,
+    pub columns: Vec<Column>,
+    pub header_cells: Vec<Data>,
+    pub rows: Vec<PlannedRow>,
+    pub warnings: Vec<Issue>,
+    pub errors: Vec<Issue>,
+    /// Department paths that will be created (for the valid rows), parents first.
+    pub new_departments: Vec<String>,
+}
+
+impl Plan {
+    pub fn invalid(&self) -> u32 {
+        self.rows
+            .iter()
+            .filter(|r| r.action == RowAction::Invalid)
+            .count() as u32
+    }
+
+    fn count(&self, f: impl Fn(RowAction) -> bool) -> u32 {
+        self.rows.iter().filter(|r| f(r.action)).count() as u32
+    }
+
+    /// The report of this plan: `batch` when it was committed, the planned numbers for a dry run,
+    /// zero created/updated when it was refused.
+    pub fn report(&self, lang: Lang, outcome: Outcome) -> ImportReport {
+        let (created, updated) = match outcome {
+            Outcome::Refused => (Created::default(), Updated::default()),
+            _ => (
+                Created {
+                    members: self.count(|a| a == RowAction::Create),
+                    departments: self.new_departments.len() as u32,
+                },
+                Updated {
+                    members: self.count(|a| matches!(a, RowAction::Update(_))),
+                },
+            ),
+        };
+        let columns: Vec<ImportColumn> = self
+            .columns
+            .iter()
+            .map(|c| ImportColumn {
+                index: c.index as u32,
+                header: c.header.clone(),
+                field: c.field.map(Field::code),
+            })
+            .collect();
+        ImportReport {
+            file: self.file.clone(),
+            format: self.format.to_string(),
+            encoding: self.encoding.map(str::to_string),
+            sheet: self.sheet.clone(),
+            sheets: self.sheets.clone(),
+            header_row: self.header_row,
+            mapping: self
+                .columns
+                .iter()
+                .filter_map(|c| Some((c.header.clone(), c.field?.code())))
+                .collect(),
+            columns,
+            rows: self.rows.len() as u32,
+            valid: self.rows.len() as u32 - self.invalid(),
+            invalid: self.invalid(),
+            created,
+            updated,
+            unchanged: self.count(|a| matches!(a, RowAction::Unchanged(_))),
+            warnings: self
+                .warnings
+                .iter()
+                .map(|w| w.render(lang, &self.columns))
+                .collect(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| e.render(lang, &self.columns))
+                .collect(),
+            committed: matches!(outcome, Outcome::Committed(_)),
+            batch: match outcome {
+                Outcome::Committed(b) => b,
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What became of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    DryRun,
+    /// Invalid rows and no permission to skip them: nothing written.
+    Refused,
+    /// Written; the batch is None when there was nothing to change.
+    Committed(Option<i64>),
+}
+
+/// The members already in the workspace, indexed the ways a row can match them.
+struct Existing {
+    members: Vec<Member>,
+    by_userid: HashMap<String, usize>,
+    by_mobile: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
+}
+
+impl Existing {
+    fn load(conn: &Connection) -> Result<Existing> {
+        let members = members::list(conn, &MemberQuery::default())?;
+        let mut e = Existing {
+            by_userid: HashMap::default(),
+            by_mobile: HashMap::default(),
+            by_email: HashMap::default(),
+            members,
+        };
+        for (i, m) in e.members.iter().enumerate() {
+            e.by_userid.insert(m.userid.to_lowercase(), i);
+            if let Some(x) = &m.mobile {
+                e.by_mobile.insert(x.clone(), i);
+            }
+            if let Some(x) = &m.email {
+                e.by_email.insert(x.to_lowercase(), i);
+            }
+        }
+        Ok(e)
+    }
+}
+
+/// Text of a data cell; numbers without a fraction print as integers (mobiles stored as numbers).
+fn raw_text(cell: &Data) -> Option<String> {
+    match cell {
+        Data::Empty | Data::Error(_) => None,
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+        other => {
+            let s = cell_text(other);
+            let untrimmed = match other {
+                Data::String(s) => s.clone(),
+                _ => s,
+            };
+            (!untrimmed.is_empty()).then_some(untrimmed)
+        }
+    }
+}
+
+/// Half-width letters and digits only (Chinese punctuation in names and titles stays).
+fn half_width_alnum(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect()
+}
+
+fn serial_to_iso(serial: f64) -> Option<String> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return None;
+    }
+    let (y, m, d, ..) =
+        ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false).to_ymd_hms_milli();
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Cleans one row. Problems go to `errors`, clean-ups to `warnings`.
+struct Cleaner<'a> {
+    line: u32,
+    single_root: Option<&'a str>,
+    warnings: Vec<Issue>,
+    errors: Vec<Issue>,
+    contact_rejected: bool,
+}
+
+impl Cleaner<'_> {
+    fn warn(&mut self, column: u16, code: &'static str, params: Vec<(&'static str, String)>) {
+        self.warnings
+            .push(Issue::warning(self.line, column, code, params));
+    }
+
+    fn fail(&mut self, column: u16, e: Error) {
+        self.errors.push(Issue::error(self.line, column, e));
+    }
+
+    /// Trimmed text (with half-width conversion `convert`), noting each clean-up.
+    fn text(&mut self, column: u16, cell: &Data, convert: fn(&str) -> String) -> Option<String> {
+        let raw = raw_text(cell)?;
+        let trimmed = validate::clean(&raw)?;
+        if trimmed != raw {
+            self.warn(column, "trimmed", vec![("value", trimmed.clone())]);
+        }
+        let converted = convert(&trimmed);
+        if converted != trimmed {
+            self.warn(
+                column,
+                "full_width",
+                vec![("from", trimmed), ("to", converted.clone())],
+            );
+        }
+        Some(converted)
+    }
+
+    fn limited(
+        &mut self,
+        column: u16,
+        field: &'static str,
+        value: Option<String>,
+        max: usize,
+    ) -> Option<String> {
+        let v = value?;
+        if v.chars().count() > max {
+            self.fail(
+                column,
+                Error::new(ErrorCode::TooLong, "field_too_long")
+                    .with("field", field)
+                    .with("max", max),
+            );
+        }
+        Some(v)
+    }
+
+    fn mobile(&mut self, column: u16, cell: &Data) -> Option<String> {
+        let raw = raw_text(cell)?;
+        if matches!(cell, Data::Float(_) | Data::Int(_)) {
+            self.warn(column, "mobile_was_number", vec![("value", raw.clone())]);
+        }
+        let trimmed = validate::clean(&raw)?;
+        let upper = trimmed.to_ascii_uppercase();
+        if upper.contains("E+") && trimmed.contains('.') {
+            self.fail(
+                column,
+                Error::new(ErrorCode::InvalidMobile, "mobile_scientific").with("value", &trimmed),
+            );
+            self.contact_rejected = true;
+            return None;
+        }
+        match validate::normalize_mobile(&trimmed) {
+            Some(m) => {
+                if m != raw {
+                    self.warn(
+                        column,
+                        "mobile_normalized",
+                        vec![("from", raw), ("to", m.clone())],
+                    );
+                }
+                Some(m)
+            }
+            None => {
+                self.fail(
+                    column,
+                    Error::new(ErrorCode::InvalidMobile, "mobile_invalid").with("mobile", &trimmed),
+                );
+                self.contact_rejected = true;
+                None
+            }
+        }
+    }
+
+    fn email(&mut self, column: u16, cell: &Data) -> Option<String> {
+        let e = self.text(column, cell, half_width)?;
+        if !validate::is_valid_email(&e) {
+            self.fail(
+                column,
+                Error::new(ErrorCode::InvalidEmail, "email_invalid").with("email", &e),
+            );
+            self.contact_rejected = true;
+            return None;
+        }
+        Some(e)
+    }
+
+    fn date(&mut self, column: u16, cell: &Data) -> Option<String> {
+        let (from, iso) = match cell {
+            Data::DateTime(dt) => return serial_to_iso(dt.as_f64()),
+            Data::DateTimeIso(s) => return Some(s.chars().take(10).collect()),
+            Data::Float(f) => (f.to_string(), serial_to_iso(*f)),
+            Data::Int(i) => (i.to_string(), serial_to_iso(*i as f64)),
+            _ => {
+                let text = self.text(column, cell, half_width)?;
+                (text.clone(), validate::normalize_date(&text))
+            }
+        };
+        match iso {
+            Some(iso) => {
+                if iso != from {
+                    self.warn(
+                        column,
+                        "date_normalized",
+                        vec![("from", from), ("to", iso.clone())],
+                    );
+                }
+                Some(iso)
+            }
+            None => {
+                self.fail(
+                    column,
+                    Error::new(ErrorCode::InvalidDate, "date_invalid")
+                        .with("field", "join_date")
+                        .with("value", from),
+                );
+                None
+            }
+        }
+    }
+
+    /// A department cell: paths separated by `;`/`；`, levels by `/`; the first path is the main one.
+    fn departments(&mut self, column: u16, text: &str) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::new();
+        let mut spaced = false;
+        for part in text.split([';', '；', '\n']) {
+            if validate::clean(part).is_none() {
+                continue;
+            }
+            let mut levels = Vec::new();
+            let mut ok = true;
+            for level in part.trim().trim_matches(['/', '／']).split(['/', '／']) {
+                spaced |= level != level.trim();
+                match departments::validate_name(level) {
+                    Ok(name) => levels.push(name),
+                    Err(e) => {
+                        self.fail(column, e);
+                        ok = false;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            if let Some(root) = self.single_root {
+                if levels.first().map(String::as_str) != Some(root) {
+                    let given = levels.join("/");
+                    levels.insert(0, root.to_string());
+                    self.warn(
+                        column,
+                        "department_under_root",
+                        vec![("path", given), ("root", root.to_string())],
+                    );
+                }
+            }
+            let path = levels.join("/");
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        if spaced {
+            self.warn(
+                column,
+                "department_normalized",
+                vec![("to", paths.join(";"))],
+            );
+        }
+        paths
+    }
+}
+
+fn is_blank(cell: &Data) -> bool {
+    raw_text(cell).and_then(|t| validate::clean(&t)).is_none()
+}
+
+/// The mapped columns of a sheet, and where each field is.
+struct Mapping {
+    /// (cell index, field, column index in the plan).
+    fields: Vec<(usize, Field, u16)>,
+    /// Department level columns, level order: (level, cell index, column index).
+    levels: Vec<(u8, usize, u16)>,
+}
+
+impl Mapping {
+    fn new(columns: &[Column]) -> Mapping {
+        let fields: Vec<(usize, Field, u16)> = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| c.field.map(|f| (c.index, f, k as u16)))
+            .collect();
+        let mut levels: Vec<(u8, usize, u16)> = fields
+            .iter()
+            .filter_map(|&(i, f, k)| match f {
+                Field::DepartmentLevel(n) => Some((n, i, k)),
+                _ => None,
+            })
+            .collect();
+        levels.sort();
+        Mapping { fields, levels }
+    }
+
+    /// The column of `field`, or [`NO_COLUMN`].
+    fn column(&self, field: Field) -> u16 {
+        self.fields
+            .iter()
+            .find(|(_, f, _)| *f == field)
+            .map(|(_, _, k)| *k)
+            .unwrap_or(NO_COLUMN)
+    }
+
+    fn has(&self, field: Field) -> bool {
+        self.column(field) != NO_COLUMN
+    }
+}
+
+/// Cleans one data row and applies the rules that concern the row alone.
+fn clean_row(
+    line: u32,
+    index: usize,
+    cells: &[Data],
+    map: &Mapping,
+    root: Option<&str>,
+) -> (PlannedRow, Vec<Issue>, Vec<Issue>) {
+    let mut cl = Cleaner {
+        line,
+        single_root: root,
+        warnings: Vec::new(),
+        errors: Vec::new(),
+        contact_rejected: false,
+    };
+    let mut v = Values::default();
+    let empty = Data::Empty;
+    for &(i, field, h) in &map.fields {
+        let cell = cells.get(i).unwrap_or(&empty);
+        match field {
+            Field::Name => v.name = cl.text(h, cell, half_width_alnum),
+            Field::Userid => v.userid = cl.text(h, cell, half_width),
+            Field::Alias => {
+                let x = cl.text(h, cell, half_width_alnum);
+                v.alias = cl.limited(h, "alias", x, TEXT_FIELD_MAX);
+            }
+            Field::Position => v.position = cl.text(h, cell, half_width_alnum),
+            Field::Gender => {
+                if let Some(g) = cl.text(h, cell, half_width) {
+                    match g.parse::<Gender>() {
+                        Ok(g) => v.gender = Some(g),
+                        Err(_) => cl.warn(h, "unknown_gender", vec![("value", g)]),
+                    }
+                }
+            }
+            Field::Mobile => v.mobile = cl.mobile(h, cell),
+            Field::Telephone => {
+                let x = cl.text(h, cell, half_width);
+                v.telephone = cl.limited(h, "telephone", x, TEXT_FIELD_MAX);
+            }
+            Field::Email => v.email = cl.email(h, cell),
+            Field::BizEmail => v.biz_email = cl.email(h, cell),
+            Field::Address => {
+                let x = cl.text(h, cell, half_width_alnum);
+                v.address = cl.limited(h, "address", x, TEXT_FIELD_MAX);
+            }
+            Field::EmployeeNo => {
+                let x = cl.text(h, cell, half_width);
+                v.employee_no = cl.limited(h, "employee_no", x, TEXT_FIELD_MAX);
+            }
+            Field::JoinDate => v.join_date = cl.date(h, cell),
+            Field::EmploymentType => {
+                let x = cl.text(h, cell, half_width_alnum);
+                v.employment_type = cl.limited(h, "employment_type", x, TEXT_FIELD_MAX);
+            }
+            Field::Department => {
+                if let Some(text) = cl.text(h, cell, half_width_alnum) {
+                    v.departments = cl.departments(h, &text);
+                }
+            }
+            Field::DepartmentLevel(_) => {}
+        }
+    }
+    if v.departments.is_empty() && !map.levels.is_empty() {
+        let parts: Vec<String> = map
+            .levels
+            .iter()
+            .filter_map(|&(_, i, h)| cl.text(h, cells.get(i).unwrap_or(&empty), half_width_alnum))
+            .collect();
+        if !parts.is_empty() {
+            v.departments = cl.departments(map.levels[0].2, &parts.join("/"));
+        }
+    }
+    let name_col = map.column(Field::Name);
+    match &v.name {
+        None => cl.fail(
+            name_col,
+            Error::new(ErrorCode::MissingRequired, "import_missing_name"),
+        ),
+        Some(n) if n.chars().count() > MEMBER_NAME_MAX => cl.fail(
+            name_col,
+            Error::new(ErrorCode::TooLong, "member_name_too_long")
+                .with("name", n)
+                .with("max", MEMBER_NAME_MAX),
+        ),
+        _ => {}
+    }
+    if let Some(u) = &v.userid {
+        if !validate::is_valid_userid(u) {
+            cl.fail(
+                map.column(Field::Userid),
+                Error::new(ErrorCode::InvalidUserid, "userid_invalid").with("userid", u),
+            );
+        }
+    }
+    let position_col = map.column(Field::Position);
+    match &v.position {
+        None if map.has(Field::Position) => cl.warn(position_col, "missing_position", vec![]),
+        Some(p) if p.chars().count() > POSITION_MAX => cl.fail(
+            position_col,
+            Error::new(ErrorCode::TooLong, "position_too_long")
+                .with("value", p)
+                .with("max", POSITION_MAX),
+        ),
+        _ => {}
+    }
+    if v.departments.is_empty() && !cl.errors.iter().any(|e| e.code == "invalid_department") {
+        let column = map
+            .levels
+            .first()
+            .map(|l| l.2)
+            .unwrap_or_else(|| map.column(Field::Department));
+        cl.fail(
+            column,
+            Error::new(ErrorCode::MissingRequired, "import_missing_department"),
+        );
+    }
+    let invalid = !cl.errors.is_empty();
+    let row = PlannedRow {
+        line,
+        index,
+        contact_rejected: cl.contact_rejected,
+        values: v,
+        action: if invalid {
+            RowAction::Invalid
+        } else {
+            RowAction::Create
+        },
+        raw: None,
+    };
+    (row, cl.warnings, cl.errors)
+}
+
+/// Reads every data row below the header and decides what to do with it.
+pub(crate) fn analyse(
+    conn: &Connection,
+    sheet: &Sheet,
+    header_row: usize,
+    columns: Vec<Column>,
+) -> Result<Plan> {
+    use rayon::prelude::*;
+    let existing = Existing::load(conn)?;
+    let tree = Tree::load(conn)?;
+    let roots = tree.children(None);
+    let root_name = (roots.len() == 1).then(|| tree.path(roots[0]));
+    let map = Mapping::new(&columns);
+    let header_cells = sheet
+        .rows()
+        .nth(header_row)
+        .map(<[Data]>::to_vec)
+        .unwrap_or_default();
+
+    // Rows are independent until duplicates are looked for: clean them on every core.
+    let data: Vec<(usize, &[Data])> = sheet
+        .rows()
+        .enumerate()
+        .skip(header_row + 1)
+        .filter(|(_, cells)| {
+            !map.fields
+                .iter()
+                .all(|(c, _, _)| cells.get(*c).is_none_or(is_blank))
+        })
+        .collect();
+    let cleaned: Vec<(PlannedRow, Vec<Issue>, Vec<Issue>)> = data
+        .par_iter()
+        .map(|&(i, cells)| clean_row(sheet.display_row(i), i, cells, &map, root_name.as_deref()))
+        .collect();
+    let mut rows = Vec::with_capacity(cleaned.len());
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for (row, w, e) in cleaned {
+        rows.push(row);
+        warnings.extend(w);
+        errors.extend(e);
+    }
+
+    match_rows(&mut rows, &existing, &mut errors, &mut warnings, &map);
+    // Keep the cells of invalid rows as they were read, for the error workbook.
+    let wanted: HashMap<usize, usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.action == RowAction::Invalid)
+        .map(|(k, r)| (r.index, k))
+        .collect();
+    if !wanted.is_empty() {
+        for (i, cells) in sheet.rows().enumerate() {
+            if let Some(&k) = wanted.get(&i) {
+                rows[k].raw = Some(cells.to_vec());
+            }
+        }
+    }
+    errors.sort_by_key(|e| e.row);
+    warnings.sort_by_key(|w| w.row);
+
+    // Departments that valid rows will create, parents first.
+    let known: HashSet<String> = tree
+        .preorder()
+        .into_iter()
+        .map(|id| tree.path(id))
+        .collect();
+    let mut new_departments: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::default();
+    for r in rows.iter().filter(|r| r.action != RowAction::Invalid) {
+        for path in &r.values.departments {
+            for (end, _) in path
+                .match_indices('/')
+                .chain(std::iter::once((path.len(), "")))
+            {
+                let prefix = &path[..end];
+                if !known.contains(prefix) && seen.insert(prefix) {
+                    new_departments.push(prefix.to_string());
+                }
+            }
+        }
+    }
+
+    Ok(Plan {
+        file: String::new(),
+        format: "",
+        encoding: None,
+        sheets: Vec::new(),
+        sheet: sheet.name.clone(),
+        header_row: sheet.display_row(header_row),
+        columns,
+        header_cells,
+        rows,
+        warnings,
+        errors,
+        new_departments,
+    })
+}
+
+/// Duplicates within the file, matches with existing members, conflicts, generated accounts.
+fn match_rows(
+    rows: &mut [PlannedRow],
+    existing: &Existing,
+    errors: &mut Vec<Issue>,
+    warnings: &mut Vec<Issue>,
+    map: &Mapping,
+) {
+    let mut first_userid: HashMap<String, u32> = HashMap::default();
+    let mut first_mobile: HashMap<String, u32> = HashMap::default();
+    let mut first_email: HashMap<String, u32> = HashMap::default();
+    let mut taken: HashSet<String> = existing.by_userid.keys().cloned().collect();
+    for r in rows.iter() {
+        if let Some(u) = &r.values.userid {
+            taken.insert(u.to_lowercase());
+        }
+    }
+    let (userid_col, mobile_col, email_col) = (
+        map.column(Field::Userid),
+        map.column(Field::Mobile),
+        map.column(Field::Email),
+    );
+    for r in rows.iter_mut() {
+        let line = r.line;
+        let mut invalid = r.action == RowAction::Invalid;
+        let mut fail = |column: u16, e: Error| {
+            errors.push(Issue::error(line, column, e));
+            invalid = true;
+        };
+        // Within the file the first row with a value keeps it; later rows are flagged.
+        let mut once = |map: &mut HashMap<String, u32>,
+                        key: Option<String>,
+                        column: u16,
+                        code: ErrorCode,
+                        msg: &'static str| {
+            if let Some(k) = key {
+                match map.get(&k) {
+                    Some(first) => fail(
+                        column,
+                        Error::new(code, msg)
+                            .with("value", &k)
+                            .with("first_row", first),
+                    ),
+                    None => {
+                        map.insert(k, line);
+                    }
+                }
+            }
+        };
+        let v = &r.values;
+        once(
+            &mut first_userid,
+            v.userid.as_ref().map(|u| u.to_lowercase()),
+            userid_col,
+            ErrorCode::DuplicateUserid,
+            "import_duplicate_userid",
+        );
+        once(
+            &mut first_mobile,
+            v.mobile.clone(),
+            mobile_col,
+            ErrorCode::DuplicateMobile,
+            "import_duplicate_mobile",
+        );
+        once(
+            &mut first_email,
+            v.email.as_ref().map(|e| e.to_lowercase()),
+            email_col,
+            ErrorCode::DuplicateEmail,
+            "import_duplicate_email",
+        );
+
+        // A row matches by account; without one, by mobile, then by email.
+        let target = match &v.userid {
+            Some(u) => existing.by_userid.get(&u.to_lowercase()).copied(),
+            None => v
+                .mobile
+                .as_ref()
+                .and_then(|m| existing.by_mobile.get(m))
+                .or_else(|| {
+                    v.email
+                        .as_ref()
+                        .and_then(|e| existing.by_email.get(&e.to_lowercase()))
+                })
+                .copied(),
+        };
+        let owner_conflict = |owner: Option<&usize>| {
+            owner
+                .is_some_and(|&o| Some(o) != target)
+                .then(|| &existing.members[*owner.unwrap()].name)
+        };
+        if let Some(m) = &v.mobile {
+            if let Some(name) = owner_conflict(existing.by_mobile.get(m)) {
+                fail(
+                    mobile_col,
+                    Error::new(ErrorCode::DuplicateMobile, "mobile_duplicate")
+                        .with("mobile", m)
+                        .with("name", name),
+                );
+            }
+        }
+        if let Some(e) = &v.email {
+            if let Some(name) = owner_conflict(existing.by_email.get(&e.to_lowercase())) {
+                fail(
+                    email_col,
+                    Error::new(ErrorCode::DuplicateEmail, "email_duplicate")
+                        .with("email", e)
+                        .with("name", name),
+                );
+            }
+        }
+        let current = target.map(|t| &existing.members[t]);
+        let has_contact = v.mobile.is_some()
+            || v.email.is_some()
+            || current.is_some_and(|m| m.mobile.is_some() || m.email.is_some());
+        if !has_contact && !r.contact_rejected {
+            let column = if mobile_col != NO_COLUMN {
+                mobile_col
+            } else {
+                email_col
+            };
+            fail(
+                column,
+                Error::new(ErrorCode::MissingContact, "import_missing_contact"),
+            );
+        }
+        if invalid {
+            r.action = RowAction::Invalid;
+            continue;
+        }
+        r.action = match current {
+            Some(m) if changes(v, m) => RowAction::Update(m.id),
+            Some(m) => RowAction::Unchanged(m.id),
+            None => RowAction::Create,
+        };
+        if r.action == RowAction::Create && v.userid.is_none() {
+            let base = userid::base_from_name(v.name.as_deref().unwrap_or_default());
+            let id = std::iter::once(base.clone())
+                .chain((2..).map(|n| format!("{base}{n}")))
+                .find(|c| !taken.contains(c))
+                .unwrap_or(base);
+            taken.insert(id.clone());
+            warnings.push(Issue::warning(
+                line,
+                userid_col,
+                "userid_generated",
+                vec![("userid", id.clone())],
+            ));
+            r.values.userid = Some(id);
+        }
+    }
+}
+
+/// Whether writing `v` over `m` changes anything (fields the file leaves empty are kept).
+fn changes(v: &Values, m: &Member) -> bool {
+    let differs = |new: &Option<String>, old: &Option<String>| new.is_some() && new != old;
+    v.name.as_ref() != Some(&m.name)
+        || differs(&v.alias, &m.alias)
+        || differs(&v.mobile, &m.mobile)
+        || differs(&v.telephone, &m.telephone)
+        || v.email
+            .as_ref()
+            .is_some_and(|e| !m.email.as_ref().is_some_and(|o| o.eq_ignore_ascii_case(e)))
+        || differs(&v.biz_email, &m.biz_email)
+        || (v.gender.is_some() && v.gender != m.gender)
+        || differs(&v.position, &m.position)
+        || differs(&v.employee_no, &m.employee_no)
+        || differs(&v.join_date, &m.join_date)
+        || differs(&v.address, &m.address)
+        || differs(&v.employment_type, &m.employment_type)
+        || (!v.departments.is_empty() && v.departments != m.departments)
+}
+
+/// Writes the plan's valid rows in one transaction recorded as one undoable batch.
+pub(crate) fn commit(
+    ws: &mut Workspace,
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> Result<Option<i64>> {
+    let work: Vec<&PlannedRow> = plan
+        .rows
+        .iter()
+        .filter(|r| matches!(r.action, RowAction::Create | RowAction::Update(_)))
+        .collect();
+    if work.is_empty() {
+        return Ok(None);
+    }
+    let total = work.len() as u64;
+    let summary = serde_json::json!({
+        "file": plan.file,
+        "sheet": plan.sheet,
+        "rows": plan.rows.len(),
+        "created_members": plan.rows.iter().filter(|r| r.action == RowAction::Create).count(),
+        "updated_members": plan.rows.iter().filter(|r| matches!(r.action, RowAction::Update(_))).count(),
+        "created_departments": plan.new_departments.len(),
+    });
+    let (_, batch) = history::record_logged(ws.connection_mut(), Source::Import, "import", |tx| {
+        let mut tree = Tree::load(tx)?;
+        let mut dept_ids: HashMap<String, i64> = HashMap::default();
+        let now = history::now();
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender, position, employee_no,
+                                  join_date, status, address, employment_type, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12, ?13, ?14, ?14)",
+        )?;
+        let mut update = tx.prepare_cached(
+            "UPDATE members SET name = ?2, alias = coalesce(?3, alias), mobile = coalesce(?4, mobile),
+                    telephone = coalesce(?5, telephone), email = coalesce(?6, email), biz_email = coalesce(?7, biz_email),
+                    gender = coalesce(?8, gender), position = coalesce(?9, position), employee_no = coalesce(?10, employee_no),
+                    join_date = coalesce(?11, join_date), address = coalesce(?12, address),
+                    employment_type = coalesce(?13, employment_type), updated_at = ?14
+             WHERE id = ?1",
+        )?;
+        let mut leaders = tx.prepare_cached(
+            "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
+        )?;
+        let mut unlink =
+            tx.prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?;
+        let mut link = tx.prepare_cached(
+            "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (n, row) in work.iter().enumerate() {
+            if n % 256 == 0 {
+                progress.update(n as u64, total);
+                if progress.cancelled() {
+                    return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
+                }
+            }
+            let v = &row.values;
+            let mut ids = Vec::with_capacity(v.departments.len());
+            for path in &v.departments {
+                let id = match dept_ids.get(path) {
+                    Some(id) => *id,
+                    None => {
+                        let segments: Vec<String> = path.split('/').map(str::to_string).collect();
+                        let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
+                        dept_ids.insert(path.clone(), id);
+                        id
+                    }
+                };
+                ids.push(id);
+            }
+            let gender = v.gender.map(Gender::as_str);
+            let (member_id, keep_leaders) = match row.action {
+                RowAction::Create => {
+                    insert.execute(params![
+                        v.userid,
+                        v.name,
+                        v.alias,
+                        v.mobile,
+                        v.telephone,
+                        v.email,
+                        v.biz_email,
+                        gender,
+                        v.position,
+                        v.employee_no,
+                        v.join_date,
+                        v.address,
+                        v.employment_type,
+                        now
+                    ])?;
+                    (tx.last_insert_rowid(), Vec::new())
+                }
+                RowAction::Update(id) => {
+                    let changed = update.execute(params![
+                        id,
+                        v.name,
+                        v.alias,
+                        v.mobile,
+                        v.telephone,
+                        v.email,
+                        v.biz_email,
+                        gender,
+                        v.position,
+                        v.employee_no,
+                        v.join_date,
+                        v.address,
+                        v.employment_type,
+                        now
+                    ])?;
+                    if changed == 0 {
+                        return Err(Error::new(
+                            ErrorCode::HistoryConflict,
+                            "import_workspace_changed",
+                        ));
+                    }
+                    if ids.is_empty() {
+                        continue;
+                    }
+                    let kept: Vec<i64> = leaders
+                        .query_map([id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    unlink.execute([id])?;
+                    (id, kept)
+                }
+                _ => continue,
+            };
+            for (i, dept) in ids.iter().enumerate() {
+                link.execute(params![
+                    member_id,
+                    dept,
+                    i == 0,
+                    keep_leaders.contains(dept),
+                    i as i64
+                ])?;
+            }
+        }
+        progress.update(total, total);
+        Ok(Change {
+            value: (),
+            target: plan.file.clone(),
+            before: None,
+            after: Some(summary),
+        })
+    })?;
+    Ok(batch)
+}
+
+/// The preview of one row for the import wizard.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct PreviewRow {
+    pub row: u32,
+    /// `create`, `update`, `unchanged` or `invalid`.
+    pub action: String,
+    /// Cleaned values of the mapped columns, in column order.
+    pub values: Vec<String>,
+    pub problems: Vec<RowIssue>,
+    pub notes: Vec<RowIssue>,
+}
+
+impl Plan {
+    /// Rows for the wizard's preview table (`only_problems`: rows with errors or warnings).
+    pub fn preview(&self, lang: Lang, only_problems: bool) -> Vec<PreviewRow> {
+        let mut by_row: BTreeMap<u32, (Vec<RowIssue>, Vec<RowIssue>)> = BTreeMap::new();
+        for e in &self.errors {
+            by_row
+                .entry(e.row)
+                .or_default()
+                .0
+                .push(e.render(lang, &self.columns));
+        }
+        for w in &self.warnings {
+            by_row
+                .entry(w.row)
+                .or_default()
+                .1
+                .push(w.render(lang, &self.columns));
+        }
+        let fields: Vec<Field> = self.columns.iter().filter_map(|c| c.field).collect();
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                let (problems, notes) = by_row.remove(&r.line).unwrap_or_default();
+                if only_problems && problems.is_empty() && notes.is_empty() {
+                    return None;
+                }
+                Some(PreviewRow {
+                    row: r.line,
+                    action: r.action.as_str().to_string(),
+                    values: fields.iter().map(|f| r.values.display(*f)).collect(),
+                    problems,
+                    notes,
+                })
+            })
+            .collect()
+    }
+}

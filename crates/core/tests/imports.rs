@@ -1,0 +1,1085 @@
+//! Member import from real files: every reader, cleaning rule, error code and commit guarantee.
+
+mod support;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use orgdesk_core::imports::{self, ImportFile, ImportOptions, ImportReport, Progress, Silent};
+use orgdesk_core::{ErrorCode, Lang, MemberInput, MemberQuery, Platform, Source, Workspace};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use support::*;
+use tempfile::TempDir;
+
+fn workspace(dir: &TempDir) -> Workspace {
+    Workspace::create(
+        &dir.path().join("ws.orgdesk"),
+        "示例科技",
+        Platform::Wecom,
+        Source::Cli,
+    )
+    .unwrap()
+}
+
+fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    options: &ImportOptions,
+    dry_run: bool,
+) -> orgdesk_core::Result<ImportReport> {
+    let file = ImportFile::open(path)?;
+    imports::run(ws, file, options, dry_run, Lang::EnUs, &Silent).map(|(r, _)| r)
+}
+
+fn import(ws: &mut Workspace, path: &Path) -> ImportReport {
+    run(ws, path, &ImportOptions::default(), false).unwrap()
+}
+
+fn codes(issues: &[imports::RowIssue]) -> Vec<(u32, String)> {
+    issues.iter().map(|i| (i.row, i.code.clone())).collect()
+}
+
+fn dump(ws: &Workspace) -> Vec<String> {
+    let mut out: Vec<String> = ws
+        .departments()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    out.extend(
+        ws.members(&MemberQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|m| format!("{m:?}")),
+    );
+    out
+}
+
+/// The WeCom console template: instruction rows (merged cells) above the header on row 9.
+fn wecom_template(dir: &TempDir) -> std::path::PathBuf {
+    let mut rows = vec![vec![E]; 8];
+    rows.push(row(&[
+        "姓名",
+        "账号",
+        "别名",
+        "职务",
+        "部门",
+        "性别",
+        "手机",
+        "座机",
+        "邮箱",
+        "地址",
+        "企业邮箱",
+        "视频号",
+    ]));
+    rows.push(vec![
+        S("张伟"),
+        S("zhangwei"),
+        E,
+        S("华东区经理"),
+        S("示例科技/销售部/华东区"),
+        S("男"),
+        N(13800138000.0),
+        E,
+        S("zhangwei@example.com"),
+        E,
+        E,
+        E,
+    ]);
+    rows.push(vec![
+        S("李娜"),
+        S("lina"),
+        S("Lina"),
+        S("工程师"),
+        S("示例科技/研发中心；示例科技/销售部"),
+        S("女"),
+        S("+86 139 0013 9000"),
+        S("021-12345678"),
+        E,
+        S("上海"),
+        E,
+        E,
+    ]);
+    rows.push(vec![
+        S("王芳"),
+        S("wangfang"),
+        E,
+        S("销售代表"),
+        S("示例科技/销售部/华东区"),
+        S("女"),
+        E,
+        E,
+        S("wangfang@example.com"),
+        E,
+        E,
+        E,
+    ]);
+    let mut spec = sheet("Sheet1", rows);
+    spec.merges = vec![
+        (0, 0, 0, 11, "填写须知："),
+        (1, 0, 7, 11, "1. 请勿修改表头；2. 红色字段为必填；3. 手机和邮箱至少填写一项；4. 部门请从顶级部门写起，用 / 分隔，多个部门用；分隔"),
+    ];
+    write_xlsx(&dir.path().join("企业微信通讯录模板.xlsx"), vec![spec])
+}
+
+#[test]
+fn wecom_template_with_instruction_rows_and_merged_cells() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let r = import(&mut ws, &wecom_template(&dir));
+    assert_eq!(
+        (r.format.as_str(), r.header_row, r.rows, r.valid, r.invalid),
+        ("xlsx", 9, 3, 3, 0)
+    );
+    assert_eq!(r.mapping["姓名"], "name");
+    assert_eq!(r.mapping["企业邮箱"], "biz_email");
+    assert!(!r.mapping.contains_key("视频号"));
+    assert_eq!(
+        (r.created.members, r.created.departments, r.committed),
+        (3, 4, true)
+    );
+    assert!(r.batch.is_some());
+    let lina = ws.member("lina").unwrap();
+    assert_eq!(lina.mobile.as_deref(), Some("13900139000"));
+    assert_eq!(lina.departments, ["示例科技/研发中心", "示例科技/销售部"]);
+    assert_eq!(lina.main_department.as_deref(), Some("示例科技/研发中心"));
+    assert_eq!(lina.gender, Some(orgdesk_core::Gender::Female));
+    assert_eq!(
+        ws.member("zhangwei").unwrap().mobile.as_deref(),
+        Some("13800138000")
+    );
+}
+
+#[test]
+fn a_two_sheet_workbook_skips_the_instruction_sheet_and_honours_the_position_of_the_table() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let notes = sheet(
+        "说明",
+        vec![row(&["本表用于导入成员"]), row(&["请在第二个工作表填写"])],
+    );
+    let mut staff = sheet(
+        "成员",
+        vec![
+            row(&["员工花名册"]),
+            row(&["姓名", "手机号", "所在部门", "职位"]),
+            row(&["张伟", "13800138000", "示例科技/销售部", "经理"]),
+            row(&["李娜", "", "示例科技/销售部", "助理"]),
+        ],
+    );
+    staff.origin = (2, 1); // the table starts at B3
+    let path = write_xlsx(&dir.path().join("two-sheets.xlsx"), vec![notes, staff]);
+    let r = run(&mut ws, &path, &ImportOptions::default(), true).unwrap();
+    assert_eq!(
+        (r.sheet.as_str(), r.header_row, r.sheets.len()),
+        ("成员", 4, 2)
+    );
+    // Errors point at the row numbers Excel shows.
+    assert_eq!(codes(&r.errors), [(6, "missing_contact".to_string())]);
+    assert_eq!(r.errors[0].column, "手机号");
+    assert!(!r.committed);
+    assert_eq!(
+        ws.members(&MemberQuery::default()).unwrap().len(),
+        0,
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn gbk_csv_from_chinese_excel_is_detected() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let path = write_gbk(
+        &dir.path().join("staff.csv"),
+        "姓名,手机,部门,职务,邮箱\r\n张伟,138-0013-8000,示例科技/销售部,经理,\r\n欧阳娜娜,139 0013 9000,示例科技/市场部,专员,oy@example.com\r\n",
+    );
+    let r = import(&mut ws, &path);
+    assert_eq!(
+        (r.format.as_str(), r.encoding.as_deref(), r.rows, r.invalid),
+        ("csv", Some("GB18030"), 2, 0)
+    );
+    let names: Vec<String> = ws
+        .members(&MemberQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{}:{}", m.userid, m.name))
+        .collect();
+    assert_eq!(names, ["zhangwei:张伟", "ouyangnana:欧阳娜娜"]);
+    // UTF-8 with a BOM and tab separators, as other tools write.
+    let path = dir.path().join("bom.csv");
+    std::fs::write(
+        &path,
+        "\u{feff}姓名\t手机\t部门\n王芳\t13700137000\t示例科技/销售部\n",
+    )
+    .unwrap();
+    let r = import(&mut ws, &path);
+    assert_eq!(
+        (r.encoding.as_deref(), r.created.members),
+        (Some("UTF-8 (BOM)"), 1)
+    );
+}
+
+#[test]
+fn legacy_xls_and_ods_files_read_like_xlsx() {
+    for name in ["staff.xls", "staff.ods"] {
+        let dir = TempDir::new().unwrap();
+        let mut ws = workspace(&dir);
+        let r = import(&mut ws, &fixture(name));
+        assert_eq!(
+            (r.rows, r.invalid, r.created.members),
+            (3, 0, 3),
+            "{name}: {:?}",
+            r.errors
+        );
+        assert_eq!(r.format, &name[6..]);
+        let zw = ws.member("zhangwei").unwrap();
+        assert_eq!(
+            (zw.mobile.as_deref(), zw.join_date.as_deref()),
+            (Some("13800138000"), Some("2023-05-01")),
+            "{name}"
+        );
+        let lina = ws.member("lina").unwrap();
+        assert_eq!(
+            lina.departments,
+            ["示例科技/研发中心", "示例科技/销售部"],
+            "{name}"
+        );
+        assert_eq!(lina.join_date.as_deref(), Some("2023-05-01"));
+    }
+}
+
+/// Writes the .xls and .ods fixtures with LibreOffice (run by hand; needs `soffice`).
+#[test]
+#[ignore]
+fn make_legacy_fixtures() {
+    let dir = TempDir::new().unwrap();
+    let xlsx = write_xlsx(&dir.path().join("staff.xlsx"), legacy_staff());
+    for format in ["xls", "ods"] {
+        let status = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", format, "--outdir"])
+            .arg(fixture(""))
+            .arg(&xlsx)
+            .status()
+            .expect("soffice");
+        assert!(status.success());
+    }
+}
+
+#[test]
+fn every_cleaning_rule_is_applied_and_reported() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let path = write_xlsx(
+        &dir.path().join("messy.xlsx"),
+        vec![sheet(
+            "Sheet1",
+            vec![
+                row(&[
+                    "姓名*",
+                    "手机号码",
+                    "部门",
+                    "职务",
+                    "邮箱",
+                    "入职时间",
+                    "工号",
+                    "性别",
+                ]),
+                // Non-breaking and full-width spaces; a mobile as a number; an Excel date cell.
+                vec![
+                    S("\u{a0}张伟\u{3000}"),
+                    N(13800138000.0),
+                    S("示例科技 / 销售部 / 华东区"),
+                    S("经理"),
+                    E,
+                    D(45047.0),
+                    S("ＳＫ００１"),
+                    S("男"),
+                ],
+                // Full-width digits; +86 with dashes; a date serial stored as a plain number.
+                vec![
+                    S("张薇"),
+                    S("＋86-139-0013-9000"),
+                    S("示例科技/研发中心;示例科技/销售部"),
+                    S("Ｐ７工程师"),
+                    E,
+                    N(45048.0),
+                    E,
+                    S("女"),
+                ],
+                // 86 prefix with spaces; 2023年5月1日; several departments with a full-width semicolon.
+                vec![
+                    S("章伟"),
+                    S("86 137 0013 7000"),
+                    S("示例科技/销售部；示例科技/市场部"),
+                    E,
+                    E,
+                    S("2023年5月1日"),
+                    E,
+                    S("robot"),
+                ],
+                // An international number; 2023/5/1; the account generated must skip zhangwei/zhangwei2.
+                vec![
+                    S("张卫"),
+                    S("+852 6123 4567"),
+                    S("示例科技/销售部"),
+                    S("顾问"),
+                    S(" zw@example.com "),
+                    S("2023/5/1"),
+                    E,
+                    E,
+                ],
+            ],
+        )],
+    );
+    let r = import(&mut ws, &path);
+    assert_eq!((r.invalid, r.created.members), (0, 4), "{:?}", r.errors);
+    let m = |u: &str| ws.member(u).unwrap();
+    assert_eq!(
+        (m("zhangwei").name.as_str(), m("zhangwei").mobile.as_deref()),
+        ("张伟", Some("13800138000"))
+    );
+    assert_eq!(m("zhangwei").departments, ["示例科技/销售部/华东区"]);
+    assert_eq!(m("zhangwei").join_date.as_deref(), Some("2023-05-01"));
+    assert_eq!(m("zhangwei").employee_no.as_deref(), Some("SK001"));
+    assert_eq!(m("zhangwei2").mobile.as_deref(), Some("13900139000"));
+    assert_eq!(m("zhangwei2").position.as_deref(), Some("P7工程师"));
+    assert_eq!(m("zhangwei2").join_date.as_deref(), Some("2023-05-02"));
+    assert_eq!(
+        m("zhangwei2").departments,
+        ["示例科技/研发中心", "示例科技/销售部"]
+    );
+    assert_eq!(m("zhangwei3").mobile.as_deref(), Some("13700137000"));
+    assert_eq!(
+        m("zhangwei3").departments,
+        ["示例科技/销售部", "示例科技/市场部"]
+    );
+    assert_eq!(m("zhangwei3").gender, None);
+    assert_eq!(m("zhangwei4").mobile.as_deref(), Some("+85261234567"));
+    assert_eq!(m("zhangwei4").email.as_deref(), Some("zw@example.com"));
+    assert_eq!(m("zhangwei4").join_date.as_deref(), Some("2023-05-01"));
+    let warned = codes(&r.warnings);
+    for expected in [
+        (2, "trimmed"),
+        (2, "mobile_was_number"),
+        (2, "department_normalized"),
+        (2, "full_width"),
+        (2, "userid_generated"),
+        (3, "full_width"),
+        (3, "mobile_normalized"),
+        (3, "date_normalized"),
+        (4, "date_normalized"),
+        (4, "missing_position"),
+        (4, "unknown_gender"),
+        (5, "trimmed"),
+        (5, "userid_generated"),
+    ] {
+        assert!(
+            warned.contains(&(expected.0, expected.1.to_string())),
+            "missing warning {expected:?} in {warned:?}"
+        );
+    }
+    let generated: Vec<&str> = r
+        .warnings
+        .iter()
+        .filter(|w| w.code == "userid_generated")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(generated[3].contains("zhangwei4"), "{generated:?}");
+}
+
+#[test]
+fn every_error_code_with_its_row_and_column() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    ws.add_member(&MemberInput {
+        name: "老员工".into(),
+        userid: Some("laoyuangong".into()),
+        mobile: Some("13600136000".into()),
+        email: Some("old@example.com".into()),
+        departments: vec!["示例科技/行政部".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    let before = dump(&ws);
+    let long_name = "名".repeat(65);
+    let long_position = "职".repeat(129);
+    let long_dept = format!("示例科技/{}", "部".repeat(65));
+    let rows = vec![
+        row(&["姓名", "账号", "手机", "邮箱", "部门", "职务", "入职日期"]),
+        row(&[
+            "张伟",
+            "zhangwei",
+            "13800138000",
+            "",
+            "示例科技/销售部",
+            "经理",
+            "",
+        ]), // 2 ok
+        row(&["", "noname", "13800138001", "", "示例科技/销售部", "x", ""]), // 3 missing_required (name)
+        row(&["李娜", "lina", "13800138002", "", "", "x", ""]), // 4 missing_required (department)
+        row(&["王芳", "wangfang", "", "", "示例科技/销售部", "x", ""]), // 5 missing_contact
+        row(&[
+            "赵磊",
+            "zhaolei",
+            "1380013800",
+            "",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 6 invalid_mobile
+        row(&["孙丽", "sunli", "", "sunli@", "示例科技/销售部", "x", ""]), // 7 invalid_email
+        row(&[
+            "周杰",
+            "-zhoujie",
+            "13800138003",
+            "",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 8 invalid_userid
+        row(&[
+            "吴敏",
+            "ZhangWei",
+            "13800138004",
+            "",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 9 duplicate_userid (row 2)
+        row(&[
+            "郑浩",
+            "zhenghao",
+            "13800138000",
+            "",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 10 duplicate_mobile (row 2)
+        row(&[
+            "冯婷",
+            "fengting",
+            "13600136000",
+            "",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 11 duplicate_mobile (existing)
+        row(&[
+            "何俊",
+            "hejun",
+            "",
+            "OLD@example.com",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 12 duplicate_email (existing)
+        vec![
+            Owned(long_name),
+            S("longname"),
+            S("13800138005"),
+            E,
+            S("示例科技/销售部"),
+            S("x"),
+            E,
+        ], // 13 too_long
+        vec![
+            S("马超"),
+            S("machao"),
+            S("13800138006"),
+            E,
+            S("示例科技/销售部"),
+            Owned(long_position),
+            E,
+        ], // 14 too_long
+        row(&[
+            "朱琳",
+            "zhulin",
+            "13800138007",
+            "",
+            "示例科技//销售部",
+            "x",
+            "",
+        ]), // 15 invalid_department
+        row(&[
+            "胡斌",
+            "hubin",
+            "13800138008",
+            "",
+            "示例科技/销售*部",
+            "x",
+            "",
+        ]), // 16 invalid_department
+        vec![
+            S("郭晓"),
+            S("guoxiao"),
+            S("13800138009"),
+            E,
+            Owned(long_dept),
+            S("x"),
+            E,
+        ], // 17 invalid_department
+        row(&[
+            "林峰",
+            "linfeng",
+            "13800138010",
+            "",
+            "示例科技/销售部",
+            "x",
+            "2023-13-45",
+        ]), // 18 invalid_date
+        row(&[
+            "高雪",
+            "gaoxue",
+            "1.38001E+10",
+            "",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 19 invalid_mobile (scientific)
+        row(&[
+            "罗鹏",
+            "luopeng",
+            "13800138011",
+            "lp@example.com",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 20 ok
+        row(&[
+            "梁雨",
+            "liangyu",
+            "13800138012",
+            "LP@example.com",
+            "示例科技/销售部",
+            "x",
+            "",
+        ]), // 21 duplicate_email (row 20)
+    ];
+    let path = write_xlsx(&dir.path().join("errors.xlsx"), vec![sheet("Sheet1", rows)]);
+    let r = run(&mut ws, &path, &ImportOptions::default(), false).unwrap();
+    let expected: Vec<(u32, &str, &str)> = vec![
+        (3, "missing_required", "姓名"),
+        (4, "missing_required", "部门"),
+        (5, "missing_contact", "手机"),
+        (6, "invalid_mobile", "手机"),
+        (7, "invalid_email", "邮箱"),
+        (8, "invalid_userid", "账号"),
+        (9, "duplicate_userid", "账号"),
+        (10, "duplicate_mobile", "手机"),
+        (11, "duplicate_mobile", "手机"),
+        (12, "duplicate_email", "邮箱"),
+        (13, "too_long", "姓名"),
+        (14, "too_long", "职务"),
+        (15, "invalid_department", "部门"),
+        (16, "invalid_department", "部门"),
+        (17, "invalid_department", "部门"),
+        (18, "invalid_date", "入职日期"),
+        (19, "invalid_mobile", "手机"),
+        (21, "duplicate_email", "邮箱"),
+    ];
+    let got: Vec<(u32, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.code.as_str(), e.column.as_str()))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(r
+        .errors
+        .iter()
+        .all(|e| !e.message.is_empty() && !e.message.starts_with("errors.")));
+    let find = |row: u32| &r.errors.iter().find(|e| e.row == row).unwrap().message;
+    assert!(find(9).contains("row 2"), "{}", find(9));
+    assert!(find(11).contains("老员工"), "{}", find(11));
+    assert!(find(19).contains("scientific notation"), "{}", find(19));
+    assert_eq!(
+        (r.rows, r.valid, r.invalid, r.committed),
+        (20, 2, 18, false)
+    );
+    assert_eq!(
+        (r.created.members, r.updated.members),
+        (0, 0),
+        "nothing was created"
+    );
+    assert_eq!(dump(&ws), before, "invalid rows: nothing written");
+
+    // Chosen explicitly, exactly the valid rows are written.
+    let options = ImportOptions {
+        skip_invalid: true,
+        ..Default::default()
+    };
+    let r = run(&mut ws, &path, &options, false).unwrap();
+    assert_eq!((r.committed, r.created.members), (true, 2));
+    let ids: Vec<String> = ws
+        .members(&MemberQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|m| m.userid)
+        .collect();
+    assert_eq!(ids, ["laoyuangong", "zhangwei", "luopeng"]);
+}
+
+#[test]
+fn the_error_workbook_holds_the_rejected_rows_as_they_came_and_the_reasons() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let path = write_xlsx(
+        &dir.path().join("in.xlsx"),
+        vec![sheet(
+            "Sheet1",
+            vec![
+                row(&["姓名", "手机", "部门", "备注"]),
+                vec![S("张伟"), N(13800138000.0), S("示例科技/销售部"), S("ok")],
+                vec![
+                    S("李娜"),
+                    S("12345"),
+                    S("示例科技/销售部"),
+                    S("=HYPERLINK(\"x\")"),
+                ],
+                vec![E, N(13900139000.0), S("示例科技/销售部"), E],
+            ],
+        )],
+    );
+    let mut file = ImportFile::open(&path).unwrap();
+    let plan = file.plan(&ws, &ImportOptions::default()).unwrap();
+    let out = dir.path().join("errors.xlsx");
+    assert_eq!(
+        imports::write_error_workbook(&plan, Lang::ZhCn, &out).unwrap(),
+        2
+    );
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), ["未导入的行"]);
+    let range = book.worksheet_range("未导入的行").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(
+        rows[0],
+        ["姓名", "手机", "部门", "备注", "未导入原因"].map(|s| Data::String(s.into()))
+    );
+    assert_eq!(
+        rows[1][0..4],
+        [
+            S_("李娜"),
+            S_("12345"),
+            S_("示例科技/销售部"),
+            S_("=HYPERLINK(\"x\")")
+        ]
+    );
+    assert!(
+        matches!(&rows[1][4], Data::String(s) if s.contains("第 3 行“手机”") && s.contains("12345"))
+    );
+    assert_eq!(
+        rows[2][1],
+        Data::Float(13900139000.0),
+        "numbers stay numbers"
+    );
+    assert!(matches!(&rows[2][4], Data::String(s) if s.contains("姓名为空")));
+    // The formula-looking note was written as text, not as a formula.
+    let formulas = book.worksheet_formula("未导入的行").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    // Fixed and imported again, that file is accepted.
+    let _ = imports::commit(&mut ws, &plan, true, &Silent).unwrap();
+    assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 1);
+}
+
+#[allow(non_snake_case)]
+fn S_(s: &str) -> Data {
+    Data::String(s.into())
+}
+
+#[test]
+fn reimporting_changes_nothing_with_or_without_the_account_column() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let first = write_gbk(
+        &dir.path().join("a.csv"),
+        "姓名,手机,邮箱,部门,职务\n张伟,13800138000,,示例科技/销售部,经理\n李娜,,ln@example.com,示例科技/研发中心,工程师\n",
+    );
+    let r = import(&mut ws, &first);
+    assert_eq!(r.created.members, 2);
+    let before = dump(&ws);
+    let log = ws.log(None).unwrap().len();
+    let again = import(&mut ws, &first);
+    assert_eq!(
+        (
+            again.created.members,
+            again.updated.members,
+            again.unchanged,
+            again.batch
+        ),
+        (0, 0, 2, None)
+    );
+    assert_eq!(dump(&ws), before);
+    assert_eq!(ws.log(None).unwrap().len(), log, "no empty batch is logged");
+    // The same people with their accounts, and one change: 张伟 becomes 总监.
+    let with_ids = write_gbk(
+        &dir.path().join("b.csv"),
+        "账号,姓名,手机,邮箱,部门,职务\nzhangwei,张伟,13800138000,,示例科技/销售部,总监\nlina,李娜,,LN@example.com,示例科技/研发中心,工程师\n",
+    );
+    let r = import(&mut ws, &with_ids);
+    assert_eq!(
+        (r.created.members, r.updated.members, r.unchanged),
+        (0, 1, 1)
+    );
+    assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 2);
+    assert_eq!(
+        ws.member("zhangwei").unwrap().position.as_deref(),
+        Some("总监")
+    );
+    // Matched by mobile: a row without account updates that member and keeps what the file omits.
+    let partial = write_gbk(
+        &dir.path().join("c.csv"),
+        "姓名,手机,部门\n张伟,138 0013 8000,示例科技/市场部\n",
+    );
+    let r = import(&mut ws, &partial);
+    assert_eq!((r.updated.members, r.created.members), (1, 0));
+    let zw = ws.member("zhangwei").unwrap();
+    assert_eq!(
+        (zw.position.as_deref(), zw.departments.clone()),
+        (Some("总监"), vec!["示例科技/市场部".to_string()])
+    );
+}
+
+#[test]
+fn a_mobile_or_email_of_another_member_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    for (name, id, mobile) in [
+        ("张伟", "zhangwei", "13800138000"),
+        ("李娜", "lina", "13900139000"),
+    ] {
+        ws.add_member(&MemberInput {
+            name: name.into(),
+            userid: Some(id.into()),
+            mobile: Some(mobile.into()),
+            departments: vec!["示例科技".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let path = write_gbk(
+        &dir.path().join("x.csv"),
+        "账号,姓名,手机,部门\nlina,李娜,13800138000,示例科技\n",
+    );
+    let r = run(&mut ws, &path, &ImportOptions::default(), true).unwrap();
+    assert_eq!(codes(&r.errors), [(2, "duplicate_mobile".to_string())]);
+    assert!(r.errors[0].message.contains("张伟"));
+}
+
+#[test]
+fn an_import_is_one_batch_that_undo_and_rollback_revert() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let empty = dump(&ws);
+    let r = import(&mut ws, &wecom_template(&dir));
+    let batch = r.batch.unwrap();
+    let imported = dump(&ws);
+    // Undo reverts the whole batch; redo brings it back.
+    assert_eq!(ws.undo().unwrap().action, "import");
+    assert_eq!(dump(&ws), empty);
+    ws.redo().unwrap();
+    assert_eq!(dump(&ws), imported);
+    // A later, unrelated change does not stop a rollback of the batch.
+    ws.add_department("另一家公司/财务部").unwrap();
+    let listed = imports::batches(&ws).unwrap();
+    assert_eq!(
+        (
+            listed[0].batch,
+            listed[0].created.members,
+            listed[0].state.as_str()
+        ),
+        (batch, 3, "done")
+    );
+    let rolled = imports::rollback(&mut ws, batch).unwrap();
+    assert_eq!(rolled.state, "rolled_back");
+    assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 0);
+    let paths: Vec<String> = ws
+        .departments()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    assert_eq!(paths, ["另一家公司", "另一家公司/财务部"]);
+    assert_eq!(imports::batches(&ws).unwrap()[0].state, "rolled_back");
+    assert_eq!(
+        imports::rollback(&mut ws, batch).unwrap_err().code,
+        ErrorCode::BatchNotFound
+    );
+    // The later change can still be undone on its own.
+    assert_eq!(ws.undo().unwrap().action, "department_add");
+    assert_eq!(dump(&ws), empty);
+}
+
+#[test]
+fn a_rollback_that_would_lose_later_edits_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let batch = import(&mut ws, &wecom_template(&dir)).batch.unwrap();
+    let mut input = ws.member("lina").unwrap().to_input();
+    input.position = Some("架构师".into());
+    ws.update_member("lina", &input).unwrap();
+    let before = dump(&ws);
+    let e = imports::rollback(&mut ws, batch).unwrap_err();
+    assert_eq!(e.code, ErrorCode::RollbackConflict);
+    assert_eq!(dump(&ws), before);
+}
+
+#[test]
+fn a_failure_in_the_middle_of_the_commit_leaves_the_workspace_as_it_was() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    ws.add_department("示例科技/行政部").unwrap();
+    let before = dump(&ws);
+    let mut csv = String::from("姓名,手机,部门\n");
+    for i in 0..1000 {
+        csv.push_str(&format!("员工{i},1380000{i:04},示例科技/部门{}\n", i % 7));
+    }
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, csv).unwrap();
+    // The database itself fails on the 600th member.
+    ws.connection()
+        .execute_batch("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工600' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+        .unwrap();
+    let e = run(&mut ws, &path, &ImportOptions::default(), false).unwrap_err();
+    assert_eq!(e.code, ErrorCode::DatabaseError);
+    assert_eq!(dump(&ws), before);
+    assert!(imports::batches(&ws).unwrap().is_empty());
+}
+
+struct CancelAt(u64, AtomicU64);
+
+impl Progress for CancelAt {
+    fn update(&self, done: u64, _total: u64) {
+        self.1.store(done, Ordering::SeqCst);
+    }
+    fn cancelled(&self) -> bool {
+        self.1.load(Ordering::SeqCst) >= self.0
+    }
+}
+
+#[test]
+fn a_cancelled_import_leaves_the_workspace_as_it_was() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let before = dump(&ws);
+    let mut csv = String::from("姓名,手机,部门\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("员工{i},1390000{i:04},示例科技/部门{}\n", i % 5));
+    }
+    let path = dir.path().join("big.csv");
+    std::fs::write(&path, csv).unwrap();
+    let file = ImportFile::open(&path).unwrap();
+    let progress = CancelAt(1000, AtomicU64::new(0));
+    let e = imports::run(
+        &mut ws,
+        file,
+        &ImportOptions::default(),
+        false,
+        Lang::EnUs,
+        &progress,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Cancelled);
+    assert!(progress.1.load(Ordering::SeqCst) >= 1000);
+    assert_eq!(dump(&ws), before);
+}
+
+#[test]
+fn broken_files_are_refused_with_the_reason() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let good = std::fs::read(wecom_template(&dir)).unwrap();
+    let zip_not_workbook;
+    {
+        let mut w = rust_xlsxwriter::Workbook::new();
+        w.add_worksheet();
+        let mut bytes = w.save_to_buffer().unwrap();
+        // A valid ZIP, but with its workbook part renamed away (same length, so offsets hold).
+        let (from, to) = (b"xl/workbook.xml", b"xl/notebook.xml");
+        let mut i = 0;
+        while i + from.len() <= bytes.len() {
+            if &bytes[i..i + from.len()] == from {
+                bytes[i..i + from.len()].copy_from_slice(to);
+            }
+            i += 1;
+        }
+        zip_not_workbook = bytes;
+    }
+    let random: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.xlsx", vec![], "import_empty_file"),
+        (
+            "truncated.xlsx",
+            good[..good.len() / 2].to_vec(),
+            "import_bad_zip",
+        ),
+        ("random.xlsx", random, "import_not_a_spreadsheet"),
+        ("notebook.xlsx", zip_not_workbook, "import_bad_zip"),
+        (
+            "header-only.csv",
+            "姓名,手机,部门\n".as_bytes().to_vec(),
+            "import_no_data",
+        ),
+        (
+            "no-header.csv",
+            "a,b,c\n1,2,3\n".as_bytes().to_vec(),
+            "import_no_header",
+        ),
+        (
+            "fake.xls",
+            [
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..],
+                &[0u8; 100][..],
+            ]
+            .concat(),
+            "import_bad_xls",
+        ),
+    ];
+    for (name, bytes, key) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let e = run(&mut ws, &path, &ImportOptions::default(), false).unwrap_err();
+        assert_eq!((e.code, e.key), (ErrorCode::UnreadableFile, key), "{name}");
+        assert!(
+            e.message(Lang::EnUs).contains(name),
+            "{name}: {}",
+            e.message(Lang::EnUs)
+        );
+    }
+    let missing = run(
+        &mut ws,
+        &dir.path().join("nope.xlsx"),
+        &ImportOptions::default(),
+        false,
+    )
+    .unwrap_err();
+    assert_eq!(missing.code, ErrorCode::FileNotFound);
+    assert!(ws.members(&MemberQuery::default()).unwrap().is_empty());
+}
+
+#[test]
+fn sheet_header_row_and_mapping_can_be_given() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let path = write_xlsx(
+        &dir.path().join("custom.xlsx"),
+        vec![
+            sheet(
+                "A",
+                vec![
+                    row(&["姓名", "手机", "部门"]),
+                    row(&["甲", "13800138000", "示例科技"]),
+                ],
+            ),
+            sheet(
+                "B",
+                vec![
+                    row(&["员工", "联系方式", "组织", "备注"]),
+                    row(&["乙", "13900139000", "示例科技/销售部", "不导入"]),
+                ],
+            ),
+        ],
+    );
+    let mut options = ImportOptions {
+        sheet: Some("B".into()),
+        ..Default::default()
+    };
+    let e = run(&mut ws, &path, &options, true).unwrap_err();
+    assert_eq!(e.key, "import_no_header");
+    for (h, f) in [
+        ("员工", "name"),
+        ("联系方式", "mobile"),
+        ("组织", "department"),
+        ("备注", "ignore"),
+    ] {
+        options.mapping.insert(h.into(), f.into());
+    }
+    options.header_row = Some(1);
+    let r = run(&mut ws, &path, &options, false).unwrap();
+    assert_eq!((r.sheet.as_str(), r.created.members), ("B", 1));
+    assert_eq!(
+        r.mapping.get("联系方式").map(String::as_str),
+        Some("mobile")
+    );
+    assert!(!r.mapping.contains_key("备注"));
+    options.mapping.insert("员工".into(), "boss".into());
+    assert_eq!(
+        run(&mut ws, &path, &options, true).unwrap_err().key,
+        "import_bad_mapping"
+    );
+    let bad_sheet = ImportOptions {
+        sheet: Some("C".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&mut ws, &path, &bad_sheet, true).unwrap_err().key,
+        "import_sheet_not_found"
+    );
+    let bad_row = ImportOptions {
+        header_row: Some(2),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&mut ws, &path, &bad_row, true).unwrap_err().key,
+        "import_header_row_invalid"
+    );
+}
+
+#[test]
+fn roster_exports_with_department_levels_are_recognised() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    ws.add_department("示例科技").unwrap();
+    let path = write_xlsx(
+        &dir.path().join("钉钉花名册.xlsx"),
+        vec![sheet(
+            "花名册",
+            vec![
+                row(&[
+                    "员工UserID",
+                    "姓名",
+                    "邮箱",
+                    "工号",
+                    "部门主管",
+                    "1级部门",
+                    "2级部门",
+                    "3级部门",
+                    "主部门ID",
+                ]),
+                row(&[
+                    "manager7731",
+                    "刘洋",
+                    "ly@example.com",
+                    "D001",
+                    "是",
+                    "销售部",
+                    "华东区",
+                    "",
+                    "123",
+                ]),
+                row(&[
+                    "user8842",
+                    "赵磊",
+                    "zl@example.com",
+                    "D002",
+                    "否",
+                    "研发部",
+                    "",
+                    "",
+                    "456",
+                ]),
+            ],
+        )],
+    );
+    let r = import(&mut ws, &path);
+    assert_eq!(r.invalid, 0, "{:?}", r.errors);
+    assert_eq!(r.mapping["1级部门"], "department_level_1");
+    assert_eq!(
+        ws.member("manager7731").unwrap().departments,
+        ["示例科技/销售部/华东区"]
+    );
+    assert_eq!(
+        ws.member("user8842").unwrap().departments,
+        ["示例科技/研发部"]
+    );
+    assert!(r.warnings.iter().any(|w| w.code == "department_under_root"));
+}
