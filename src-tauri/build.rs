@@ -21,6 +21,17 @@ const COMMANDS: &[&str] = &[
     "redo",
     "history",
     "audit_log",
+    "import_open_bytes",
+    "import_open_path",
+    "import_plan",
+    "import_columns",
+    "import_commit",
+    "import_cancel",
+    "import_error_workbook",
+    "import_rollback",
+    "import_close",
+    "import_field_choices",
+    "list_imports",
 ];
 
 fn main() {

@@ -1,14 +1,19 @@
 //! Tauri commands: one call into the core each. Errors reach the UI as `{code, key, message, params}`.
 
+use crate::state::ImportProgress;
 use crate::state::{AppState, Res};
 use orgdesk_core::demo::{self, DemoInfo};
+use orgdesk_core::imports::{
+    self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport,
+};
 use orgdesk_core::settings::RecentWorkspace;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentRef, ErrorDto, HistoryStatus, Lang, Member, MemberInput,
     MemberQuery, MemberSaved, Platform, WorkspaceInfo,
 };
 use serde::Serialize;
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 
 type S<'a> = State<'a, AppState>;
 
@@ -34,6 +39,17 @@ pub fn all() -> tauri_specta::Commands<tauri::Wry> {
         redo,
         history,
         audit_log,
+        import_open_bytes,
+        import_open_path,
+        import_plan,
+        import_columns,
+        import_commit,
+        import_cancel,
+        import_error_workbook,
+        import_rollback,
+        import_close,
+        import_field_choices,
+        list_imports,
     ]
 }
 
@@ -200,4 +216,97 @@ pub fn history(state: S) -> Res<HistoryStatus> {
 #[specta::specta]
 pub fn audit_log(state: S, limit: Option<u32>) -> Res<Vec<AuditEntry>> {
     state.with(|ws| ws.log(limit))
+}
+
+// ----- import wizard -----
+
+/// Reads a file the user dropped or picked in the page (its bytes) and previews the import.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_open_bytes(
+    state: S,
+    file_name: String,
+    bytes: Vec<u8>,
+    options: ImportOptions,
+) -> Res<ImportPreview> {
+    state.import_open(ImportFile::read(bytes, &file_name), &options)
+}
+
+/// Reads a file chosen in the native dialog and previews the import.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_open_path(state: S, path: String, options: ImportOptions) -> Res<ImportPreview> {
+    state.import_open(ImportFile::open(std::path::Path::new(&path)), &options)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_plan(state: S, options: ImportOptions) -> Res<ImportPreview> {
+    state.import_plan(&options)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_columns(state: S, options: ImportOptions) -> Res<Vec<ImportColumn>> {
+    state.import_columns(&options)
+}
+
+/// Writes the previewed import off the UI thread, streaming progress; cancellable.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_commit(
+    app: AppHandle,
+    skip_invalid: bool,
+    on_progress: Channel<ImportProgress>,
+) -> Res<ImportReport> {
+    let send = move |done, total| drop(on_progress.send(ImportProgress { done, total }));
+    tauri::async_runtime::spawn_blocking(move || {
+        app.state::<AppState>().import_commit(skip_invalid, &send)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(
+            orgdesk_core::Error::new(orgdesk_core::ErrorCode::Internal, "internal")
+                .with("detail", e)
+                .to_dto(Lang::default()),
+        )
+    })
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_cancel(state: S) -> Res<()> {
+    state.import_cancel();
+    Ok(())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_error_workbook(state: S, path: String) -> Res<u32> {
+    state.import_error_workbook(path.into())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_rollback(state: S, batch: i64) -> Res<ImportBatch> {
+    state.import_rollback(batch)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_close(state: S) -> Res<()> {
+    state.import_close();
+    Ok(())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_field_choices() -> Res<Vec<String>> {
+    Ok(imports::field_choices())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_imports(state: S) -> Res<Vec<ImportBatch>> {
+    state.with(|ws| imports::batches(ws))
 }

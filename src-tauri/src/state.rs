@@ -1,11 +1,16 @@
 //! App state: the open workspace and the user's settings.
 
 use orgdesk_core::demo;
+use orgdesk_core::imports::{
+    self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport, Plan,
+    Progress,
+};
 use orgdesk_core::settings::Settings;
 use orgdesk_core::{
     Error, ErrorCode, ErrorDto, Lang, Source, Workspace, WorkspaceInfo, WORKSPACE_EXTENSION,
 };
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 pub type Res<T> = Result<T, ErrorDto>;
@@ -17,6 +22,16 @@ pub struct AppState {
     data_dir: PathBuf,
     /// Why the workspace given on the command line could not be opened.
     startup_error: Mutex<Option<ErrorDto>>,
+    /// The file in the import wizard and its latest plan.
+    import: Mutex<Option<(ImportFile, Option<Plan>)>>,
+    import_cancel: AtomicBool,
+}
+
+/// Progress of a running import, sent to the wizard.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -33,6 +48,8 @@ impl AppState {
             settings_path,
             data_dir,
             startup_error: Mutex::new(None),
+            import: Mutex::new(None),
+            import_cancel: AtomicBool::new(false),
         }
     }
 
@@ -128,5 +145,104 @@ impl AppState {
 
     pub fn close(&self) {
         *lock(&self.workspace) = None;
+    }
+
+    // ----- import wizard -----
+
+    /// Keeps `file` as the wizard's file and plans it.
+    pub fn import_open(
+        &self,
+        file: orgdesk_core::Result<ImportFile>,
+        options: &ImportOptions,
+    ) -> Res<ImportPreview> {
+        let file = file.map_err(|e| self.dto(e))?;
+        *lock(&self.import) = Some((file, None));
+        self.import_plan(options)
+    }
+
+    /// Plans the wizard's file again with `options`.
+    pub fn import_plan(&self, options: &ImportOptions) -> Res<ImportPreview> {
+        let mut session = lock(&self.import);
+        let (file, plan) = session.as_mut().ok_or_else(|| self.dto(no_import()))?;
+        *plan = None;
+        let made = self.with(|ws| file.plan(ws, options))?;
+        let preview = made.preview_data(self.lang());
+        *plan = Some(made);
+        Ok(preview)
+    }
+
+    /// The header cells the wizard can map by hand when detection failed.
+    pub fn import_columns(&self, options: &ImportOptions) -> Res<Vec<ImportColumn>> {
+        let mut session = lock(&self.import);
+        let (file, _) = session.as_mut().ok_or_else(|| self.dto(no_import()))?;
+        file.columns_at(options).map_err(|e| self.dto(e))
+    }
+
+    /// Commits the latest plan; `progress` gets the rows written and can be cancelled.
+    pub fn import_commit(
+        &self,
+        skip_invalid: bool,
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Res<ImportReport> {
+        self.import_cancel.store(false, Ordering::SeqCst);
+        let session = lock(&self.import);
+        let plan = session
+            .as_ref()
+            .and_then(|(_, p)| p.as_ref())
+            .ok_or_else(|| self.dto(no_import()))?;
+        let reporter = Reporter {
+            send: progress,
+            cancel: &self.import_cancel,
+        };
+        let outcome = if plan.invalid() > 0 && !skip_invalid {
+            imports::Outcome::Refused
+        } else {
+            imports::Outcome::Committed(
+                self.with(|ws| imports::commit(ws, plan, skip_invalid, &reporter))?,
+            )
+        };
+        Ok(plan.report(self.lang(), outcome))
+    }
+
+    pub fn import_cancel(&self) {
+        self.import_cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Writes the rows the latest plan rejects, with reasons, to `path`.
+    pub fn import_error_workbook(&self, path: PathBuf) -> Res<u32> {
+        let session = lock(&self.import);
+        let plan = session
+            .as_ref()
+            .and_then(|(_, p)| p.as_ref())
+            .ok_or_else(|| self.dto(no_import()))?;
+        imports::write_error_workbook(plan, self.lang(), &path).map_err(|e| self.dto(e))
+    }
+
+    pub fn import_rollback(&self, batch: i64) -> Res<ImportBatch> {
+        self.with(|ws| imports::rollback(ws, batch))
+    }
+
+    pub fn import_close(&self) {
+        *lock(&self.import) = None;
+    }
+}
+
+fn no_import() -> Error {
+    Error::new(ErrorCode::InvalidArgument, "invalid_argument")
+        .with("detail", "no file is open in the import wizard")
+}
+
+/// Bridges the core's progress callbacks to the wizard.
+struct Reporter<'a> {
+    send: &'a (dyn Fn(u32, u32) + Sync),
+    cancel: &'a AtomicBool,
+}
+
+impl Progress for Reporter<'_> {
+    fn update(&self, done: u64, total: u64) {
+        (self.send)(done as u32, total as u32);
+    }
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 }

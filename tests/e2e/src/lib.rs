@@ -158,14 +158,13 @@ impl App {
     }
 
     /// The first element matching `css`, waiting until it is displayed.
-    pub async fn find(&self, css: &str) -> Result<WebElement> {
-        Ok(self
-            .driver
+    pub async fn find(&self, css: &str) -> Result<WebElement, WebDriverError> {
+        self.driver
             .query(By::Css(css))
             .wait(TIMEOUT, POLL)
             .and_displayed()
             .first()
-            .await?)
+            .await
     }
 
     /// Clicks the element matching `css` once it can be clicked (not covered by a closing
@@ -248,16 +247,32 @@ impl App {
         Ok(())
     }
 
-    /// Replaces the text of the input matching `css`.
+    /// Replaces the text of the input matching `css` (again from the start if React re-renders
+    /// the input meanwhile).
     pub async fn type_into(&self, css: &str, text: &str) -> Result {
-        self.click(css).await?;
-        let input = self.find(css).await?;
-        input.send_keys(Key::Control + "a").await?;
-        input.send_keys(Key::Backspace).await?;
-        if !text.is_empty() {
-            input.send_keys(text).await?;
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            self.click(css).await?;
+            let attempt = async {
+                let input = self.find(css).await?;
+                input.send_keys(Key::Control + "a").await?;
+                input.send_keys(Key::Backspace).await?;
+                if !text.is_empty() {
+                    input.send_keys(text).await?;
+                }
+                Ok::<(), WebDriverError>(())
+            };
+            match attempt.await {
+                Ok(()) => return Ok(()),
+                Err(e)
+                    if matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_))
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(())
     }
 
     /// Saves a screenshot under tests/e2e/artifacts (for looking at failures).

@@ -221,3 +221,129 @@ async fn members_are_added_through_the_form_with_core_validation() {
     );
     assert_eq!(m["main_department"], "示例科技/销售部");
 }
+
+/// A staff list as users keep it: a title row, then the header, a mobile stored as a number.
+fn staff_xlsx(dir: &std::path::Path) -> String {
+    let path = dir.join("员工名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .write_string(0, 0, "示例科技员工名单（2026 年 11 月）")
+        .unwrap();
+    for (c, h) in ["姓名", "手机号", "部门", "职务", "邮箱"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, Option<f64>, &str, &str, &str); 3] = [
+        (
+            "张伟",
+            Some(13800138000.0),
+            "示例科技/销售部/华东区",
+            "经理",
+            "",
+        ),
+        (
+            "李娜",
+            None,
+            "示例科技/研发中心",
+            "工程师",
+            "lina@example.com",
+        ),
+        (
+            "王芳",
+            Some(13700137000.0),
+            "示例科技/销售部 ; 示例科技/市场部",
+            "",
+            "",
+        ),
+    ];
+    for (r, (name, mobile, dept, pos, email)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 0, *name).unwrap();
+        if let Some(m) = mobile {
+            sheet.write_number(r, 1, *m).unwrap();
+        }
+        sheet.write_string(r, 2, *dept).unwrap();
+        if !pos.is_empty() {
+            sheet.write_string(r, 3, *pos).unwrap();
+        }
+        if !email.is_empty() {
+            sheet.write_string(r, 4, *email).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_xlsx_imported_through_the_wizard_shows_up_in_the_organization() {
+    let (dir, ws) = workspace_with(&["示例科技/销售部"]);
+    let file = staff_xlsx(dir.path());
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-import\"]").await?;
+        // The upload area is an <input type=file>: its bytes go to the core.
+        let input = app
+            .driver
+            .query(By::Css(
+                "[data-testid=\"import-drop\"] input[type=file], input[type=file]",
+            ))
+            .first()
+            .await?;
+        input.send_keys(&file).await?;
+        app.find("[data-testid=\"import-preview\"]").await?;
+        let count = |key: &str| {
+            format!("[data-testid=\"import-count-{key}\"] .ant-statistic-content-value")
+        };
+        check(
+            app.find(&count("rows")).await?.text().await? == "3",
+            "3 rows previewed",
+        )?;
+        check(
+            app.find(&count("invalid")).await?.text().await? == "0",
+            "no invalid row",
+        )?;
+        check(
+            app.find(&count("to_create")).await?.text().await? == "3",
+            "3 members to create",
+        )?;
+        // Cleaned values are shown: the numeric mobile as 11 digits, notes highlighted.
+        app.find_text("13800138000").await?;
+        app.find("[data-testid=\"note-cell\"]").await?;
+        app.screenshot("import-preview").await?;
+        app.click("[data-testid=\"import-commit\"]").await?;
+        app.find("[data-testid=\"import-result\"]").await?;
+        app.click("[data-testid=\"import-view-org\"]").await?;
+        app.find("[data-path=\"示例科技/销售部/华东区\"]").await?;
+        app.find_text("共 3 人").await?;
+        app.find_text("王芳").await?;
+        Ok(())
+    });
+    let members = cli_json(&["members", "list", &ws]);
+    let found: Vec<(String, String)> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["userid"].as_str().unwrap().to_string(),
+                m["main_department"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("zhangwei".to_string(), "示例科技/销售部/华东区".to_string()),
+            ("lina".to_string(), "示例科技/研发中心".to_string()),
+            ("wangfang".to_string(), "示例科技/销售部".to_string()),
+        ]
+    );
+    assert_eq!(
+        members[2]["departments"],
+        serde_json::json!(["示例科技/销售部", "示例科技/市场部"])
+    );
+    let batches = cli_json(&["imports", "list", &ws]);
+    assert_eq!(batches[0]["source"], "import");
+}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { App, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from "antd";
-import { ApartmentOutlined, CloseOutlined, RedoOutlined, UndoOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, CloseOutlined, ImportOutlined, RedoOutlined, UndoOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type AuditEntry, type HistoryStatus, type Lang, type WorkspaceInfo } from "../api";
 import { describe } from "../errors";
@@ -8,6 +8,7 @@ import LanguageSwitch from "./LanguageSwitch";
 import { historyShortcut } from "./shortcuts";
 import { WorkspaceContext } from "./workspace";
 import OrganizationPage from "../pages/organization/OrganizationPage";
+import ImportPage from "../pages/import/ImportPage";
 import icon from "../../../assets/icons/128x128.png";
 
 interface Props {
@@ -21,6 +22,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revision, setRevision] = useState(0);
+  const [page, setPage] = useState<"organization" | "import">("organization");
   const [history, setHistory] = useState<HistoryStatus>({ undo: null, redo: null });
 
   const changed = useCallback(() => setRevision((r) => r + 1), []);
@@ -77,9 +79,13 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
           </Dropdown>
           <Menu
             mode="horizontal"
-            selectedKeys={["organization"]}
+            selectedKeys={[page]}
+            onClick={({ key }) => setPage(key as typeof page)}
             style={{ flex: 1, minWidth: 0, borderBottom: "none" }}
-            items={[{ key: "organization", icon: <ApartmentOutlined />, label: t("nav.organization") }]}
+            items={[
+              { key: "organization", icon: <ApartmentOutlined />, label: <span data-testid="nav-organization">{t("nav.organization")}</span> },
+              { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
+            ]}
           />
           <Space>
             <Tooltip title={history.undo ? t("topbar.undo_tip", label(history.undo)) : t("topbar.nothing_to_undo")}>
@@ -96,7 +102,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 16, minHeight: 0 }}>
-          <OrganizationPage />
+          {page === "organization" ? <OrganizationPage /> : <ImportPage onOpenOrganization={() => setPage("organization")} />}
         </Layout.Content>
       </Layout>
     </WorkspaceContext.Provider>

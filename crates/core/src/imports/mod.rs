@@ -95,6 +95,53 @@ pub struct ImportReport {
     pub batch: Option<i64>,
 }
 
+/// What the import wizard shows before anything is written.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ImportPreview {
+    /// Counts and mapping; its `warnings` and `errors` are empty (they are in `rows`).
+    pub report: ImportReport,
+    pub warning_count: u32,
+    pub error_count: u32,
+    /// Field codes of the mapped columns, in the order of each row's `values`.
+    pub fields: Vec<String>,
+    pub rows: Vec<PreviewRow>,
+    /// Department paths the import will create.
+    pub new_departments: Vec<String>,
+}
+
+impl Plan {
+    /// The wizard's view of this plan.
+    pub fn preview_data(&self, lang: Lang) -> ImportPreview {
+        let mut report = self.report(lang, Outcome::DryRun);
+        let (warning_count, error_count) =
+            (report.warnings.len() as u32, report.errors.len() as u32);
+        report.warnings.clear();
+        report.errors.clear();
+        ImportPreview {
+            report,
+            warning_count,
+            error_count,
+            fields: self
+                .columns
+                .iter()
+                .filter_map(|c| c.field.map(Field::code))
+                .collect(),
+            rows: self.preview(lang, false),
+            new_departments: self.new_departments.clone(),
+        }
+    }
+}
+
+/// The field codes a column can be mapped to, for the wizard's mapping step.
+pub fn field_choices() -> Vec<String> {
+    let mut codes: Vec<String> = Field::codes()
+        .into_iter()
+        .filter(|c| !c.ends_with("_N"))
+        .collect();
+    codes.extend((1..=7).map(|n| Field::DepartmentLevel(n).code()));
+    codes
+}
+
 /// A file that has been read, ready to be analysed against a workspace (again and again, as
 /// the user changes the options).
 pub struct ImportFile {
@@ -163,21 +210,25 @@ impl ImportFile {
         Ok(self.sheets[index].as_ref().expect("loaded"))
     }
 
+    /// The sheet the user asked for, if any.
+    fn chosen_sheet(&self, options: &ImportOptions) -> Result<Option<usize>> {
+        let Some(wanted) = &options.sheet else {
+            return Ok(None);
+        };
+        let names = &self.workbook.sheet_names;
+        let found = names.iter().position(|n| n == wanted.trim());
+        found.map(Some).ok_or_else(|| {
+            unusable("import_sheet_not_found", &self.name)
+                .with("sheet", wanted)
+                .with("sheets", names.join("、"))
+        })
+    }
+
     /// Finds the sheet and header row (or uses the ones given) and maps the columns.
     fn layout(&mut self, options: &ImportOptions) -> Result<(usize, usize, Vec<Column>)> {
         let names = self.workbook.sheet_names.clone();
-        let candidates: Vec<usize> = match &options.sheet {
-            Some(wanted) => {
-                let i = names
-                    .iter()
-                    .position(|n| n == wanted.trim())
-                    .ok_or_else(|| {
-                        unusable("import_sheet_not_found", &self.name)
-                            .with("sheet", wanted)
-                            .with("sheets", names.join("、"))
-                    })?;
-                vec![i]
-            }
+        let candidates: Vec<usize> = match self.chosen_sheet(options)? {
+            Some(i) => vec![i],
             None => (0..names.len()).collect(),
         };
         for &index in &candidates {
@@ -213,6 +264,26 @@ impl ImportFile {
                     .join("、"),
             )
             .with("scan", HEADER_SCAN_ROWS))
+    }
+
+    /// The columns of the row `options.header_row` of the chosen (or first) sheet, mapped as far
+    /// as they are recognised: what the wizard offers for mapping by hand.
+    pub fn columns_at(&mut self, options: &ImportOptions) -> Result<Vec<ImportColumn>> {
+        let index = self.chosen_sheet(options)?.unwrap_or(0);
+        let sheet = self.sheet(index)?;
+        let row = options
+            .header_row
+            .and_then(|n| sheet.row_for_display(n))
+            .unwrap_or(0);
+        let cells = sheet.rows().nth(row).unwrap_or(&[]);
+        Ok(header::map_columns(cells, &options.mapping)
+            .into_iter()
+            .map(|c| ImportColumn {
+                index: c.index as u32,
+                header: c.header,
+                field: c.field.map(Field::code),
+            })
+            .collect())
     }
 
     /// Reads, cleans and validates every row against `ws` without writing anything.

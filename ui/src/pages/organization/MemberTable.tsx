@@ -7,7 +7,7 @@ import { describe } from "../../errors";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
 import MemberForm from "./MemberForm";
-import { useHeight } from "./useHeight";
+import { useHeight } from "../../shell/useHeight";
 
 const STATUS_COLORS: Record<MemberStatus, string> = {
   invited: "gold",
