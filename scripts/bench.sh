@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks (release build): the 100,000-row member import side by side with a bare
-# calamine + SQLite baseline on the same generated file. Extra arguments go to the bench binary.
+# Benchmarks (release build) on generated 100,000-member data:
+#  - the member import side by side with a bare calamine + SQLite baseline on the same file;
+#  - effective permissions of every member, who-can, and the least-privilege checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo run --release -p orgdesk-bench -- import "$@"
+cargo build --release -p orgdesk-bench
+target/release/orgdesk-bench import
+target/release/orgdesk-bench roles

@@ -32,6 +32,19 @@ const COMMANDS: &[&str] = &[
     "import_close",
     "import_field_choices",
     "list_imports",
+    "set_department_sensitive",
+    "permission_matrix",
+    "role_add",
+    "role_delete",
+    "role_grant",
+    "role_revoke",
+    "role_assign",
+    "role_unassign",
+    "effective_permissions",
+    "who_can",
+    "check_permissions",
+    "role_mapping",
+    "export_permissions",
 ];
 
 fn main() {

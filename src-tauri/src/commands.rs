@@ -6,6 +6,10 @@ use orgdesk_core::demo::{self, DemoInfo};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport,
 };
+use orgdesk_core::roles::checks::Finding;
+use orgdesk_core::roles::effective::{Holder, MemberPermissions};
+use orgdesk_core::roles::mapping::RoleOnPlatform;
+use orgdesk_core::roles::{Level, Matrix, Role, RoleRef, Scope};
 use orgdesk_core::settings::RecentWorkspace;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentRef, ErrorDto, HistoryStatus, Lang, Member, MemberInput,
@@ -50,6 +54,19 @@ pub fn all() -> tauri_specta::Commands<tauri::Wry> {
         import_close,
         import_field_choices,
         list_imports,
+        set_department_sensitive,
+        permission_matrix,
+        role_add,
+        role_delete,
+        role_grant,
+        role_revoke,
+        role_assign,
+        role_unassign,
+        effective_permissions,
+        who_can,
+        check_permissions,
+        role_mapping,
+        export_permissions,
     ]
 }
 
@@ -309,4 +326,96 @@ pub fn import_field_choices() -> Res<Vec<String>> {
 #[specta::specta]
 pub fn list_imports(state: S) -> Res<Vec<ImportBatch>> {
     state.with(|ws| imports::batches(ws))
+}
+
+// ----- roles and permissions -----
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_department_sensitive(state: S, id: i64, sensitive: bool) -> Res<Department> {
+    state.with(|ws| ws.set_department_sensitive(&DepartmentRef::Id(id), sensitive))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn permission_matrix(state: S) -> Res<Matrix> {
+    state.with(|ws| ws.permission_matrix())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_add(state: S, name: String, level: Level) -> Res<Role> {
+    state.with(|ws| ws.add_role(&name, level))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_delete(state: S, role: i64) -> Res<Role> {
+    state.with(|ws| ws.delete_role(&RoleRef::Id(role)))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_grant(
+    state: S,
+    role: i64,
+    permission: String,
+    scope: Scope,
+    departments: Vec<i64>,
+) -> Res<Role> {
+    let chosen: Vec<DepartmentRef> = departments.into_iter().map(DepartmentRef::Id).collect();
+    state.with(|ws| ws.grant(&RoleRef::Id(role), &permission, scope, &chosen))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_revoke(state: S, role: i64, permission: String) -> Res<Role> {
+    state.with(|ws| ws.revoke(&RoleRef::Id(role), &permission))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_assign(state: S, role: i64, userid: String) -> Res<Role> {
+    state.with(|ws| ws.assign_role(&RoleRef::Id(role), &userid))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_unassign(state: S, role: i64, userid: String) -> Res<Role> {
+    state.with(|ws| ws.unassign_role(&RoleRef::Id(role), &userid))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn effective_permissions(state: S) -> Res<Vec<MemberPermissions>> {
+    state.with(|ws| ws.effective_permissions())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn who_can(state: S, permission: String, department: Option<i64>) -> Res<Vec<Holder>> {
+    state.with(|ws| ws.who_can(&permission, department.map(DepartmentRef::Id).as_ref()))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn check_permissions(state: S) -> Res<Vec<Finding>> {
+    let lang = state.lang();
+    state.with(|ws| ws.check_permissions(lang))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn role_mapping(state: S, platforms: Vec<Platform>) -> Res<Vec<RoleOnPlatform>> {
+    state.with(|ws| ws.role_mapping(&platforms))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_permissions(state: S, path: String) -> Res<u32> {
+    let lang = state.lang();
+    state.with(|ws| {
+        ws.export_permissions(std::path::Path::new(&path), lang)
+            .map(|n| n as u32)
+    })
 }

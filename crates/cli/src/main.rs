@@ -7,6 +7,8 @@
 mod print;
 
 use clap::{Args, Parser, Subcommand};
+use orgdesk_core::roles::checks::Severity;
+use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::{
     demo, imports, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput, MemberQuery,
     MemberStatus, Platform, Source, Workspace,
@@ -69,6 +71,77 @@ enum Command {
     /// Committed imports: list, roll back.
     #[command(subcommand)]
     Imports(ImportsCommand),
+    /// Roles and permissions: list, add, delete, grant, revoke, assign, unassign, matrix, export.
+    #[command(subcommand, alias = "role")]
+    Roles(RolesCommand),
+    /// Who holds a permission (in a department, when given).
+    WhoCan {
+        workspace: PathBuf,
+        permission: String,
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// What a member can do, where, and through which role.
+    Can { workspace: PathBuf, userid: String },
+    /// Least-privilege checks; exits 1 when one of them is an error.
+    Check { workspace: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum RolesCommand {
+    /// List the roles with their grants and holders.
+    List { workspace: PathBuf },
+    /// Add a custom role.
+    Add {
+        workspace: PathBuf,
+        name: String,
+        /// admin, department or employee.
+        #[arg(long, default_value = "admin")]
+        level: Level,
+    },
+    /// Delete a custom role (built-in roles stay).
+    Delete { workspace: PathBuf, role: String },
+    /// Grant a permission to a role: on the whole organisation (default), on the holder's own
+    /// departments (--scope own_subtree), or on chosen departments (--department PATH ...).
+    Grant {
+        workspace: PathBuf,
+        role: String,
+        permission: String,
+        /// organization, own_subtree or departments (default: departments when --department is
+        /// given, else organization).
+        #[arg(long)]
+        scope: Option<Scope>,
+        #[arg(long = "department", value_name = "PATH")]
+        departments: Vec<String>,
+    },
+    /// Take a permission away from a role.
+    Revoke {
+        workspace: PathBuf,
+        role: String,
+        permission: String,
+    },
+    /// Give a role to a member.
+    Assign {
+        workspace: PathBuf,
+        role: String,
+        userid: String,
+    },
+    /// Take a role away from a member.
+    Unassign {
+        workspace: PathBuf,
+        role: String,
+        userid: String,
+    },
+    /// Roles × permissions.
+    Matrix { workspace: PathBuf },
+    /// Write the matrix, every member's effective permissions and the checks to .xlsx.
+    Export { workspace: PathBuf, out: PathBuf },
+    /// How each role would be set up on a platform (default: the workspace's target, or all).
+    Mapping {
+        workspace: PathBuf,
+        #[arg(long)]
+        platform: Option<Platform>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -144,6 +217,13 @@ enum DeptCommand {
     Delete { workspace: PathBuf, path: String },
     /// List every department in tree order.
     List { workspace: PathBuf },
+    /// Mark a department as sensitive (visibility isolated), or not with --off.
+    Sensitive {
+        workspace: PathBuf,
+        path: String,
+        #[arg(long)]
+        off: bool,
+    },
 }
 
 #[derive(Args, Default)]
@@ -320,6 +400,24 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.created(&ws.info()?)?
         }
         Command::Import(cmd) => return import(cmd, out),
+        Command::Roles(cmd) => roles(cmd, out)?,
+        Command::WhoCan {
+            workspace,
+            permission,
+            department,
+        } => {
+            let holders =
+                open(&workspace)?.who_can(&permission, department.as_deref().map(dept).as_ref())?;
+            out.holders(&permission, &holders)?
+        }
+        Command::Can { workspace, userid } => out.can(&open(&workspace)?.can(&userid)?)?,
+        Command::Check { workspace } => {
+            let findings = open(&workspace)?.check_permissions(out.lang)?;
+            out.findings(&findings)?;
+            if findings.iter().any(|f| f.severity == Severity::Error) {
+                return Ok(Exit::Rejected);
+            }
+        }
         Command::Imports(ImportsCommand::List { workspace }) => {
             out.batches(&imports::batches(&open(&workspace)?)?)?
         }
@@ -328,6 +426,83 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         }
     }
     Ok(Exit::Done)
+}
+
+fn roles(cmd: RolesCommand, out: &Out) -> Result<(), Error> {
+    let role = |r: &str| RoleRef::Name(r.to_string());
+    match cmd {
+        RolesCommand::List { workspace } => out.roles(&open(&workspace)?.roles()?),
+        RolesCommand::Add {
+            workspace,
+            name,
+            level,
+        } => out.role_changed("cli.role_added", &open(&workspace)?.add_role(&name, level)?),
+        RolesCommand::Delete { workspace, role: r } => out.role_changed(
+            "cli.role_deleted",
+            &open(&workspace)?.delete_role(&role(&r))?,
+        ),
+        RolesCommand::Grant {
+            workspace,
+            role: r,
+            permission,
+            scope,
+            departments,
+        } => {
+            let scope = scope.unwrap_or(if departments.is_empty() {
+                Scope::Organization
+            } else {
+                Scope::Departments
+            });
+            let chosen: Vec<DepartmentRef> = departments.iter().map(|d| dept(d)).collect();
+            out.role_changed(
+                "cli.role_granted",
+                &open(&workspace)?.grant(&role(&r), &permission, scope, &chosen)?,
+            )
+        }
+        RolesCommand::Revoke {
+            workspace,
+            role: r,
+            permission,
+        } => out.role_changed(
+            "cli.role_revoked",
+            &open(&workspace)?.revoke(&role(&r), &permission)?,
+        ),
+        RolesCommand::Assign {
+            workspace,
+            role: r,
+            userid,
+        } => out.role_changed(
+            "cli.role_assigned",
+            &open(&workspace)?.assign_role(&role(&r), &userid)?,
+        ),
+        RolesCommand::Unassign {
+            workspace,
+            role: r,
+            userid,
+        } => out.role_changed(
+            "cli.role_unassigned",
+            &open(&workspace)?.unassign_role(&role(&r), &userid)?,
+        ),
+        RolesCommand::Matrix { workspace } => out.matrix(&open(&workspace)?.permission_matrix()?),
+        RolesCommand::Export {
+            workspace,
+            out: path,
+        } => {
+            let rows = open(&workspace)?.export_permissions(&path, out.lang)?;
+            out.exported(&path, rows)
+        }
+        RolesCommand::Mapping {
+            workspace,
+            platform,
+        } => {
+            let ws = open(&workspace)?;
+            let platforms = match platform.or(Some(ws.profile()?.platform)) {
+                Some(p) if p != Platform::Undecided => vec![p],
+                _ => vec![Platform::Wecom, Platform::Dingtalk, Platform::Feishu],
+            };
+            out.mapping(&ws.role_mapping(&platforms)?)
+        }
+    }
 }
 
 fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
@@ -431,6 +606,14 @@ fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
             out.department_deleted(&open(&workspace)?.delete_department(&dept(&path))?)
         }
         DeptCommand::List { workspace } => out.departments(&open(&workspace)?.departments()?),
+        DeptCommand::Sensitive {
+            workspace,
+            path,
+            off,
+        } => {
+            let d = open(&workspace)?.set_department_sensitive(&dept(&path), !off)?;
+            out.department_changed("cli.sensitive_department", &path, &d)
+        }
     }
 }
 

@@ -3,6 +3,11 @@
 use orgdesk_core::demo::DemoInfo;
 use orgdesk_core::i18n::t;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
+use orgdesk_core::roles::checks::Finding;
+use orgdesk_core::roles::effective::{EffectiveGrant, Holder, MemberPermissions};
+use orgdesk_core::roles::export::scope_text;
+use orgdesk_core::roles::mapping::RoleOnPlatform;
+use orgdesk_core::roles::{catalogue::catalogue, Matrix, Role};
 use orgdesk_core::{
     AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
 };
@@ -408,6 +413,225 @@ impl Out {
         })
     }
 
+    fn permission_name(&self, key: &str) -> String {
+        catalogue()
+            .permission(key)
+            .map(|p| p.name.get(self.lang).to_string())
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    fn grant_cell(&self, g: &EffectiveGrant) -> String {
+        format!(
+            "{} ← {}",
+            scope_text(self.lang, g.scope, &g.departments),
+            g.role.get(self.lang)
+        )
+    }
+
+    pub fn roles(&self, roles: &[Role]) -> R {
+        self.emit(roles, || {
+            let head = ["role", "level", "holders", "grants"]
+                .map(|k| self.tr(&format!("cli.roles_head_{k}"), &[]));
+            let mut rows = vec![head];
+            for r in roles {
+                let holders = if r.everyone {
+                    self.tr("permissions_ui.everyone", &[])
+                } else {
+                    r.holders.join(", ")
+                };
+                let grants: Vec<String> = r
+                    .grants
+                    .iter()
+                    .map(|g| {
+                        format!(
+                            "{}（{}）",
+                            self.permission_name(&g.permission),
+                            scope_text(self.lang, g.scope, &g.departments)
+                        )
+                    })
+                    .collect();
+                let name = match &r.key {
+                    Some(k) => format!("{} [{k}]", r.label(self.lang)),
+                    None => r.label(self.lang),
+                };
+                rows.push([
+                    name,
+                    self.tr(&format!("levels.{}", r.level.as_str()), &[]),
+                    holders,
+                    grants.join("、"),
+                ]);
+            }
+            table(&rows, true)
+        })
+    }
+
+    pub fn role_changed(&self, key: &str, r: &Role) -> R {
+        self.emit(r, || self.tr(key, &[("role", r.label(self.lang))]))
+    }
+
+    pub fn matrix(&self, m: &Matrix) -> R {
+        self.emit(m, || {
+            let mut out = String::new();
+            let mut head = vec![self.tr("permissions_ui.permission", &[])];
+            head.extend(m.roles.iter().map(|r| r.label(self.lang)));
+            let mut rows = vec![head];
+            for p in &m.permissions {
+                let mut row = vec![p.name.get(self.lang).to_string()];
+                row.extend(m.roles.iter().map(|r| {
+                    r.grant(&p.key)
+                        .map(|g| scope_text(self.lang, g.scope, &g.departments))
+                        .unwrap_or_else(|| "-".into())
+                }));
+                rows.push(row);
+            }
+            out.push_str(&table_rows(&rows));
+            out
+        })
+    }
+
+    pub fn holders(&self, permission: &str, holders: &[Holder]) -> R {
+        self.emit(holders, || {
+            if holders.is_empty() {
+                return self.tr(
+                    "cli.nobody_can",
+                    &[("permission", self.permission_name(permission))],
+                );
+            }
+            let mut text = self.tr(
+                "cli.who_can",
+                &[
+                    ("permission", self.permission_name(permission)),
+                    ("count", holders.len().to_string()),
+                ],
+            );
+            text.push('\n');
+            let rows: Vec<[String; 3]> = holders
+                .iter()
+                .map(|h| {
+                    [
+                        h.userid.clone(),
+                        h.name.clone(),
+                        h.via
+                            .iter()
+                            .map(|g| self.grant_cell(g))
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                    ]
+                })
+                .collect();
+            text.push_str(&table(&rows, false));
+            text
+        })
+    }
+
+    pub fn can(&self, m: &MemberPermissions) -> R {
+        self.emit(m, || {
+            if !m.active {
+                return self.tr(
+                    "cli.holds_nothing",
+                    &[
+                        ("userid", m.userid.clone()),
+                        (
+                            "status",
+                            self.tr(&format!("statuses.{}", m.status.as_str()), &[]),
+                        ),
+                    ],
+                );
+            }
+            let rows: Vec<[String; 2]> = m
+                .grants
+                .iter()
+                .map(|g| [self.permission_name(&g.permission), self.grant_cell(g)])
+                .collect();
+            table(&rows, false)
+        })
+    }
+
+    pub fn findings(&self, findings: &[Finding]) -> R {
+        self.emit(findings, || {
+            if findings.is_empty() {
+                return self.tr("cli.checks_clean", &[]);
+            }
+            findings
+                .iter()
+                .map(|f| {
+                    let severity = self.tr(
+                        &format!(
+                            "severities.{}",
+                            serde_json::to_value(f.severity)
+                                .unwrap_or_default()
+                                .as_str()
+                                .unwrap_or("")
+                        ),
+                        &[],
+                    );
+                    format!(
+                        "[{severity}] {} · {}\n    {}\n    → {}\n",
+                        f.code, f.target, f.message, f.fix
+                    )
+                })
+                .collect()
+        })
+    }
+
+    pub fn mapping(&self, items: &[RoleOnPlatform]) -> R {
+        self.emit(items, || {
+            let mut out = String::new();
+            for m in items {
+                let admin = m
+                    .admin_type
+                    .as_ref()
+                    .map(|a| a.get(self.lang).to_string())
+                    .unwrap_or_else(|| "-".into());
+                out.push_str(&format!(
+                    "{} · {} → {admin}\n",
+                    self.tr(&format!("platforms.{}", m.platform), &[]),
+                    m.role.get(self.lang)
+                ));
+                if let Some(scope) = &m.scope {
+                    out.push_str(&format!("    {}\n", scope.get(self.lang)));
+                }
+                for p in &m.permissions {
+                    let setting = p
+                        .setting
+                        .as_ref()
+                        .map(|s| s.get(self.lang).to_string())
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "    ✓ {}：{setting} [{}]\n",
+                        p.name.get(self.lang),
+                        p.confidence
+                    ));
+                }
+                for u in &m.unsupported {
+                    let what = u
+                        .permission
+                        .as_deref()
+                        .map(|k| self.permission_name(k))
+                        .unwrap_or_else(|| self.tr("fields.scope", &[]));
+                    out.push_str(&format!("    ✗ {what}：{}\n", u.reason.get(self.lang)));
+                }
+                for n in &m.notes {
+                    out.push_str(&format!("    ! {}\n", n.get(self.lang)));
+                }
+            }
+            out
+        })
+    }
+
+    pub fn exported(&self, path: &std::path::Path, rows: usize) -> R {
+        let doc = serde_json::json!({ "path": path.display().to_string(), "rows": rows });
+        self.emit(&doc, || {
+            self.tr(
+                "cli.exported",
+                &[
+                    ("path", path.display().to_string()),
+                    ("rows", rows.to_string()),
+                ],
+            )
+        })
+    }
+
     pub fn demos(&self, demos: &[DemoInfo]) -> R {
         self.emit(demos, || {
             demos
@@ -423,6 +647,38 @@ impl Out {
                 .collect()
         })
     }
+}
+
+/// [`table`] for rows of any width (the first row is the header).
+fn table_rows(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; width];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width())))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            out.push_str(
+                &widths
+                    .iter()
+                    .map(|w| "-".repeat(*w))
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            );
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Left-aligned columns, measured in terminal cells so Chinese text lines up.

@@ -766,3 +766,142 @@ fn import_map_header_row_and_sheet_options() {
     );
     assert_eq!(r["mapping"]["联系电话"], "mobile");
 }
+
+#[test]
+fn roles_grants_who_can_can_and_check() {
+    let (dir, ws) = new_ws();
+    for (name, id, dept) in [
+        ("老板", "boss", "示例科技"),
+        ("副总", "vice", "示例科技"),
+        ("经理", "east", "示例科技/销售部/华东区"),
+    ] {
+        ok(&[
+            "members",
+            "add",
+            s(&ws),
+            "--name",
+            name,
+            "--userid",
+            id,
+            "--department",
+            dept,
+        ]);
+    }
+    let roles = ok(&["roles", "list", s(&ws), "--json"]).json();
+    let keys: Vec<&str> = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["key"].as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["super_admin", "it_admin", "department_head", "employee"]
+    );
+    // No super admin: an error, so `check` exits 1.
+    let r = orgdesk(&["check", s(&ws), "--json"]);
+    assert_eq!(r.code, 1);
+    let first = &r.json()[0];
+    for key in ["code", "severity", "message", "target"] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+    assert_eq!(first["code"], "no_super_admin");
+    ok(&["roles", "assign", s(&ws), "super_admin", "boss"]);
+    ok(&["roles", "assign", s(&ws), "超级管理员", "vice"]);
+    let r = orgdesk(&["check", s(&ws), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // A custom role scoped to one department.
+    ok(&["roles", "add", s(&ws), "区域审计", "--level", "department"]);
+    ok(&[
+        "roles",
+        "grant",
+        s(&ws),
+        "区域审计",
+        "data.export",
+        "--department",
+        "示例科技/销售部",
+    ]);
+    ok(&["roles", "assign", s(&ws), "区域审计", "east"]);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["who-can", s(&ws)];
+        all.extend_from_slice(args);
+        all.push("--json");
+        let mut v: Vec<String> = ok(&all)
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["userid"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ids(&["data.export", "--department", "示例科技/销售部/华东区"]),
+        ["boss", "east", "vice"]
+    );
+    assert_eq!(
+        ids(&["data.export", "--department", "示例科技"]),
+        ["boss", "vice"]
+    );
+    let can = ok(&["can", s(&ws), "east", "--json"]).json();
+    let grant = can["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["permission"] == "data.export")
+        .unwrap();
+    assert_eq!(
+        (grant["scope"].as_str(), grant["departments"][0].as_str()),
+        (Some("departments"), Some("示例科技/销售部"))
+    );
+    // Revoking and undoing.
+    ok(&["roles", "revoke", s(&ws), "区域审计", "data.export"]);
+    assert_eq!(
+        ids(&["data.export", "--department", "示例科技/销售部"]),
+        ["boss", "vice"]
+    );
+    ok(&["undo", s(&ws)]);
+    assert_eq!(
+        ids(&["data.export", "--department", "示例科技/销售部"]),
+        ["boss", "east", "vice"]
+    );
+    // Mistakes are refused with exit 1.
+    assert_eq!(
+        orgdesk(&["roles", "grant", s(&ws), "nobody", "data.export"]).code,
+        1
+    );
+    assert_eq!(
+        orgdesk(&["roles", "grant", s(&ws), "it_admin", "data.fly"]).code,
+        1
+    );
+    assert_eq!(orgdesk(&["who-can", s(&ws), "data.fly"]).code, 1);
+    assert_eq!(
+        orgdesk(&[
+            "roles",
+            "grant",
+            s(&ws),
+            "it_admin",
+            "data.export",
+            "--scope",
+            "sideways"
+        ])
+        .code,
+        2
+    );
+    // The matrix, the export and the platform mapping.
+    let m = ok(&["roles", "matrix", s(&ws), "--json"]).json();
+    assert_eq!(m["permissions"].as_array().unwrap().len(), 12);
+    let out = dir.path().join("permissions.xlsx");
+    ok(&["roles", "export", s(&ws), s(&out)]);
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    let mapping = ok(&["roles", "mapping", s(&ws), "--platform", "feishu", "--json"]).json();
+    assert!(mapping
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["platform"] == "feishu"));
+    assert!(ok(&["roles", "matrix", s(&ws)])
+        .stdout
+        .contains("Export data"));
+}

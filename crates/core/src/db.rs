@@ -12,11 +12,30 @@ use std::path::Path;
 /// `PRAGMA application_id` of every workspace file ("ORGD").
 pub const APPLICATION_ID: i32 = 0x4F52_4744;
 
+/// A numbered migration: SQL, then an optional step in code (e.g. seeding data from assets/).
+struct Migration {
+    sql: &'static str,
+    seed: Option<fn(&rusqlite::Transaction) -> Result<()>>,
+}
+
 /// Numbered migrations, applied in order; a file's `user_version` is the last one applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_audit_log.sql"),
-    include_str!("../migrations/0003_audit_rollback.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: include_str!("../migrations/0001_init.sql"),
+        seed: None,
+    },
+    Migration {
+        sql: include_str!("../migrations/0002_audit_log.sql"),
+        seed: None,
+    },
+    Migration {
+        sql: include_str!("../migrations/0003_audit_rollback.sql"),
+        seed: None,
+    },
+    Migration {
+        sql: include_str!("../migrations/0004_roles.sql"),
+        seed: Some(crate::roles::seed_builtin_roles),
+    },
 ];
 
 /// The schema version this build writes.
@@ -41,8 +60,11 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for sql in &MIGRATIONS[current as usize..target as usize] {
-        tx.execute_batch(sql)?;
+    for m in &MIGRATIONS[current as usize..target as usize] {
+        tx.execute_batch(m.sql)?;
+        if let Some(seed) = m.seed {
+            seed(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", target)?;
     tx.commit()?;

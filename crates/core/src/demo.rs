@@ -2,7 +2,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{self, Source};
-use crate::i18n::Lang;
+use crate::i18n::Localized;
 use crate::members::{self, MemberInput};
 use crate::org::departments::{self, Tree};
 use crate::org::profile::Platform;
@@ -13,24 +13,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 const DEMOS: &[&str] = &[include_str!("../../../assets/demos/shili-keji.json")];
-
-/// Text in both languages.
-#[derive(Debug, Clone, Deserialize, Serialize, specta::Type)]
-pub struct Localized {
-    #[serde(rename = "zh-CN")]
-    pub zh_cn: String,
-    #[serde(rename = "en-US")]
-    pub en_us: String,
-}
-
-impl Localized {
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::ZhCn => &self.zh_cn,
-            Lang::EnUs => &self.en_us,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,10 +26,24 @@ struct DemoFile {
     /// Departments in display order; members' departments are created too if missing.
     departments: Vec<String>,
     members: Vec<MemberInput>,
+    /// Built-in or custom roles and who holds them.
+    #[serde(default)]
+    roles: Vec<DemoRole>,
+    /// Departments whose visibility is isolated.
+    #[serde(default)]
+    sensitive_departments: Vec<String>,
     /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
     #[serde(default)]
     #[allow(dead_code)]
     notes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRole {
+    /// A built-in role key or a role name.
+    role: String,
+    members: Vec<String>,
 }
 
 /// A demo company as offered on the start screen and by `orgdesk demo list`.
@@ -131,6 +127,15 @@ fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
     for m in &demo.members {
         members::add(&tx, m)?;
     }
+    for r in &demo.roles {
+        for userid in &r.members {
+            crate::roles::assign(&tx, &crate::roles::RoleRef::Name(r.role.clone()), userid)?;
+        }
+    }
+    for path in &demo.sensitive_departments {
+        let id = departments::resolve(&Tree::load(&tx)?, &path.as_str().into())?;
+        departments::set_sensitive(&tx, id, true)?;
+    }
     history::log_marker(
         &tx,
         source,
@@ -161,6 +166,26 @@ mod tests {
             .unwrap()
             .iter()
             .any(|d| d.path == "示例科技/新部门"));
+    }
+
+    #[test]
+    fn every_demo_passes_the_permission_checks_without_errors() {
+        for d in list().unwrap() {
+            let dir = tempfile::TempDir::new().unwrap();
+            let ws = create(&d.id, &dir.path().join("d.orgdesk"), Source::Cli).unwrap();
+            let errors: Vec<_> = ws
+                .check_permissions(crate::Lang::EnUs)
+                .unwrap()
+                .into_iter()
+                .filter(|f| f.severity == crate::roles::checks::Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", d.id);
+            assert!(ws
+                .roles()
+                .unwrap()
+                .iter()
+                .any(|r| r.key.as_deref() == Some("super_admin") && r.holders.len() == 2));
+        }
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub enum ErrorCode {
     MissingContact,
     BatchNotFound,
     RollbackConflict,
+    RoleNotFound,
+    DuplicateRole,
+    UnknownPermission,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,

@@ -52,6 +52,24 @@ impl Lang {
     }
 }
 
+/// Text in both languages, as data files carry it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, specta::Type)]
+pub struct Localized {
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: String,
+    #[serde(rename = "en-US")]
+    pub en_us: String,
+}
+
+impl Localized {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh_cn,
+            Lang::EnUs => &self.en_us,
+        }
+    }
+}
+
 /// Looks up `key` (dot-separated, e.g. `errors.department_not_found`) and fills `{{param}}`s.
 /// A missing key renders as the key itself, which the locale tests catch.
 pub fn t(lang: Lang, key: &str, params: &[(&str, String)]) -> String {

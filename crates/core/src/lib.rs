@@ -11,9 +11,11 @@ pub mod i18n;
 pub mod imports;
 pub mod members;
 pub mod org;
+pub mod roles;
 pub mod settings;
 pub mod validate;
 mod workspace;
+pub mod xlsx;
 
 pub use error::{Error, ErrorCode, ErrorDto, ErrorKind, Result};
 pub use history::{AuditEntry, HistoryStatus, Source};

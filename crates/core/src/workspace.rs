@@ -4,9 +4,11 @@
 use crate::db;
 use crate::error::Result;
 use crate::history::{self, AuditEntry, HistoryStatus, Source};
+use crate::i18n::Lang;
 use crate::members::{self, Member, MemberInput, MemberQuery, MemberSaved};
 use crate::org::departments::{self, Department, DepartmentAdded, DepartmentRef, Tree};
 use crate::org::profile::{self, OrgProfile, Platform};
+use crate::roles::{self, Level, Role, RoleRef, Scope};
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -182,6 +184,119 @@ impl Workspace {
             let id = departments::resolve(&Tree::load(tx)?, r)?;
             departments::delete(tx, id)
         })
+    }
+
+    /// Marks a department as sensitive (visibility isolated) or not.
+    pub fn set_department_sensitive(
+        &mut self,
+        r: &DepartmentRef,
+        sensitive: bool,
+    ) -> Result<Department> {
+        history::record(&mut self.conn, self.source, "department_sensitive", |tx| {
+            let id = departments::resolve(&Tree::load(tx)?, r)?;
+            departments::set_sensitive(tx, id, sensitive)
+        })
+    }
+
+    // ----- roles -----
+
+    pub fn roles(&self) -> Result<Vec<Role>> {
+        roles::list(&self.conn)
+    }
+
+    pub fn role(&self, r: &RoleRef) -> Result<Role> {
+        roles::find(&self.conn, r)
+    }
+
+    pub fn add_role(&mut self, name: &str, level: Level) -> Result<Role> {
+        history::record(&mut self.conn, self.source, "role_add", |tx| {
+            roles::add(tx, name, level)
+        })
+    }
+
+    /// Deletes a custom role with its grants and assignments.
+    pub fn delete_role(&mut self, r: &RoleRef) -> Result<Role> {
+        history::record(&mut self.conn, self.source, "role_delete", |tx| {
+            roles::delete(tx, r)
+        })
+    }
+
+    /// Grants `permission` on a role with a scope (chosen departments for `Scope::Departments`).
+    pub fn grant(
+        &mut self,
+        r: &RoleRef,
+        permission: &str,
+        scope: Scope,
+        departments: &[DepartmentRef],
+    ) -> Result<Role> {
+        history::record(&mut self.conn, self.source, "role_grant", |tx| {
+            roles::grant(tx, r, permission, scope, departments)
+        })
+    }
+
+    pub fn revoke(&mut self, r: &RoleRef, permission: &str) -> Result<Role> {
+        history::record(&mut self.conn, self.source, "role_revoke", |tx| {
+            roles::revoke(tx, r, permission)
+        })
+    }
+
+    pub fn assign_role(&mut self, r: &RoleRef, userid: &str) -> Result<Role> {
+        history::record(&mut self.conn, self.source, "role_assign", |tx| {
+            roles::assign(tx, r, userid)
+        })
+    }
+
+    pub fn unassign_role(&mut self, r: &RoleRef, userid: &str) -> Result<Role> {
+        history::record(&mut self.conn, self.source, "role_unassign", |tx| {
+            roles::unassign(tx, r, userid)
+        })
+    }
+
+    pub fn permission_matrix(&self) -> Result<roles::Matrix> {
+        roles::matrix(&self.conn)
+    }
+
+    /// What a member can do, where, and through which role.
+    pub fn can(&self, userid: &str) -> Result<roles::effective::MemberPermissions> {
+        roles::effective::can(&self.conn, userid)
+    }
+
+    /// Who holds `permission` (in `department`, with its parents' grants, when given).
+    pub fn who_can(
+        &self,
+        permission: &str,
+        department: Option<&DepartmentRef>,
+    ) -> Result<Vec<roles::effective::Holder>> {
+        roles::effective::who_can(&self.conn, permission, department)
+    }
+
+    /// Every member's effective permissions.
+    pub fn effective_permissions(&self) -> Result<Vec<roles::effective::MemberPermissions>> {
+        roles::effective::all(&self.conn)
+    }
+
+    /// The least-privilege checks, errors first.
+    pub fn check_permissions(&self, lang: Lang) -> Result<Vec<roles::checks::Finding>> {
+        roles::checks::run(&self.conn, lang)
+    }
+
+    /// How the roles would be set up on `platforms`.
+    pub fn role_mapping(
+        &self,
+        platforms: &[Platform],
+    ) -> Result<Vec<roles::mapping::RoleOnPlatform>> {
+        roles::mapping::mapping(&self.conn, platforms)
+    }
+
+    /// Writes the matrix, the effective permissions and the checks to an .xlsx workbook.
+    pub fn export_permissions(&self, path: &Path, lang: Lang) -> Result<usize> {
+        roles::export::write(
+            path,
+            lang,
+            &self.roles()?,
+            &self.effective_permissions()?,
+            &self.check_permissions(lang)?,
+        )
     }
 
     // ----- members -----

@@ -347,3 +347,69 @@ async fn an_xlsx_imported_through_the_wizard_shows_up_in_the_organization() {
     let batches = cli_json(&["imports", "list", &ws]);
     assert_eq!(batches[0]["source"], "import");
 }
+
+#[tokio::test]
+async fn granting_a_risky_permission_in_the_matrix_raises_a_check() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir
+        .path()
+        .join("demo.orgdesk")
+        .to_str()
+        .unwrap()
+        .to_string();
+    cli_json(&["demo", "create", "shili-keji", &ws]);
+    let roles = cli_json(&["roles", "list", &ws]);
+    let employee = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "employee")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-permissions\"]").await?;
+        app.find("[data-testid=\"permission-matrix\"]").await?;
+        app.gone("[data-testid=\"finding-employee_high_risk\"]")
+            .await?;
+        // Grant "export data" to the employee role: every member could now export.
+        app.click(&format!("[data-testid=\"grant-{employee}-data.export\"]"))
+            .await?;
+        app.find(&format!("[data-testid=\"cell-{employee}-data.export\"]"))
+            .await?;
+        let finding = app
+            .find("[data-testid=\"finding-employee_high_risk\"]")
+            .await?;
+        check(
+            finding.text().await?.contains("普通员工"),
+            "the check names the role",
+        )?;
+        app.screenshot("permissions").await?;
+        // The check links to the cell.
+        finding.click().await?;
+        app.find(&format!("[data-testid=\"cell-{employee}-data.export\"]"))
+            .await?;
+        Ok(())
+    });
+    let (code, out, _) = orgdesk_e2e::cli(&["check", &ws, "--json"]);
+    assert_eq!(code, 1, "an error-level finding makes `check` exit 1");
+    let findings: Value = serde_json::from_str(&out).unwrap();
+    assert!(findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "employee_high_risk" && f["severity"] == "error"));
+    assert_eq!(
+        cli_json(&["who-can", &ws, "data.export"])
+            .as_array()
+            .unwrap()
+            .len(),
+        40,
+        "41 members, one frozen"
+    );
+    let log = cli_json(&["log", &ws, "--limit", "1"]);
+    assert_eq!(
+        (log[0]["action"].as_str(), log[0]["source"].as_str()),
+        (Some("role_grant"), Some("ui"))
+    );
+}

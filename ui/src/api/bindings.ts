@@ -41,6 +41,19 @@ export const commands = {
 	importClose: () => typedError<null, ErrorDto>(__TAURI_INVOKE("import_close")),
 	importFieldChoices: () => typedError<string[], ErrorDto>(__TAURI_INVOKE("import_field_choices")),
 	listImports: () => typedError<ImportBatch[], ErrorDto>(__TAURI_INVOKE("list_imports")),
+	setDepartmentSensitive: (id: number, sensitive: boolean) => typedError<Department, ErrorDto>(__TAURI_INVOKE("set_department_sensitive", { id, sensitive })),
+	permissionMatrix: () => typedError<Matrix, ErrorDto>(__TAURI_INVOKE("permission_matrix")),
+	roleAdd: (name: string, level: Level) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_add", { name, level })),
+	roleDelete: (role: number) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_delete", { role })),
+	roleGrant: (role: number, permission: string, scope: Scope, departments: number[]) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_grant", { role, permission, scope, departments })),
+	roleRevoke: (role: number, permission: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_revoke", { role, permission })),
+	roleAssign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_assign", { role, userid })),
+	roleUnassign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_unassign", { role, userid })),
+	effectivePermissions: () => typedError<MemberPermissions[], ErrorDto>(__TAURI_INVOKE("effective_permissions")),
+	whoCan: (permission: string, department: number | null) => typedError<Holder[], ErrorDto>(__TAURI_INVOKE("who_can", { permission, department })),
+	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
+	roleMapping: (platforms: Platform[]) => typedError<RoleOnPlatform[], ErrorDto>(__TAURI_INVOKE("role_mapping", { platforms })),
+	exportPermissions: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_permissions", { path })),
 };
 
 /* Types */
@@ -77,6 +90,11 @@ export type AuditEntry = {
 	ref_id: number | null,
 };
 
+export type Category = {
+	key: string,
+	name: Localized,
+};
+
 export type Created = {
 	members: number,
 	departments: number,
@@ -109,13 +127,25 @@ export type Department = {
 	/**  Distinct members in this department and all its sub-departments. */
 	total_member_count: number,
 	child_count: number,
+	/**  Visibility isolated: only its own members and the roles scoped to it should see it. */
+	sensitive: boolean,
 };
 
 /**  A department given by id (from the UI) or by full path (from the CLI and imports). */
 export type DepartmentRef = number | string;
 
+/**  One thing a member can do, where, and through which role. */
+export type EffectiveGrant = {
+	permission: string,
+	scope: Scope,
+	/**  The departments (with everything below them) it covers; empty for the whole organisation. */
+	departments: string[],
+	role_id: number,
+	role: Localized,
+};
+
 /**  Stable error codes. Scripts and the UI branch on these; never rename one. */
-export type ErrorCode = "missing_required" | "too_long" | "invalid_department" | "department_exists" | "duplicate_department" | "department_not_found" | "cyclic_move" | "department_not_empty" | "member_not_found" | "invalid_userid" | "duplicate_userid" | "invalid_mobile" | "duplicate_mobile" | "invalid_email" | "duplicate_email" | "invalid_date" | "invalid_value" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | "cancelled" | "internal";
+export type ErrorCode = "missing_required" | "too_long" | "invalid_department" | "department_exists" | "duplicate_department" | "department_not_found" | "cyclic_move" | "department_not_empty" | "member_not_found" | "invalid_userid" | "duplicate_userid" | "invalid_mobile" | "duplicate_mobile" | "invalid_email" | "duplicate_email" | "invalid_date" | "invalid_value" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "role_not_found" | "duplicate_role" | "unknown_permission" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | "cancelled" | "internal";
 
 /**  An error as the UI and `--json` output see it. */
 export type ErrorDto = {
@@ -125,12 +155,44 @@ export type ErrorDto = {
 	params: { [key in string]: string },
 };
 
+/**  One problem found by the checks. */
+export type Finding = {
+	code: string,
+	severity: Severity,
+	message: string,
+	fix: string,
+	/**  What it is about, as text (a role, a role and permission, a member, a department). */
+	target: string,
+	/**  For links to the offending matrix cell or member. */
+	role_id: number | null,
+	permission: string | null,
+	userid: string | null,
+	department: string | null,
+};
+
 export type Gender = "male" | "female";
+
+/**  A permission a role grants, and where. */
+export type Grant = {
+	permission: string,
+	scope: Scope,
+	/**  For `departments`: the chosen departments (paths). */
+	departments: string[],
+	department_ids: number[],
+};
 
 /**  The actions the next undo and redo would touch, for button labels. */
 export type HistoryStatus = {
 	undo: AuditEntry | null,
 	redo: AuditEntry | null,
+};
+
+/**  A member who holds a permission. */
+export type Holder = {
+	userid: string,
+	name: string,
+	/**  The grants that give it (several roles may). */
+	via: EffectiveGrant[],
 };
 
 /**  A committed import, as listed by `orgdesk imports list`. */
@@ -218,10 +280,31 @@ export type ImportReport = {
 /**  A UI/CLI language. */
 export type Lang = "zh-CN" | "en-US";
 
-/**  Text in both languages. */
+/**  How senior a role is: org-wide admins, department-level managers, or ordinary employees. */
+export type Level = "admin" | "department" | "employee";
+
+/**  Text in both languages, as data files carry it. */
 export type Localized = {
 	"zh-CN": string,
 	"en-US": string,
+};
+
+/**  One permission of a role, as the platform's console calls it. */
+export type MappedPermission = {
+	permission: string,
+	name: Localized,
+	/**  What to tick; null when the platform has no equivalent. */
+	setting: Localized | null,
+	note: Localized | null,
+	source: string,
+	confidence: string,
+};
+
+/**  Roles × permissions, as the matrix shows it. */
+export type Matrix = {
+	roles: Role[],
+	categories: Category[],
+	permissions: Permission[],
 };
 
 /**  A member as shown and exported. */
@@ -282,6 +365,15 @@ export type MemberInput = {
 	leader_of?: DepartmentRef[],
 };
 
+export type MemberPermissions = {
+	userid: string,
+	name: string,
+	status: MemberStatus,
+	/**  False for frozen and departed members, who hold nothing. */
+	active: boolean,
+	grants: EffectiveGrant[],
+};
+
 /**  Which members to list. */
 export type MemberQuery = {
 	/**  Only members of this department (and, unless `direct_only`, of its sub-departments). */
@@ -306,8 +398,31 @@ export type OrgProfile = {
 	created_at: string,
 };
 
+export type Permission = {
+	key: string,
+	category: string,
+	risk: Risk,
+	name: Localized,
+	description: Localized,
+	/**  wecom, dingtalk, feishu. */
+	platforms: { [key in string]: PlatformMapping },
+};
+
 /**  The platform the business is setting up. */
 export type Platform = "wecom" | "dingtalk" | "feishu" | "undecided";
+
+/**  How one permission is set up on one platform, or `none` when it has no equivalent there. */
+export type PlatformMapping = {
+	none?: boolean,
+	/**  The platform's admin type that holds it (分级管理员, 子管理员, 管理员角色 …). */
+	admin: string | null,
+	/**  What to tick in the console. */
+	setting: Localized | null,
+	note: Localized | null,
+	source: string,
+	/**  official, third-party, uncertain or unsourced. */
+	confidence: string,
+};
 
 /**  The preview of one row for the import wizard. */
 export type PreviewRow = {
@@ -327,6 +442,37 @@ export type RecentWorkspace = {
 	opened_at: string,
 };
 
+export type Risk = "low" | "medium" | "high";
+
+export type Role = {
+	id: number,
+	/**  Built-in roles: super_admin, it_admin, department_head, employee. */
+	key: string | null,
+	/**  The display name (a built-in role's name in both languages comes from the catalogue). */
+	name: Localized,
+	builtin: boolean,
+	level: Level,
+	/**  Held by every active member without an assignment. */
+	everyone: boolean,
+	grants: Grant[],
+	/**  Account ids of the members assigned to it. */
+	holders: string[],
+};
+
+/**  A role as it would be set up on one platform. */
+export type RoleOnPlatform = {
+	role_id: number,
+	role: Localized,
+	platform: Platform,
+	/**  The admin type to create (超级管理员, 分级管理员, 子管理员 …); null for the everyone role. */
+	admin_type: Localized | null,
+	/**  How to set its scope; null when no scope is needed or none can be expressed. */
+	scope: Localized | null,
+	permissions: MappedPermission[],
+	unsupported: Unsupported[],
+	notes: Localized[],
+};
+
 /**  A problem or a clean-up, tied to a row and a column of the file. */
 export type RowIssue = {
 	row: number,
@@ -335,8 +481,25 @@ export type RowIssue = {
 	message: string,
 };
 
+/**  Where a granted permission applies. */
+export type Scope = 
+/**  The whole organisation. */
+"organization" | 
+/**  The holder's own departments and everything below them. */
+"own_subtree" | 
+/**  Chosen departments and everything below them. */
+"departments";
+
+export type Severity = "error" | "warning" | "info";
+
 /**  Where a change came from. */
 export type Source = "ui" | "cli" | "import";
+
+/**  Something of the role the platform cannot express, and why. */
+export type Unsupported = {
+	permission: string | null,
+	reason: Localized,
+};
 
 export type Updated = {
 	members: number,

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { App, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from "antd";
-import { ApartmentOutlined, CloseOutlined, ImportOutlined, RedoOutlined, UndoOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, CloseOutlined, ImportOutlined, RedoOutlined, SafetyOutlined, UndoOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type AuditEntry, type HistoryStatus, type Lang, type WorkspaceInfo } from "../api";
 import { describe } from "../errors";
@@ -9,6 +9,7 @@ import { historyShortcut } from "./shortcuts";
 import { WorkspaceContext } from "./workspace";
 import OrganizationPage from "../pages/organization/OrganizationPage";
 import ImportPage from "../pages/import/ImportPage";
+import PermissionsPage from "../pages/permissions/PermissionsPage";
 import icon from "../../../assets/icons/128x128.png";
 
 interface Props {
@@ -22,7 +23,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revision, setRevision] = useState(0);
-  const [page, setPage] = useState<"organization" | "import">("organization");
+  const [page, setPage] = useState<"organization" | "import" | "permissions">("organization");
   const [history, setHistory] = useState<HistoryStatus>({ undo: null, redo: null });
 
   const changed = useCallback(() => setRevision((r) => r + 1), []);
@@ -85,6 +86,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
             items={[
               { key: "organization", icon: <ApartmentOutlined />, label: <span data-testid="nav-organization">{t("nav.organization")}</span> },
               { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
+              { key: "permissions", icon: <SafetyOutlined />, label: <span data-testid="nav-permissions">{t("nav.permissions")}</span> },
             ]}
           />
           <Space>
@@ -102,7 +104,9 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 16, minHeight: 0 }}>
-          {page === "organization" ? <OrganizationPage /> : <ImportPage onOpenOrganization={() => setPage("organization")} />}
+          {page === "organization" && <OrganizationPage />}
+          {page === "import" && <ImportPage onOpenOrganization={() => setPage("organization")} />}
+          {page === "permissions" && <PermissionsPage />}
         </Layout.Content>
       </Layout>
     </WorkspaceContext.Provider>

@@ -512,6 +512,10 @@ pub(crate) fn delete(conn: &Connection, userid: &str) -> Result<Change<Member>> 
         [old.id],
     )?;
     conn.execute(
+        "DELETE FROM role_assignments WHERE member_id = ?1",
+        [old.id],
+    )?;
+    conn.execute(
         "DELETE FROM member_departments WHERE member_id = ?1",
         [old.id],
     )?;

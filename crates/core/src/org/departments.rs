@@ -26,6 +26,8 @@ pub struct Department {
     /// Distinct members in this department and all its sub-departments.
     pub total_member_count: u32,
     pub child_count: u32,
+    /// Visibility isolated: only its own members and the roles scoped to it should see it.
+    pub sensitive: bool,
 }
 
 /// A department given by id (from the UI) or by full path (from the CLI and imports).
@@ -55,6 +57,7 @@ struct Node {
     parent: Option<i64>,
     name: String,
     order: i64,
+    sensitive: bool,
 }
 
 /// The whole tree in memory (a workspace holds at most tens of thousands of departments).
@@ -66,17 +69,23 @@ pub(crate) struct Tree {
 impl Tree {
     pub(crate) fn load(conn: &Connection) -> Result<Tree> {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, parent_id, name, sort_order FROM departments ORDER BY sort_order, id",
+            "SELECT id, parent_id, name, sort_order, sensitive FROM departments ORDER BY sort_order, id",
         )?;
         let mut tree = Tree {
             nodes: HashMap::new(),
             children: HashMap::new(),
         };
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
         })?;
         for row in rows {
-            let (id, parent, name, order) = row?;
+            let (id, parent, name, order, sensitive) = row?;
             tree.children.entry(parent).or_default().push(id);
             tree.nodes.insert(
                 id,
@@ -84,6 +93,7 @@ impl Tree {
                     parent,
                     name,
                     order,
+                    sensitive,
                 },
             );
         }
@@ -174,6 +184,7 @@ impl Tree {
             member_count,
             total_member_count,
             child_count: self.children(Some(id)).len() as u32,
+            sensitive: node.sensitive,
         }
     }
 
@@ -185,6 +196,7 @@ impl Tree {
                 parent,
                 name,
                 order,
+                sensitive: false,
             },
         );
     }
@@ -461,6 +473,10 @@ pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
         );
     }
     let before = snapshot(&tree, id);
+    conn.execute(
+        "DELETE FROM role_grant_departments WHERE department_id = ?1",
+        [id],
+    )?;
     conn.execute("DELETE FROM departments WHERE id = ?1", [id])?;
     let parent = tree.parent(id);
     let siblings: Vec<i64> = tree
@@ -475,6 +491,25 @@ pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
         before: Some(before),
         after: None,
         value: dept,
+    })
+}
+
+pub(crate) fn set_sensitive(
+    conn: &Connection,
+    id: i64,
+    sensitive: bool,
+) -> Result<Change<Department>> {
+    let before = get(conn, id)?;
+    conn.execute(
+        "UPDATE departments SET sensitive = ?1 WHERE id = ?2",
+        params![sensitive, id],
+    )?;
+    let after = get(conn, id)?;
+    Ok(Change {
+        target: before.path.clone(),
+        before: Some(json!({ "sensitive": before.sensitive })),
+        after: Some(json!({ "sensitive": after.sensitive })),
+        value: after,
     })
 }
 

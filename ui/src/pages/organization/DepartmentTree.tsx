@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { App, Button, Dropdown, Empty, Tooltip, Tree, Typography, type ButtonProps, type TreeProps } from "antd";
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined, MoreOutlined, PlusOutlined, SwapOutlined } from "@ant-design/icons";
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined, LockOutlined, MoreOutlined, PlusOutlined, SwapOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Department } from "../../api";
 import { describe } from "../../errors";
@@ -95,6 +95,12 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
       item("move", <SwapOutlined />, t("org.move"), () => setMoving(d)),
       item("up", <ArrowUpOutlined />, t("org.move_up"), () => move(d, d.parent_id, index - 1), { disabled: index <= 0 }),
       item("down", <ArrowDownOutlined />, t("org.move_down"), () => move(d, d.parent_id, index + 1), { disabled: index >= sibs.length - 1 }),
+      item("sensitive", <LockOutlined />, d.sensitive ? t("org.unmark_sensitive") : t("org.mark_sensitive"), () =>
+        attempt(
+          () => call(api.setDepartmentSensitive(d.id, !d.sensitive)),
+          (x) => t(x.sensitive ? "org.sensitive_on" : "org.sensitive_off", { path: x.path }),
+        ),
+      ),
       { type: "divider" as const },
       item("delete", <DeleteOutlined />, t("common.delete"), () => confirmDelete(d), { danger: true }),
     ];
@@ -165,6 +171,11 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
                 return (
                   <span className="tree-node" data-testid={`dept-${d.id}`} data-path={d.path}>
                     <span className="tree-node-name">{d.name}</span>
+                    {d.sensitive && (
+                      <Tooltip title={t("org.sensitive_tag")}>
+                        <LockOutlined style={{ color: "#fa8c16" }} aria-label={t("org.sensitive_tag")} />
+                      </Tooltip>
+                    )}
                     <span className="tree-node-count" title={t("org.counts", { direct: d.member_count, total: d.total_member_count })}>
                       {d.total_member_count}
                     </span>

@@ -14,6 +14,7 @@ function dept(name: string, parent: Department | null, order: number): Departmen
     member_count: 0,
     total_member_count: 0,
     child_count: 0,
+    sensitive: false,
   };
 }
 

@@ -1,0 +1,62 @@
+import { useEffect, useMemo, useState } from "react";
+import { Empty, List, Select, Space, Tag, TreeSelect, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { api, call, type Department, type Holder, type Matrix } from "../../api";
+import { useReport } from "../../shell/useReport";
+import { useWorkspace } from "../../shell/workspace";
+import { buildTree, type DeptNode } from "../organization/tree";
+import { scopeLabel } from "./matrixView";
+
+/** "Who can …?": everyone holding a permission, in a department when one is chosen. */
+export default function WhoCanTab({ matrix, departments }: { matrix: Matrix; departments: Department[] }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as "zh-CN" | "en-US";
+  const report = useReport();
+  const { revision } = useWorkspace();
+  const [permission, setPermission] = useState("data.export");
+  const [department, setDepartment] = useState<number | null>(null);
+  const [holders, setHolders] = useState<Holder[] | null>(null);
+
+  useEffect(() => {
+    call(api.whoCan(permission, department)).then(setHolders).catch(report);
+  }, [permission, department, revision, report]);
+
+  const treeData = useMemo(() => {
+    type Item = { value: number; title: string; children: Item[] };
+    const toData = (nodes: DeptNode[]): Item[] => nodes.map((n) => ({ value: n.key, title: n.dept.name, children: toData(n.children) }));
+    return toData(buildTree(departments));
+  }, [departments]);
+
+  return (
+    <div>
+      <Space wrap style={{ marginBottom: 16 }}>
+        {t("permissions_ui.who_permission")}
+        <Select style={{ width: 220 }} value={permission} onChange={setPermission} options={matrix.permissions.map((p) => ({ value: p.key, label: p.name[lang] }))} data-testid="who-permission" />
+        {t("permissions_ui.who_department")}
+        <TreeSelect allowClear treeDefaultExpandAll style={{ width: 240 }} treeData={treeData} value={department ?? undefined} onChange={(v) => setDepartment(v ?? null)} />
+      </Space>
+      {holders && holders.length === 0 && <Empty description={t("permissions_ui.who_none")} />}
+      {holders && holders.length > 0 && (
+        <>
+          <Typography.Title level={5}>{t("permissions_ui.who_result", { count: holders.length })}</Typography.Title>
+          <List
+            data-testid="who-can-result"
+            dataSource={holders}
+            renderItem={(h) => (
+              <List.Item>
+                <List.Item.Meta title={`${h.name}（${h.userid}）`} />
+                <Space wrap>
+                  {h.via.map((g, i) => (
+                    <Tag key={i} color="blue">
+                      {g.role[lang]} · {scopeLabel(t, g.scope, g.departments)}
+                    </Tag>
+                  ))}
+                </Space>
+              </List.Item>
+            )}
+          />
+        </>
+      )}
+    </div>
+  );
+}
