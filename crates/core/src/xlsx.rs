@@ -43,6 +43,10 @@ pub fn table_header(
         sheet.set_column_width(c as u16, *width)?;
     }
     sheet.set_freeze_panes(1, frozen_cols)?;
+    // Printed (or rendered to PDF), a table is one page wide and repeats its header.
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     if !headers.is_empty() {
         sheet.autofilter(0, 0, rows.max(1), headers.len() as u16 - 1)?;
     }
