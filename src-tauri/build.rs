@@ -45,6 +45,13 @@ const COMMANDS: &[&str] = &[
     "check_permissions",
     "role_mapping",
     "export_permissions",
+    "compare_rows",
+    "need_definitions",
+    "list_needs",
+    "set_need",
+    "unset_need",
+    "platform_fit",
+    "export_comparison",
 ];
 
 fn main() {

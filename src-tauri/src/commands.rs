@@ -2,6 +2,11 @@
 
 use crate::state::ImportProgress;
 use crate::state::{AppState, Res};
+use orgdesk_core::compare::{
+    self,
+    needs::{Fit, Need, NeedDefinition},
+    CompareRow,
+};
 use orgdesk_core::demo::{self, DemoInfo};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport,
@@ -16,6 +21,7 @@ use orgdesk_core::{
     MemberQuery, MemberSaved, Platform, WorkspaceInfo,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
@@ -67,6 +73,13 @@ pub fn all() -> tauri_specta::Commands<tauri::Wry> {
         check_permissions,
         role_mapping,
         export_permissions,
+        compare_rows,
+        need_definitions,
+        list_needs,
+        set_need,
+        unset_need,
+        platform_fit,
+        export_comparison,
     ]
 }
 
@@ -417,5 +430,61 @@ pub fn export_permissions(state: S, path: String) -> Res<u32> {
     state.with(|ws| {
         ws.export_permissions(std::path::Path::new(&path), lang)
             .map(|n| n as u32)
+    })
+}
+
+// ----- platform comparison -----
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn compare_rows(state: S) -> Res<Vec<CompareRow>> {
+    compare::compare(compare::Dataset::builtin(), None, false).map_err(|e| e.to_dto(state.lang()))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn need_definitions() -> Res<Vec<NeedDefinition>> {
+    Ok(compare::needs::definitions().to_vec())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_needs(state: S) -> Res<Vec<Need>> {
+    state.with(|ws| ws.needs())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_need(state: S, need: Need) -> Res<Need> {
+    state.with(|ws| ws.set_need(&need))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn unset_need(state: S, key: String) -> Res<()> {
+    state.with(|ws| ws.unset_need(&key))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn platform_fit(state: S) -> Res<BTreeMap<String, Fit>> {
+    let lang = state.lang();
+    state.with(|ws| ws.fit(lang))
+}
+
+/// Writes the comparison and, for the open workspace, its fit score.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_comparison(state: S, path: String) -> Res<u32> {
+    let lang = state.lang();
+    state.with(|ws| {
+        let fit = ws.fit(lang)?;
+        compare::export::write(
+            std::path::Path::new(&path),
+            lang,
+            compare::Dataset::builtin(),
+            Some(&fit),
+        )
+        .map(|n| n as u32)
     })
 }

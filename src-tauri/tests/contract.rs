@@ -71,16 +71,20 @@ fn the_capability_grants_exactly_the_registered_commands() {
         granted, declared,
         "capabilities/main.json must grant exactly the app's commands"
     );
-    let others: Vec<&str> = cap["permissions"]
+    let others: Vec<String> = cap["permissions"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| p.as_str())
-        .filter(|p| !p.starts_with("allow-"))
+        .filter(|p| !p.as_str().is_some_and(|p| p.starts_with("allow-")))
+        .map(|p| p.to_string())
         .collect();
     assert_eq!(
         others,
-        ["dialog:allow-open", "dialog:allow-save"],
-        "no plugin permission beyond the file dialogs"
+        [
+            "\"dialog:allow-open\"",
+            "\"dialog:allow-save\"",
+            r#"{"allow":[{"url":"https://*"}],"identifier":"opener:allow-open-url"}"#
+        ],
+        "no plugin permission beyond the file dialogs and opening https links"
     );
 }

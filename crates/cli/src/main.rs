@@ -7,6 +7,10 @@
 mod print;
 
 use clap::{Args, Parser, Subcommand};
+use orgdesk_core::compare::{
+    self,
+    needs::{Importance, Need},
+};
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::{
@@ -85,6 +89,56 @@ enum Command {
     Can { workspace: PathBuf, userid: String },
     /// Least-privilege checks; exits 1 when one of them is an error.
     Check { workspace: PathBuf },
+    /// Compare WeCom, DingTalk and Feishu (sourced, dated capability dataset).
+    #[command(args_conflicts_with_subcommands = true)]
+    Compare {
+        #[command(subcommand)]
+        action: Option<CompareAction>,
+        /// Only this category (directory, admin, customers, approvals, meetings, security, api,
+        /// limits, editions, deployment).
+        #[arg(long)]
+        category: Option<String>,
+        /// Only rows where the platforms differ.
+        #[arg(long)]
+        only_diff: bool,
+    },
+    /// What the business needs of its platform (for the fit score).
+    #[command(subcommand)]
+    Needs(NeedsCommand),
+    /// Each platform's fit for the workspace's needs, with the reasons.
+    Fit { workspace: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum CompareAction {
+    /// Write the comparison (and, given a workspace, its fit score) to .xlsx: `export [WS] OUT.xlsx`.
+    Export {
+        #[arg(num_args = 1..=2, value_name = "[WS] OUT.xlsx")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NeedsCommand {
+    /// State a need: a must-have (--must) rules out platforms without it; a nice-to-have is
+    /// weighted (--weight 1–5).
+    Set {
+        workspace: PathBuf,
+        need: String,
+        #[arg(long, conflicts_with = "nice")]
+        must: bool,
+        #[arg(long)]
+        nice: bool,
+        #[arg(long, default_value_t = 3)]
+        weight: u8,
+        /// For number needs: headcount, budget_per_seat.
+        #[arg(long)]
+        value: Option<f64>,
+    },
+    /// List the stated needs and the needs that can be stated.
+    List { workspace: PathBuf },
+    /// Remove a need.
+    Clear { workspace: PathBuf, need: String },
 }
 
 #[derive(Subcommand)]
@@ -411,6 +465,57 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.holders(&permission, &holders)?
         }
         Command::Can { workspace, userid } => out.can(&open(&workspace)?.can(&userid)?)?,
+        Command::Compare {
+            action: None,
+            category,
+            only_diff,
+        } => out.comparison(&compare::compare(
+            compare::Dataset::builtin(),
+            category.as_deref(),
+            only_diff,
+        )?)?,
+        Command::Compare {
+            action: Some(CompareAction::Export { paths }),
+            ..
+        } => {
+            let (ws, path) = match paths.as_slice() {
+                [out_path] => (None, out_path.clone()),
+                [ws, out_path] => (Some(open(ws)?), out_path.clone()),
+                _ => unreachable!("clap takes 1 or 2 paths"),
+            };
+            let fit = ws.as_ref().map(|w| w.fit(out.lang)).transpose()?;
+            let rows =
+                compare::export::write(&path, out.lang, compare::Dataset::builtin(), fit.as_ref())?;
+            out.exported("cli.exported_rows", &path, rows)?
+        }
+        Command::Needs(NeedsCommand::Set {
+            workspace,
+            need,
+            must,
+            nice: _,
+            weight,
+            value,
+        }) => {
+            let importance = if must {
+                Importance::Must
+            } else {
+                Importance::Nice
+            };
+            out.need_saved(&open(&workspace)?.set_need(&Need {
+                key: need,
+                importance,
+                weight,
+                value,
+            })?)?
+        }
+        Command::Needs(NeedsCommand::List { workspace }) => {
+            out.needs(&open(&workspace)?.needs()?)?
+        }
+        Command::Needs(NeedsCommand::Clear { workspace, need }) => {
+            open(&workspace)?.unset_need(&need)?;
+            out.needs(&open(&workspace)?.needs()?)?
+        }
+        Command::Fit { workspace } => out.fit(&open(&workspace)?.fit(out.lang)?)?,
         Command::Check { workspace } => {
             let findings = open(&workspace)?.check_permissions(out.lang)?;
             out.findings(&findings)?;
@@ -489,7 +594,7 @@ fn roles(cmd: RolesCommand, out: &Out) -> Result<(), Error> {
             out: path,
         } => {
             let rows = open(&workspace)?.export_permissions(&path, out.lang)?;
-            out.exported(&path, rows)
+            out.exported("cli.exported", &path, rows)
         }
         RolesCommand::Mapping {
             workspace,

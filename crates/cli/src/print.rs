@@ -1,5 +1,8 @@
 //! Output: one JSON document with `--json`, otherwise text in the user's language.
 
+use orgdesk_core::compare::{
+    self, export::value_text, needs::Fit, needs::Importance, needs::Need, CompareRow,
+};
 use orgdesk_core::demo::DemoInfo;
 use orgdesk_core::i18n::t;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
@@ -28,16 +31,15 @@ impl Out {
 
     /// Prints `value` as JSON, or `text()` otherwise.
     fn emit<T: Serialize + ?Sized>(&self, value: &T, text: impl FnOnce() -> String) -> R {
-        if self.json {
-            let doc = serde_json::to_string_pretty(value).map_err(|e| {
+        let out = if self.json {
+            serde_json::to_string_pretty(value).map_err(|e| {
                 Error::new(orgdesk_core::ErrorCode::Internal, "internal").with("detail", e)
-            })?;
-            println!("{doc}");
+            })?
         } else {
-            let s = text();
-            if !s.is_empty() {
-                println!("{}", s.trim_end());
-            }
+            text().trim_end().to_string()
+        };
+        if !out.is_empty() {
+            write_stdout(&out);
         }
         Ok(())
     }
@@ -45,7 +47,7 @@ impl Out {
     pub fn error(&self, e: &Error) {
         if self.json {
             let doc = serde_json::json!({ "error": e.to_dto(self.lang) });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            write_stdout(&serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         eprintln!(
             "{}: {}",
@@ -619,16 +621,134 @@ impl Out {
         })
     }
 
-    pub fn exported(&self, path: &std::path::Path, rows: usize) -> R {
+    /// A file written; `key` says what its rows are (`cli.exported` members, `cli.exported_rows`).
+    pub fn exported(&self, key: &str, path: &std::path::Path, rows: usize) -> R {
         let doc = serde_json::json!({ "path": path.display().to_string(), "rows": rows });
         self.emit(&doc, || {
             self.tr(
-                "cli.exported",
+                key,
                 &[
                     ("path", path.display().to_string()),
                     ("rows", rows.to_string()),
                 ],
             )
+        })
+    }
+
+    pub fn need_saved(&self, need: &Need) -> R {
+        self.emit(need, || {
+            self.tr("cli.need_saved", &[("need", need.key.clone())])
+        })
+    }
+
+    pub fn comparison(&self, rows: &[CompareRow]) -> R {
+        self.emit(rows, || {
+            let mut out = String::new();
+            let mut head = vec![self.tr("compare_ui.capability", &[])];
+            head.extend(
+                compare::PLATFORMS
+                    .iter()
+                    .map(|p| self.tr(&format!("platforms.{p}"), &[])),
+            );
+            let mut last = String::new();
+            let mut table_rows = Vec::new();
+            for r in rows {
+                if r.category != last {
+                    if !table_rows.is_empty() {
+                        out.push_str(&table_rows_text(&head, &table_rows));
+                        table_rows.clear();
+                    }
+                    out.push_str(&format!("\n【{}】\n", r.category_name.get(self.lang)));
+                    last = r.category.clone();
+                }
+                let name = if self.lang == Lang::ZhCn {
+                    &r.name.zh
+                } else {
+                    &r.name.en
+                };
+                let mut row = vec![name.clone()];
+                for p in compare::PLATFORMS {
+                    row.push(
+                        r.cells
+                            .get(p)
+                            .map(|c| value_text(self.lang, &c.claim))
+                            .unwrap_or_default(),
+                    );
+                }
+                table_rows.push(row);
+            }
+            if !table_rows.is_empty() {
+                out.push_str(&table_rows_text(&head, &table_rows));
+            }
+            out
+        })
+    }
+
+    pub fn needs(&self, needs: &[Need]) -> R {
+        self.emit(needs, || {
+            let defs = compare::needs::definitions();
+            let mut out = String::new();
+            for n in needs {
+                let name = defs
+                    .iter()
+                    .find(|d| d.key == n.key)
+                    .map(|d| d.name.get(self.lang).to_string())
+                    .unwrap_or_default();
+                let how = match n.importance {
+                    Importance::Must => self.tr("cli.need_must", &[]),
+                    Importance::Nice => {
+                        self.tr("cli.need_nice", &[("weight", n.weight.to_string())])
+                    }
+                };
+                let value = n.value.map(|v| format!(" = {v}")).unwrap_or_default();
+                out.push_str(&format!("{}  {name}{value}  ({how})\n", n.key));
+            }
+            if needs.is_empty() {
+                out.push_str(&self.tr("cli.needs_empty", &[]));
+                out.push('\n');
+            }
+            out.push_str(
+                &self.tr(
+                    "cli.needs_available",
+                    &[(
+                        "keys",
+                        defs.iter()
+                            .map(|d| d.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )],
+                ),
+            );
+            out
+        })
+    }
+
+    pub fn fit(&self, fit: &std::collections::BTreeMap<String, Fit>) -> R {
+        self.emit(fit, || {
+            let mut out = String::new();
+            for p in compare::PLATFORMS {
+                let Some(f) = fit.get(p) else { continue };
+                let score = match f.score {
+                    Some(s) => self.tr("cli.fit_score", &[("score", s.to_string())]),
+                    None => self.tr("cli.fit_neutral", &[]),
+                };
+                let ruled = if f.ruled_out_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "  {}",
+                        self.tr("cli.fit_ruled_out", &[("needs", f.ruled_out_by.join(", "))])
+                    )
+                };
+                out.push_str(&format!(
+                    "{}: {score}{ruled}\n",
+                    self.tr(&format!("platforms.{p}"), &[])
+                ));
+                for r in &f.reasons {
+                    out.push_str(&format!("    {}\n", r.message));
+                }
+            }
+            out
         })
     }
 
@@ -647,6 +767,12 @@ impl Out {
                 .collect()
         })
     }
+}
+
+fn table_rows_text(head: &[String], rows: &[Vec<String>]) -> String {
+    let mut all = vec![head.to_vec()];
+    all.extend(rows.iter().cloned());
+    table_rows(&all)
 }
 
 /// [`table`] for rows of any width (the first row is the header).
@@ -679,6 +805,13 @@ fn table_rows(rows: &[Vec<String>]) -> String {
         }
     }
     out
+}
+
+/// Prints a line; a reader that went away (`orgdesk … | head`) is not an error.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|_| out.flush());
 }
 
 /// Left-aligned columns, measured in terminal cells so Chinese text lines up.

@@ -905,3 +905,67 @@ fn roles_grants_who_can_can_and_check() {
         .stdout
         .contains("Export data"));
 }
+
+#[test]
+fn compare_needs_and_fit() {
+    let rows = ok(&["compare", "--json"]).json();
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() >= 40);
+    let depth = rows.iter().find(|r| r["id"] == "department_depth").unwrap();
+    assert_eq!(depth["name"]["zh"], "部门层级上限");
+    assert_eq!(depth["cells"]["wecom"]["value"]["value"], 15.0);
+    assert_eq!(depth["cells"]["wecom"]["confidence"], "official");
+    for p in ["wecom", "dingtalk", "feishu"] {
+        assert!(depth["cells"][p].is_object(), "{p}");
+    }
+    let diff = ok(&["compare", "--only-diff", "--json"]).json();
+    assert!(diff.as_array().unwrap().len() < rows.len());
+    let sec = ok(&["compare", "--category", "security", "--json"]).json();
+    assert!(sec
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["category"] == "security"));
+    assert_eq!(orgdesk(&["compare", "--category", "nope"]).code, 1);
+
+    let (dir, ws) = new_ws();
+    let fit = ok(&["fit", s(&ws), "--json"]).json();
+    assert!(
+        ["wecom", "dingtalk", "feishu"]
+            .iter()
+            .all(|p| fit[p]["score"].is_null()),
+        "no needs: neutral"
+    );
+    ok(&["needs", "set", s(&ws), "personal_wechat", "--must"]);
+    ok(&[
+        "needs",
+        "set",
+        s(&ws),
+        "custom_approvals",
+        "--nice",
+        "--weight",
+        "2",
+    ]);
+    let fit = ok(&["fit", s(&ws), "--json"]).json();
+    assert_eq!(
+        fit["dingtalk"]["ruled_out_by"],
+        serde_json::json!(["personal_wechat"])
+    );
+    assert_eq!(fit["wecom"]["score"], 100);
+    assert!(fit["wecom"]["reasons"].as_array().unwrap().len() == 2);
+    assert_eq!(
+        orgdesk(&["needs", "set", s(&ws), "headcount"]).code,
+        1,
+        "a number need needs --value"
+    );
+    assert_eq!(orgdesk(&["needs", "set", s(&ws), "flying"]).code, 1);
+    let listed = ok(&["needs", "list", s(&ws), "--json"]).json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    ok(&["needs", "clear", s(&ws), "custom_approvals"]);
+    let out = dir.path().join("compare.xlsx");
+    ok(&["compare", "export", s(&ws), s(&out)]);
+    assert!(out.exists());
+    let plain = dir.path().join("plain.xlsx");
+    ok(&["compare", "export", s(&plain)]);
+    assert!(plain.exists());
+}

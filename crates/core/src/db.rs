@@ -36,6 +36,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_roles.sql"),
         seed: Some(crate::roles::seed_builtin_roles),
     },
+    Migration {
+        sql: include_str!("../migrations/0005_needs.sql"),
+        seed: None,
+    },
 ];
 
 /// The schema version this build writes.

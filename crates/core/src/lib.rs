@@ -3,6 +3,7 @@
 //! Everything goes through [`Workspace`]; every write is one transaction recorded in the audit
 //! log and undoable (see [`history`]).
 
+pub mod compare;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -25,12 +25,31 @@ pub fn half_width(text: &str) -> String {
 /// Characters a department name may not contain (the platforms' rule plus `/`, the path separator).
 pub const DEPARTMENT_FORBIDDEN: &[char] = &['\\', ':', '*', '?', '"', '<', '>', '|', '/'];
 
-/// Maximum length of a department name, in characters.
-pub const DEPARTMENT_NAME_MAX: usize = 64;
-/// Maximum length of a member name, in characters.
-pub const MEMBER_NAME_MAX: usize = 64;
-/// Maximum length of a position, in characters.
-pub const POSITION_MAX: usize = 128;
+/// Maximum length of a department name, in characters: the strictest of the platforms'
+/// limits in the capability dataset (the one source of truth for limits).
+pub fn department_name_max() -> usize {
+    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| {
+        crate::compare::Dataset::builtin().strictest("department_name_length", 64.0) as usize
+    })
+}
+
+/// Maximum length of a member name, in characters (strictest platform limit in the dataset).
+pub fn member_name_max() -> usize {
+    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| {
+        crate::compare::Dataset::builtin().strictest("member_name_length", 64.0) as usize
+    })
+}
+
+/// Maximum length of a position, in characters (strictest platform limit in the dataset).
+pub fn position_max() -> usize {
+    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| {
+        crate::compare::Dataset::builtin().strictest("position_length", 128.0) as usize
+    })
+}
+
 /// Maximum length of the other free-text fields, in characters.
 pub const TEXT_FIELD_MAX: usize = 256;
 

@@ -1,6 +1,7 @@
 //! [`Workspace`]: one open `.orgdesk` file and every operation on it. The CLI and the app call
 //! these methods and nothing else, so both behave the same.
 
+use crate::compare;
 use crate::db;
 use crate::error::Result;
 use crate::history::{self, AuditEntry, HistoryStatus, Source};
@@ -297,6 +298,38 @@ impl Workspace {
             &self.effective_permissions()?,
             &self.check_permissions(lang)?,
         )
+    }
+
+    // ----- platform fit -----
+
+    /// The needs the business stated, in catalogue order.
+    pub fn needs(&self) -> Result<Vec<compare::needs::Need>> {
+        compare::needs::list(&self.conn)
+    }
+
+    /// States (or changes) a need.
+    pub fn set_need(&mut self, need: &compare::needs::Need) -> Result<compare::needs::Need> {
+        history::record(&mut self.conn, self.source, "need_set", |tx| {
+            compare::needs::set(tx, need)
+        })
+    }
+
+    pub fn unset_need(&mut self, key: &str) -> Result<()> {
+        history::record(&mut self.conn, self.source, "need_unset", |tx| {
+            compare::needs::unset(tx, key)
+        })
+    }
+
+    /// Each platform's fit for the stated needs, from the shipped dataset.
+    pub fn fit(
+        &self,
+        lang: Lang,
+    ) -> Result<std::collections::BTreeMap<String, compare::needs::Fit>> {
+        Ok(compare::needs::fit(
+            compare::Dataset::builtin(),
+            &self.needs()?,
+            lang,
+        ))
     }
 
     // ----- members -----

@@ -413,3 +413,62 @@ async fn granting_a_risky_permission_in_the_matrix_raises_a_check() {
         (Some("role_grant"), Some("ui"))
     );
 }
+
+#[tokio::test]
+async fn only_differences_narrows_the_comparison_and_needs_score_it() {
+    let (_dir, ws) = workspace_with(&[]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-compare\"]").await?;
+        app.find("[data-testid=\"compare-table\"]").await?;
+        let count = |app: &App| {
+            let app = app.driver.clone();
+            async move {
+                let text = app
+                    .find(By::Css("[data-testid=\"compare-count\"]"))
+                    .await?
+                    .text()
+                    .await?;
+                let n: usize = text
+                    .chars()
+                    .filter(|c| c.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0);
+                Ok::<usize, orgdesk_e2e::thirtyfour::error::WebDriverError>(n)
+            }
+        };
+        let all = count(&app).await?;
+        check(all >= 40, format!("{all} rows"))?;
+        let rows = app
+            .driver
+            .find_all(By::Css("[data-testid=\"compare-row\"]"))
+            .await?
+            .len();
+        check(rows == all, format!("{rows} rows shown for {all}"))?;
+        app.click("[data-testid=\"only-diff\"]").await?;
+        app.until("fewer rows", || async { Ok(count(&app).await? < all) })
+            .await?;
+        let fewer = app
+            .driver
+            .find_all(By::Css("[data-testid=\"compare-row\"]"))
+            .await?
+            .len();
+        check(
+            fewer < all && fewer == count(&app).await?,
+            format!("{fewer} rows after filtering {all}"),
+        )?;
+        // No needs: a neutral comparison; one must-have: a score with the platform ruled out.
+        app.find_text("不打分").await?;
+        app.click("[data-testid=\"need-personal_wechat\"] .ant-segmented-item:last-child")
+            .await?;
+        app.find_text("已排除").await?;
+        app.screenshot("compare").await?;
+        Ok(())
+    });
+    let fit = cli_json(&["fit", &ws]);
+    assert_eq!(
+        fit["dingtalk"]["ruled_out_by"],
+        serde_json::json!(["personal_wechat"])
+    );
+    assert_eq!(fit["wecom"]["score"], 100);
+}

@@ -54,6 +54,14 @@ export const commands = {
 	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
 	roleMapping: (platforms: Platform[]) => typedError<RoleOnPlatform[], ErrorDto>(__TAURI_INVOKE("role_mapping", { platforms })),
 	exportPermissions: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_permissions", { path })),
+	compareRows: () => typedError<CompareRow[], ErrorDto>(__TAURI_INVOKE("compare_rows")),
+	needDefinitions: () => typedError<NeedDefinition[], ErrorDto>(__TAURI_INVOKE("need_definitions")),
+	listNeeds: () => typedError<Need[], ErrorDto>(__TAURI_INVOKE("list_needs")),
+	setNeed: (need: Need) => typedError<Need, ErrorDto>(__TAURI_INVOKE("set_need", { need })),
+	unsetNeed: (key: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("unset_need", { key })),
+	platformFit: () => typedError<{ [key in string]: Fit }, ErrorDto>(__TAURI_INVOKE("platform_fit")),
+	/**  Writes the comparison and, for the open workspace, its fit score. */
+	exportComparison: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_comparison", { path })),
 };
 
 /* Types */
@@ -93,6 +101,42 @@ export type AuditEntry = {
 export type Category = {
 	key: string,
 	name: Localized,
+};
+
+/**  A typed cell value. */
+export type CellValue = { type: "yes" } | { type: "no" } | { type: "partial" } | 
+/**  Not applicable on this platform. */
+{ type: "na" } | { type: "number"; value: number | null; unit: string } | { type: "text"; text: Localized };
+
+/**  One sourced statement about a capability on a platform. */
+export type Claim = {
+	/**  None when nothing is known (`unsourced`). */
+	value: CellValue | null,
+	note?: Localized | null,
+	/**  URL or named document; None when unsourced. */
+	source: string | null,
+	/**  When the source was checked (YYYY-MM-DD), or `undated`. */
+	checked: string,
+	/**  official, third-party, uncertain or unsourced. */
+	confidence: string,
+	/**  Whether this is the statement that holds now (older or disputed ones are kept, marked not current). */
+	current: boolean,
+};
+
+export type CompareCell = {
+	/**  Older or disputed claims, with their dates. */
+	history: Claim[],
+} & Claim;
+
+/**  A row as `orgdesk compare --json` prints it. */
+export type CompareRow = {
+	id: string,
+	category: string,
+	category_name: Localized,
+	name: Names,
+	/**  Platform → the current claim, with the others kept under `history`. */
+	cells: { [key in string]: CompareCell },
+	differs: boolean,
 };
 
 export type Created = {
@@ -168,6 +212,15 @@ export type Finding = {
 	permission: string | null,
 	userid: string | null,
 	department: string | null,
+};
+
+/**  A platform's fit for the stated needs. */
+export type Fit = {
+	/**  0–100; null when no scored need is stated (a neutral comparison, not a made-up score). */
+	score: number | null,
+	/**  The must-have needs this platform fails. */
+	ruled_out_by: string[],
+	reasons: Reason[],
 };
 
 export type Gender = "male" | "female";
@@ -276,6 +329,12 @@ export type ImportReport = {
 	/**  The batch (audit entry) of a committed import, for rollback. */
 	batch: number | null,
 };
+
+export type Importance = 
+/**  A platform without it is ruled out. */
+"must" | 
+/**  Weighted in the score. */
+"nice";
 
 /**  A UI/CLI language. */
 export type Lang = "zh-CN" | "en-US";
@@ -392,6 +451,37 @@ export type MemberSaved = {
 /**  Lifecycle of a member: invited → unverified → active → frozen → departed. */
 export type MemberStatus = "invited" | "unverified" | "active" | "frozen" | "departed";
 
+/**  Names with short language keys (`zh`, `en`), as the CLI contract spells them. */
+export type Names = {
+	zh: string,
+	en: string,
+};
+
+/**  A need the business stated. */
+export type Need = {
+	key: string,
+	importance: Importance,
+	/**  1–5, for nice-to-haves. */
+	weight: number,
+	/**  For number needs (headcount, budget per seat). */
+	value: number | null,
+};
+
+export type NeedDefinition = {
+	key: string,
+	/**  `bool` (judged on the row's yes/partial/no) or `number` (compared with the row's number). */
+	type: string,
+	/**  The capability row the need is judged on. */
+	row: string,
+	/**
+	 *  For numbers: `max` (the platform's number must not exceed the need's) or `cap` (above the
+	 *  platform's number a step is needed, which is noted only).
+	 */
+	rule?: string | null,
+	unit?: Localized | null,
+	name: Localized,
+};
+
 export type OrgProfile = {
 	name: string,
 	platform: Platform,
@@ -433,6 +523,19 @@ export type PreviewRow = {
 	values: string[],
 	problems: RowIssue[],
 	notes: RowIssue[],
+};
+
+/**  How one need moved one platform's score. */
+export type Reason = {
+	need: string,
+	row: string,
+	/**  `plus`, `partial`, `minus`, `unknown`, `rules_out` or `note` (informational, not scored). */
+	effect: string,
+	points: number | null,
+	max: number | null,
+	message: string,
+	source: string | null,
+	confidence: string,
 };
 
 export type RecentWorkspace = {

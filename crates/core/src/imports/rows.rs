@@ -8,7 +8,7 @@ use crate::history::{self, Change, Source};
 use crate::i18n::{t_fields, Lang};
 use crate::members::{self, userid, Gender, Member, MemberQuery};
 use crate::org::departments::{self, Tree};
-use crate::validate::{self, half_width, MEMBER_NAME_MAX, POSITION_MAX, TEXT_FIELD_MAX};
+use crate::validate::{self, half_width, TEXT_FIELD_MAX};
 use crate::workspace::Workspace;
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use rusqlite::{params, Connection};
@@ -650,11 +650,11 @@ fn clean_row(
             name_col,
             Error::new(ErrorCode::MissingRequired, "import_missing_name"),
         ),
-        Some(n) if n.chars().count() > MEMBER_NAME_MAX => cl.fail(
+        Some(n) if n.chars().count() > validate::member_name_max() => cl.fail(
             name_col,
             Error::new(ErrorCode::TooLong, "member_name_too_long")
                 .with("name", n)
-                .with("max", MEMBER_NAME_MAX),
+                .with("max", validate::member_name_max()),
         ),
         _ => {}
     }
@@ -669,11 +669,11 @@ fn clean_row(
     let position_col = map.column(Field::Position);
     match &v.position {
         None if map.has(Field::Position) => cl.warn(position_col, "missing_position", vec![]),
-        Some(p) if p.chars().count() > POSITION_MAX => cl.fail(
+        Some(p) if p.chars().count() > validate::position_max() => cl.fail(
             position_col,
             Error::new(ErrorCode::TooLong, "position_too_long")
                 .with("value", p)
-                .with("max", POSITION_MAX),
+                .with("max", validate::position_max()),
         ),
         _ => {}
     }

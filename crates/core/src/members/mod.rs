@@ -5,7 +5,7 @@ pub mod userid;
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{now, Change};
 use crate::org::departments::{self, DepartmentRef, Tree};
-use crate::validate::{self, clean_opt, MEMBER_NAME_MAX, POSITION_MAX, TEXT_FIELD_MAX};
+use crate::validate::{self, clean_opt, TEXT_FIELD_MAX};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -246,10 +246,10 @@ fn check(
     let except = existing.map(|m| m.id);
     let name = validate::clean(&input.name)
         .ok_or_else(|| Error::new(ErrorCode::MissingRequired, "member_name_empty"))?;
-    if name.chars().count() > MEMBER_NAME_MAX {
+    if name.chars().count() > validate::member_name_max() {
         return Err(Error::new(ErrorCode::TooLong, "member_name_too_long")
             .with("name", &name)
-            .with("max", MEMBER_NAME_MAX));
+            .with("max", validate::member_name_max()));
     }
     let given_userid = clean_opt(input.userid.as_deref());
     let userid = match (existing, given_userid) {
@@ -310,10 +310,10 @@ fn check(
     };
     let position = clean_opt(input.position.as_deref());
     if let Some(p) = &position {
-        if p.chars().count() > POSITION_MAX {
+        if p.chars().count() > validate::position_max() {
             return Err(Error::new(ErrorCode::TooLong, "position_too_long")
                 .with("value", p)
-                .with("max", POSITION_MAX));
+                .with("max", validate::position_max()));
         }
     }
     let join_date = match clean_opt(input.join_date.as_deref()) {

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::Change;
-use crate::validate::{self, DEPARTMENT_FORBIDDEN, DEPARTMENT_NAME_MAX};
+use crate::validate::{self, DEPARTMENT_FORBIDDEN};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -220,10 +220,10 @@ pub fn validate_name(raw: &str) -> Result<String> {
         );
     }
     let length = name.chars().count();
-    if length > DEPARTMENT_NAME_MAX {
+    if length > validate::department_name_max() {
         return Err(name_error("department_name_too_long", &name)
             .with("length", length)
-            .with("max", DEPARTMENT_NAME_MAX));
+            .with("max", validate::department_name_max()));
     }
     Ok(name)
 }

@@ -116,7 +116,7 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
       dataIndex: "category",
       width: 100,
       fixed: "left" as const,
-      onCell: (r: Row) => ({ rowSpan: r.first ? r.span : 0 }),
+      onCell: (r: Row) => ({ rowSpan: r.first ? r.span : 0, style: { verticalAlign: "top" } }),
     },
     {
       title: t("permissions_ui.permission"),

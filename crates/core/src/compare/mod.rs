@@ -1,0 +1,399 @@
+//! The platform comparison: a sourced, dated capability dataset (`assets/capabilities/*.json`),
+//! the limits validators and checks read from it, and the fit score for a business's needs.
+
+pub mod export;
+pub mod limits;
+pub mod needs;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::i18n::Localized;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The platforms compared, in display order.
+pub const PLATFORMS: [&str; 3] = ["wecom", "dingtalk", "feishu"];
+
+/// A typed cell value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum CellValue {
+    Yes,
+    No,
+    Partial,
+    /// Not applicable on this platform.
+    Na,
+    Number {
+        value: f64,
+        unit: String,
+    },
+    Text {
+        text: Localized,
+    },
+}
+
+/// One sourced statement about a capability on a platform.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// None when nothing is known (`unsourced`).
+    pub value: Option<CellValue>,
+    #[serde(default)]
+    pub note: Option<Localized>,
+    /// URL or named document; None when unsourced.
+    pub source: Option<String>,
+    /// When the source was checked (YYYY-MM-DD), or `undated`.
+    pub checked: String,
+    /// official, third-party, uncertain or unsourced.
+    pub confidence: String,
+    /// Whether this is the statement that holds now (older or disputed ones are kept, marked not current).
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(deny_unknown_fields)]
+pub struct Capability {
+    pub id: String,
+    pub name: Localized,
+    #[serde(default)]
+    pub description: Option<Localized>,
+    /// The limit key validators read from this row (`department_depth` …).
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// Platform → claims (the current one and any older or disputed ones).
+    pub cells: BTreeMap<String, Vec<Claim>>,
+}
+
+impl Capability {
+    /// The claim that holds now on `platform`.
+    pub fn current(&self, platform: &str) -> Option<&Claim> {
+        self.cells.get(platform)?.iter().find(|c| c.current)
+    }
+
+    /// Whether the platforms' current values differ (unknown counts as a value of its own).
+    pub fn differs(&self) -> bool {
+        let values: Vec<Option<&CellValue>> = PLATFORMS
+            .iter()
+            .map(|p| self.current(p).and_then(|c| c.value.as_ref()))
+            .collect();
+        values.windows(2).any(|w| w[0] != w[1])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub category: String,
+    pub order: u32,
+    pub name: Localized,
+    pub rows: Vec<Capability>,
+}
+
+/// The whole dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Dataset {
+    pub categories: Vec<Category>,
+}
+
+const FILES: &[&str] = &[
+    include_str!("../../../../assets/capabilities/directory.json"),
+    include_str!("../../../../assets/capabilities/admin.json"),
+    include_str!("../../../../assets/capabilities/customers.json"),
+    include_str!("../../../../assets/capabilities/approvals.json"),
+    include_str!("../../../../assets/capabilities/meetings.json"),
+    include_str!("../../../../assets/capabilities/security.json"),
+    include_str!("../../../../assets/capabilities/api.json"),
+    include_str!("../../../../assets/capabilities/limits.json"),
+    include_str!("../../../../assets/capabilities/editions.json"),
+    include_str!("../../../../assets/capabilities/deployment.json"),
+];
+
+impl Dataset {
+    fn from_texts<'a>(texts: impl Iterator<Item = (String, &'a str)>) -> Result<Dataset> {
+        let mut categories = Vec::new();
+        for (name, text) in texts {
+            let c: Category = serde_json::from_str(text).map_err(|e| {
+                Error::new(ErrorCode::InvalidArgument, "invalid_argument")
+                    .with("detail", format!("{name}: {e}"))
+            })?;
+            categories.push(c);
+        }
+        categories.sort_by_key(|c| c.order);
+        Ok(Dataset { categories })
+    }
+
+    /// The dataset shipped with this build.
+    pub fn builtin() -> &'static Dataset {
+        static DATASET: OnceLock<Dataset> = OnceLock::new();
+        DATASET.get_or_init(|| {
+            Dataset::from_texts(
+                FILES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("capabilities file {i}"), *t)),
+            )
+            .expect("assets/capabilities is valid")
+        })
+    }
+
+    /// Reads every `*.json` file of a folder except `needs.json` (a copy of assets/capabilities).
+    pub fn from_dir(dir: &Path) -> Result<Dataset> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let entries = std::fs::read_dir(dir).map_err(|e| crate::db::io_error(dir, e))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "json")
+                && path.file_name().is_some_and(|n| n != "needs.json")
+            {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| crate::db::io_error(&path, e))?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+        Dataset::from_texts(files.iter().map(|(n, t)| (n.clone(), t.as_str())))
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = (&Category, &Capability)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.rows.iter().map(move |r| (c, r)))
+    }
+
+    pub fn row(&self, id: &str) -> Option<&Capability> {
+        self.rows().map(|(_, r)| r).find(|r| r.id == id)
+    }
+
+    /// The number a platform sets for a limit key (`department_depth` …), when it is known.
+    pub fn limit(&self, platform: &str, key: &str) -> Option<f64> {
+        let row = self
+            .rows()
+            .map(|(_, r)| r)
+            .find(|r| r.limit.as_deref() == Some(key))?;
+        match row.current(platform)?.value.as_ref()? {
+            CellValue::Number { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The strictest known value of a limit across the platforms (what a workspace that may go
+    /// to any of them must respect), or `fallback` when no platform states it.
+    pub fn strictest(&self, key: &str, fallback: f64) -> f64 {
+        PLATFORMS
+            .iter()
+            .filter_map(|p| self.limit(p, key))
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
+            .unwrap_or(fallback)
+    }
+}
+
+/// A row as `orgdesk compare --json` prints it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CompareRow {
+    pub id: String,
+    pub category: String,
+    pub category_name: Localized,
+    pub name: Names,
+    /// Platform → the current claim, with the others kept under `history`.
+    pub cells: BTreeMap<String, CompareCell>,
+    pub differs: bool,
+}
+
+/// Names with short language keys (`zh`, `en`), as the CLI contract spells them.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Names {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CompareCell {
+    #[serde(flatten)]
+    pub claim: Claim,
+    /// Older or disputed claims, with their dates.
+    pub history: Vec<Claim>,
+}
+
+/// Rows of the comparison, optionally of one category and only where the platforms differ.
+pub fn compare(
+    dataset: &Dataset,
+    category: Option<&str>,
+    only_diff: bool,
+) -> Result<Vec<CompareRow>> {
+    if let Some(c) = category {
+        if !dataset.categories.iter().any(|x| x.category == c) {
+            let known: Vec<&str> = dataset
+                .categories
+                .iter()
+                .map(|x| x.category.as_str())
+                .collect();
+            return Err(Error::invalid_value("category", c, &known.join(", ")));
+        }
+    }
+    Ok(dataset
+        .rows()
+        .filter(|(c, r)| category.is_none_or(|x| x == c.category) && (!only_diff || r.differs()))
+        .map(|(c, r)| CompareRow {
+            id: r.id.clone(),
+            category: c.category.clone(),
+            category_name: c.name.clone(),
+            name: Names {
+                zh: r.name.zh_cn.clone(),
+                en: r.name.en_us.clone(),
+            },
+            cells: PLATFORMS
+                .iter()
+                .filter_map(|p| {
+                    let claims = r.cells.get(*p)?;
+                    let current = claims.iter().find(|c| c.current)?.clone();
+                    let history = claims.iter().filter(|c| !c.current).cloned().collect();
+                    Some((
+                        p.to_string(),
+                        CompareCell {
+                            claim: current,
+                            history,
+                        },
+                    ))
+                })
+                .collect(),
+            differs: r.differs(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIDENCE: [&str; 4] = ["official", "third-party", "uncertain", "unsourced"];
+
+    /// The dataset's schema rules: every platform has a value or an explicit `unsourced`, every
+    /// sourced value names its source, one current claim per cell.
+    pub(crate) fn validate(d: &Dataset) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        for (c, r) in d.rows() {
+            if !ids.insert(r.id.clone()) {
+                problems.push(format!("{}: duplicate id", r.id));
+            }
+            if r.name.zh_cn.is_empty() || r.name.en_us.is_empty() {
+                problems.push(format!("{}: names", r.id));
+            }
+            for p in PLATFORMS {
+                let Some(claims) = r.cells.get(p) else {
+                    problems.push(format!("{}/{} {p}: no cell", c.category, r.id));
+                    continue;
+                };
+                if claims.iter().filter(|x| x.current).count() != 1 {
+                    problems.push(format!("{} {p}: exactly one current claim", r.id));
+                }
+                for claim in claims {
+                    if !CONFIDENCE.contains(&claim.confidence.as_str()) {
+                        problems.push(format!("{} {p}: confidence {}", r.id, claim.confidence));
+                    }
+                    let unsourced = claim.confidence == "unsourced";
+                    match (&claim.value, &claim.source, unsourced) {
+                        (None, _, false) => problems
+                            .push(format!("{} {p}: no value and not marked unsourced", r.id)),
+                        (Some(_), None, false) => {
+                            problems.push(format!("{} {p}: a sourced value needs its source", r.id))
+                        }
+                        (Some(_), None, true)
+                        | (None, None, true)
+                        | (None, Some(_), true)
+                        | (Some(_), Some(_), _) => {}
+                    }
+                    if claim.checked != "undated"
+                        && time::Date::parse(
+                            &claim.checked,
+                            time::macros::format_description!("[year]-[month]-[day]"),
+                        )
+                        .is_err()
+                    {
+                        problems.push(format!("{} {p}: checked date {}", r.id, claim.checked));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    #[test]
+    fn the_dataset_is_complete_and_sourced() {
+        let d = Dataset::builtin();
+        assert!(d.rows().count() >= 40);
+        assert_eq!(d.categories.len(), 10);
+        let problems = validate(d);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn the_schema_check_catches_missing_values_and_sources() {
+        let mut d = Dataset::builtin().clone();
+        let row = &mut d.categories[0].rows[0];
+        row.cells.get_mut("dingtalk").unwrap()[0] = Claim {
+            value: None,
+            note: None,
+            source: Some("x".into()),
+            checked: "2026-01-01".into(),
+            confidence: "official".into(),
+            current: true,
+        };
+        row.cells.get_mut("feishu").unwrap()[0].source = None;
+        row.cells.remove("wecom");
+        let problems = validate(&d);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no value and not marked unsourced")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("needs its source")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("no cell")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn disputed_facts_keep_both_claims_with_the_current_one_marked() {
+        let d = Dataset::builtin();
+        let mass = d.row("mass_messages").unwrap();
+        let claims = &mass.cells["wecom"];
+        assert_eq!(claims.len(), 2);
+        assert!(claims
+            .iter()
+            .any(|c| c.current && c.confidence == "official"));
+        assert!(claims.iter().any(|c| !c.current
+            && c.value
+                == Some(CellValue::Number {
+                    value: 4.0,
+                    unit: "per month".into()
+                })));
+    }
+
+    #[test]
+    fn limits_come_from_the_dataset() {
+        let d = Dataset::builtin();
+        assert_eq!(d.limit("wecom", "department_depth"), Some(15.0));
+        assert_eq!(d.limit("feishu", "department_depth"), Some(25.0));
+        assert_eq!(d.limit("dingtalk", "department_depth"), None);
+        assert_eq!(d.strictest("member_name_length", 1.0), 64.0);
+        assert_eq!(d.strictest("no_such_limit", 7.0), 7.0);
+    }
+
+    #[test]
+    fn compare_filters_by_category_and_differences() {
+        let d = Dataset::builtin();
+        let all = compare(d, None, false).unwrap();
+        let diff = compare(d, None, true).unwrap();
+        assert!(diff.len() < all.len() && !diff.is_empty());
+        assert!(diff.iter().all(|r| r.differs));
+        let sec = compare(d, Some("security"), false).unwrap();
+        assert!(sec.iter().all(|r| r.category == "security"));
+        assert!(compare(d, Some("nope"), false).is_err());
+    }
+}
