@@ -14,8 +14,8 @@ use orgdesk_core::compare::{
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::{
-    demo, imports, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput, MemberQuery,
-    MemberStatus, Platform, Source, Workspace,
+    demo, exports, imports, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput,
+    MemberQuery, MemberStatus, Platform, Source, Workspace,
 };
 use print::Out;
 use std::path::{Path, PathBuf};
@@ -75,6 +75,29 @@ enum Command {
     /// Committed imports: list, roll back.
     #[command(subcommand)]
     Imports(ImportsCommand),
+    /// Write platform import files (members for WeCom, DingTalk, Feishu).
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Turn a staff list or another platform's roster export (DingTalk, Feishu) into an import
+    /// file for the platform given by --to, in one go.
+    Migrate {
+        file: PathBuf,
+        out: PathBuf,
+        /// Target format: wecom, wecom-api, dingtalk or feishu.
+        #[arg(long = "to", value_name = "FORMAT")]
+        to: String,
+        /// Import into this workspace (kept) instead of a temporary one.
+        #[arg(long)]
+        workspace: Option<PathBuf>,
+        /// Write the file even when pre-flight finds errors.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        read: ReadOptions,
+    },
+    /// Write the report workbook: overview with charts, roster, org chart, permission matrix
+    /// (sheet names and headers in --lang).
+    Report { workspace: PathBuf, out: PathBuf },
     /// Roles and permissions: list, add, delete, grant, revoke, assign, unassign, matrix, export.
     #[command(subcommand, alias = "role")]
     Roles(RolesCommand),
@@ -199,21 +222,51 @@ enum RolesCommand {
 }
 
 #[derive(Subcommand)]
+enum ExportCommand {
+    /// Members as a platform import file: wecom (console .xlsx), wecom-api (batch sync CSV +
+    /// department CSV), dingtalk, feishu. Checked against the platform first: nothing is written
+    /// when a check fails (exit 1) unless --force.
+    Members {
+        workspace: PathBuf,
+        out: PathBuf,
+        #[arg(long)]
+        format: String,
+        /// Write even when pre-flight finds errors.
+        #[arg(long)]
+        force: bool,
+        /// Run the pre-flight checks only; write nothing.
+        #[arg(long, conflicts_with = "force")]
+        check: bool,
+    },
+}
+
+/// How to read a member file (shared by import and migrate).
+#[derive(Args)]
+struct ReadOptions {
+    /// Sheet to read (default: the first with a header row).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Row number of the header as the spreadsheet shows it (CSV: line).
+    #[arg(long)]
+    header_row: Option<u32>,
+    /// Column meaning, "表头=field" (field: name, userid, mobile, email, department, … or ignore).
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    map: Vec<String>,
+    /// Department file of a WeCom batch sync CSV (部门名称, 部门ID, 父部门ID), when the member
+    /// file lists department ids (default: FILE_departments.csv next to it, if present).
+    #[arg(long, value_name = "FILE")]
+    departments: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
 enum ImportCommand {
     /// Import a staff list: every row is checked first; all valid rows are written in one
     /// transaction, or nothing when a row is invalid (unless --skip-invalid).
     Members {
         workspace: PathBuf,
         file: PathBuf,
-        /// Sheet to read (default: the first with a header row).
-        #[arg(long)]
-        sheet: Option<String>,
-        /// Row number of the header as the spreadsheet shows it (CSV: line).
-        #[arg(long)]
-        header_row: Option<u32>,
-        /// Column meaning, "表头=field" (field: name, userid, mobile, email, department, … or ignore).
-        #[arg(long = "map", value_name = "HEADER=FIELD")]
-        map: Vec<String>,
+        #[command(flatten)]
+        read: ReadOptions,
         /// Check and report only; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -454,6 +507,51 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.created(&ws.info()?)?
         }
         Command::Import(cmd) => return import(cmd, out),
+        Command::Export(ExportCommand::Members {
+            workspace,
+            out: path,
+            format,
+            force,
+            check,
+        }) => {
+            let ws = open(&workspace)?;
+            if check {
+                let problems = exports::preflight(&ws, &format, out.lang)?;
+                out.preflight(&problems)?;
+                if problems.iter().any(|p| p.is_error()) {
+                    return Ok(Exit::Rejected);
+                }
+            } else {
+                let report = exports::export_members(
+                    &ws,
+                    &format,
+                    &path,
+                    force,
+                    out.lang,
+                    &imports::Silent,
+                )?;
+                out.export(&report)?;
+                if report.errors > 0 {
+                    return Ok(Exit::Rejected);
+                }
+            }
+        }
+        Command::Migrate {
+            file,
+            out: path,
+            to,
+            workspace,
+            force,
+            read,
+        } => return migrate(file, path, &to, workspace, force, read, out),
+        Command::Report {
+            workspace,
+            out: path,
+        } => {
+            let summary =
+                exports::report::write(&open(&workspace)?, &path, out.lang, &imports::Silent)?;
+            out.report(&summary)?
+        }
         Command::Roles(cmd) => roles(cmd, out)?,
         Command::WhoCan {
             workspace,
@@ -610,19 +708,14 @@ fn roles(cmd: RolesCommand, out: &Out) -> Result<(), Error> {
     }
 }
 
-fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
-    let ImportCommand::Members {
-        workspace,
-        file,
-        sheet,
-        header_row,
-        map,
-        dry_run,
-        skip_invalid,
-        errors_out,
-    } = cmd;
+/// The import options for `file`; a department file is looked for next to it.
+fn read_options(
+    read: ReadOptions,
+    file: &Path,
+    skip_invalid: bool,
+) -> Result<imports::ImportOptions, Error> {
     let mut mapping = std::collections::BTreeMap::new();
-    for m in &map {
+    for m in &read.map {
         let (header, field) = m.rsplit_once('=').ok_or_else(|| {
             Error::new(
                 orgdesk_core::ErrorCode::InvalidArgument,
@@ -633,12 +726,29 @@ fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
         })?;
         mapping.insert(header.trim().to_string(), field.trim().to_string());
     }
-    let options = imports::ImportOptions {
-        sheet,
-        header_row,
+    let departments_file = read
+        .departments
+        .or_else(|| imports::department_ids::sibling(file))
+        .map(|p| p.display().to_string());
+    Ok(imports::ImportOptions {
+        sheet: read.sheet,
+        header_row: read.header_row,
         mapping,
         skip_invalid,
-    };
+        departments_file,
+    })
+}
+
+fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
+    let ImportCommand::Members {
+        workspace,
+        file,
+        read,
+        dry_run,
+        skip_invalid,
+        errors_out,
+    } = cmd;
+    let options = read_options(read, &file, skip_invalid)?;
     let mut ws = open(&workspace)?;
     let source = imports::ImportFile::open(&file)?;
     let (report, plan) = imports::run(
@@ -654,6 +764,42 @@ fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
     }
     out.import(&report, errors_out.as_deref(), dry_run)?;
     Ok(if report.invalid > 0 && !report.committed {
+        Exit::Rejected
+    } else {
+        Exit::Done
+    })
+}
+
+fn migrate(
+    file: PathBuf,
+    path: PathBuf,
+    to: &str,
+    workspace: Option<PathBuf>,
+    force: bool,
+    read: ReadOptions,
+    out: &Out,
+) -> Result<Exit, Error> {
+    let layout = exports::layout(to)?;
+    let options = read_options(read, &file, false)?;
+    let mut ws = match &workspace {
+        Some(w) => open(w)?,
+        None => {
+            let name = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Workspace::in_memory(&name, layout.platform.parse()?)?
+        }
+    };
+    let source = imports::ImportFile::open(&file)?;
+    let (imported, _) = imports::run(&mut ws, source, &options, false, out.lang, &imports::Silent)?;
+    if !imported.committed && imported.invalid > 0 {
+        out.migrated(&imported, None)?;
+        return Ok(Exit::Rejected);
+    }
+    let report = exports::export_members(&ws, to, &path, force, out.lang, &imports::Silent)?;
+    out.migrated(&imported, Some(&report))?;
+    Ok(if report.errors > 0 {
         Exit::Rejected
     } else {
         Exit::Done

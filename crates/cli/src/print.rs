@@ -4,6 +4,8 @@ use orgdesk_core::compare::{
     self, export::value_text, needs::Fit, needs::Importance, needs::Need, CompareRow,
 };
 use orgdesk_core::demo::DemoInfo;
+use orgdesk_core::exports::report::ReportSummary;
+use orgdesk_core::exports::{ExportReport, Problem};
 use orgdesk_core::i18n::t;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
 use orgdesk_core::roles::checks::Finding;
@@ -16,6 +18,9 @@ use orgdesk_core::{
 };
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
+
+/// Pre-flight problems of one rule printed before the rest are only counted.
+const SHOWN_PER_RULE: usize = 3;
 
 pub struct Out {
     pub json: bool,
@@ -618,6 +623,129 @@ impl Out {
                 }
             }
             out
+        })
+    }
+
+    fn problems_text(&self, problems: &[Problem]) -> String {
+        let errors = problems.iter().filter(|p| p.is_error()).count();
+        if problems.is_empty() {
+            return self.tr("cli.preflight_clean", &[]);
+        }
+        let mut text = self.tr(
+            "cli.preflight_head",
+            &[
+                ("errors", errors.to_string()),
+                ("warnings", (problems.len() - errors).to_string()),
+            ],
+        );
+        text.push('\n');
+        // Errors first; at most a few of each rule, the rest counted (all of them with --json).
+        let mut sorted: Vec<&Problem> = problems.iter().collect();
+        sorted.sort_by_key(|p| !p.is_error());
+        let mut shown: std::collections::HashMap<&str, usize> = Default::default();
+        for p in sorted {
+            let n = shown.entry(p.rule.as_str()).or_default();
+            *n += 1;
+            if *n > SHOWN_PER_RULE {
+                continue;
+            }
+            let severity = self.tr(&format!("severities.{}", p.severity), &[]);
+            let at = match (&p.row, &p.name) {
+                (Some(row), Some(name)) => self.tr(
+                    "cli.preflight_at_row",
+                    &[("row", row.to_string()), ("name", name.clone())],
+                ),
+                _ => p.department.clone().unwrap_or_default(),
+            };
+            text.push_str(&format!(
+                "[{severity}] {at} · {}\n    {}\n    → {}\n",
+                p.rule, p.message, p.fix
+            ));
+        }
+        for (rule, n) in shown.into_iter().filter(|(_, n)| *n > SHOWN_PER_RULE) {
+            text.push_str(&self.tr(
+                "cli.preflight_more",
+                &[
+                    ("rule", rule.to_string()),
+                    ("count", (n - SHOWN_PER_RULE).to_string()),
+                ],
+            ));
+            text.push('\n');
+        }
+        text
+    }
+
+    /// Pre-flight only (`export members --check`).
+    pub fn preflight(&self, problems: &[Problem]) -> R {
+        self.emit(problems, || self.problems_text(problems))
+    }
+
+    fn export_text(&self, r: &ExportReport) -> String {
+        let mut text = self.problems_text(&r.problems);
+        text.push('\n');
+        if r.written {
+            text.push_str(&self.tr(
+                "cli.export_written",
+                &[
+                    ("members", r.members.to_string()),
+                    ("files", r.files.join("\n  ")),
+                ],
+            ));
+        } else {
+            text.push_str(&self.tr("cli.export_refused", &[]));
+        }
+        text
+    }
+
+    pub fn export(&self, r: &ExportReport) -> R {
+        self.emit(r, || self.export_text(r))
+    }
+
+    /// `migrate`: the import, then the export (absent when the import was refused).
+    pub fn migrated(&self, imported: &ImportReport, export: Option<&ExportReport>) -> R {
+        let doc = serde_json::json!({ "import": imported, "export": export });
+        self.emit(&doc, || {
+            let mut text = self.tr(
+                "cli.migrate_imported",
+                &[
+                    ("file", imported.file.clone()),
+                    ("rows", imported.valid.to_string()),
+                    ("departments", imported.created.departments.to_string()),
+                ],
+            );
+            text.push('\n');
+            match export {
+                Some(r) => text.push_str(&self.export_text(r)),
+                None => {
+                    for e in imported.errors.iter().take(20) {
+                        text.push_str(&self.tr(
+                            "cli.import_issue",
+                            &[
+                                ("row", e.row.to_string()),
+                                ("column", e.column.clone()),
+                                ("message", e.message.clone()),
+                            ],
+                        ));
+                        text.push('\n');
+                    }
+                    text.push_str(&self.tr("cli.migrate_refused", &[]));
+                }
+            }
+            text
+        })
+    }
+
+    pub fn report(&self, r: &ReportSummary) -> R {
+        self.emit(r, || {
+            self.tr(
+                "cli.report_written",
+                &[
+                    ("path", r.file.clone()),
+                    ("sheets", r.sheets.join("、")),
+                    ("members", r.members.to_string()),
+                    ("checks", r.failing_checks.to_string()),
+                ],
+            )
         })
     }
 

@@ -969,3 +969,266 @@ fn compare_needs_and_fit() {
     ok(&["compare", "export", s(&plain)]);
     assert!(plain.exists());
 }
+
+fn cells(path: &Path, sheet: usize) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Reader};
+    let mut book = open_workbook_auto(path).unwrap();
+    let name = book.sheet_names()[sheet].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let (r0, _) = range.start().unwrap();
+    let mut rows = vec![Vec::new(); r0 as usize];
+    rows.extend(
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+    );
+    rows
+}
+
+#[test]
+fn export_members_checks_first_and_writes_platform_files() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("demo.orgdesk");
+    ok(&["demo", "create", "shili-keji", s(&ws)]);
+    let out = dir.path().join("企业微信导入.xlsx");
+    let r = ok(&[
+        "export",
+        "members",
+        s(&ws),
+        s(&out),
+        "--format",
+        "wecom",
+        "--json",
+    ])
+    .json();
+    assert_eq!(r["written"], true);
+    assert_eq!(r["members"], 41);
+    assert_eq!(r["files"][0], s(&out));
+    let rows = cells(&out, 0);
+    assert_eq!(rows[8][..5], ["姓名", "账号", "别名", "职务", "部门"]);
+
+    // The API files import back, the department file found next to the member file.
+    let csv = dir.path().join("sync.csv");
+    ok(&[
+        "export",
+        "members",
+        s(&ws),
+        s(&csv),
+        "--format",
+        "wecom-api",
+    ]);
+    assert!(dir.path().join("sync_departments.csv").is_file());
+    let back = dir.path().join("back.orgdesk");
+    ok(&["init", s(&back)]);
+    let r = ok(&["import", "members", s(&back), s(&csv), "--json"]).json();
+    assert_eq!(r["created"]["members"], 41);
+    assert_eq!(r["created"]["departments"], 15);
+
+    // A problem the platform would refuse: exit 1, nothing written, the row and the fix shown.
+    ok(&[
+        "members",
+        "add",
+        s(&ws),
+        "--name",
+        "无联系",
+        "--department",
+        "示例科技/财务部",
+    ]);
+    let refused = dir.path().join("refused.xlsx");
+    let r = orgdesk(&[
+        "export",
+        "members",
+        s(&ws),
+        s(&refused),
+        "--format",
+        "wecom",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(!refused.exists());
+    assert!(
+        r.stdout.contains("contact_missing") && r.stdout.contains("row 51"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("--force"));
+    let r = orgdesk(&[
+        "export",
+        "members",
+        s(&ws),
+        s(&refused),
+        "--format",
+        "wecom",
+        "--check",
+        "--json",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()[0]["rule"], "contact_missing");
+    assert!(!refused.exists());
+    let r = orgdesk(&[
+        "export",
+        "members",
+        s(&ws),
+        s(&refused),
+        "--format",
+        "wecom",
+        "--force",
+    ]);
+    assert_eq!(r.code, 1, "problems still reported");
+    assert!(refused.is_file());
+
+    let r = orgdesk(&[
+        "export",
+        "members",
+        s(&ws),
+        s(&refused),
+        "--format",
+        "excel",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("wecom, wecom-api, dingtalk, feishu"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn report_writes_one_workbook_in_the_chosen_language() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("demo.orgdesk");
+    ok(&["demo", "create", "shili-keji", s(&ws)]);
+    let out = dir.path().join("report.xlsx");
+    let r = ok(&["report", s(&ws), s(&out), "--lang", "zh-CN", "--json"]).json();
+    assert_eq!(
+        r["sheets"],
+        serde_json::json!(["概览", "通讯录", "组织架构", "权限矩阵"])
+    );
+    let r = ok(&["report", s(&ws), s(&out), "--lang", "en-US"]);
+    assert!(r.stdout.contains("Overview"), "{}", r.stdout);
+    assert_eq!(cells(&out, 1)[0][0], "Name");
+}
+
+#[test]
+fn a_dingtalk_roster_migrates_to_a_wecom_file_in_one_go() {
+    let dir = TempDir::new().unwrap();
+    // A DingTalk roster export: UserID, level columns, mobiles stored as numbers.
+    let roster = dir.path().join("钉钉花名册.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "员工UserID",
+        "姓名",
+        "手机号",
+        "邮箱",
+        "工号",
+        "职位",
+        "部门主管",
+        "1级部门",
+        "2级部门",
+        "3级部门",
+        "4级部门",
+        "5级部门",
+        "6级部门",
+        "7级部门",
+        "主部门ID",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let people = [
+        (
+            "0123456",
+            "张伟",
+            13800138001.0,
+            "钉钉科技",
+            "销售部",
+            "华东区",
+        ),
+        ("0123457", "李娜", 13800138002.0, "钉钉科技", "研发部", ""),
+        ("0123458", "王芳", 13800138003.0, "钉钉科技", "", ""),
+    ];
+    for (i, (id, name, mobile, l1, l2, l3)) in people.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, *id).unwrap();
+        sheet.write_string(r, 1, *name).unwrap();
+        sheet.write_number(r, 2, *mobile).unwrap();
+        sheet.write_string(r, 4, format!("NO{r}")).unwrap();
+        sheet.write_string(r, 5, "专员").unwrap();
+        for (c, l) in [(7, l1), (8, l2), (9, l3)] {
+            if !l.is_empty() {
+                sheet.write_string(r, c, *l).unwrap();
+            }
+        }
+        sheet.write_number(r, 14, 1000.0 + r as f64).unwrap();
+    }
+    book.save(&roster).unwrap();
+
+    let out = dir.path().join("企业微信导入.xlsx");
+    let r = ok(&["migrate", s(&roster), s(&out), "--to", "wecom", "--json"]).json();
+    assert_eq!(r["import"]["created"]["members"], 3);
+    assert_eq!(r["export"]["written"], true);
+    let rows = cells(&out, 0);
+    assert_eq!(rows[8][0], "姓名");
+    let data: Vec<(&str, &str, &str, &str)> = rows[9..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[4].as_str(), r[6].as_str()))
+        .collect();
+    assert_eq!(
+        data,
+        [
+            ("张伟", "0123456", "钉钉科技/销售部/华东区", "13800138001"),
+            ("李娜", "0123457", "钉钉科技/研发部", "13800138002"),
+            ("王芳", "0123458", "钉钉科技", "13800138003"),
+        ]
+    );
+
+    // Into a kept workspace, to DingTalk's own layout and back to Feishu's.
+    let ws = dir.path().join("迁移.orgdesk");
+    ok(&["init", s(&ws), "--platform", "feishu"]);
+    let feishu = dir.path().join("飞书导入.xlsx");
+    let r = orgdesk(&[
+        "migrate",
+        s(&roster),
+        s(&feishu),
+        "--to",
+        "feishu",
+        "--workspace",
+        s(&ws),
+    ]);
+    assert_eq!(r.code, 0, "warnings do not block: {}", r.stdout);
+    assert!(r.stdout.contains("recommended_missing"));
+    assert_eq!(
+        ok(&["members", "list", s(&ws), "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn a_feishu_roster_csv_migrates_and_a_member_without_contact_stops_it() {
+    let dir = TempDir::new().unwrap();
+    let roster = dir.path().join("飞书成员.csv");
+    std::fs::write(
+        &roster,
+        "\u{feff}姓名,用户ID,手机号码,邮箱,部门,职务,工号,人员类型,入职时间\n\
+         陈静,chenjing,+86 139 0000 0001,,飞书科技/市场部,经理,F1,正式,2021/3/1\n\
+         赵磊,zhaolei,,zhaolei@example.com,飞书科技/市场部;飞书科技/销售部,专员,F2,实习,2024-07-15\n",
+    )
+    .unwrap();
+    let out = dir.path().join("wecom.xlsx");
+    let r = ok(&["migrate", s(&roster), s(&out), "--to", "wecom", "--json"]).json();
+    assert_eq!(r["export"]["members"], 2);
+    let rows = cells(&out, 0);
+    assert_eq!(rows[9][6], "13900000001");
+    assert_eq!(rows[10][4], "飞书科技/市场部；飞书科技/销售部");
+
+    // A member the target platform would refuse (no mobile for DingTalk): exit 1, no file.
+    let dingtalk = dir.path().join("dingtalk.xlsx");
+    let r = orgdesk(&["migrate", s(&roster), s(&dingtalk), "--to", "dingtalk"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("mobile_missing"), "{}", r.stdout);
+    assert!(!dingtalk.exists());
+}

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod exports;
 pub mod history;
 pub mod i18n;
 pub mod imports;

@@ -334,6 +334,11 @@ impl Workspace {
 
     // ----- members -----
 
+    /// Calls `f` with every member in turn (constant memory, whatever the size).
+    pub fn each_member(&self, f: impl FnMut(Member) -> Result<()>) -> Result<()> {
+        members::each(&self.conn, f)
+    }
+
     pub fn members(&self, query: &MemberQuery) -> Result<Vec<Member>> {
         members::list(&self.conn, query)
     }

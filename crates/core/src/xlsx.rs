@@ -30,6 +30,14 @@ pub fn fail(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     }
 }
 
+/// Saves `book` to `path` so that the file appears only complete: a failure leaves an older
+/// file as it was and no partial one.
+pub fn save(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<()> {
+    let staged = crate::exports::safe::Staged::new(path)?;
+    book.save(staged.path()).map_err(fail(path))?;
+    staged.finish()
+}
+
 /// Writes a header row, freezes it (and `frozen_cols` columns), turns filters on and sets widths.
 pub fn table_header(
     sheet: &mut Worksheet,

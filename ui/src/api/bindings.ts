@@ -283,6 +283,11 @@ export type ImportOptions = {
 	mapping?: { [key in string]: string },
 	/**  Write the valid rows even when others are invalid. */
 	skip_invalid?: boolean,
+	/**
+	 *  A department file (`部门名称, 部门ID, 父部门ID`) for member files whose department column
+	 *  holds numeric ids (WeCom batch sync CSV). Its departments are all created.
+	 */
+	departments_file?: string | null,
 };
 
 /**  What the import wizard shows before anything is written. */

@@ -127,6 +127,6 @@ pub fn write(
             }
         }
     }
-    book.save(path).map_err(&fail)?;
+    xlsx::save(&mut book, path)?;
     Ok(rows.len())
 }

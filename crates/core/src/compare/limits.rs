@@ -4,7 +4,8 @@
 use super::Dataset;
 use crate::error::Result;
 use crate::i18n::{t, Lang};
-use crate::members::MemberQuery;
+use crate::members::Member;
+use crate::org::departments::Department;
 use crate::workspace::Workspace;
 use serde::Serialize;
 
@@ -52,8 +53,23 @@ pub fn check(
     dataset: &Dataset,
     lang: Lang,
 ) -> Result<Vec<LimitProblem>> {
+    let mut out = check_departments(&ws.departments()?, platform, dataset, lang);
+    let members = MemberLimits::new(platform, dataset);
+    ws.each_member(|m| {
+        out.extend(members.check(&m, lang));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Department count, depth and name length.
+pub fn check_departments(
+    departments: &[Department],
+    platform: &str,
+    dataset: &Dataset,
+    lang: Lang,
+) -> Vec<LimitProblem> {
     let mut out = Vec::new();
-    let departments = ws.departments()?;
     if let Some(max) = dataset.limit(platform, "department_count") {
         if departments.len() as f64 > max {
             out.push(problem(
@@ -68,7 +84,7 @@ pub fn check(
     }
     let depth = dataset.limit(platform, "department_depth");
     let name_len = dataset.limit(platform, "department_name_length");
-    for d in &departments {
+    for d in departments {
         if let Some(max) = depth {
             // Report the first level beyond the limit, not every department below it.
             if d.depth as f64 == max + 1.0 {
@@ -83,44 +99,62 @@ pub fn check(
             }
         }
         let len = d.name.chars().count() as f64;
-        if name_len.is_some_and(|max| len > max) {
+        if let Some(max) = name_len.filter(|max| len > *max) {
             out.push(problem(
                 lang,
                 "department_name_length",
                 d.path.clone(),
-                name_len.unwrap_or_default(),
+                max,
                 len,
                 platform,
             ));
         }
     }
-    let name_max = dataset.limit(platform, "member_name_length");
-    let position_max = dataset.limit(platform, "position_length");
-    let userid_max = dataset.limit(platform, "userid_length");
-    for m in ws.members(&MemberQuery::default())? {
-        let checks = [
-            ("member_name_length", name_max, m.name.chars().count()),
-            (
-                "position_length",
-                position_max,
-                m.position.as_deref().map_or(0, |p| p.chars().count()),
-            ),
-            ("userid_length", userid_max, m.userid.len()),
-        ];
-        for (rule, max, actual) in checks {
-            if let Some(max) = max {
-                if actual as f64 > max {
-                    out.push(problem(
-                        lang,
-                        rule,
-                        m.userid.clone(),
-                        max,
-                        actual as f64,
-                        platform,
-                    ));
-                }
-            }
+    out
+}
+
+/// The per-member limits of one platform.
+pub struct MemberLimits<'a> {
+    platform: &'a str,
+    name: Option<f64>,
+    position: Option<f64>,
+    userid: Option<f64>,
+}
+
+impl<'a> MemberLimits<'a> {
+    pub fn new(platform: &'a str, dataset: &Dataset) -> Self {
+        MemberLimits {
+            platform,
+            name: dataset.limit(platform, "member_name_length"),
+            position: dataset.limit(platform, "position_length"),
+            userid: dataset.limit(platform, "userid_length"),
         }
     }
-    Ok(out)
+
+    /// Name, position and account length of one member.
+    pub fn check(&self, m: &Member, lang: Lang) -> Vec<LimitProblem> {
+        let checks = [
+            ("member_name_length", self.name, m.name.chars().count()),
+            (
+                "position_length",
+                self.position,
+                m.position.as_deref().map_or(0, |p| p.chars().count()),
+            ),
+            ("userid_length", self.userid, m.userid.len()),
+        ];
+        checks
+            .into_iter()
+            .filter_map(|(rule, max, actual)| {
+                let max = max.filter(|max| actual as f64 > *max)?;
+                Some(problem(
+                    lang,
+                    rule,
+                    m.userid.clone(),
+                    max,
+                    actual as f64,
+                    self.platform,
+                ))
+            })
+            .collect()
+    }
 }

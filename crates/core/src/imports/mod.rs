@@ -5,6 +5,7 @@
 //! that says how to fix it. Nothing is written until [`commit`]; a failed or cancelled commit
 //! leaves the workspace as it was.
 
+pub mod department_ids;
 pub mod header;
 pub mod read;
 mod rows;
@@ -37,6 +38,9 @@ pub struct ImportOptions {
     pub mapping: BTreeMap<String, String>,
     /// Write the valid rows even when others are invalid.
     pub skip_invalid: bool,
+    /// A department file (`部门名称, 部门ID, 父部门ID`) for member files whose department column
+    /// holds numeric ids (WeCom batch sync CSV). Its departments are all created.
+    pub departments_file: Option<String>,
 }
 
 /// A problem or a clean-up, tied to a row and a column of the file.
@@ -300,8 +304,13 @@ impl ImportFile {
         let format = self.workbook.format;
         let encoding = self.workbook.encoding;
         let sheets = self.workbook.sheet_names.clone();
+        let ids = options
+            .departments_file
+            .as_deref()
+            .map(|p| department_ids::DepartmentIds::open(Path::new(p)))
+            .transpose()?;
         let sheet = self.sheet(index)?;
-        let plan = rows::analyse(ws.connection(), sheet, header_row, columns)?;
+        let plan = rows::analyse(ws.connection(), sheet, header_row, columns, ids.as_ref())?;
         if plan.rows.is_empty() {
             return Err(unusable("import_no_data", &file)
                 .with("sheet", &sheet.name)

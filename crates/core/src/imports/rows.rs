@@ -1,9 +1,11 @@
 //! Rows: cleaning, validation, matching against the workspace, and the one-transaction commit.
 
+use super::department_ids::DepartmentIds;
 use super::header::{cell_text, Column, Field};
 use super::read::Sheet;
 use super::{Created, ImportColumn, ImportReport, Progress, RowIssue, Updated};
 use crate::error::{Error, ErrorCode, Result};
+use crate::exports::safe::unneutralise;
 use crate::history::{self, Change, Source};
 use crate::i18n::{t_fields, Lang};
 use crate::members::{self, userid, Gender, Member, MemberQuery};
@@ -307,9 +309,11 @@ fn raw_text(cell: &Data) -> Option<String> {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
         other => {
             let s = cell_text(other);
+            // A `'` that another tool (or our CSV export) put before `=`, `+`, `-`, `@` so that
+            // spreadsheets do not run the value as a formula is not part of the value.
             let untrimmed = match other {
-                Data::String(s) => s.clone(),
-                _ => s,
+                Data::String(s) => unneutralise(s).to_string(),
+                _ => unneutralise(&s).to_string(),
             };
             (!untrimmed.is_empty()).then_some(untrimmed)
         }
@@ -341,6 +345,8 @@ fn serial_to_iso(serial: f64) -> Option<String> {
 struct Cleaner<'a> {
     line: u32,
     single_root: Option<&'a str>,
+    /// Department ids of an API-style file → paths.
+    ids: Option<&'a DepartmentIds>,
     warnings: Vec<Issue>,
     errors: Vec<Issue>,
     contact_rejected: bool,
@@ -485,9 +491,28 @@ impl Cleaner<'_> {
             if validate::clean(part).is_none() {
                 continue;
             }
+            let mut part = part.trim();
+            if let Some(ids) = self.ids {
+                if part.chars().all(|c| c.is_ascii_digit()) {
+                    match ids.paths.get(part) {
+                        Some(path) => part = path,
+                        None => {
+                            self.fail(
+                                column,
+                                Error::new(
+                                    ErrorCode::InvalidDepartment,
+                                    "import_department_id_unknown",
+                                )
+                                .with("id", part),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            }
             let mut levels = Vec::new();
             let mut ok = true;
-            for level in part.trim().trim_matches(['/', '／']).split(['/', '／']) {
+            for level in part.trim_matches(['/', '／']).split(['/', '／']) {
                 spaced |= level != level.trim();
                 match departments::validate_name(level) {
                     Ok(name) => levels.push(name),
@@ -578,10 +603,12 @@ fn clean_row(
     cells: &[Data],
     map: &Mapping,
     root: Option<&str>,
+    ids: Option<&DepartmentIds>,
 ) -> (PlannedRow, Vec<Issue>, Vec<Issue>) {
     let mut cl = Cleaner {
         line,
         single_root: root,
+        ids,
         warnings: Vec::new(),
         errors: Vec::new(),
         contact_rejected: false,
@@ -710,6 +737,7 @@ pub(crate) fn analyse(
     sheet: &Sheet,
     header_row: usize,
     columns: Vec<Column>,
+    ids: Option<&DepartmentIds>,
 ) -> Result<Plan> {
     use rayon::prelude::*;
     let existing = Existing::load(conn)?;
@@ -736,7 +764,16 @@ pub(crate) fn analyse(
         .collect();
     let cleaned: Vec<(PlannedRow, Vec<Issue>, Vec<Issue>)> = data
         .par_iter()
-        .map(|&(i, cells)| clean_row(sheet.display_row(i), i, cells, &map, root_name.as_deref()))
+        .map(|&(i, cells)| {
+            clean_row(
+                sheet.display_row(i),
+                i,
+                cells,
+                &map,
+                root_name.as_deref(),
+                ids,
+            )
+        })
         .collect();
     let mut rows = Vec::with_capacity(cleaned.len());
     let mut warnings = Vec::new();
@@ -773,8 +810,14 @@ pub(crate) fn analyse(
         .collect();
     let mut new_departments: Vec<String> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::default();
-    for r in rows.iter().filter(|r| r.action != RowAction::Invalid) {
-        for path in &r.values.departments {
+    // A department file brings every department, members or not, in its order.
+    let listed = ids.map(|ids| ids.order.as_slice()).unwrap_or_default();
+    let member_paths = rows
+        .iter()
+        .filter(|r| r.action != RowAction::Invalid)
+        .flat_map(|r| r.values.departments.iter());
+    for path in listed.iter().chain(member_paths) {
+        {
             for (end, _) in path
                 .match_indices('/')
                 .chain(std::iter::once((path.len(), "")))
@@ -1002,6 +1045,12 @@ pub(crate) fn commit(
     let (_, batch) = history::record_logged(ws.connection_mut(), Source::Import, "import", |tx| {
         let mut tree = Tree::load(tx)?;
         let mut dept_ids: HashMap<String, i64> = HashMap::default();
+        // New departments first, in the file's order, so siblings keep it.
+        for path in &plan.new_departments {
+            let segments: Vec<String> = path.split('/').map(str::to_string).collect();
+            let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
+            dept_ids.insert(path.clone(), id);
+        }
         let now = history::now();
         let mut insert = tx.prepare_cached(
             "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender, position, employee_no,

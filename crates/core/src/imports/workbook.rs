@@ -102,6 +102,6 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
         sheet.set_column_width(c, 16).map_err(fail)?;
     }
     sheet.set_column_width(width, 60).map_err(fail)?;
-    book.save(path).map_err(fail)?;
+    crate::xlsx::save(&mut book, path)?;
     Ok(out_row - 1)
 }

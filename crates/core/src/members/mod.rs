@@ -39,7 +39,9 @@ impl FromStr for Gender {
 }
 
 /// Lifecycle of a member: invited → unverified → active → frozen → departed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum MemberStatus {
     Invited,
@@ -598,6 +600,89 @@ const MEMBER_COLUMNS: &str = "m.id, m.userid, m.name, m.alias, m.mobile, m.telep
     m.position, m.employee_no, mgr.userid, m.rank, m.join_date, m.status, m.address, m.employment_type,
     m.created_at, m.updated_at";
 
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Member> {
+    Ok(Member {
+        id: r.get(0)?,
+        userid: r.get(1)?,
+        name: r.get(2)?,
+        alias: r.get(3)?,
+        mobile: r.get(4)?,
+        telephone: r.get(5)?,
+        email: r.get(6)?,
+        biz_email: r.get(7)?,
+        gender: r.get::<_, Option<String>>(8)?.and_then(|g| g.parse().ok()),
+        position: r.get(9)?,
+        employee_no: r.get(10)?,
+        manager: r.get(11)?,
+        rank: r.get(12)?,
+        join_date: r.get(13)?,
+        status: r.get::<_, String>(14)?.parse().unwrap_or_default(),
+        address: r.get(15)?,
+        employment_type: r.get(16)?,
+        departments: Vec::new(),
+        department_ids: Vec::new(),
+        main_department: None,
+        leader_of: Vec::new(),
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+    })
+}
+
+/// Adds one department link (read in `is_main DESC, sort_order` order) to a member.
+fn add_link(
+    m: &mut Member,
+    tree: &Tree,
+    paths: &mut HashMap<i64, String>,
+    link: (i64, bool, bool),
+) {
+    let (dept, main, leader) = link;
+    let path = paths.entry(dept).or_insert_with(|| tree.path(dept)).clone();
+    if main {
+        m.main_department = Some(path.clone());
+    }
+    if leader {
+        m.leader_of.push(path.clone());
+    }
+    m.departments.push(path);
+    m.department_ids.push(dept);
+}
+
+const LINK_SQL: &str =
+    "SELECT member_id, department_id, is_main, is_leader FROM member_departments";
+const LINK_ORDER: &str = " ORDER BY member_id, is_main DESC, sort_order";
+
+/// Calls `f` with every member in id order, one at a time: exports of any size stay in constant
+/// memory.
+pub(crate) fn each(conn: &Connection, mut f: impl FnMut(Member) -> Result<()>) -> Result<()> {
+    let tree = Tree::load(conn)?;
+    let mut paths: HashMap<i64, String> = HashMap::new();
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} FROM members m LEFT JOIN members mgr ON mgr.id = m.manager_id ORDER BY m.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut link_stmt = conn.prepare(&format!("{LINK_SQL}{LINK_ORDER}"))?;
+    let mut links = link_stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+    })?;
+    let mut pending = links.next().transpose()?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut m = from_row(r)?;
+        // Links of members that no longer exist cannot happen (foreign keys), but skip them safely.
+        while let Some((id, link)) = pending {
+            if id > m.id {
+                break;
+            }
+            if id == m.id {
+                add_link(&mut m, &tree, &mut paths, link);
+            }
+            pending = links.next().transpose()?;
+        }
+        f(m)?;
+    }
+    Ok(())
+}
+
 fn fetch(
     conn: &Connection,
     filter: &str,
@@ -607,41 +692,13 @@ fn fetch(
     let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m LEFT JOIN members mgr ON mgr.id = m.manager_id {filter} ORDER BY m.id");
     let mut stmt = conn.prepare(&sql)?;
     let mut members: Vec<Member> = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
-            Ok(Member {
-                id: r.get(0)?,
-                userid: r.get(1)?,
-                name: r.get(2)?,
-                alias: r.get(3)?,
-                mobile: r.get(4)?,
-                telephone: r.get(5)?,
-                email: r.get(6)?,
-                biz_email: r.get(7)?,
-                gender: r.get::<_, Option<String>>(8)?.and_then(|g| g.parse().ok()),
-                position: r.get(9)?,
-                employee_no: r.get(10)?,
-                manager: r.get(11)?,
-                rank: r.get(12)?,
-                join_date: r.get(13)?,
-                status: r.get::<_, String>(14)?.parse().unwrap_or_default(),
-                address: r.get(15)?,
-                employment_type: r.get(16)?,
-                departments: Vec::new(),
-                department_ids: Vec::new(),
-                main_department: None,
-                leader_of: Vec::new(),
-                created_at: r.get(17)?,
-                updated_at: r.get(18)?,
-            })
-        })?
+        .query_map(params_from_iter(args.iter()), from_row)?
         .collect::<rusqlite::Result<_>>()?;
     if members.is_empty() {
         return Ok(members);
     }
     // Links of the listed members only when few were asked for, else of everyone in one pass.
     let mut links: HashMap<i64, Vec<(i64, bool, bool)>> = HashMap::new();
-    let link_sql = "SELECT member_id, department_id, is_main, is_leader FROM member_departments";
-    let order = " ORDER BY member_id, is_main DESC, sort_order";
     let mut push = |r: &rusqlite::Row| -> rusqlite::Result<()> {
         links
             .entry(r.get(0)?)
@@ -650,13 +707,14 @@ fn fetch(
         Ok(())
     };
     if members.len() == 1 {
-        let mut stmt = conn.prepare_cached(&format!("{link_sql} WHERE member_id = ?1{order}"))?;
+        let mut stmt =
+            conn.prepare_cached(&format!("{LINK_SQL} WHERE member_id = ?1{LINK_ORDER}"))?;
         let mut rows = stmt.query([members[0].id])?;
         while let Some(r) = rows.next()? {
             push(r)?;
         }
     } else {
-        let mut stmt = conn.prepare_cached(&format!("{link_sql}{order}"))?;
+        let mut stmt = conn.prepare_cached(&format!("{LINK_SQL}{LINK_ORDER}"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             push(r)?;
@@ -664,16 +722,8 @@ fn fetch(
     }
     let mut paths: HashMap<i64, String> = HashMap::new();
     for m in &mut members {
-        for (dept, main, leader) in links.remove(&m.id).unwrap_or_default() {
-            let path = paths.entry(dept).or_insert_with(|| tree.path(dept)).clone();
-            if main {
-                m.main_department = Some(path.clone());
-            }
-            if leader {
-                m.leader_of.push(path.clone());
-            }
-            m.departments.push(path);
-            m.department_ids.push(dept);
+        for link in links.remove(&m.id).unwrap_or_default() {
+            add_link(m, &tree, &mut paths, link);
         }
     }
     Ok(members)

@@ -8,7 +8,7 @@ use super::{Grant, Role, Scope};
 use crate::error::Result;
 use crate::i18n::{t, Lang};
 use crate::xlsx::{self, fail};
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, XlsxError};
 use std::path::Path;
 
 /// How a grant's scope is written in cells.
@@ -27,24 +27,17 @@ fn grant_text(lang: Lang, g: &Grant) -> String {
     scope_text(lang, g.scope, &g.departments)
 }
 
-/// Writes the workbook; returns the number of member rows.
-pub fn write(
-    path: &Path,
+/// Writes the roles × permissions matrix, as the app shows it, on a sheet of its own.
+pub fn write_matrix_sheet(
+    book: &mut Workbook,
+    name: &str,
     lang: Lang,
     roles: &[Role],
-    members: &[MemberPermissions],
-    findings: &[Finding],
-) -> Result<usize> {
+) -> std::result::Result<(), XlsxError> {
     let c = catalogue();
-    let fail = fail(path);
-    let mut book = Workbook::new();
     let text = xlsx::text();
-
-    // Sheet 1: the matrix, as the app shows it.
     let sheet = book.add_worksheet();
-    sheet
-        .set_name(t(lang, "permissions_ui.sheet_matrix", &[]))
-        .map_err(&fail)?;
+    sheet.set_name(name)?;
     let mut headers = vec![
         (t(lang, "permissions_ui.category", &[]), 12.0),
         (t(lang, "permissions_ui.permission", &[]), 22.0),
@@ -62,8 +55,8 @@ pub fn write(
         );
         headers.push((title, 18.0));
     }
-    xlsx::table_header(sheet, &headers, 2, c.permissions.len() as u32).map_err(&fail)?;
-    sheet.set_row_height(0, 32).map_err(&fail)?;
+    xlsx::table_header(sheet, &headers, 2, c.permissions.len() as u32)?;
+    sheet.set_row_height(0, 32)?;
     for (i, p) in c.permissions.iter().enumerate() {
         let row = i as u32 + 1;
         let category = c
@@ -72,38 +65,43 @@ pub fn write(
             .find(|x| x.key == p.category)
             .map(|x| x.name.get(lang))
             .unwrap_or_default();
-        sheet
-            .write_string_with_format(row, 0, category, &text)
-            .map_err(&fail)?;
-        sheet
-            .write_string_with_format(row, 1, p.name.get(lang), &text)
-            .map_err(&fail)?;
-        sheet
-            .write_string_with_format(
-                row,
-                2,
-                t(
-                    lang,
-                    &format!(
-                        "risks.{}",
-                        serde_json::to_value(p.risk)
-                            .unwrap_or_default()
-                            .as_str()
-                            .unwrap_or("low")
-                    ),
-                    &[],
-                ),
-                &text,
-            )
-            .map_err(&fail)?;
+        sheet.write_string_with_format(row, 0, category, &text)?;
+        sheet.write_string_with_format(row, 1, p.name.get(lang), &text)?;
+        let risk = serde_json::to_value(p.risk).unwrap_or_default();
+        let risk = t(
+            lang,
+            &format!("risks.{}", risk.as_str().unwrap_or("low")),
+            &[],
+        );
+        sheet.write_string_with_format(row, 2, risk, &text)?;
         for (j, r) in roles.iter().enumerate() {
             if let Some(g) = r.grant(&p.key) {
-                sheet
-                    .write_string_with_format(row, 3 + j as u16, grant_text(lang, g), &text)
-                    .map_err(&fail)?;
+                sheet.write_string_with_format(row, 3 + j as u16, grant_text(lang, g), &text)?;
             }
         }
     }
+    Ok(())
+}
+
+/// Writes the workbook; returns the number of member rows.
+pub fn write(
+    path: &Path,
+    lang: Lang,
+    roles: &[Role],
+    members: &[MemberPermissions],
+    findings: &[Finding],
+) -> Result<usize> {
+    let c = catalogue();
+    let fail = fail(path);
+    let mut book = Workbook::new();
+    let text = xlsx::text();
+    write_matrix_sheet(
+        &mut book,
+        &t(lang, "permissions_ui.sheet_matrix", &[]),
+        lang,
+        roles,
+    )
+    .map_err(&fail)?;
 
     // Sheet 2: members × permissions (effective), with the role that gives each one.
     let sheet = book.add_worksheet_with_constant_memory().map_err(&fail)?;
@@ -194,6 +192,6 @@ pub fn write(
                 .map_err(&fail)?;
         }
     }
-    book.save(path).map_err(&fail)?;
+    xlsx::save(&mut book, path)?;
     Ok(members.len())
 }

@@ -1,0 +1,135 @@
+//! Excel out: platform import files (WeCom console and API, DingTalk, Feishu) checked before
+//! writing, and the report workbook. Files appear only when complete; values are always text.
+
+pub mod layout;
+mod platform;
+pub mod preflight;
+pub mod report;
+pub mod safe;
+
+use crate::compare::Dataset;
+use crate::error::{Error, ErrorCode, Result};
+use crate::i18n::Lang;
+use crate::imports::Progress;
+use crate::workspace::Workspace;
+use layout::{layouts, Layout};
+use platform::DepartmentIds;
+pub use preflight::Problem;
+use serde::Serialize;
+use std::path::Path;
+
+/// A platform file format, as the Reports page and `--format` list them.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct FormatInfo {
+    /// `wecom`, `wecom-api`, `dingtalk`, `feishu`.
+    pub format: String,
+    pub platform: String,
+    pub name: String,
+    /// `xlsx` or `csv`.
+    pub extension: String,
+    /// `official`, `3rd-party` or `uncertain` (the layout is the best documented, not verified).
+    pub confidence: String,
+    pub checked: String,
+}
+
+pub fn formats(lang: Lang) -> Vec<FormatInfo> {
+    layouts()
+        .iter()
+        .map(|l| FormatInfo {
+            format: l.format.clone(),
+            platform: l.platform.clone(),
+            name: l.title(lang).to_string(),
+            extension: l.extension.clone(),
+            confidence: l.confidence.clone(),
+            checked: l.checked.clone(),
+        })
+        .collect()
+}
+
+/// The layout of `format`.
+pub fn layout(format: &str) -> Result<&'static Layout> {
+    layouts()
+        .iter()
+        .find(|l| l.format == format.trim().to_ascii_lowercase())
+        .ok_or_else(|| {
+            Error::new(ErrorCode::InvalidArgument, "export_format_unknown")
+                .with("format", format)
+                .with(
+                    "formats",
+                    layouts()
+                        .iter()
+                        .map(|l| l.format.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+        })
+}
+
+/// What an export did (`orgdesk export members --json`).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ExportReport {
+    pub format: String,
+    /// Every file written (the member file first), empty when nothing was written.
+    pub files: Vec<String>,
+    pub members: u32,
+    pub departments: u32,
+    pub errors: u32,
+    pub warnings: u32,
+    pub problems: Vec<Problem>,
+    /// False when pre-flight found errors and the export was not forced.
+    pub written: bool,
+}
+
+fn member_count(ws: &Workspace) -> Result<u64> {
+    Ok(ws
+        .connection()
+        .query_row("SELECT count(*) FROM members", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Pre-flight only: what exporting `ws` as `format` would run into.
+pub fn preflight(ws: &Workspace, format: &str, lang: Lang) -> Result<Vec<Problem>> {
+    preflight::check(ws, layout(format)?, Dataset::builtin(), lang)
+}
+
+/// Checks, then writes `out` (and the format's side files) unless there are errors and not
+/// `force`.
+pub fn export_members(
+    ws: &Workspace,
+    format: &str,
+    out: &Path,
+    force: bool,
+    lang: Lang,
+    progress: &dyn Progress,
+) -> Result<ExportReport> {
+    let layout = layout(format)?;
+    let problems = preflight::check(ws, layout, Dataset::builtin(), lang)?;
+    let errors = problems.iter().filter(|p| p.is_error()).count() as u32;
+    let departments = ws.departments()?;
+    let members = member_count(ws)?;
+    let mut report = ExportReport {
+        format: layout.format.clone(),
+        files: Vec::new(),
+        members: members as u32,
+        departments: departments.len() as u32,
+        errors,
+        warnings: problems.len() as u32 - errors,
+        problems,
+        written: false,
+    };
+    if errors > 0 && !force {
+        return Ok(report);
+    }
+    let ids = layout
+        .departments_file
+        .as_ref()
+        .map(|_| {
+            ws.profile()
+                .map(|p| DepartmentIds::new(&departments, &p.name))
+        })
+        .transpose()?;
+    drop(departments);
+    let files = platform::write(ws, layout, out, ids.as_ref(), members, progress)?;
+    report.files = files.iter().map(|p| p.display().to_string()).collect();
+    report.written = true;
+    Ok(report)
+}

@@ -1,0 +1,390 @@
+//! Writing a platform import file: rows streamed from the workspace straight into the file
+//! (constant memory), every value as text, CSV cells neutralised.
+
+use super::layout::{Kind, Layout, Value};
+use super::safe::{folder_of, io_error, neutralise, Staged};
+use crate::error::{Error, ErrorCode, Result};
+use crate::imports::Progress;
+use crate::members::{Member, MemberStatus};
+use crate::org::departments::Department;
+use crate::workspace::Workspace;
+use crate::xlsx::{self, fail};
+use rust_xlsxwriter::{Color, Format, Workbook};
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Numeric department ids for the API files: the single top-level department (the company) is
+/// 1 as on WeCom; with several top-level departments, 1 is the company and they sit below it.
+pub(crate) struct DepartmentIds {
+    ids: HashMap<i64, i64>,
+    /// (name, id, parent id, sort weight: larger comes first), parents first.
+    pub rows: Vec<(String, i64, i64, i64)>,
+}
+
+impl DepartmentIds {
+    pub fn new(departments: &[Department], company: &str) -> DepartmentIds {
+        let roots = departments.iter().filter(|d| d.parent_id.is_none()).count();
+        let mut ids = HashMap::default();
+        let mut rows = Vec::with_capacity(departments.len() + 1);
+        let mut next = 1;
+        if roots != 1 {
+            rows.push((company.to_string(), 1, 0, 0));
+            next = 2;
+        }
+        // Siblings per parent, to turn positions into WeCom's "larger first" weights.
+        let mut siblings: HashMap<Option<i64>, i64> = HashMap::default();
+        for d in departments {
+            *siblings.entry(d.parent_id).or_default() += 1;
+        }
+        for d in departments {
+            ids.insert(d.id, next);
+            let parent = match d.parent_id {
+                Some(p) => ids[&p],
+                None if roots == 1 => 0,
+                None => 1,
+            };
+            let weight = siblings[&d.parent_id] - d.order.min(siblings[&d.parent_id] - 1);
+            rows.push((d.name.clone(), next, parent, weight));
+            next += 1;
+        }
+        DepartmentIds { ids, rows }
+    }
+
+    fn id(&self, department: i64) -> i64 {
+        self.ids.get(&department).copied().unwrap_or(1)
+    }
+}
+
+fn opt(v: &Option<String>) -> Cow<'_, str> {
+    Cow::Borrowed(v.as_deref().unwrap_or(""))
+}
+
+fn join(layout: &Layout, paths: &[String]) -> String {
+    let sep = &layout.path_separator;
+    let paths: Vec<Cow<str>> = paths
+        .iter()
+        .map(|p| {
+            if sep == "/" {
+                Cow::Borrowed(p.as_str())
+            } else {
+                Cow::Owned(p.replace('/', sep))
+            }
+        })
+        .collect();
+    paths.join(&layout.list_separator)
+}
+
+/// The text of one member cell.
+pub(crate) fn cell<'m>(
+    layout: &Layout,
+    value: Value,
+    m: &'m Member,
+    ids: Option<&DepartmentIds>,
+) -> Cow<'m, str> {
+    match value {
+        Value::Empty => Cow::Borrowed(""),
+        Value::Name => Cow::Borrowed(&m.name),
+        Value::Userid => Cow::Borrowed(&m.userid),
+        Value::Alias => opt(&m.alias),
+        Value::Position => opt(&m.position),
+        Value::Gender => match m.gender {
+            Some(crate::members::Gender::Male) => Cow::Owned(layout.gender.male.clone()),
+            Some(crate::members::Gender::Female) => Cow::Owned(layout.gender.female.clone()),
+            None => Cow::Borrowed(""),
+        },
+        Value::Mobile => opt(&m.mobile),
+        Value::Telephone => opt(&m.telephone),
+        Value::Email => opt(&m.email),
+        Value::BizEmail => opt(&m.biz_email),
+        Value::Address => opt(&m.address),
+        Value::EmployeeNo => opt(&m.employee_no),
+        Value::JoinDate => opt(&m.join_date),
+        Value::EmploymentType => opt(&m.employment_type),
+        Value::Departments => Cow::Owned(join(layout, &m.departments)),
+        Value::DepartmentLevel(n) => Cow::Owned(
+            m.departments
+                .first()
+                .and_then(|p| p.split('/').nth(n as usize - 1))
+                .unwrap_or("")
+                .to_string(),
+        ),
+        Value::DepartmentIds => Cow::Owned(match ids {
+            Some(ids) => m
+                .department_ids
+                .iter()
+                .map(|d| ids.id(*d).to_string())
+                .collect::<Vec<_>>()
+                .join(&layout.list_separator),
+            None => String::new(),
+        }),
+        Value::LeaderFlags => Cow::Owned(
+            m.departments
+                .iter()
+                .map(|p| if m.leader_of.contains(p) { "1" } else { "0" })
+                .collect::<Vec<_>>()
+                .join(&layout.list_separator),
+        ),
+        Value::Disabled => Cow::Borrowed(
+            if matches!(m.status, MemberStatus::Frozen | MemberStatus::Departed) {
+                "1"
+            } else {
+                "0"
+            },
+        ),
+        Value::DeptId | Value::DeptParentId | Value::DeptOrder => Cow::Borrowed(""),
+    }
+}
+
+/// Counts and reports progress; fails when cancelled.
+pub(crate) struct Ticker<'a> {
+    pub done: u64,
+    total: u64,
+    progress: &'a dyn Progress,
+}
+
+impl<'a> Ticker<'a> {
+    pub fn new(total: u64, progress: &'a dyn Progress) -> Self {
+        progress.update(0, total);
+        Ticker {
+            done: 0,
+            total,
+            progress,
+        }
+    }
+
+    pub fn tick(&mut self) -> Result<()> {
+        self.done += 1;
+        if self.done.is_multiple_of(512) {
+            self.progress.update(self.done, self.total);
+            if self.progress.cancelled() {
+                return Err(Error::new(ErrorCode::Cancelled, "export_cancelled"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(&self) {
+        self.progress.update(self.total, self.total);
+    }
+}
+
+/// Writes the file (and its side files); returns every path written.
+pub(crate) fn write(
+    ws: &Workspace,
+    layout: &Layout,
+    out: &Path,
+    ids: Option<&DepartmentIds>,
+    total: u64,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>> {
+    match layout.kind {
+        Kind::Xlsx => write_xlsx(ws, layout, out, total, progress),
+        Kind::Csv => write_csv(ws, layout, out, ids, total, progress),
+    }
+}
+
+fn write_xlsx(
+    ws: &Workspace,
+    layout: &Layout,
+    out: &Path,
+    total: u64,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>> {
+    folder_of(out)?;
+    let fail = fail(out);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(&fail)?;
+    sheet
+        .set_name(layout.sheet.as_deref().unwrap_or("Sheet1"))
+        .map_err(&fail)?;
+    let note = Format::new()
+        .set_font_name(xlsx::FONT)
+        .set_font_size(9)
+        .set_font_color(Color::RGB(0x595959));
+    for (r, line) in layout.instructions.iter().enumerate() {
+        sheet
+            .write_string_with_format(r as u32, 0, line, &note)
+            .map_err(&fail)?;
+    }
+    let header_row = layout.instructions.len() as u32;
+    let text = xlsx::text();
+    let plain = Format::new().set_font_name(xlsx::FONT);
+    let required = xlsx::header().set_font_color(Color::RGB(0xC00000));
+    let optional = xlsx::header();
+    for (c, col) in layout.columns.iter().enumerate() {
+        let c = c as u16;
+        sheet.set_column_width(c, col.width).map_err(&fail)?;
+        if col.text {
+            sheet.set_column_format(c, &text).map_err(&fail)?;
+        }
+        let h = if col.required { &required } else { &optional };
+        sheet
+            .write_string_with_format(header_row, c, &col.header, h)
+            .map_err(&fail)?;
+    }
+    sheet.set_freeze_panes(header_row + 1, 0).map_err(&fail)?;
+    let formats: Vec<&Format> = layout
+        .columns
+        .iter()
+        .map(|c| if c.text { &text } else { &plain })
+        .collect();
+    let mut ticker = Ticker::new(total, progress);
+    let mut row = header_row;
+    ws.each_member(|m| {
+        row += 1;
+        for (c, col) in layout.columns.iter().enumerate() {
+            let v = cell(layout, col.value, &m, None);
+            if !v.is_empty() {
+                sheet
+                    .write_string_with_format(row, c as u16, v.as_ref(), formats[c])
+                    .map_err(&fail)?;
+            }
+        }
+        ticker.tick()
+    })?;
+    if let (Some(name), false) = (&layout.notes_sheet, layout.notes.is_empty()) {
+        let notes = book.add_worksheet();
+        notes.set_name(name).map_err(&fail)?;
+        notes.set_column_width(0, 110).map_err(&fail)?;
+        let wrap = Format::new().set_font_name(xlsx::FONT).set_text_wrap();
+        for (r, line) in notes_lines(layout, out).iter().enumerate() {
+            notes
+                .write_string_with_format(r as u32, 0, line, &wrap)
+                .map_err(&fail)?;
+        }
+    }
+    xlsx::save(&mut book, out)?;
+    ticker.finish();
+    Ok(vec![out.to_path_buf()])
+}
+
+/// The notes with file names filled in, then where the layout comes from.
+fn notes_lines(layout: &Layout, out: &Path) -> Vec<String> {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let departments = layout
+        .departments_file
+        .as_ref()
+        .map(|s| name(&s.next_to(out, &layout.extension)))
+        .unwrap_or_default();
+    let mut lines: Vec<String> = layout
+        .notes
+        .iter()
+        .map(|l| {
+            l.replace("{members_file}", &name(out))
+                .replace("{departments_file}", &departments)
+        })
+        .collect();
+    lines.push(String::new());
+    lines.push(format!(
+        "格式 / Layout: {} · {}",
+        layout.name.zh_cn, layout.name.en_us
+    ));
+    lines.push(format!(
+        "依据 / Source: {} ({}, {})",
+        layout.source, layout.confidence, layout.checked
+    ));
+    lines
+}
+
+fn csv_writer<'a>(
+    staged: &'a mut Staged,
+    bom: bool,
+    path: &Path,
+) -> Result<csv::Writer<BufWriter<&'a mut std::fs::File>>> {
+    let mut w = BufWriter::with_capacity(1 << 16, staged.writer());
+    if bom {
+        w.write_all("\u{feff}".as_bytes())
+            .map_err(|e| io_error(path, e))?;
+    }
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w))
+}
+
+fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |e| io_error(path, e)
+}
+
+fn write_csv(
+    ws: &Workspace,
+    layout: &Layout,
+    out: &Path,
+    ids: Option<&DepartmentIds>,
+    total: u64,
+    progress: &dyn Progress,
+) -> Result<Vec<PathBuf>> {
+    let mut paths = vec![out.to_path_buf()];
+    let mut members = Staged::new(out)?;
+    {
+        let err = csv_error(out);
+        let mut w = csv_writer(&mut members, layout.bom, out)?;
+        w.write_record(layout.columns.iter().map(|c| c.header.as_str()))
+            .map_err(&err)?;
+        let mut ticker = Ticker::new(total, progress);
+        let mut record: Vec<String> = Vec::with_capacity(layout.columns.len());
+        ws.each_member(|m| {
+            record.clear();
+            record.extend(
+                layout
+                    .columns
+                    .iter()
+                    .map(|c| neutralise(&cell(layout, c.value, &m, ids)).into_owned()),
+            );
+            w.write_record(&record).map_err(&err)?;
+            ticker.tick()
+        })?;
+        w.flush().map_err(|e| io_error(out, e))?;
+    }
+    let mut staged = vec![members];
+    if let (Some(side), Some(ids)) = (&layout.departments_file, ids) {
+        let path = side.next_to(out, &layout.extension);
+        let mut file = Staged::new(&path)?;
+        {
+            let err = csv_error(&path);
+            let mut w = csv_writer(&mut file, layout.bom, &path)?;
+            w.write_record(side.columns.iter().map(|c| c.header.as_str()))
+                .map_err(&err)?;
+            for (name, id, parent, order) in &ids.rows {
+                let record: Vec<Cow<str>> = side
+                    .columns
+                    .iter()
+                    .map(|c| match c.value {
+                        Value::Name => neutralise(name),
+                        Value::DeptId => Cow::Owned(id.to_string()),
+                        Value::DeptParentId => Cow::Owned(parent.to_string()),
+                        Value::DeptOrder => Cow::Owned(order.to_string()),
+                        _ => Cow::Borrowed(""),
+                    })
+                    .collect();
+                w.write_record(record.iter().map(|c| c.as_ref()))
+                    .map_err(&err)?;
+            }
+            w.flush().map_err(|e| io_error(&path, e))?;
+        }
+        staged.push(file);
+        paths.push(path);
+    }
+    if let Some(side) = &layout.notes_file {
+        let path = side.next_to(out, "txt");
+        let mut file = Staged::new(&path)?;
+        let mut text = notes_lines(layout, out).join("\r\n");
+        text.push_str("\r\n");
+        // A BOM so that Notepad and Excel on Chinese Windows read the notes as UTF-8.
+        file.writer()
+            .write_all(format!("\u{feff}{text}").as_bytes())
+            .map_err(|e| io_error(&path, e))?;
+        staged.push(file);
+        paths.push(path);
+    }
+    // Everything was written: only now do the files appear, together.
+    for s in staged {
+        s.finish()?;
+    }
+    Ok(paths)
+}

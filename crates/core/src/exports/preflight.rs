@@ -1,0 +1,337 @@
+//! Pre-flight: everything in a workspace the target platform would refuse in this file, found
+//! before a byte is written. Limits come from the capability dataset, file rules from the layout.
+
+use super::layout::{Contact, Layout, Value};
+use super::platform::cell;
+use crate::compare::limits::{check_departments, LimitProblem, MemberLimits};
+use crate::compare::Dataset;
+use crate::error::Result;
+use crate::i18n::{t, Lang};
+use crate::members::Member;
+use crate::org::departments::Department;
+use crate::workspace::Workspace;
+use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
+
+/// One problem, tied to the file row and member (or department) it concerns.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Problem {
+    /// `error` (nothing is written without `--force`) or `warning`.
+    pub severity: String,
+    /// Stable rule code (`contact_missing`, `department_cell_too_long`, `member_name_length` …).
+    pub rule: String,
+    /// The row the member would have in the file, as the spreadsheet shows it.
+    pub row: Option<u32>,
+    pub userid: Option<String>,
+    pub name: Option<String>,
+    /// The department concerned (department rules).
+    pub department: Option<String>,
+    pub message: String,
+    pub fix: String,
+}
+
+impl Problem {
+    pub fn is_error(&self) -> bool {
+        self.severity == "error"
+    }
+}
+
+/// Builds the problems of one export, in file order.
+pub(crate) struct Checker<'a> {
+    layout: &'a Layout,
+    lang: Lang,
+    platform_name: String,
+    limits: MemberLimits<'a>,
+    cell_limit: Option<f64>,
+    /// Unique fields: value → first member's name.
+    seen: Vec<(String, HashMap<String, String>)>,
+    pub problems: Vec<Problem>,
+}
+
+fn is_set(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(layout: &'a Layout, dataset: &'a Dataset, lang: Lang) -> Self {
+        Checker {
+            layout,
+            lang,
+            platform_name: t(lang, &format!("platforms.{}", layout.platform), &[]),
+            limits: MemberLimits::new(&layout.platform, dataset),
+            cell_limit: layout
+                .rules
+                .department_cell_limit
+                .as_deref()
+                .and_then(|key| dataset.limit(&layout.platform, key)),
+            seen: layout
+                .rules
+                .unique
+                .iter()
+                .map(|f| (f.clone(), HashMap::default()))
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn words(&self, rule: &str, params: &[(&str, String)]) -> (String, String) {
+        let mut all: Vec<(&str, String)> = params.to_vec();
+        all.push(("platform", self.platform_name.clone()));
+        (
+            t(self.lang, &format!("preflight.{rule}.message"), &all),
+            t(self.lang, &format!("preflight.{rule}.fix"), &all),
+        )
+    }
+
+    fn member(&mut self, error: bool, rule: &str, row: u32, m: &Member, params: &[(&str, String)]) {
+        let mut params = params.to_vec();
+        params.push(("name", m.name.clone()));
+        params.push(("userid", m.userid.clone()));
+        let (message, fix) = self.words(rule, &params);
+        self.problems.push(Problem {
+            severity: if error { "error" } else { "warning" }.into(),
+            rule: rule.into(),
+            row: Some(row),
+            userid: Some(m.userid.clone()),
+            name: Some(m.name.clone()),
+            department: m.main_department.clone(),
+            message,
+            fix,
+        });
+    }
+
+    fn department(&mut self, error: bool, rule: &str, path: &str, params: &[(&str, String)]) {
+        let mut params = params.to_vec();
+        params.push(("department", path.to_string()));
+        let (message, fix) = self.words(rule, &params);
+        self.problems.push(Problem {
+            severity: if error { "error" } else { "warning" }.into(),
+            rule: rule.into(),
+            row: None,
+            userid: None,
+            name: None,
+            department: Some(path.to_string()),
+            message,
+            fix,
+        });
+    }
+
+    fn limit(&mut self, p: LimitProblem, row: Option<u32>, member: Option<&Member>) {
+        self.problems.push(Problem {
+            severity: "error".into(),
+            rule: p.rule,
+            row,
+            userid: member.map(|m| m.userid.clone()),
+            name: member.map(|m| m.name.clone()),
+            department: match member {
+                Some(m) => m.main_department.clone(),
+                None => (!p.target.is_empty()).then_some(p.target),
+            },
+            message: p.message,
+            fix: p.fix,
+        });
+    }
+
+    /// Rules about the tree: the dataset's limits, forbidden characters, departments the file
+    /// cannot carry.
+    pub fn departments(&mut self, departments: &[Department], dataset: &Dataset) {
+        for p in check_departments(departments, &self.layout.platform, dataset, self.lang) {
+            self.limit(p, None, None);
+        }
+        let forbidden = self.layout.rules.department_name_forbidden.clone();
+        for d in departments {
+            if let Some(c) = forbidden.iter().find(|c| d.name.contains(c.as_str())) {
+                self.department(
+                    true,
+                    "department_name_char",
+                    &d.path,
+                    &[("char", c.clone())],
+                );
+            }
+        }
+        if self.layout.departments_file.is_none() {
+            for d in departments.iter().filter(|d| d.total_member_count == 0) {
+                // Only the top of an empty branch: its sub-departments are empty too.
+                let parent_empty = d.parent_id.is_some_and(|p| {
+                    departments
+                        .iter()
+                        .any(|x| x.id == p && x.total_member_count == 0)
+                });
+                if !parent_empty {
+                    self.department(false, "department_without_members", &d.path, &[]);
+                }
+            }
+        } else {
+            let roots = departments.iter().filter(|d| d.parent_id.is_none()).count();
+            if roots > 1 {
+                self.department(false, "several_roots", "", &[("count", roots.to_string())]);
+            }
+        }
+    }
+
+    /// Rules about one member, written at file row `row`.
+    pub fn member_row(&mut self, m: &Member, row: u32) {
+        for p in self.limits.check(m, self.lang) {
+            self.limit(p, Some(row), Some(m));
+        }
+        let layout = self.layout;
+        match layout.rules.contact {
+            Contact::MobileOrEmail if !is_set(&m.mobile) && !is_set(&m.email) => {
+                self.member(true, "contact_missing", row, m, &[]);
+            }
+            Contact::Mobile if !is_set(&m.mobile) => {
+                self.member(true, "mobile_missing", row, m, &[]);
+            }
+            _ => {}
+        }
+        if let Some(max) = layout.rules.max_departments {
+            if m.departments.len() > max {
+                self.member(
+                    true,
+                    "too_many_departments",
+                    row,
+                    m,
+                    &[
+                        ("count", m.departments.len().to_string()),
+                        ("max", max.to_string()),
+                    ],
+                );
+            }
+        }
+        let levels = layout.level_columns();
+        if levels > 0 {
+            let depth = m
+                .main_department
+                .as_deref()
+                .map_or(0, |p| p.split('/').count());
+            if depth > levels as usize {
+                self.member(
+                    false,
+                    "deeper_than_level_columns",
+                    row,
+                    m,
+                    &[("depth", depth.to_string()), ("levels", levels.to_string())],
+                );
+            }
+        }
+        for col in &layout.columns {
+            if col.value == Value::Departments {
+                if let Some(max) = self.cell_limit {
+                    let text = cell(layout, col.value, m, None);
+                    let len = text.chars().count();
+                    if len as f64 > max {
+                        self.member(
+                            true,
+                            "department_cell_too_long",
+                            row,
+                            m,
+                            &[
+                                ("column", col.header.clone()),
+                                ("value", text.into_owned()),
+                                ("length", len.to_string()),
+                                ("max", max.to_string()),
+                            ],
+                        );
+                    }
+                }
+            }
+            if layout.rules.forbidden_in_values.is_empty() {
+                continue;
+            }
+            let text = cell(layout, col.value, m, None);
+            if let Some(c) = layout
+                .rules
+                .forbidden_in_values
+                .iter()
+                .find(|c| text.contains(c.as_str()))
+            {
+                self.member(
+                    true,
+                    "forbidden_char",
+                    row,
+                    m,
+                    &[
+                        ("column", col.header.clone()),
+                        ("value", text.into_owned()),
+                        ("char", c.clone()),
+                    ],
+                );
+            }
+        }
+        for field in layout.rules.recommended.clone() {
+            let value = match field.as_str() {
+                "employment_type" => &m.employment_type,
+                "join_date" => &m.join_date,
+                _ => continue,
+            };
+            if !is_set(value) {
+                let header = header_of(layout, &field);
+                self.member(false, "recommended_missing", row, m, &[("column", header)]);
+            }
+        }
+        for k in 0..self.seen.len() {
+            let field = self.seen[k].0.clone();
+            let value = match field.as_str() {
+                "mobile" => &m.mobile,
+                "employee_no" => &m.employee_no,
+                _ => continue,
+            };
+            let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            match self.seen[k].1.get(v).cloned() {
+                Some(first) => {
+                    let header = header_of(layout, &field);
+                    self.member(
+                        true,
+                        "duplicate_value",
+                        row,
+                        m,
+                        &[
+                            ("column", header),
+                            ("value", v.to_string()),
+                            ("other", first),
+                        ],
+                    );
+                }
+                None => {
+                    self.seen[k].1.insert(v.to_string(), m.name.clone());
+                }
+            }
+        }
+    }
+}
+
+fn header_of(layout: &Layout, field: &str) -> String {
+    let value = match field {
+        "employment_type" => Value::EmploymentType,
+        "join_date" => Value::JoinDate,
+        "mobile" => Value::Mobile,
+        "employee_no" => Value::EmployeeNo,
+        _ => Value::Empty,
+    };
+    layout
+        .columns
+        .iter()
+        .find(|c| c.value == value)
+        .map(|c| c.header.clone())
+        .unwrap_or_else(|| field.to_string())
+}
+
+/// Every problem of exporting `ws` with `layout`, without writing anything.
+pub fn check(
+    ws: &Workspace,
+    layout: &Layout,
+    dataset: &Dataset,
+    lang: Lang,
+) -> Result<Vec<Problem>> {
+    let mut checker = Checker::new(layout, dataset, lang);
+    checker.departments(&ws.departments()?, dataset);
+    let mut row = layout.header_row();
+    ws.each_member(|m| {
+        row += 1;
+        checker.member_row(&m, row);
+        Ok(())
+    })?;
+    Ok(checker.problems)
+}
