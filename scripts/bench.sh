@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (release build) on generated 100,000-member data:
 #  - the member import side by side with a bare calamine + SQLite baseline on the same file;
-#  - effective permissions of every member, who-can, and the least-privilege checks.
+#  - effective permissions of every member, who-can, and the least-privilege checks;
+#  - the WeCom member file export side by side with a bare rust_xlsxwriter write of the same
+#    cells, and the report workbook (time and peak memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release -p orgdesk-bench
 target/release/orgdesk-bench import
 target/release/orgdesk-bench roles
+target/release/orgdesk-bench export

@@ -5,6 +5,7 @@
 //! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
 
+use orgdesk_core::exports;
 use orgdesk_core::imports::{self, ImportFile, ImportOptions, Silent};
 use orgdesk_core::{Lang, Platform, Source, Workspace};
 use rust_xlsxwriter::{Format, Workbook};
@@ -152,15 +153,50 @@ fn full_import(file: &Path, ws: &Path) -> usize {
     report.created.members as usize
 }
 
+/// The cells of a written sheet, as text (what the baseline writes again).
+fn sheet_cells(file: &Path) -> Vec<Vec<String>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut book = open_workbook_auto(file).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Baseline for the export: the same cells, already in memory, written by bare rust_xlsxwriter
+/// (constant memory, no formats). Returns the rows written.
+fn bare_write(cells: &[Vec<String>], out: &Path) -> usize {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().unwrap();
+    for (r, row) in cells.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save(out).unwrap();
+    cells.len()
+}
+
 /// Runs one measurement in a child process; returns (seconds, peak MB, rows).
 fn child(kind: &str, file: &Path) -> (f64, f64, usize) {
     let dir = tempfile::TempDir::new().unwrap();
+    child_with(kind, file, &dir.path().join("ws.orgdesk"))
+}
+
+fn child_with(kind: &str, a: &Path, b: &Path) -> (f64, f64, usize) {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            kind,
-            file.to_str().unwrap(),
-            dir.path().join("ws.orgdesk").to_str().unwrap(),
-        ])
+        .args([kind, a.to_str().unwrap(), b.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(
@@ -198,6 +234,126 @@ fn main() {
                 peak_rss_mb(),
                 rows
             );
+        }
+        Some("run-export-baseline") => {
+            // args: reference export (whose cells are written again), output.
+            let cells = sheet_cells(Path::new(&args[2]));
+            let start = Instant::now();
+            let rows = bare_write(&cells, Path::new(&args[3]));
+            println!(
+                "{} {} {}",
+                start.elapsed().as_secs_f64(),
+                peak_rss_mb(),
+                rows
+            );
+        }
+        Some(kind @ ("run-export" | "run-report")) => {
+            // args: workspace, output.
+            let ws = Workspace::open(Path::new(&args[2]), Source::Cli).unwrap();
+            let out = Path::new(&args[3]);
+            let start = Instant::now();
+            let rows = if kind == "run-export" {
+                let r =
+                    exports::export_members(&ws, "wecom", out, true, Lang::ZhCn, &Silent).unwrap();
+                assert!(r.written);
+                r.members as usize
+            } else {
+                exports::report::write(&ws, out, Lang::ZhCn, &Silent)
+                    .unwrap()
+                    .members as usize
+            };
+            println!(
+                "{} {} {}",
+                start.elapsed().as_secs_f64(),
+                peak_rss_mb(),
+                rows
+            );
+        }
+        Some("export") => {
+            let flag = |name: &str, default: u32| {
+                args.iter()
+                    .position(|a| a == name)
+                    .and_then(|i| args.get(i + 1))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(default)
+            };
+            let (rows, runs) = (flag("--rows", 100_000), flag("--runs", 3));
+            let dir = tempfile::TempDir::new().unwrap();
+            let file = dir.path().join("roster.xlsx");
+            generate(&file, rows);
+            let ws = dir.path().join("ws.orgdesk");
+            full_import(&file, &ws);
+            println!("workspace with {rows} members ready");
+            let reference = dir.path().join("reference.xlsx");
+            child_with("run-export", &ws, &reference);
+            let (mut bt, mut bm, mut et, mut em, mut rt, mut rm) =
+                (vec![], vec![], vec![], vec![], vec![], vec![]);
+            for _ in 0..runs {
+                let (t, m, n) = child_with(
+                    "run-export-baseline",
+                    &reference,
+                    &dir.path().join("b.xlsx"),
+                );
+                assert_eq!(n, rows as usize + 9); // 8 instruction rows, the header
+                bt.push(t);
+                bm.push(m);
+                let (t, m, n) = child_with("run-export", &ws, &dir.path().join("e.xlsx"));
+                assert_eq!(n, rows as usize);
+                et.push(t);
+                em.push(m);
+                let (t, m, _) = child_with("run-report", &ws, &dir.path().join("r.xlsx"));
+                rt.push(t);
+                rm.push(m);
+            }
+            let (b, e) = (median(bt), median(et));
+            println!(
+                "baseline (bare rust_xlsxwriter, same cells already in memory): {b:.2}s, peak {:.0} MB",
+                median(bm)
+            );
+            println!(
+                "WeCom member file (read workspace, pre-flight, write): {e:.2}s, peak {:.0} MB",
+                median(em)
+            );
+            let mb = |f: &str| std::fs::metadata(dir.path().join(f)).unwrap().len() as f64 / 1e6;
+            println!(
+                "ratio export/baseline: {:.2}x (target <= 1.5x); files {:.1} MB (zip level 3, as Excel 365) vs {:.1} MB (level 6)",
+                e / b,
+                mb("e.xlsx"),
+                mb("b.xlsx")
+            );
+            println!(
+                "report workbook (overview, roster, org chart, permissions): {:.2}s, peak {:.0} MB",
+                median(rt),
+                median(rm)
+            );
+        }
+        Some("export-phases") => {
+            // Where the export's time goes (for tuning); makes the workspace when missing.
+            let path = Path::new(&args[2]);
+            if !path.exists() {
+                let file = path.with_extension("xlsx");
+                generate(&file, 100_000);
+                full_import(&file, path);
+            }
+            let ws = Workspace::open(path, Source::Cli).unwrap();
+            let t = Instant::now();
+            let mut n = 0;
+            ws.each_member(|_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap();
+            println!("stream {n} members {:.3}s", t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let p = exports::preflight(&ws, "wecom", Lang::ZhCn).unwrap();
+            println!(
+                "preflight {:.3}s ({} problems)",
+                t.elapsed().as_secs_f64(),
+                p.len()
+            );
+            let t = Instant::now();
+            ws.departments().unwrap();
+            println!("departments {:.3}s", t.elapsed().as_secs_f64());
         }
         Some("phases") => {
             // Where the import's time goes, phase by phase (for tuning).
@@ -333,7 +489,7 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: orgdesk-bench import [--rows N] [--runs K]");
+            eprintln!("usage: orgdesk-bench import|export [--rows N] [--runs K] | roles [N]");
             std::process::exit(2);
         }
     }

@@ -8,6 +8,16 @@ use std::path::Path;
 /// The font Chinese Excel uses by default; other systems fall back to their CJK font.
 pub const FONT: &str = "等线";
 
+/// A workbook whose default cell format uses [`FONT`] (cells written without a format get it),
+/// compressed at zip level 3 as Excel 365 does: saving is ~30% faster than rust_xlsxwriter's
+/// default level 6 for a file ~5% larger (rust_xlsxwriter's performance guide).
+pub fn workbook() -> Result<rust_xlsxwriter::Workbook, XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.set_default_format(&Format::new().set_font_name(FONT).set_font_size(11), 20, 64)?;
+    book.set_zip_compression_level(3);
+    Ok(book)
+}
+
 pub fn text() -> Format {
     Format::new().set_font_name(FONT).set_num_format("@")
 }

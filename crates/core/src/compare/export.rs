@@ -6,7 +6,7 @@ use super::{CellValue, Claim, Dataset, PLATFORMS};
 use crate::error::Result;
 use crate::i18n::{t, Lang};
 use crate::xlsx::{self, fail};
-use rust_xlsxwriter::Workbook;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,7 +35,7 @@ pub fn write(
     fit: Option<&BTreeMap<String, Fit>>,
 ) -> Result<usize> {
     let fail = fail(path);
-    let mut book = Workbook::new();
+    let mut book = crate::xlsx::workbook().map_err(&fail)?;
     let text = xlsx::text().set_text_wrap();
     let sheet = book.add_worksheet();
     sheet

@@ -91,8 +91,8 @@ pub fn preflight(ws: &Workspace, format: &str, lang: Lang) -> Result<Vec<Problem
     preflight::check(ws, layout(format)?, Dataset::builtin(), lang)
 }
 
-/// Checks, then writes `out` (and the format's side files) unless there are errors and not
-/// `force`.
+/// Checks and writes `out` (and the format's side files) in one pass; the files are kept only
+/// when the checks found no error, or with `force`.
 pub fn export_members(
     ws: &Workspace,
     format: &str,
@@ -102,10 +102,31 @@ pub fn export_members(
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
     let layout = layout(format)?;
-    let problems = preflight::check(ws, layout, Dataset::builtin(), lang)?;
-    let errors = problems.iter().filter(|p| p.is_error()).count() as u32;
+    safe::folder_of(out)?;
+    let dataset = Dataset::builtin();
     let departments = ws.departments()?;
+    let mut checker = preflight::Checker::new(layout, dataset, lang);
+    checker.departments(&departments, dataset);
+    let ids = layout
+        .departments_file
+        .as_ref()
+        .map(|_| {
+            ws.profile()
+                .map(|p| DepartmentIds::new(&departments, &p.name))
+        })
+        .transpose()?;
     let members = member_count(ws)?;
+    let mut ticker = platform::Ticker::new(members, progress);
+    let written = platform::write(
+        ws,
+        layout,
+        out,
+        ids.as_ref(),
+        &mut ticker,
+        &mut |m, row, cells| checker.member_row(m, row, cells),
+    )?;
+    let problems = checker.problems;
+    let errors = problems.iter().filter(|p| p.is_error()).count() as u32;
     let mut report = ExportReport {
         format: layout.format.clone(),
         files: Vec::new(),
@@ -116,20 +137,14 @@ pub fn export_members(
         problems,
         written: false,
     };
-    if errors > 0 && !force {
-        return Ok(report);
+    if errors == 0 || force {
+        report.files = written
+            .finish()?
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        report.written = true;
     }
-    let ids = layout
-        .departments_file
-        .as_ref()
-        .map(|_| {
-            ws.profile()
-                .map(|p| DepartmentIds::new(&departments, &p.name))
-        })
-        .transpose()?;
-    drop(departments);
-    let files = platform::write(ws, layout, out, ids.as_ref(), members, progress)?;
-    report.files = files.iter().map(|p| p.display().to_string()).collect();
-    report.written = true;
+    ticker.finish();
     Ok(report)
 }

@@ -9,7 +9,7 @@ use crate::members::{Member, MemberStatus};
 use crate::org::departments::Department;
 use crate::workspace::Workspace;
 use crate::xlsx::{self, fail};
-use rust_xlsxwriter::{Color, Format, Workbook};
+use rust_xlsxwriter::{Color, Format};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
@@ -170,18 +170,49 @@ impl<'a> Ticker<'a> {
     }
 }
 
-/// Writes the file (and its side files); returns every path written.
+/// The cells of one member's row, one per layout column.
+pub(crate) fn row_cells<'m>(
+    layout: &Layout,
+    m: &'m Member,
+    ids: Option<&DepartmentIds>,
+) -> Vec<Cow<'m, str>> {
+    layout
+        .columns
+        .iter()
+        .map(|c| cell(layout, c.value, m, ids))
+        .collect()
+}
+
+/// Sees every member row as it is written (the pre-flight checks run in the same pass).
+pub(crate) type RowHook<'a> = &'a mut dyn FnMut(&Member, u32, &[Cow<str>]);
+
+/// Files written but not yet in place: [`Staged::finish`] each to keep them, drop to discard.
+pub(crate) struct Written {
+    pub staged: Vec<Staged>,
+    pub paths: Vec<PathBuf>,
+}
+
+impl Written {
+    pub fn finish(self) -> Result<Vec<PathBuf>> {
+        for s in self.staged {
+            s.finish()?;
+        }
+        Ok(self.paths)
+    }
+}
+
+/// Writes the file (and its side files) in one pass over the members.
 pub(crate) fn write(
     ws: &Workspace,
     layout: &Layout,
     out: &Path,
     ids: Option<&DepartmentIds>,
-    total: u64,
-    progress: &dyn Progress,
-) -> Result<Vec<PathBuf>> {
+    ticker: &mut Ticker,
+    hook: RowHook,
+) -> Result<Written> {
     match layout.kind {
-        Kind::Xlsx => write_xlsx(ws, layout, out, total, progress),
-        Kind::Csv => write_csv(ws, layout, out, ids, total, progress),
+        Kind::Xlsx => write_xlsx(ws, layout, out, ticker, hook),
+        Kind::Csv => write_csv(ws, layout, out, ids, ticker, hook),
     }
 }
 
@@ -189,12 +220,12 @@ fn write_xlsx(
     ws: &Workspace,
     layout: &Layout,
     out: &Path,
-    total: u64,
-    progress: &dyn Progress,
-) -> Result<Vec<PathBuf>> {
+    ticker: &mut Ticker,
+    hook: RowHook,
+) -> Result<Written> {
     folder_of(out)?;
     let fail = fail(out);
-    let mut book = Workbook::new();
+    let mut book = xlsx::workbook().map_err(&fail)?;
     let sheet = book.add_worksheet_with_constant_memory().map_err(&fail)?;
     sheet
         .set_name(layout.sheet.as_deref().unwrap_or("Sheet1"))
@@ -210,7 +241,6 @@ fn write_xlsx(
     }
     let header_row = layout.instructions.len() as u32;
     let text = xlsx::text();
-    let plain = Format::new().set_font_name(xlsx::FONT);
     let required = xlsx::header().set_font_color(Color::RGB(0xC00000));
     let optional = xlsx::header();
     for (c, col) in layout.columns.iter().enumerate() {
@@ -225,22 +255,23 @@ fn write_xlsx(
             .map_err(&fail)?;
     }
     sheet.set_freeze_panes(header_row + 1, 0).map_err(&fail)?;
-    let formats: Vec<&Format> = layout
-        .columns
-        .iter()
-        .map(|c| if c.text { &text } else { &plain })
-        .collect();
-    let mut ticker = Ticker::new(total, progress);
+    // Text columns carry the text format `@` (so Excel keeps what the user types there as text
+    // too); the others use the workbook's default format, which has the CJK font.
     let mut row = header_row;
     ws.each_member(|m| {
         row += 1;
-        for (c, col) in layout.columns.iter().enumerate() {
-            let v = cell(layout, col.value, &m, None);
-            if !v.is_empty() {
-                sheet
-                    .write_string_with_format(row, c as u16, v.as_ref(), formats[c])
-                    .map_err(&fail)?;
+        let cells = row_cells(layout, &m, None);
+        hook(&m, row + 1, &cells);
+        for ((c, v), col) in cells.iter().enumerate().zip(&layout.columns) {
+            if v.is_empty() {
+                continue;
             }
+            if col.text {
+                sheet.write_string_with_format(row, c as u16, v.as_ref(), &text)
+            } else {
+                sheet.write_string(row, c as u16, v.as_ref())
+            }
+            .map_err(&fail)?;
         }
         ticker.tick()
     })?;
@@ -255,9 +286,12 @@ fn write_xlsx(
                 .map_err(&fail)?;
         }
     }
-    xlsx::save(&mut book, out)?;
-    ticker.finish();
-    Ok(vec![out.to_path_buf()])
+    let staged = Staged::new(out)?;
+    book.save(staged.path()).map_err(&fail)?;
+    Ok(Written {
+        staged: vec![staged],
+        paths: vec![out.to_path_buf()],
+    })
 }
 
 /// The notes with file names filled in, then where the layout comes from.
@@ -316,9 +350,9 @@ fn write_csv(
     layout: &Layout,
     out: &Path,
     ids: Option<&DepartmentIds>,
-    total: u64,
-    progress: &dyn Progress,
-) -> Result<Vec<PathBuf>> {
+    ticker: &mut Ticker,
+    hook: RowHook,
+) -> Result<Written> {
     let mut paths = vec![out.to_path_buf()];
     let mut members = Staged::new(out)?;
     {
@@ -326,17 +360,13 @@ fn write_csv(
         let mut w = csv_writer(&mut members, layout.bom, out)?;
         w.write_record(layout.columns.iter().map(|c| c.header.as_str()))
             .map_err(&err)?;
-        let mut ticker = Ticker::new(total, progress);
-        let mut record: Vec<String> = Vec::with_capacity(layout.columns.len());
+        let mut row = 1;
         ws.each_member(|m| {
-            record.clear();
-            record.extend(
-                layout
-                    .columns
-                    .iter()
-                    .map(|c| neutralise(&cell(layout, c.value, &m, ids)).into_owned()),
-            );
-            w.write_record(&record).map_err(&err)?;
+            row += 1;
+            let cells = row_cells(layout, &m, ids);
+            hook(&m, row, &cells);
+            w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+                .map_err(&err)?;
             ticker.tick()
         })?;
         w.flush().map_err(|e| io_error(out, e))?;
@@ -382,9 +412,5 @@ fn write_csv(
         staged.push(file);
         paths.push(path);
     }
-    // Everything was written: only now do the files appear, together.
-    for s in staged {
-        s.finish()?;
-    }
-    Ok(paths)
+    Ok(Written { staged, paths })
 }

@@ -2,7 +2,7 @@
 //! before a byte is written. Limits come from the capability dataset, file rules from the layout.
 
 use super::layout::{Contact, Layout, Value};
-use super::platform::cell;
+use super::platform::row_cells;
 use crate::compare::limits::{check_departments, LimitProblem, MemberLimits};
 use crate::compare::Dataset;
 use crate::error::Result;
@@ -12,6 +12,7 @@ use crate::org::departments::Department;
 use crate::workspace::Workspace;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One problem, tied to the file row and member (or department) it concerns.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -169,8 +170,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Rules about one member, written at file row `row`.
-    pub fn member_row(&mut self, m: &Member, row: u32) {
+    /// Rules about one member, written at file row `row` as `cells` (one per layout column).
+    pub fn member_row(&mut self, m: &Member, row: u32, cells: &[Cow<str>]) {
         for p in self.limits.check(m, self.lang) {
             self.limit(p, Some(row), Some(m));
         }
@@ -214,10 +215,9 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        for col in &layout.columns {
+        for (col, text) in layout.columns.iter().zip(cells) {
             if col.value == Value::Departments {
                 if let Some(max) = self.cell_limit {
-                    let text = cell(layout, col.value, m, None);
                     let len = text.chars().count();
                     if len as f64 > max {
                         self.member(
@@ -227,7 +227,7 @@ impl<'a> Checker<'a> {
                             m,
                             &[
                                 ("column", col.header.clone()),
-                                ("value", text.into_owned()),
+                                ("value", text.to_string()),
                                 ("length", len.to_string()),
                                 ("max", max.to_string()),
                             ],
@@ -238,7 +238,6 @@ impl<'a> Checker<'a> {
             if layout.rules.forbidden_in_values.is_empty() {
                 continue;
             }
-            let text = cell(layout, col.value, m, None);
             if let Some(c) = layout
                 .rules
                 .forbidden_in_values
@@ -252,7 +251,7 @@ impl<'a> Checker<'a> {
                     m,
                     &[
                         ("column", col.header.clone()),
-                        ("value", text.into_owned()),
+                        ("value", text.to_string()),
                         ("char", c.clone()),
                     ],
                 );
@@ -330,7 +329,7 @@ pub fn check(
     let mut row = layout.header_row();
     ws.each_member(|m| {
         row += 1;
-        checker.member_row(&m, row);
+        checker.member_row(&m, row, &row_cells(layout, &m, None));
         Ok(())
     })?;
     Ok(checker.problems)

@@ -15,8 +15,7 @@ use crate::roles::checks::Severity;
 use crate::workspace::Workspace;
 use crate::xlsx::{self, fail, FONT};
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFont, ChartLegendPosition, ChartType, Format, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartDataLabel, ChartFont, ChartLegendPosition, ChartType, Format, Worksheet, XlsxError,
 };
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -134,7 +133,7 @@ pub fn write(
         tr(lang, "report.sheet_org"),
         tr(lang, "report.sheet_permissions"),
     ];
-    let mut book = Workbook::new();
+    let mut book = crate::xlsx::workbook().map_err(&fail)?;
     let ctx = Overview {
         lang,
         company: &profile.name,

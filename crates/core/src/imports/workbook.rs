@@ -5,7 +5,7 @@ use super::rows::Plan;
 use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::{t, Lang};
 use calamine::Data;
-use rust_xlsxwriter::{Color, Format, Workbook};
+use rust_xlsxwriter::{Color, Format};
 use std::path::Path;
 
 /// Writes the invalid rows of `plan` (header row first) to `path` as .xlsx.
@@ -15,7 +15,7 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
             .with("path", path.display())
             .with("detail", e)
     };
-    let mut book = Workbook::new();
+    let mut book = crate::xlsx::workbook().map_err(&fail)?;
     let sheet = book.add_worksheet();
     sheet
         .set_name(t(lang, "imports.error_sheet", &[]))

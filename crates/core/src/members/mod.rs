@@ -660,23 +660,36 @@ pub(crate) fn each(conn: &Connection, mut f: impl FnMut(Member) -> Result<()>) -
         "SELECT {MEMBER_COLUMNS} FROM members m LEFT JOIN members mgr ON mgr.id = m.manager_id ORDER BY m.id"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let mut link_stmt = conn.prepare(&format!("{LINK_SQL}{LINK_ORDER}"))?;
+    // Primary key order (no sort in SQLite); each member's few links are ordered below.
+    let mut link_stmt = conn.prepare(
+        "SELECT member_id, department_id, is_main, is_leader, sort_order FROM member_departments ORDER BY member_id",
+    )?;
     let mut links = link_stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        Ok((
+            r.get::<_, i64>(0)?,
+            (r.get(1)?, r.get(2)?, r.get(3)?),
+            r.get::<_, i64>(4)?,
+        ))
     })?;
     let mut pending = links.next().transpose()?;
+    let mut own: Vec<((i64, bool, bool), i64)> = Vec::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let mut m = from_row(r)?;
+        own.clear();
         // Links of members that no longer exist cannot happen (foreign keys), but skip them safely.
-        while let Some((id, link)) = pending {
+        while let Some((id, link, order)) = pending {
             if id > m.id {
                 break;
             }
             if id == m.id {
-                add_link(&mut m, &tree, &mut paths, link);
+                own.push((link, order));
             }
             pending = links.next().transpose()?;
+        }
+        own.sort_by_key(|&((_, main, _), order)| (!main, order));
+        for &(link, _) in &own {
+            add_link(&mut m, &tree, &mut paths, link);
         }
         f(m)?;
     }

@@ -93,7 +93,7 @@ pub fn write(
 ) -> Result<usize> {
     let c = catalogue();
     let fail = fail(path);
-    let mut book = Workbook::new();
+    let mut book = crate::xlsx::workbook().map_err(&fail)?;
     let text = xlsx::text();
     write_matrix_sheet(
         &mut book,
