@@ -10,8 +10,9 @@ want_tests=false
 
 # Build: the WebKitGTK webview and a C toolchain; libclang for the SQLite session bindings.
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang-dev fonts-noto-cjk)
-# Tests: a virtual display, WebKit's WebDriver, a private D-Bus with an unlocked keyring.
-$want_tests && packages+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring keyutils)
+# Tests: a virtual display, WebKit's WebDriver, a private D-Bus with an unlocked keyring, and
+# xdotool to answer native save dialogs.
+$want_tests && packages+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring keyutils xdotool)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -52,6 +52,11 @@ const COMMANDS: &[&str] = &[
     "unset_need",
     "platform_fit",
     "export_comparison",
+    "export_formats",
+    "export_preflight",
+    "export_members",
+    "export_report",
+    "export_cancel",
 ];
 
 fn main() {

@@ -1,6 +1,6 @@
 //! Tauri commands: one call into the core each. Errors reach the UI as `{code, key, message, params}`.
 
-use crate::state::ImportProgress;
+use crate::state::TaskProgress;
 use crate::state::{AppState, Res};
 use orgdesk_core::compare::{
     self,
@@ -8,6 +8,7 @@ use orgdesk_core::compare::{
     CompareRow,
 };
 use orgdesk_core::demo::{self, DemoInfo};
+use orgdesk_core::exports::{self, report::ReportSummary, ExportReport, FormatInfo, Problem};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport,
 };
@@ -80,6 +81,11 @@ pub fn all() -> tauri_specta::Commands<tauri::Wry> {
         unset_need,
         platform_fit,
         export_comparison,
+        export_formats,
+        export_preflight,
+        export_members,
+        export_report,
+        export_cancel,
     ]
 }
 
@@ -287,20 +293,30 @@ pub fn import_columns(state: S, options: ImportOptions) -> Res<Vec<ImportColumn>
 pub async fn import_commit(
     app: AppHandle,
     skip_invalid: bool,
-    on_progress: Channel<ImportProgress>,
+    on_progress: Channel<TaskProgress>,
 ) -> Res<ImportReport> {
-    let send = move |done, total| drop(on_progress.send(ImportProgress { done, total }));
-    tauri::async_runtime::spawn_blocking(move || {
-        app.state::<AppState>().import_commit(skip_invalid, &send)
+    off_ui_thread(app, on_progress, move |state, send| {
+        state.import_commit(skip_invalid, send)
     })
     .await
-    .unwrap_or_else(|e| {
-        Err(
-            orgdesk_core::Error::new(orgdesk_core::ErrorCode::Internal, "internal")
-                .with("detail", e)
-                .to_dto(Lang::default()),
-        )
-    })
+}
+
+/// Runs a long task on a worker thread, streaming its progress to `channel`.
+async fn off_ui_thread<T: Send + 'static>(
+    app: AppHandle,
+    channel: Channel<TaskProgress>,
+    task: impl FnOnce(&AppState, &(dyn Fn(u32, u32) + Sync)) -> Res<T> + Send + 'static,
+) -> Res<T> {
+    let send = move |done, total| drop(channel.send(TaskProgress { done, total }));
+    tauri::async_runtime::spawn_blocking(move || task(&app.state::<AppState>(), &send))
+        .await
+        .unwrap_or_else(|e| {
+            Err(
+                orgdesk_core::Error::new(orgdesk_core::ErrorCode::Internal, "internal")
+                    .with("detail", e)
+                    .to_dto(Lang::default()),
+            )
+        })
 }
 
 #[tauri::command(async)]
@@ -431,6 +447,60 @@ pub fn export_permissions(state: S, path: String) -> Res<u32> {
         ws.export_permissions(std::path::Path::new(&path), lang)
             .map(|n| n as u32)
     })
+}
+
+// ----- Excel out -----
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_formats(state: S) -> Res<Vec<FormatInfo>> {
+    Ok(exports::formats(state.lang()))
+}
+
+/// What exporting the workspace as `format` would run into (nothing is written).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_preflight(state: S, format: String) -> Res<Vec<Problem>> {
+    let lang = state.lang();
+    state.with(|ws| exports::preflight(ws, &format, lang))
+}
+
+/// Writes a platform member file off the UI thread, streaming progress; cancellable.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_members(
+    app: AppHandle,
+    format: String,
+    path: String,
+    force: bool,
+    on_progress: Channel<TaskProgress>,
+) -> Res<ExportReport> {
+    off_ui_thread(app, on_progress, move |state, send| {
+        state.export_members(&format, path.into(), force, send)
+    })
+    .await
+}
+
+/// Writes the report workbook in `language` off the UI thread, streaming progress; cancellable.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_report(
+    app: AppHandle,
+    path: String,
+    language: Lang,
+    on_progress: Channel<TaskProgress>,
+) -> Res<ReportSummary> {
+    off_ui_thread(app, on_progress, move |state, send| {
+        state.export_report(path.into(), language, send)
+    })
+    .await
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_cancel(state: S) -> Res<()> {
+    state.export_cancel();
+    Ok(())
 }
 
 // ----- platform comparison -----

@@ -1,6 +1,7 @@
 //! App state: the open workspace and the user's settings.
 
 use orgdesk_core::demo;
+use orgdesk_core::exports::{self, report::ReportSummary, ExportReport};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport, Plan,
     Progress,
@@ -25,11 +26,12 @@ pub struct AppState {
     /// The file in the import wizard and its latest plan.
     import: Mutex<Option<(ImportFile, Option<Plan>)>>,
     import_cancel: AtomicBool,
+    export_cancel: AtomicBool,
 }
 
-/// Progress of a running import, sent to the wizard.
+/// Progress of a running import or export (rows done of total), sent to the page.
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
-pub struct ImportProgress {
+pub struct TaskProgress {
     pub done: u32,
     pub total: u32,
 }
@@ -50,6 +52,7 @@ impl AppState {
             startup_error: Mutex::new(None),
             import: Mutex::new(None),
             import_cancel: AtomicBool::new(false),
+            export_cancel: AtomicBool::new(false),
         }
     }
 
@@ -224,6 +227,48 @@ impl AppState {
 
     pub fn import_close(&self) {
         *lock(&self.import) = None;
+    }
+
+    /// Writes a platform member file; `progress` gets the members written and can be cancelled.
+    pub fn export_members(
+        &self,
+        format: &str,
+        path: PathBuf,
+        force: bool,
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Res<ExportReport> {
+        let lang = self.lang();
+        self.exporting(progress, |ws, p| {
+            exports::export_members(ws, format, &path, force, lang, p)
+        })
+    }
+
+    /// Writes the report workbook in `lang`.
+    pub fn export_report(
+        &self,
+        path: PathBuf,
+        lang: Lang,
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Res<ReportSummary> {
+        self.exporting(progress, |ws, p| exports::report::write(ws, &path, lang, p))
+    }
+
+    /// Runs an export that reports to `progress` and stops on [`AppState::export_cancel`].
+    fn exporting<T>(
+        &self,
+        progress: &(dyn Fn(u32, u32) + Sync),
+        f: impl FnOnce(&mut Workspace, &dyn Progress) -> orgdesk_core::Result<T>,
+    ) -> Res<T> {
+        self.export_cancel.store(false, Ordering::SeqCst);
+        let reporter = Reporter {
+            send: progress,
+            cancel: &self.export_cancel,
+        };
+        self.with(|ws| f(ws, &reporter))
+    }
+
+    pub fn export_cancel(&self) {
+        self.export_cancel.store(true, Ordering::SeqCst);
     }
 }
 

@@ -83,8 +83,9 @@ fn the_capability_grants_exactly_the_registered_commands() {
         [
             "\"dialog:allow-open\"",
             "\"dialog:allow-save\"",
-            r#"{"allow":[{"url":"https://*"}],"identifier":"opener:allow-open-url"}"#
+            r#"{"allow":[{"url":"https://*"}],"identifier":"opener:allow-open-url"}"#,
+            "\"opener:allow-reveal-item-in-dir\""
         ],
-        "no plugin permission beyond the file dialogs and opening https links"
+        "no plugin permission beyond the file dialogs, opening https links and showing an export"
     );
 }

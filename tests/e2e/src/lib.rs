@@ -159,12 +159,31 @@ impl App {
 
     /// The first element matching `css`, waiting until it is displayed.
     pub async fn find(&self, css: &str) -> Result<WebElement, WebDriverError> {
-        self.driver
-            .query(By::Css(css))
-            .wait(TIMEOUT, POLL)
-            .and_displayed()
-            .first()
-            .await
+        self.first(By::Css(css)).await
+    }
+
+    /// The first displayed match, waiting for it; an element that React replaces while it is
+    /// being looked at (stale) is looked up again.
+    async fn first(&self, by: By) -> Result<WebElement, WebDriverError> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let found = self
+                .driver
+                .query(by.clone())
+                .wait(TIMEOUT, POLL)
+                .and_displayed()
+                .first()
+                .await;
+            match found {
+                Err(e)
+                    if matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_))
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(POLL).await
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Clicks the element matching `css` once it can be clicked (not covered by a closing
@@ -172,13 +191,7 @@ impl App {
     pub async fn click(&self, css: &str) -> Result {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let el = self
-                .driver
-                .query(By::Css(css))
-                .wait(TIMEOUT, POLL)
-                .and_displayed()
-                .first()
-                .await?;
+            let el = self.find(css).await?;
             match el.click().await {
                 Ok(()) => return Ok(()),
                 Err(e)
@@ -202,13 +215,7 @@ impl App {
     /// Waits until some displayed element's text contains `text`.
     pub async fn find_text(&self, text: &str) -> Result<WebElement> {
         let xpath = format!("//*[contains(normalize-space(.), '{text}') and not(*[contains(normalize-space(.), '{text}')])]");
-        Ok(self
-            .driver
-            .query(By::XPath(xpath))
-            .wait(TIMEOUT, POLL)
-            .and_displayed()
-            .first()
-            .await?)
+        Ok(self.first(By::XPath(xpath)).await?)
     }
 
     /// Waits until nothing matches `css`.
@@ -284,6 +291,46 @@ impl App {
             .await?;
         Ok(())
     }
+}
+
+/// Accepts the native save dialog titled `title` as it opens (the file name and folder it
+/// proposes), by pressing Enter in it with xdotool: WebDriver cannot reach native windows.
+pub async fn accept_save_dialog(title: &str) -> Result {
+    let deadline = Instant::now() + TIMEOUT;
+    let window = loop {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .map_err(|e| format!("xdotool is needed to answer native dialogs: {e}"))?;
+        let ids = String::from_utf8_lossy(&out.stdout);
+        if let Some(id) = ids.split_whitespace().next() {
+            break id.to_string();
+        }
+        check(
+            Instant::now() < deadline,
+            format!("no dialog “{title}” appeared"),
+        )?;
+        tokio::time::sleep(POLL).await;
+    };
+    // The dialog takes a moment to be ready for keys once mapped: retry until it is gone.
+    while Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()?
+        .stdout
+        .iter()
+        .any(|b| !b.is_ascii_whitespace())
+    {
+        check(
+            Instant::now() < deadline,
+            format!("the dialog “{title}” did not close"),
+        )?;
+        let _ = Command::new("xdotool")
+            .args(["windowfocus", "--sync", &window])
+            .status();
+        let _ = Command::new("xdotool").args(["key", "Return"]).status();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    Ok(())
 }
 
 /// Runs a test flow against a launched app; quits the app whatever happens, then reports.

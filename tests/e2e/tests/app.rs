@@ -2,7 +2,7 @@
 //! the CLI, so what the UI did is checked where it persisted.
 
 use orgdesk_e2e::thirtyfour::prelude::*;
-use orgdesk_e2e::{check, cli_json, with_app, App, Result};
+use orgdesk_e2e::{accept_save_dialog, check, cli, cli_json, with_app, App, Result};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -471,4 +471,112 @@ async fn only_differences_narrows_the_comparison_and_needs_score_it() {
         serde_json::json!(["personal_wechat"])
     );
     assert_eq!(fit["wecom"]["score"], 100);
+}
+
+#[tokio::test]
+async fn the_reports_page_checks_before_exporting_and_writes_the_files() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("示例科技.orgdesk");
+    let ws = ws.to_str().unwrap().to_string();
+    let (code, _, err) = cli(&["demo", "create", "shili-keji", &ws]);
+    assert_eq!(code, 0, "{err}");
+    // A member WeCom would refuse: neither mobile nor email.
+    let (code, _, err) = cli(&[
+        "members",
+        "add",
+        &ws,
+        "--name",
+        "周无联",
+        "--userid",
+        "zhouwulian",
+        "--department",
+        "示例科技/财务部",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-reports\"]").await?;
+        app.click("[data-testid=\"choice-wecom\"]").await?;
+        app.find("[data-testid=\"preflight-summary\"]").await?;
+        app.find_text("周无联（zhouwulian）").await?;
+        // An export with errors waits for a fix or a choice (the button may re-render meanwhile).
+        app.until("the export button to be disabled", || async {
+            let run = app.find("[data-testid=\"export-run\"]").await?;
+            Ok(run.is_enabled().await.is_ok_and(|enabled| !enabled))
+        })
+        .await?;
+        app.screenshot("reports-preflight").await?;
+        // The member link opens the form: add a mobile and the check passes.
+        // (The virtual table may swap its rows while it settles: click again until the form is up.)
+        let form_open = || async {
+            let shown = app
+                .driver
+                .query(By::Css("[data-testid=\"member-save\"]"))
+                .nowait()
+                .and_displayed()
+                .exists()
+                .await?;
+            Ok::<bool, Box<dyn std::error::Error + Send + Sync>>(shown)
+        };
+        app.until("the member form to open", || async {
+            if !form_open().await? {
+                if let Ok(link) = app.find("[data-testid=\"problem-member\"]").await {
+                    let _ = link.click().await;
+                }
+            }
+            form_open().await
+        })
+        .await?;
+        app.type_into("[data-testid=\"member-mobile\"]", "13900001111")
+            .await?;
+        app.click("[data-testid=\"member-save\"]").await?;
+        app.find("[data-testid=\"preflight-clean\"]").await?;
+        app.click("[data-testid=\"export-run\"]").await?;
+        accept_save_dialog("保存导出文件").await?;
+        app.find("[data-testid=\"export-done\"]").await?;
+        app.find("[data-testid=\"export-reveal\"]").await?;
+        // The report, in English.
+        app.click("[data-testid=\"choice-report\"]").await?;
+        app.click("[data-testid=\"report-language\"] .ant-segmented-item:last-child")
+            .await?;
+        app.click("[data-testid=\"export-run\"]").await?;
+        accept_save_dialog("保存导出文件").await?;
+        app.find_text("Overview、Roster、Org chart、Permissions")
+            .await?;
+        app.screenshot("reports-done").await?;
+        Ok(())
+    });
+    // Both files were saved next to the workspace.
+    let saved: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    let named = |part: &str| {
+        saved
+            .iter()
+            .find(|p| p.to_string_lossy().contains(part))
+            .unwrap_or_else(|| panic!("no file with {part} in {saved:?}"))
+            .clone()
+    };
+    use calamine::{open_workbook_auto, Reader};
+    let mut wecom = open_workbook_auto(named("企业微信-成员导入")).unwrap();
+    let sheet = wecom.sheet_names()[0].clone();
+    let rows: Vec<Vec<String>> = wecom
+        .worksheet_range(&sheet)
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[8][..3], ["姓名", "账号", "别名"]);
+    let fixed = rows
+        .iter()
+        .find(|r| r[1] == "zhouwulian")
+        .expect("the fixed member");
+    assert_eq!(fixed[6], "13900001111");
+    assert_eq!(rows.len(), 9 + 42);
+    let report = open_workbook_auto(named("组织报告")).unwrap();
+    assert_eq!(
+        report.sheet_names(),
+        ["Overview", "Roster", "Org chart", "Permissions"]
+    );
 }

@@ -34,7 +34,7 @@ export const commands = {
 	importPlan: (options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_plan", { options })),
 	importColumns: (options: ImportOptions) => typedError<ImportColumn[], ErrorDto>(__TAURI_INVOKE("import_columns", { options })),
 	/**  Writes the previewed import off the UI thread, streaming progress; cancellable. */
-	importCommit: (skipInvalid: boolean, onProgress: Channel<ImportProgress>) => typedError<ImportReport, ErrorDto>(__TAURI_INVOKE("import_commit", { skipInvalid, onProgress })),
+	importCommit: (skipInvalid: boolean, onProgress: Channel<TaskProgress>) => typedError<ImportReport, ErrorDto>(__TAURI_INVOKE("import_commit", { skipInvalid, onProgress })),
 	importCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("import_cancel")),
 	importErrorWorkbook: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("import_error_workbook", { path })),
 	importRollback: (batch: number) => typedError<ImportBatch, ErrorDto>(__TAURI_INVOKE("import_rollback", { batch })),
@@ -62,6 +62,14 @@ export const commands = {
 	platformFit: () => typedError<{ [key in string]: Fit }, ErrorDto>(__TAURI_INVOKE("platform_fit")),
 	/**  Writes the comparison and, for the open workspace, its fit score. */
 	exportComparison: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_comparison", { path })),
+	exportFormats: () => typedError<FormatInfo[], ErrorDto>(__TAURI_INVOKE("export_formats")),
+	/**  What exporting the workspace as `format` would run into (nothing is written). */
+	exportPreflight: (format: string) => typedError<Problem[], ErrorDto>(__TAURI_INVOKE("export_preflight", { format })),
+	/**  Writes a platform member file off the UI thread, streaming progress; cancellable. */
+	exportMembers: (format: string, path: string, force: boolean, onProgress: Channel<TaskProgress>) => typedError<ExportReport, ErrorDto>(__TAURI_INVOKE("export_members", { format, path, force, onProgress })),
+	/**  Writes the report workbook in `language` off the UI thread, streaming progress; cancellable. */
+	exportReport: (path: string, language: Lang, onProgress: Channel<TaskProgress>) => typedError<ReportSummary, ErrorDto>(__TAURI_INVOKE("export_report", { path, language, onProgress })),
+	exportCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("export_cancel")),
 };
 
 /* Types */
@@ -199,6 +207,20 @@ export type ErrorDto = {
 	params: { [key in string]: string },
 };
 
+/**  What an export did (`orgdesk export members --json`). */
+export type ExportReport = {
+	format: string,
+	/**  Every file written (the member file first), empty when nothing was written. */
+	files: string[],
+	members: number,
+	departments: number,
+	errors: number,
+	warnings: number,
+	problems: Problem[],
+	/**  False when pre-flight found errors and the export was not forced. */
+	written: boolean,
+};
+
 /**  One problem found by the checks. */
 export type Finding = {
 	code: string,
@@ -221,6 +243,19 @@ export type Fit = {
 	/**  The must-have needs this platform fails. */
 	ruled_out_by: string[],
 	reasons: Reason[],
+};
+
+/**  A platform file format, as the Reports page and `--format` list them. */
+export type FormatInfo = {
+	/**  `wecom`, `wecom-api`, `dingtalk`, `feishu`. */
+	format: string,
+	platform: string,
+	name: string,
+	/**  `xlsx` or `csv`. */
+	extension: string,
+	/**  `official`, `third-party` or `uncertain` (the layout is the best documented, not verified). */
+	confidence: string,
+	checked: string,
 };
 
 export type Gender = "male" | "female";
@@ -301,12 +336,6 @@ export type ImportPreview = {
 	rows: PreviewRow[],
 	/**  Department paths the import will create. */
 	new_departments: string[],
-};
-
-/**  Progress of a running import, sent to the wizard. */
-export type ImportProgress = {
-	done: number,
-	total: number,
 };
 
 /**  The outcome of an import, dry run or preview (`orgdesk import members --json`). */
@@ -530,6 +559,22 @@ export type PreviewRow = {
 	notes: RowIssue[],
 };
 
+/**  One problem, tied to the file row and member (or department) it concerns. */
+export type Problem = {
+	/**  `error` (nothing is written without `--force`) or `warning`. */
+	severity: string,
+	/**  Stable rule code (`contact_missing`, `department_cell_too_long`, `member_name_length` …). */
+	rule: string,
+	/**  The row the member would have in the file, as the spreadsheet shows it. */
+	row: number | null,
+	userid: string | null,
+	name: string | null,
+	/**  The department concerned (department rules). */
+	department: string | null,
+	message: string,
+	fix: string,
+};
+
 /**  How one need moved one platform's score. */
 export type Reason = {
 	need: string,
@@ -548,6 +593,16 @@ export type RecentWorkspace = {
 	name: string,
 	/**  UTC, RFC 3339. */
 	opened_at: string,
+};
+
+/**  What `orgdesk report` wrote. */
+export type ReportSummary = {
+	file: string,
+	sheets: string[],
+	members: number,
+	departments: number,
+	/**  Checks that fail (permission checks and the target platform's limits). */
+	failing_checks: number,
 };
 
 export type Risk = "low" | "medium" | "high";
@@ -602,6 +657,12 @@ export type Severity = "error" | "warning" | "info";
 
 /**  Where a change came from. */
 export type Source = "ui" | "cli" | "import";
+
+/**  Progress of a running import or export (rows done of total), sent to the page. */
+export type TaskProgress = {
+	done: number,
+	total: number,
+};
 
 /**  Something of the role the platform cannot express, and why. */
 export type Unsupported = {

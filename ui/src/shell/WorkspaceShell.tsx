@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { App, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from "antd";
-import { ApartmentOutlined, CloseOutlined, ImportOutlined, RedoOutlined, SafetyOutlined, SwapOutlined, UndoOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, CloseOutlined, FileExcelOutlined, ImportOutlined, RedoOutlined, SafetyOutlined, SwapOutlined, UndoOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type AuditEntry, type HistoryStatus, type Lang, type WorkspaceInfo } from "../api";
 import { describe } from "../errors";
@@ -11,6 +11,7 @@ import OrganizationPage from "../pages/organization/OrganizationPage";
 import ImportPage from "../pages/import/ImportPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
+import ReportsPage from "../pages/reports/ReportsPage";
 import icon from "../../../assets/icons/128x128.png";
 
 interface Props {
@@ -24,7 +25,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revision, setRevision] = useState(0);
-  const [page, setPage] = useState<"organization" | "import" | "permissions" | "compare">("organization");
+  const [page, setPage] = useState<"organization" | "import" | "permissions" | "compare" | "reports">("organization");
   const [history, setHistory] = useState<HistoryStatus>({ undo: null, redo: null });
 
   const changed = useCallback(() => setRevision((r) => r + 1), []);
@@ -89,6 +90,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
               { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
               { key: "permissions", icon: <SafetyOutlined />, label: <span data-testid="nav-permissions">{t("nav.permissions")}</span> },
               { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
+              { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
             ]}
           />
           <Space>
@@ -110,6 +112,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
           {page === "import" && <ImportPage onOpenOrganization={() => setPage("organization")} />}
           {page === "permissions" && <PermissionsPage />}
           {page === "compare" && <ComparePage />}
+          {page === "reports" && <ReportsPage />}
         </Layout.Content>
       </Layout>
     </WorkspaceContext.Provider>

@@ -27,7 +27,7 @@ pub struct FormatInfo {
     pub name: String,
     /// `xlsx` or `csv`.
     pub extension: String,
-    /// `official`, `3rd-party` or `uncertain` (the layout is the best documented, not verified).
+    /// `official`, `third-party` or `uncertain` (the layout is the best documented, not verified).
     pub confidence: String,
     pub checked: String,
 }

@@ -34,7 +34,7 @@ import {
   type ImportColumn,
   type ImportOptions,
   type ImportPreview,
-  type ImportProgress,
+  type TaskProgress,
   type ImportReport,
   type PreviewRow,
 } from "../../api";
@@ -64,7 +64,7 @@ export default function ImportPage({ onOpenOrganization }: { onOpenOrganization:
   const [planError, setPlanError] = useState<string | null>(null);
   const [choices, setChoices] = useState<string[]>([]);
   const [filter, setFilter] = useState<RowFilter>("all");
-  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [progress, setProgress] = useState<TaskProgress | null>(null);
   const [result, setResult] = useState<ImportReport | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
@@ -141,7 +141,7 @@ export default function ImportPage({ onOpenOrganization }: { onOpenOrganization:
   };
 
   const commit = async (skipInvalid: boolean) => {
-    const channel = new Channel<ImportProgress>();
+    const channel = new Channel<TaskProgress>();
     channel.onmessage = setProgress;
     setProgress({ done: 0, total: preview?.report.rows ?? 0 });
     try {
