@@ -14,7 +14,7 @@ use orgdesk_core::compare::{
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::{
-    demo, exports, imports, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput,
+    demo, exports, imports, snapshots, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput,
     MemberQuery, MemberStatus, Platform, Source, Workspace,
 };
 use print::Out;
@@ -69,6 +69,9 @@ enum Command {
     /// Demo companies.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Named snapshots kept inside the workspace file: save, list, restore, delete.
+    #[command(subcommand, alias = "snapshots")]
+    Snapshot(SnapshotCommand),
     /// Import members from an Excel (.xlsx/.xlsm/.xls/.ods) or CSV file.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -418,6 +421,20 @@ enum DemoCommand {
     List,
     /// Create a new workspace file holding a demo company.
     Create { name: String, workspace: PathBuf },
+    /// Put a demo workspace back as it was created (undoable).
+    Reset { workspace: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum SnapshotCommand {
+    /// Save the workspace as it is now under NAME.
+    Save { workspace: PathBuf, name: String },
+    /// List the snapshots, newest first.
+    List { workspace: PathBuf },
+    /// Put the workspace back as it was in snapshot NAME (or #ID); undoable.
+    Restore { workspace: PathBuf, name: String },
+    /// Delete snapshot NAME (or #ID).
+    Delete { workspace: PathBuf, name: String },
 }
 
 fn main() -> ExitCode {
@@ -507,6 +524,10 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.created(&ws.info()?)?
         }
         Command::Import(cmd) => return import(cmd, out),
+        Command::Demo(DemoCommand::Reset { workspace }) => {
+            out.snapshot("cli.demo_reset", &demo::reset(&mut open(&workspace)?)?)?
+        }
+        Command::Snapshot(cmd) => snapshot(cmd, out)?,
         Command::Export(ExportCommand::Members {
             workspace,
             out: path,
@@ -804,6 +825,24 @@ fn migrate(
     } else {
         Exit::Done
     })
+}
+
+fn snapshot(cmd: SnapshotCommand, out: &Out) -> Result<(), Error> {
+    match cmd {
+        SnapshotCommand::Save { workspace, name } => out.snapshot(
+            "cli.snapshot_saved",
+            &snapshots::save(&mut open(&workspace)?, &name)?,
+        ),
+        SnapshotCommand::List { workspace } => out.snapshots(&snapshots::list(&open(&workspace)?)?),
+        SnapshotCommand::Restore { workspace, name } => out.snapshot(
+            "cli.snapshot_restored",
+            &snapshots::restore(&mut open(&workspace)?, &name)?,
+        ),
+        SnapshotCommand::Delete { workspace, name } => out.snapshot(
+            "cli.snapshot_deleted",
+            &snapshots::delete(&mut open(&workspace)?, &name)?,
+        ),
+    }
 }
 
 fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {

@@ -13,6 +13,7 @@ use orgdesk_core::roles::effective::{EffectiveGrant, Holder, MemberPermissions};
 use orgdesk_core::roles::export::scope_text;
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{catalogue::catalogue, Matrix, Role};
+use orgdesk_core::snapshots::SnapshotInfo;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
 };
@@ -732,6 +733,52 @@ impl Out {
                 }
             }
             text
+        })
+    }
+
+    fn snapshot_name(&self, s: &SnapshotInfo) -> String {
+        if s.kind == "initial" {
+            self.tr("cli.snapshot_initial", &[])
+        } else {
+            s.name.clone()
+        }
+    }
+
+    pub fn snapshot(&self, key: &str, s: &SnapshotInfo) -> R {
+        self.emit(s, || {
+            self.tr(
+                key,
+                &[
+                    ("name", self.snapshot_name(s)),
+                    ("members", s.members.to_string()),
+                    ("departments", s.departments.to_string()),
+                ],
+            )
+        })
+    }
+
+    pub fn snapshots(&self, list: &[SnapshotInfo]) -> R {
+        self.emit(list, || {
+            if list.is_empty() {
+                return self.tr("cli.snapshots_empty", &[]);
+            }
+            list.iter()
+                .map(|s| {
+                    format!(
+                        "#{:<4} {}  {}  {}\n",
+                        s.id,
+                        s.created_at.replace('T', " ").trim_end_matches('Z'),
+                        self.snapshot_name(s),
+                        self.tr(
+                            "cli.snapshot_counts",
+                            &[
+                                ("departments", s.departments.to_string()),
+                                ("members", s.members.to_string())
+                            ]
+                        )
+                    )
+                })
+                .collect()
         })
     }
 

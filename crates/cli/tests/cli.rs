@@ -1232,3 +1232,73 @@ fn a_feishu_roster_csv_migrates_and_a_member_without_contact_stops_it() {
     assert!(r.stdout.contains("mobile_missing"), "{}", r.stdout);
     assert!(!dingtalk.exists());
 }
+
+#[test]
+fn demos_of_each_shape_snapshot_and_reset() {
+    let list = ok(&["demo", "list", "--json"]).json();
+    let shapes: Vec<(String, String, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_string(),
+                d["platform"].as_str().unwrap().to_string(),
+                d["members"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("xianguo-lingshou", "wecom", 30),
+        ("hengli-jinggong", "dingtalk", 120),
+        ("yunzhan-keji", "feishu", 60),
+    ] {
+        assert!(
+            shapes.contains(&(expected.0.into(), expected.1.into(), expected.2)),
+            "{expected:?} not in {shapes:?}"
+        );
+    }
+    assert!(list[1]["story"]["zh-CN"].as_str().unwrap().len() > 100);
+
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("factory.orgdesk");
+    ok(&["demo", "create", "hengli-jinggong", s(&ws)]);
+    let snaps = ok(&["snapshot", "list", s(&ws), "--json"]).json();
+    assert_eq!(snaps[0]["kind"], "initial");
+    assert_eq!(snaps[0]["members"], 120);
+    ok(&["departments", "rename", s(&ws), "恒力精工/质量部", "品质部"]);
+    let saved = ok(&["snapshot", "save", s(&ws), "改名后", "--json"]).json();
+    assert_eq!(saved["name"], "改名后");
+    assert_eq!(orgdesk(&["snapshot", "save", s(&ws), "改名后"]).code, 1);
+
+    ok(&["demo", "reset", s(&ws)]);
+    let has = |path: &str| {
+        departments(&ws)
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == path)
+    };
+    assert!(has("恒力精工/质量部") && !has("恒力精工/品质部"));
+    ok(&["undo", s(&ws)]);
+    assert!(has("恒力精工/品质部"));
+    ok(&["snapshot", "restore", s(&ws), "#1"]);
+    assert!(has("恒力精工/质量部"));
+    ok(&["snapshot", "delete", s(&ws), "改名后"]);
+    let r = orgdesk(&["snapshot", "restore", s(&ws), "改名后"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("改名后"), "{}", r.stderr);
+    assert_eq!(
+        ok(&["snapshot", "list", s(&ws), "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // A workspace that did not come from a demo has nothing to reset to.
+    let (_d, plain) = new_ws();
+    let r = orgdesk(&["demo", "reset", s(&plain)]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("initial snapshot"), "{}", r.stderr);
+}

@@ -40,6 +40,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_needs.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0006_snapshots.sql"),
+        seed: None,
+    },
 ];
 
 /// The schema version this build writes.

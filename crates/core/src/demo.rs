@@ -12,7 +12,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const DEMOS: &[&str] = &[include_str!("../../../assets/demos/shili-keji.json")];
+const DEMOS: &[&str] = &[
+    include_str!("../../../assets/demos/shili-keji.json"),
+    include_str!("../../../assets/demos/xianguo-lingshou.json"),
+    include_str!("../../../assets/demos/hengli-jinggong.json"),
+    include_str!("../../../assets/demos/yunzhan-keji.json"),
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +37,9 @@ struct DemoFile {
     /// Departments whose visibility is isolated.
     #[serde(default)]
     sensitive_departments: Vec<String>,
+    /// What the business needs of its platform (for the fit score).
+    #[serde(default)]
+    needs: Vec<crate::compare::needs::Need>,
     /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
     #[serde(default)]
     #[allow(dead_code)]
@@ -96,7 +104,9 @@ pub fn create(id: &str, path: &Path, source: Source) -> Result<Workspace> {
             .with("allowed", known.join(", "))
     })?;
     let mut ws = Workspace::create(path, &demo.name, demo.platform, source)?;
-    if let Err(e) = fill(&mut ws, &demo, source) {
+    let filled = fill(&mut ws, &demo, source)
+        .and_then(|()| crate::snapshots::save_kind(&mut ws, crate::snapshots::INITIAL, "initial"));
+    if let Err(e) = filled {
         drop(ws);
         crate::db::remove_with_sidecars(path);
         return Err(e);
@@ -115,6 +125,17 @@ pub fn open_or_create(id: &str, dir: &Path, source: Source) -> Result<Workspace>
     }
 }
 
+/// Puts a demo workspace back as it was created (its initial snapshot), as one undoable action.
+pub fn reset(ws: &mut Workspace) -> Result<crate::snapshots::SnapshotInfo> {
+    crate::snapshots::restore(ws, crate::snapshots::INITIAL).map_err(|e| {
+        if e.code == ErrorCode::SnapshotNotFound {
+            Error::new(ErrorCode::SnapshotNotFound, "demo_no_initial_snapshot")
+        } else {
+            e
+        }
+    })
+}
+
 /// Writes the demo's departments and members in one transaction. Loading a demo is the
 /// workspace's starting point, so it is logged but not undoable.
 fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
@@ -131,6 +152,9 @@ fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
         for userid in &r.members {
             crate::roles::assign(&tx, &crate::roles::RoleRef::Name(r.role.clone()), userid)?;
         }
+    }
+    for need in &demo.needs {
+        crate::compare::needs::set(&tx, need)?;
     }
     for path in &demo.sensitive_departments {
         let id = departments::resolve(&Tree::load(&tx)?, &path.as_str().into())?;
@@ -169,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn every_demo_passes_the_permission_checks_without_errors() {
+    fn every_demo_passes_the_checks_and_its_platform_rules() {
         for d in list().unwrap() {
             let dir = tempfile::TempDir::new().unwrap();
             let ws = create(&d.id, &dir.path().join("d.orgdesk"), Source::Cli).unwrap();
@@ -185,6 +209,19 @@ mod tests {
                 .unwrap()
                 .iter()
                 .any(|r| r.key.as_deref() == Some("super_admin") && r.holders.len() == 2));
+            // Nothing in it breaks its platform's limits or its import file's rules.
+            let platform = d.platform.as_str();
+            let limits = crate::compare::limits::check(
+                &ws,
+                platform,
+                crate::compare::Dataset::builtin(),
+                crate::Lang::EnUs,
+            )
+            .unwrap();
+            assert!(limits.is_empty(), "{}: {limits:?}", d.id);
+            let problems = crate::exports::preflight(&ws, platform, crate::Lang::EnUs).unwrap();
+            let errors: Vec<_> = problems.iter().filter(|p| p.is_error()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", d.id);
         }
     }
 

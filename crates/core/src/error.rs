@@ -38,6 +38,8 @@ pub enum ErrorCode {
     RoleNotFound,
     DuplicateRole,
     UnknownPermission,
+    SnapshotNotFound,
+    SnapshotExists,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,

@@ -38,7 +38,7 @@ impl Source {
 }
 
 /// Tables whose changes are bookkeeping, not workspace content.
-const UNTRACKED: &[&str] = &["audit_log"];
+pub(crate) const UNTRACKED: &[&str] = &["audit_log", "snapshots"];
 
 /// What a domain operation reports back to the mutation path.
 pub(crate) struct Change<T> {

@@ -1,0 +1,239 @@
+//! Named snapshots of a workspace, kept inside its file (they travel with it). A snapshot is a
+//! copy of the whole database taken with SQLite's online backup, so it is consistent even while
+//! another connection writes. Restoring replaces every content table in one recorded
+//! transaction: atomic, and undoable like any other action. Also: "Save a copy as…".
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::{self, Change, UNTRACKED};
+use crate::workspace::Workspace;
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+
+/// The snapshot a demo workspace starts from (what "reset" restores).
+pub const INITIAL: &str = "initial";
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct SnapshotInfo {
+    pub id: i64,
+    pub name: String,
+    /// `manual`, or `initial` for the state a demo started from.
+    pub kind: String,
+    pub created_at: String,
+    pub members: u32,
+    pub departments: u32,
+}
+
+/// Copies the whole database behind `src` into a new file at `dest` in one backup step (one
+/// read transaction: a consistent state whatever other connections do meanwhile).
+fn backup_to(src: &Connection, dest: &Path) -> Result<Connection> {
+    let mut out = Connection::open(dest)?;
+    {
+        let backup = Backup::new(src, &mut out)?;
+        // All pages in one step; a writer holding a lock makes the step retry, not fail.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => break,
+                StepResult::More | StepResult::Busy | StepResult::Locked
+                    if std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                _ => {
+                    return Err(Error::new(ErrorCode::DatabaseError, "database_error")
+                        .with("detail", "the workspace stayed locked during the backup"))
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn temp_in(dir: Option<&Path>) -> Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".orgdesk-").suffix(".orgdesk");
+    let made = match dir {
+        Some(d) => b.tempfile_in(d),
+        None => b.tempfile(),
+    };
+    made.map_err(|e| crate::db::io_error(dir.unwrap_or(Path::new(".")), e))
+}
+
+fn counts(conn: &Connection) -> Result<(u32, u32)> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM departments)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+fn not_found(name: &str) -> Error {
+    Error::new(ErrorCode::SnapshotNotFound, "snapshot_not_found").with("name", name)
+}
+
+/// Finds a snapshot by name, or by `#id`.
+fn find(conn: &Connection, name: &str) -> Result<SnapshotInfo> {
+    let by_id = name.strip_prefix('#').and_then(|n| n.parse::<i64>().ok());
+    conn.query_row(
+        "SELECT id, name, kind, created_at, members, departments FROM snapshots
+         WHERE name = ?1 OR id = ?2",
+        params![name, by_id],
+        info,
+    )
+    .optional()?
+    .ok_or_else(|| not_found(name))
+}
+
+fn info(r: &rusqlite::Row) -> rusqlite::Result<SnapshotInfo> {
+    Ok(SnapshotInfo {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        created_at: r.get(3)?,
+        members: r.get(4)?,
+        departments: r.get(5)?,
+    })
+}
+
+pub fn list(ws: &Workspace) -> Result<Vec<SnapshotInfo>> {
+    let mut stmt = ws.connection().prepare(
+        "SELECT id, name, kind, created_at, members, departments FROM snapshots ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map([], info)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Takes a snapshot named `name` (`kind`: manual or initial).
+pub(crate) fn save_kind(ws: &mut Workspace, name: &str, kind: &str) -> Result<SnapshotInfo> {
+    let name = crate::validate::clean(name)
+        .ok_or_else(|| Error::new(ErrorCode::MissingRequired, "snapshot_name_empty"))?;
+    if find(ws.connection(), &name).is_ok() {
+        return Err(Error::new(ErrorCode::SnapshotExists, "snapshot_exists").with("name", &name));
+    }
+    let temp = temp_in(None)?;
+    let copy = backup_to(ws.connection(), temp.path())?;
+    // The copy keeps content only: no snapshots inside snapshots, no history.
+    copy.execute_batch("DELETE FROM snapshots; DELETE FROM audit_log; VACUUM;")?;
+    let (members, departments) = counts(&copy)?;
+    drop(copy);
+    let data = std::fs::read(temp.path()).map_err(|e| crate::db::io_error(temp.path(), e))?;
+    let source = ws.source();
+    let conn = ws.connection_mut();
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT INTO snapshots (name, kind, created_at, members, departments, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![name, kind, history::now(), members, departments, data],
+    )?;
+    let id = tx.last_insert_rowid();
+    history::log_marker(&tx, source, "snapshot_save", &name, None)?;
+    tx.commit()?;
+    find(ws.connection(), &format!("#{id}"))
+}
+
+pub fn save(ws: &mut Workspace, name: &str) -> Result<SnapshotInfo> {
+    save_kind(ws, name, "manual")
+}
+
+pub fn delete(ws: &mut Workspace, name: &str) -> Result<SnapshotInfo> {
+    let found = find(ws.connection(), name)?;
+    let source = ws.source();
+    let tx = ws
+        .connection_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute("DELETE FROM snapshots WHERE id = ?1", [found.id])?;
+    history::log_marker(&tx, source, "snapshot_delete", &found.name, None)?;
+    tx.commit()?;
+    Ok(found)
+}
+
+/// The tables that hold workspace content (everything the history tracks) and their columns.
+fn content_tables(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for name in names
+        .into_iter()
+        .filter(|n| !UNTRACKED.contains(&n.as_str()))
+    {
+        let mut cols = conn.prepare(&format!("SELECT name FROM pragma_table_info('{name}')"))?;
+        let columns: Vec<String> = cols
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push((name, columns));
+    }
+    Ok(out)
+}
+
+/// Puts the workspace back as it was in snapshot `name`, in one undoable action.
+pub fn restore(ws: &mut Workspace, name: &str) -> Result<SnapshotInfo> {
+    let found = find(ws.connection(), name)?;
+    let data: Vec<u8> = ws.connection().query_row(
+        "SELECT data FROM snapshots WHERE id = ?1",
+        [found.id],
+        |r| r.get(0),
+    )?;
+    let temp = temp_in(None)?;
+    std::fs::write(temp.path(), &data).map_err(|e| crate::db::io_error(temp.path(), e))?;
+    // Opening it as a workspace checks it and upgrades a snapshot taken by an older version.
+    drop(Workspace::open(temp.path(), ws.source())?);
+    let source = ws.source();
+    let conn = ws.connection_mut();
+    conn.execute(
+        "ATTACH DATABASE ?1 AS snap",
+        [temp.path().to_string_lossy()],
+    )?;
+    let restored = (|| {
+        let tables = content_tables(conn)?;
+        let target = found.name.clone();
+        history::record(conn, source, "snapshot_restore", |tx| {
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            // Foreign keys are checked at commit, so the order of the tables does not matter.
+            for (table, _) in &tables {
+                tx.execute(&format!("DELETE FROM main.\"{table}\""), [])?;
+            }
+            for (table, columns) in &tables {
+                let cols = columns
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                tx.execute(
+                    &format!(
+                        "INSERT INTO main.\"{table}\" ({cols}) SELECT {cols} FROM snap.\"{table}\""
+                    ),
+                    [],
+                )?;
+            }
+            Ok(Change {
+                value: (),
+                target,
+                before: None,
+                after: Some(serde_json::json!({ "snapshot": found.id })),
+            })
+        })
+    })();
+    let detached = conn.execute("DETACH DATABASE snap", []);
+    restored?;
+    detached?;
+    Ok(found)
+}
+
+/// Writes a consistent copy of the workspace to `dest`; the file appears only when complete.
+pub fn save_copy(ws: &Workspace, dest: &Path) -> Result<()> {
+    let dir = crate::exports::safe::folder_of(dest)?;
+    let temp = temp_in(Some(dir))?;
+    let copy = backup_to(ws.connection(), temp.path())?;
+    // A self-contained file: everything in the main file, nothing left in a -wal.
+    copy.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(copy);
+    temp.persist(dest)
+        .map_err(|e| crate::db::io_error(dest, e.error))?;
+    Ok(())
+}

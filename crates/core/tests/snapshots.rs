@@ -1,0 +1,218 @@
+//! Snapshots kept inside the workspace file: save, list, restore (atomic, undoable), delete, the
+//! demo reset, consistency while another connection writes, and "save a copy as".
+
+use orgdesk_core::snapshots;
+use orgdesk_core::{demo, DepartmentRef, ErrorCode, MemberInput, MemberQuery, Source, Workspace};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tempfile::TempDir;
+
+fn paths(ws: &Workspace) -> Vec<String> {
+    ws.departments()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.path)
+        .collect()
+}
+
+/// Whatever happened, the workspace is valid: foreign keys hold and every member has exactly
+/// one main department.
+fn assert_consistent(ws: &Workspace) {
+    let conn = ws.connection();
+    let fk: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0, "foreign keys");
+    let bad: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM members m WHERE (SELECT count(*) FROM member_departments d
+             WHERE d.member_id = m.id AND d.is_main = 1) <> 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bad, 0, "members without exactly one main department");
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+#[test]
+fn a_demo_resets_to_its_initial_state_and_the_reset_can_be_undone() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("retail.orgdesk");
+    let mut ws = demo::create("xianguo-lingshou", &path, Source::Cli).unwrap();
+    let initial = paths(&ws);
+    let list = snapshots::list(&ws).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0].name.as_str(), list[0].kind.as_str()),
+        ("initial", "initial")
+    );
+    assert_eq!(list[0].members, 30);
+
+    let store = "鲜果时光/门店/西湖文化广场店";
+    ws.rename_department(&DepartmentRef::from(store), "湖滨银泰店")
+        .unwrap();
+    ws.delete_member("fanxiuying").ok();
+    let changed = paths(&ws);
+    assert_ne!(changed, initial);
+
+    demo::reset(&mut ws).unwrap();
+    assert_eq!(paths(&ws), initial);
+    assert_consistent(&ws);
+    // The snapshots and the history survive a restore; the restore itself is one action.
+    assert_eq!(snapshots::list(&ws).unwrap().len(), 1);
+    let entry = ws.undo().unwrap();
+    assert_eq!(entry.action, "snapshot_restore");
+    assert_eq!(paths(&ws), changed);
+    ws.redo().unwrap();
+    assert_eq!(paths(&ws), initial);
+
+    // Reopened from disk, it is still the initial state.
+    drop(ws);
+    let ws = Workspace::open(&path, Source::Cli).unwrap();
+    assert_eq!(paths(&ws), initial);
+}
+
+#[test]
+fn named_snapshots_save_list_restore_and_delete() {
+    let mut ws = Workspace::in_memory("公司", orgdesk_core::Platform::Wecom).unwrap();
+    ws.add_department("公司/销售部").unwrap();
+    let before = snapshots::save(&mut ws, "上课前").unwrap();
+    assert_eq!((before.members, before.departments), (0, 2));
+    ws.add_department("公司/市场部").unwrap();
+    ws.add_member(&MemberInput {
+        name: "张伟".into(),
+        mobile: Some("14100000001".into()),
+        departments: vec!["公司/市场部".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    snapshots::save(&mut ws, "加了市场部").unwrap();
+    let e = snapshots::save(&mut ws, "上课前").unwrap_err();
+    assert_eq!(e.code, ErrorCode::SnapshotExists);
+    let e = snapshots::save(&mut ws, "  ").unwrap_err();
+    assert_eq!(e.code, ErrorCode::MissingRequired);
+
+    let names: Vec<String> = snapshots::list(&ws)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["加了市场部", "上课前"]);
+
+    snapshots::restore(&mut ws, "上课前").unwrap();
+    assert_eq!(paths(&ws), ["公司", "公司/销售部"]);
+    assert!(ws.members(&MemberQuery::default()).unwrap().is_empty());
+    snapshots::restore(&mut ws, &format!("#{}", 2)).unwrap();
+    assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 1);
+
+    snapshots::delete(&mut ws, "上课前").unwrap();
+    let e = snapshots::restore(&mut ws, "上课前").unwrap_err();
+    assert_eq!(e.code, ErrorCode::SnapshotNotFound);
+    assert!(e.message(orgdesk_core::Lang::ZhCn).contains("上课前"));
+}
+
+#[test]
+fn a_damaged_snapshot_is_refused_and_changes_nothing() {
+    let mut ws = Workspace::in_memory("公司", orgdesk_core::Platform::Wecom).unwrap();
+    ws.add_department("公司/销售部").unwrap();
+    snapshots::save(&mut ws, "坏的").unwrap();
+    ws.add_department("公司/市场部").unwrap();
+    ws.connection()
+        .execute(
+            "UPDATE snapshots SET data = x'00010203' WHERE name = '坏的'",
+            [],
+        )
+        .unwrap();
+    let before = paths(&ws);
+    let undo_before = ws.history().unwrap().undo.map(|e| e.id);
+    assert!(snapshots::restore(&mut ws, "坏的").is_err());
+    assert_eq!(paths(&ws), before);
+    assert_eq!(ws.history().unwrap().undo.map(|e| e.id), undo_before);
+}
+
+#[test]
+fn snapshots_taken_and_restored_while_another_connection_writes_are_consistent() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("busy.orgdesk");
+    let mut ws = demo::create("shili-keji", &path, Source::Cli).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (path, stop) = (path.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut other = Workspace::open(&path, Source::Cli).unwrap();
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) && n < 400 {
+                n += 1;
+                other
+                    .add_member(&MemberInput {
+                        name: format!("写入者{n}"),
+                        userid: Some(format!("writer{n}")),
+                        mobile: Some(format!("1410099{n:04}")),
+                        departments: vec![
+                            DepartmentRef::from(format!("示例科技/并发部{}", n % 7).as_str()),
+                            "示例科技/总经办".into(),
+                        ],
+                        ..Default::default()
+                    })
+                    .unwrap();
+            }
+            n
+        })
+    };
+    let mut counts = Vec::new();
+    for i in 0..8 {
+        let s = snapshots::save(&mut ws, &format!("第{i}次")).unwrap();
+        counts.push(s.members);
+    }
+    // Restoring while the writer keeps going: each restore is one transaction.
+    snapshots::restore(&mut ws, "第3次").unwrap();
+    assert_consistent(&ws);
+    stop.store(true, Ordering::SeqCst);
+    let written = writer.join().unwrap();
+    assert!(written > 0);
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    // Every snapshot is a consistent state: restore each and check.
+    for i in 0..8 {
+        let s = snapshots::restore(&mut ws, &format!("第{i}次")).unwrap();
+        assert_consistent(&ws);
+        let n = ws.members(&MemberQuery::default()).unwrap().len() as u32;
+        assert_eq!(n, s.members);
+    }
+}
+
+#[test]
+fn a_copy_is_a_complete_workspace_and_appears_only_when_written() {
+    let dir = TempDir::new().unwrap();
+    let ws = demo::create("yunzhan-keji", &dir.path().join("w.orgdesk"), Source::Cli).unwrap();
+    let copy = dir.path().join("副本.orgdesk");
+    std::fs::write(&copy, b"an older copy").unwrap();
+    snapshots::save_copy(&ws, &copy).unwrap();
+    let opened = Workspace::open(&copy, Source::Cli).unwrap();
+    assert_eq!(
+        opened.members(&MemberQuery::default()).unwrap().len(),
+        ws.members(&MemberQuery::default()).unwrap().len()
+    );
+    assert_eq!(
+        snapshots::list(&opened).unwrap().len(),
+        1,
+        "snapshots travel"
+    );
+    drop(opened);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.starts_with(".orgdesk-").then_some(name)
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let e = snapshots::save_copy(&ws, Path::new("/nonexistent-dir/x.orgdesk")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::FileNotFound);
+}
