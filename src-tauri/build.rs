@@ -57,6 +57,12 @@ const COMMANDS: &[&str] = &[
     "export_members",
     "export_report",
     "export_cancel",
+    "snapshot_list",
+    "snapshot_save",
+    "snapshot_restore",
+    "snapshot_delete",
+    "demo_reset",
+    "save_copy",
 ];
 
 fn main() {

@@ -8,7 +8,9 @@ use orgdesk_core::compare::{
     CompareRow,
 };
 use orgdesk_core::demo::{self, DemoInfo};
-use orgdesk_core::exports::{self, report::ReportSummary, ExportReport, FormatInfo, Problem};
+use orgdesk_core::exports::{
+    self, mask::Mask, report::ReportSummary, ExportReport, FormatInfo, Problem,
+};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport,
 };
@@ -17,6 +19,7 @@ use orgdesk_core::roles::effective::{Holder, MemberPermissions};
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{Level, Matrix, Role, RoleRef, Scope};
 use orgdesk_core::settings::RecentWorkspace;
+use orgdesk_core::snapshots::{self, SnapshotInfo};
 use orgdesk_core::{
     AuditEntry, Department, DepartmentRef, ErrorDto, HistoryStatus, Lang, Member, MemberInput,
     MemberQuery, MemberSaved, Platform, WorkspaceInfo,
@@ -86,6 +89,12 @@ pub fn all() -> tauri_specta::Commands<tauri::Wry> {
         export_members,
         export_report,
         export_cancel,
+        snapshot_list,
+        snapshot_save,
+        snapshot_restore,
+        snapshot_delete,
+        demo_reset,
+        save_copy,
     ]
 }
 
@@ -473,10 +482,11 @@ pub async fn export_members(
     format: String,
     path: String,
     force: bool,
+    mask: Option<Mask>,
     on_progress: Channel<TaskProgress>,
 ) -> Res<ExportReport> {
     off_ui_thread(app, on_progress, move |state, send| {
-        state.export_members(&format, path.into(), force, send)
+        state.export_members(&format, path.into(), force, mask, send)
     })
     .await
 }
@@ -488,10 +498,11 @@ pub async fn export_report(
     app: AppHandle,
     path: String,
     language: Lang,
+    mask: Option<Mask>,
     on_progress: Channel<TaskProgress>,
 ) -> Res<ReportSummary> {
     off_ui_thread(app, on_progress, move |state, send| {
-        state.export_report(path.into(), language, send)
+        state.export_report(path.into(), language, mask, send)
     })
     .await
 }
@@ -501,6 +512,46 @@ pub async fn export_report(
 pub fn export_cancel(state: S) -> Res<()> {
     state.export_cancel();
     Ok(())
+}
+
+// ----- snapshots and copies -----
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn snapshot_list(state: S) -> Res<Vec<SnapshotInfo>> {
+    state.with(|ws| snapshots::list(ws))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn snapshot_save(state: S, name: String) -> Res<SnapshotInfo> {
+    state.with(|ws| snapshots::save(ws, &name))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn snapshot_restore(state: S, id: i64) -> Res<SnapshotInfo> {
+    state.with(|ws| snapshots::restore(ws, &format!("#{id}")))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn snapshot_delete(state: S, id: i64) -> Res<SnapshotInfo> {
+    state.with(|ws| snapshots::delete(ws, &format!("#{id}")))
+}
+
+/// Puts a demo workspace back as it was created.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn demo_reset(state: S) -> Res<SnapshotInfo> {
+    state.with(demo::reset)
+}
+
+/// Writes a copy of the open workspace to `path` (complete or not at all).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_copy(state: S, path: String) -> Res<()> {
+    state.with(|ws| snapshots::save_copy(ws, std::path::Path::new(&path)))
 }
 
 // ----- platform comparison -----

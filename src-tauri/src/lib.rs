@@ -13,6 +13,7 @@ use tauri::Manager;
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(commands::all())
+        .events(tauri_specta::collect_events![FilesDropped])
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }
@@ -27,13 +28,31 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Files dropped onto the window (a workspace to open, a staff list to import).
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct FilesDropped {
+    pub paths: Vec<String>,
+}
+
+impl tauri_specta::Event for FilesDropped {
+    const NAME: &'static str = "files-dropped";
+}
+
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                use tauri_specta::Event;
+                let paths = paths.iter().map(|p| p.display().to_string()).collect();
+                let _ = FilesDropped { paths }.emit(window.app_handle());
+            }
+        })
         .setup(move |app| {
+            builder.mount_events(app);
             let data_dir = match std::env::var_os("ORGDESK_DATA_DIR") {
                 Some(dir) => dir.into(),
                 None => app.path().app_data_dir()?,

@@ -1,7 +1,7 @@
 //! App state: the open workspace and the user's settings.
 
 use orgdesk_core::demo;
-use orgdesk_core::exports::{self, report::ReportSummary, ExportReport};
+use orgdesk_core::exports::{self, mask::Mask, report::ReportSummary, ExportReport};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport, Plan,
     Progress,
@@ -235,11 +235,12 @@ impl AppState {
         format: &str,
         path: PathBuf,
         force: bool,
+        mask: Option<Mask>,
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Res<ExportReport> {
         let lang = self.lang();
         self.exporting(progress, |ws, p| {
-            exports::export_members(ws, format, &path, force, lang, p)
+            exports::export_members(ws, format, &path, force, lang, mask, p)
         })
     }
 
@@ -248,9 +249,12 @@ impl AppState {
         &self,
         path: PathBuf,
         lang: Lang,
+        mask: Option<Mask>,
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Res<ReportSummary> {
-        self.exporting(progress, |ws, p| exports::report::write(ws, &path, lang, p))
+        self.exporting(progress, |ws, p| {
+            exports::report::write(ws, &path, lang, mask, p)
+        })
     }
 
     /// Runs an export that reports to `progress` and stops on [`AppState::export_cancel`].

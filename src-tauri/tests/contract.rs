@@ -84,8 +84,10 @@ fn the_capability_grants_exactly_the_registered_commands() {
             "\"dialog:allow-open\"",
             "\"dialog:allow-save\"",
             r#"{"allow":[{"url":"https://*"}],"identifier":"opener:allow-open-url"}"#,
-            "\"opener:allow-reveal-item-in-dir\""
+            "\"opener:allow-reveal-item-in-dir\"",
+            "\"core:event:allow-listen\"",
+            "\"core:event:allow-unlisten\""
         ],
-        "no plugin permission beyond the file dialogs, opening https links and showing an export"
+        "no plugin permission beyond the file dialogs, opening https links, showing an export and hearing about dropped files"
     );
 }

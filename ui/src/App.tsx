@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useState } from "react";
-import { App as AntApp, ConfigProvider, Result, Spin } from "antd";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { App as AntApp, ConfigProvider, Modal, Result, Spin } from "antd";
 import zhCN from "antd/locale/zh_CN";
 import enUS from "antd/locale/en_US";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { useTranslation } from "react-i18next";
-import { api, call, type AppInfo, type Lang, type WorkspaceInfo } from "./api";
+import { api, call, events, type AppInfo, type Lang, type WorkspaceInfo } from "./api";
 import i18n, { systemLang } from "./i18n";
 import { describe } from "./errors";
 import StartPage from "./pages/start/StartPage";
@@ -17,6 +17,7 @@ export default function App() {
   const [failure, setFailure] = useState<string | null>(null);
   const [lang, setLangState] = useState<Lang>("zh-CN");
   const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
+  const [dropped, setDropped] = useState<string | null>(null);
 
   const applyLang = useCallback((l: Lang) => {
     setLangState(l);
@@ -48,6 +49,26 @@ export default function App() {
     [applyLang],
   );
 
+  // Files dropped onto the window: a workspace opens, a staff list goes to the import wizard.
+  const hasWorkspace = useRef(false);
+  hasWorkspace.current = workspace !== null;
+  useEffect(() => {
+    const listening = events.filesDropped.listen(({ payload }) => {
+      const workspaceFile = payload.paths.find((p) => p.toLowerCase().endsWith(".orgdesk"));
+      if (workspaceFile) {
+        call(api.openWorkspace(workspaceFile))
+          .then(setWorkspace)
+          .catch((e) => Modal.error({ title: t("app.open_failed"), content: describe(t, e) }));
+      } else if (payload.paths.length > 0) {
+        if (hasWorkspace.current) setDropped(payload.paths[0]);
+        else Modal.info({ title: t("app.drop_needs_workspace") });
+      }
+    });
+    return () => {
+      void listening.then((unlisten) => unlisten());
+    };
+  }, [t]);
+
   const closeWorkspace = useCallback(async () => {
     await call(api.closeWorkspace());
     setWorkspace(null);
@@ -59,7 +80,18 @@ export default function App() {
   else if (!info) body = <Spin fullscreen tip={t("app.loading")} />;
   else if (!workspace)
     body = <StartPage info={info} lang={lang} onLang={changeLang} onOpened={setWorkspace} onInfoChanged={refreshInfo} />;
-  else body = <WorkspaceShell workspace={workspace} lang={lang} onLang={changeLang} onClose={closeWorkspace} />;
+  else
+    body = (
+      <WorkspaceShell
+        key={workspace.path ?? workspace.profile.name}
+        workspace={workspace}
+        lang={lang}
+        onLang={changeLang}
+        onClose={closeWorkspace}
+        dropped={dropped}
+        onDroppedTaken={() => setDropped(null)}
+      />
+    );
 
   return (
     <ConfigProvider locale={lang === "zh-CN" ? zhCN : enUS} theme={{ token: { colorPrimary: "#1677ff", borderRadius: 6 } }}>

@@ -253,12 +253,12 @@ fn main() {
             let out = Path::new(&args[3]);
             let start = Instant::now();
             let rows = if kind == "run-export" {
-                let r =
-                    exports::export_members(&ws, "wecom", out, true, Lang::ZhCn, &Silent).unwrap();
+                let r = exports::export_members(&ws, "wecom", out, true, Lang::ZhCn, None, &Silent)
+                    .unwrap();
                 assert!(r.written);
                 r.members as usize
             } else {
-                exports::report::write(&ws, out, Lang::ZhCn, &Silent)
+                exports::report::write(&ws, out, Lang::ZhCn, None, &Silent)
                     .unwrap()
                     .members as usize
             };

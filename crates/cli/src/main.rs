@@ -100,7 +100,12 @@ enum Command {
     },
     /// Write the report workbook: overview with charts, roster, org chart, permission matrix
     /// (sheet names and headers in --lang).
-    Report { workspace: PathBuf, out: PathBuf },
+    Report {
+        workspace: PathBuf,
+        out: PathBuf,
+        #[command(flatten)]
+        mask: MaskOptions,
+    },
     /// Roles and permissions: list, add, delete, grant, revoke, assign, unassign, matrix, export.
     #[command(subcommand, alias = "role")]
     Roles(RolesCommand),
@@ -240,7 +245,28 @@ enum ExportCommand {
         /// Run the pre-flight checks only; write nothing.
         #[arg(long, conflicts_with = "force")]
         check: bool,
+        #[command(flatten)]
+        mask: MaskOptions,
     },
+}
+
+/// Presentation mode for files: hide personal data (the file says so).
+#[derive(Args)]
+struct MaskOptions {
+    /// Mask mobiles and emails (138****8000, z***@domain), as presentation mode shows them.
+    #[arg(long)]
+    mask: bool,
+    /// Mask given names too (张*); implies --mask.
+    #[arg(long)]
+    mask_names: bool,
+}
+
+impl MaskOptions {
+    fn get(&self) -> Option<exports::mask::Mask> {
+        (self.mask || self.mask_names).then_some(exports::mask::Mask {
+            names: self.mask_names,
+        })
+    }
 }
 
 /// How to read a member file (shared by import and migrate).
@@ -534,6 +560,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             format,
             force,
             check,
+            mask,
         }) => {
             let ws = open(&workspace)?;
             if check {
@@ -549,6 +576,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
                     &path,
                     force,
                     out.lang,
+                    mask.get(),
                     &imports::Silent,
                 )?;
                 out.export(&report)?;
@@ -568,9 +596,15 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Report {
             workspace,
             out: path,
+            mask,
         } => {
-            let summary =
-                exports::report::write(&open(&workspace)?, &path, out.lang, &imports::Silent)?;
+            let summary = exports::report::write(
+                &open(&workspace)?,
+                &path,
+                out.lang,
+                mask.get(),
+                &imports::Silent,
+            )?;
             out.report(&summary)?
         }
         Command::Roles(cmd) => roles(cmd, out)?,
@@ -818,7 +852,7 @@ fn migrate(
         out.migrated(&imported, None)?;
         return Ok(Exit::Rejected);
     }
-    let report = exports::export_members(&ws, to, &path, force, out.lang, &imports::Silent)?;
+    let report = exports::export_members(&ws, to, &path, force, out.lang, None, &imports::Silent)?;
     out.migrated(&imported, Some(&report))?;
     Ok(if report.errors > 0 {
         Exit::Rejected

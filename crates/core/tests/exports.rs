@@ -25,7 +25,7 @@ fn demo_ws(dir: &TempDir) -> Workspace {
 }
 
 fn export(ws: &Workspace, format: &str, out: &Path, force: bool) -> ExportReport {
-    exports::export_members(ws, format, out, force, Lang::ZhCn, &Silent).unwrap()
+    exports::export_members(ws, format, out, force, Lang::ZhCn, None, &Silent).unwrap()
 }
 
 fn sheet_rows(path: &Path, sheet: usize) -> (String, Vec<Vec<Data>>) {
@@ -483,8 +483,9 @@ fn a_cancelled_or_failed_export_leaves_no_file_behind() {
     }
     for (format, ext) in FORMATS {
         let out = dir.path().join(format!("c.{ext}"));
-        let e = exports::export_members(&ws, format, &out, false, Lang::EnUs, &CancelAfter(0))
-            .unwrap_err();
+        let e =
+            exports::export_members(&ws, format, &out, false, Lang::EnUs, None, &CancelAfter(0))
+                .unwrap_err();
         assert_eq!(e.code, orgdesk_core::ErrorCode::Cancelled);
     }
     let left: Vec<PathBuf> = std::fs::read_dir(dir.path())
@@ -499,6 +500,7 @@ fn a_cancelled_or_failed_export_leaves_no_file_behind() {
         &dir.path().join("missing/out.xlsx"),
         false,
         Lang::EnUs,
+        None,
         &Silent,
     )
     .unwrap_err();
@@ -509,6 +511,7 @@ fn a_cancelled_or_failed_export_leaves_no_file_behind() {
         &dir.path().join("x.xlsx"),
         false,
         Lang::EnUs,
+        None,
         &Silent,
     )
     .unwrap_err();
@@ -759,7 +762,7 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
         ),
     ] {
         let out = dir.path().join(format!("report-{}.xlsx", lang.tag()));
-        let summary = report::write(&ws, &out, lang, &Silent).unwrap();
+        let summary = report::write(&ws, &out, lang, None, &Silent).unwrap();
         assert_eq!(summary.sheets, names);
         let book: Xlsx<_> = open_workbook(&out).unwrap();
         assert_eq!(book.sheet_names(), names);
@@ -829,7 +832,7 @@ fn a_report_without_roles_in_use_has_no_permission_sheet_and_lists_failing_check
         m.mobile = Some("13800000001".into())
     });
     let out = dir.path().join("r.xlsx");
-    let summary = report::write(&ws, &out, Lang::ZhCn, &Silent).unwrap();
+    let summary = report::write(&ws, &out, Lang::ZhCn, None, &Silent).unwrap();
     assert_eq!(summary.sheets, ["概览", "通讯录", "组织架构"]);
     // The tree is too deep for WeCom, and nobody is a super admin.
     assert_eq!(summary.failing_checks, 2);
@@ -861,4 +864,72 @@ fn every_layout_file_is_listed_with_its_confidence() {
     let dingtalk = formats.iter().find(|f| f.format == "dingtalk").unwrap();
     assert_eq!(dingtalk.confidence, "uncertain");
     assert!(dingtalk.name.contains("best-documented"));
+}
+
+#[test]
+fn exports_made_in_presentation_mode_are_masked_and_say_so() {
+    use orgdesk_core::exports::mask::Mask;
+    let dir = TempDir::new().unwrap();
+    let ws = demo_ws(&dir);
+    let out = dir.path().join("masked.xlsx");
+    let r = exports::export_members(
+        &ws,
+        "wecom",
+        &out,
+        false,
+        Lang::ZhCn,
+        Some(Mask { names: true }),
+        &Silent,
+    )
+    .unwrap();
+    assert!(r.written && r.masked);
+    let (_, rows) = sheet_rows(&out, 0);
+    let boss = &rows[9];
+    assert_eq!(text(&boss[0]), "王**");
+    assert_eq!(text(&boss[6]), "141****0001");
+    assert_eq!(text(&boss[8]), "w***@shilikeji.example");
+    let (notes_name, notes) = sheet_rows(&out, 1);
+    assert_eq!(notes_name, "说明");
+    assert!(text(&notes[0][0]).starts_with("演示模式导出"));
+    // Nothing unmasked anywhere in the member rows.
+    for row in &rows[9..] {
+        for cell in row {
+            let v = text(cell);
+            assert!(!v.contains("1410000"), "{v}");
+        }
+    }
+
+    let csv = dir.path().join("masked.csv");
+    exports::export_members(
+        &ws,
+        "wecom-api",
+        &csv,
+        false,
+        Lang::ZhCn,
+        Some(Mask::default()),
+        &Silent,
+    )
+    .unwrap();
+    let body = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        body.contains("王建国,wangjianguo,141****0001,w***@shilikeji.example"),
+        "{body}"
+    );
+    let notes = std::fs::read_to_string(dir.path().join("masked_说明.txt")).unwrap();
+    assert!(notes.contains("演示模式导出"));
+
+    let report_file = dir.path().join("masked-report.xlsx");
+    report::write(
+        &ws,
+        &report_file,
+        Lang::ZhCn,
+        Some(Mask::default()),
+        &Silent,
+    )
+    .unwrap();
+    let (_, overview) = sheet_rows(&report_file, 0);
+    assert!(text(&overview[2][0]).starts_with("演示模式导出"));
+    let (_, roster) = sheet_rows(&report_file, 1);
+    assert_eq!(text(&roster[1][0]), "王建国", "names stay unless asked");
+    assert_eq!(text(&roster[1][5]), "141****0001");
 }

@@ -1,12 +1,29 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { App, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography } from "antd";
-import { ApartmentOutlined, CloseOutlined, FileExcelOutlined, ImportOutlined, RedoOutlined, SafetyOutlined, SwapOutlined, UndoOutlined } from "@ant-design/icons";
+import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Tag, Tooltip, Typography } from "antd";
+import {
+  ApartmentOutlined,
+  CameraOutlined,
+  CloseOutlined,
+  CopyOutlined,
+  EyeInvisibleOutlined,
+  FileExcelOutlined,
+  FundProjectionScreenOutlined,
+  ImportOutlined,
+  RedoOutlined,
+  ReloadOutlined,
+  SafetyOutlined,
+  SwapOutlined,
+  UndoOutlined,
+} from "@ant-design/icons";
+import { save } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
 import { api, call, type AuditEntry, type HistoryStatus, type Lang, type WorkspaceInfo } from "../api";
 import { describe } from "../errors";
 import LanguageSwitch from "./LanguageSwitch";
 import { historyShortcut } from "./shortcuts";
 import { WorkspaceContext } from "./workspace";
+import { PresentationContext } from "./presentation";
+import SnapshotsDrawer from "./SnapshotsDrawer";
 import OrganizationPage from "../pages/organization/OrganizationPage";
 import ImportPage from "../pages/import/ImportPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
@@ -19,13 +36,26 @@ interface Props {
   lang: Lang;
   onLang: (l: Lang) => void;
   onClose: () => void;
+  /** A spreadsheet dropped onto the window, to import. */
+  dropped: string | null;
+  onDroppedTaken: () => void;
 }
 
-export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Props) {
+type Page = "organization" | "import" | "permissions" | "compare" | "reports";
+
+export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revision, setRevision] = useState(0);
-  const [page, setPage] = useState<"organization" | "import" | "permissions" | "compare" | "reports">("organization");
+  const [page, setPage] = useState<Page>("organization");
+  const [presenting, setPresenting] = useState(false);
+  const [hideNames, setHideNames] = useState(false);
+  const [snapshotsOpen, setSnapshotsOpen] = useState(false);
+
+  // A dropped staff list opens in the import wizard.
+  useEffect(() => {
+    if (dropped) setPage("import");
+  }, [dropped]);
   const [history, setHistory] = useState<HistoryStatus>({ undo: null, redo: null });
 
   const changed = useCallback(() => setRevision((r) => r + 1), []);
@@ -63,6 +93,39 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
   }, [step]);
 
   const ctx = useMemo(() => ({ info: workspace, revision, changed }), [workspace, revision, changed]);
+  const presentation = useMemo(() => ({ on: presenting, names: hideNames }), [presenting, hideNames]);
+
+  const saveCopy = async () => {
+    const path = await save({
+      title: t("topbar.save_copy"),
+      defaultPath: `${workspace.profile.name}-${t("topbar.copy_suffix")}.orgdesk`,
+      filters: [{ name: t("start.file_filter"), extensions: ["orgdesk"] }],
+    });
+    if (!path) return;
+    try {
+      await call(api.saveCopy(path));
+      message.success(t("topbar.copy_saved", { path }));
+    } catch (e) {
+      message.error(describe(t, e));
+    }
+  };
+
+  const resetDemo = () =>
+    Modal.confirm({
+      title: t("topbar.reset_title"),
+      content: t("topbar.reset_hint"),
+      okText: t("topbar.reset"),
+      cancelText: t("common.cancel"),
+      onOk: async () => {
+        try {
+          await call(api.demoReset());
+          message.success(t("topbar.reset_done"));
+          changed();
+        } catch (e) {
+          message.error(describe(t, e));
+        }
+      },
+    });
 
   return (
     <WorkspaceContext.Provider value={ctx}>
@@ -73,7 +136,21 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
             <Typography.Text strong>OrgDesk</Typography.Text>
           </Space>
           <Dropdown
-            menu={{ items: [{ key: "close", icon: <CloseOutlined />, label: t("topbar.close_workspace"), onClick: onClose }] }}
+            menu={{
+              items: [
+                { key: "snapshots", icon: <CameraOutlined />, label: <span data-testid="menu-snapshots">{t("snapshots.title")}</span>, onClick: () => setSnapshotsOpen(true) },
+                { key: "reset", icon: <ReloadOutlined />, label: <span data-testid="menu-reset">{t("topbar.reset")}</span>, onClick: resetDemo },
+                { key: "copy", icon: <CopyOutlined />, label: t("topbar.save_copy"), onClick: () => void saveCopy() },
+                {
+                  key: "names",
+                  icon: <EyeInvisibleOutlined />,
+                  label: t(hideNames ? "topbar.show_names" : "topbar.hide_names"),
+                  onClick: () => setHideNames((h) => !h),
+                },
+                { type: "divider" },
+                { key: "close", icon: <CloseOutlined />, label: t("topbar.close_workspace"), onClick: onClose },
+              ],
+            }}
             trigger={["click"]}
           >
             <Button type="text" data-testid="workspace-menu" title={workspace.path ?? undefined}>
@@ -94,6 +171,22 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
             ]}
           />
           <Space>
+            {presenting && (
+              <Tag color="red" data-testid="presenting-badge" style={{ marginInlineEnd: 0 }}>
+                {t("topbar.presenting")}
+              </Tag>
+            )}
+            <Tooltip title={t("topbar.presentation_tip")}>
+              <Button
+                icon={<FundProjectionScreenOutlined />}
+                type={presenting ? "primary" : "default"}
+                onClick={() => setPresenting((p) => !p)}
+                data-testid="presentation-toggle"
+                aria-pressed={presenting}
+              >
+                {t("topbar.presentation")}
+              </Button>
+            </Tooltip>
             <Tooltip title={history.undo ? t("topbar.undo_tip", label(history.undo)) : t("topbar.nothing_to_undo")}>
               <Button data-testid="undo" icon={<UndoOutlined />} disabled={!history.undo} onClick={() => step("undo")}>
                 {t("topbar.undo")}
@@ -108,12 +201,20 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose }: Pro
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 16, minHeight: 0 }}>
-          {page === "organization" && <OrganizationPage />}
-          {page === "import" && <ImportPage onOpenOrganization={() => setPage("organization")} />}
-          {page === "permissions" && <PermissionsPage />}
-          {page === "compare" && <ComparePage />}
-          {page === "reports" && <ReportsPage />}
+          {/* Presentation mode: larger type for the projector, personal data masked. */}
+          <ConfigProvider theme={{ token: { fontSize: presenting ? 16 : 14 } }}>
+            <PresentationContext.Provider value={presentation}>
+              {page === "organization" && <OrganizationPage />}
+              {page === "import" && (
+                <ImportPage onOpenOrganization={() => setPage("organization")} dropped={dropped} onDroppedTaken={onDroppedTaken} />
+              )}
+              {page === "permissions" && <PermissionsPage />}
+              {page === "compare" && <ComparePage />}
+              {page === "reports" && <ReportsPage />}
+            </PresentationContext.Provider>
+          </ConfigProvider>
         </Layout.Content>
+        <SnapshotsDrawer open={snapshotsOpen} onClose={() => setSnapshotsOpen(false)} />
       </Layout>
     </WorkspaceContext.Provider>
   );

@@ -2,6 +2,7 @@
 //! writing, and the report workbook. Files appear only when complete; values are always text.
 
 pub mod layout;
+pub mod mask;
 mod platform;
 pub mod preflight;
 pub mod report;
@@ -78,6 +79,8 @@ pub struct ExportReport {
     pub problems: Vec<Problem>,
     /// False when pre-flight found errors and the export was not forced.
     pub written: bool,
+    /// Personal data was masked (presentation mode); the file says so in its notes.
+    pub masked: bool,
 }
 
 fn member_count(ws: &Workspace) -> Result<u64> {
@@ -99,6 +102,7 @@ pub fn export_members(
     out: &Path,
     force: bool,
     lang: Lang,
+    mask: Option<mask::Mask>,
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
     let layout = layout(format)?;
@@ -122,6 +126,7 @@ pub fn export_members(
         layout,
         out,
         ids.as_ref(),
+        mask,
         &mut ticker,
         &mut |m, row, cells| checker.member_row(m, row, cells),
     )?;
@@ -136,6 +141,7 @@ pub fn export_members(
         warnings: problems.len() as u32 - errors,
         problems,
         written: false,
+        masked: mask.is_some(),
     };
     if errors == 0 || force {
         report.files = written

@@ -2,6 +2,7 @@
 //! (constant memory), every value as text, CSV cells neutralised.
 
 use super::layout::{Kind, Layout, Value};
+use super::mask::Mask;
 use super::safe::{folder_of, io_error, neutralise, Staged};
 use crate::error::{Error, ErrorCode, Result};
 use crate::imports::Progress;
@@ -207,12 +208,13 @@ pub(crate) fn write(
     layout: &Layout,
     out: &Path,
     ids: Option<&DepartmentIds>,
+    mask: Option<Mask>,
     ticker: &mut Ticker,
     hook: RowHook,
 ) -> Result<Written> {
     match layout.kind {
-        Kind::Xlsx => write_xlsx(ws, layout, out, ticker, hook),
-        Kind::Csv => write_csv(ws, layout, out, ids, ticker, hook),
+        Kind::Xlsx => write_xlsx(ws, layout, out, mask, ticker, hook),
+        Kind::Csv => write_csv(ws, layout, out, ids, mask, ticker, hook),
     }
 }
 
@@ -220,6 +222,7 @@ fn write_xlsx(
     ws: &Workspace,
     layout: &Layout,
     out: &Path,
+    mask: Option<Mask>,
     ticker: &mut Ticker,
     hook: RowHook,
 ) -> Result<Written> {
@@ -262,6 +265,14 @@ fn write_xlsx(
         row += 1;
         let cells = row_cells(layout, &m, None);
         hook(&m, row + 1, &cells);
+        let masked;
+        let cells = match mask {
+            Some(k) => {
+                masked = k.member(m.clone());
+                row_cells(layout, &masked, None)
+            }
+            None => cells,
+        };
         for ((c, v), col) in cells.iter().enumerate().zip(&layout.columns) {
             if v.is_empty() {
                 continue;
@@ -275,12 +286,13 @@ fn write_xlsx(
         }
         ticker.tick()
     })?;
-    if let (Some(name), false) = (&layout.notes_sheet, layout.notes.is_empty()) {
+    let notes_sheet = layout.notes_sheet.as_deref().or(mask.map(|_| MASKED_SHEET));
+    if let Some(name) = notes_sheet {
         let notes = book.add_worksheet();
         notes.set_name(name).map_err(&fail)?;
         notes.set_column_width(0, 110).map_err(&fail)?;
         let wrap = Format::new().set_font_name(xlsx::FONT).set_text_wrap();
-        for (r, line) in notes_lines(layout, out).iter().enumerate() {
+        for (r, line) in notes_lines(layout, out, mask).iter().enumerate() {
             notes
                 .write_string_with_format(r as u32, 0, line, &wrap)
                 .map_err(&fail)?;
@@ -294,8 +306,14 @@ fn write_xlsx(
     })
 }
 
+/// The notes sheet of a masked export whose layout has none.
+const MASKED_SHEET: &str = "说明";
+
+/// Said first in the notes of an export made in presentation mode.
+const MASKED_NOTE: &str = "演示模式导出：手机号、邮箱（及所选的姓名）已打码，本文件只用于展示，不能用于导入。Exported in presentation mode: mobiles, emails (and names, if chosen) are masked; this file is for showing only, not for importing.";
+
 /// The notes with file names filled in, then where the layout comes from.
-fn notes_lines(layout: &Layout, out: &Path) -> Vec<String> {
+fn notes_lines(layout: &Layout, out: &Path, mask: Option<Mask>) -> Vec<String> {
     let name = |p: &Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -306,14 +324,11 @@ fn notes_lines(layout: &Layout, out: &Path) -> Vec<String> {
         .as_ref()
         .map(|s| name(&s.next_to(out, &layout.extension)))
         .unwrap_or_default();
-    let mut lines: Vec<String> = layout
-        .notes
-        .iter()
-        .map(|l| {
-            l.replace("{members_file}", &name(out))
-                .replace("{departments_file}", &departments)
-        })
-        .collect();
+    let mut lines: Vec<String> = mask.map(|_| MASKED_NOTE.to_string()).into_iter().collect();
+    lines.extend(layout.notes.iter().map(|l| {
+        l.replace("{members_file}", &name(out))
+            .replace("{departments_file}", &departments)
+    }));
     lines.push(String::new());
     lines.push(format!(
         "格式 / Layout: {} · {}",
@@ -350,6 +365,7 @@ fn write_csv(
     layout: &Layout,
     out: &Path,
     ids: Option<&DepartmentIds>,
+    mask: Option<Mask>,
     ticker: &mut Ticker,
     hook: RowHook,
 ) -> Result<Written> {
@@ -365,6 +381,14 @@ fn write_csv(
             row += 1;
             let cells = row_cells(layout, &m, ids);
             hook(&m, row, &cells);
+            let masked;
+            let cells = match mask {
+                Some(k) => {
+                    masked = k.member(m.clone());
+                    row_cells(layout, &masked, ids)
+                }
+                None => cells,
+            };
             w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
                 .map_err(&err)?;
             ticker.tick()
@@ -403,7 +427,7 @@ fn write_csv(
     if let Some(side) = &layout.notes_file {
         let path = side.next_to(out, "txt");
         let mut file = Staged::new(&path)?;
-        let mut text = notes_lines(layout, out).join("\r\n");
+        let mut text = notes_lines(layout, out, mask).join("\r\n");
         text.push_str("\r\n");
         // A BOM so that Notepad and Excel on Chinese Windows read the notes as UTF-8.
         file.writer()

@@ -2,6 +2,7 @@
 //! chart with collapsible branches, and the permission matrix. The roster is streamed (constant
 //! memory); sheet names and headers follow the chosen language.
 
+use super::mask::Mask;
 use super::platform::Ticker;
 use super::safe::folder_of;
 use crate::compare::{limits, Dataset};
@@ -103,6 +104,7 @@ pub fn write(
     ws: &Workspace,
     out: &Path,
     lang: Lang,
+    mask: Option<Mask>,
     progress: &dyn Progress,
 ) -> Result<ReportSummary> {
     let fail = fail(out);
@@ -110,7 +112,14 @@ pub fn write(
     let profile = ws.profile()?;
     let departments = ws.departments()?;
     let roles = ws.roles()?;
-    let checks = failing_checks(ws, lang)?;
+    let mut checks = failing_checks(ws, lang)?;
+    if mask.is_some() {
+        for c in &mut checks {
+            for text in [&mut c.target, &mut c.message, &mut c.fix] {
+                *text = super::mask::text(text);
+            }
+        }
+    }
     let mut status_counts: HashMap<MemberStatus, u32> = HashMap::default();
     {
         let mut stmt = ws
@@ -143,18 +152,13 @@ pub fn write(
         total,
         roles: roles.len(),
         checks: &checks,
+        masked: mask.is_some(),
     };
     ctx.write(book.add_worksheet(), &names[0]).map_err(&fail)?;
 
-    let leaders = write_roster(
-        ws,
-        out,
-        book.add_worksheet_with_constant_memory().map_err(&fail)?,
-        &names[1],
-        lang,
-        total,
-        progress,
-    )?;
+    let roster = book.add_worksheet_with_constant_memory().map_err(&fail)?;
+    roster.set_name(&names[1]).map_err(&fail)?;
+    let leaders = write_roster(ws, out, roster, lang, total, mask, progress)?;
     write_org(
         book.add_worksheet(),
         &names[2],
@@ -188,6 +192,7 @@ struct Overview<'a> {
     total: u32,
     roles: usize,
     checks: &'a [Check],
+    masked: bool,
 }
 
 impl Overview<'_> {
@@ -241,6 +246,12 @@ impl Overview<'_> {
             ),
             &muted,
         )?;
+        if self.masked {
+            let warn = muted
+                .clone()
+                .set_font_color(rust_xlsxwriter::Color::RGB(0xC00000));
+            sheet.write_string_with_format(2, 0, tr(lang, "report.masked"), &warn)?;
+        }
 
         // Key figures.
         let mut row = 3;
@@ -423,13 +434,12 @@ fn write_roster(
     ws: &Workspace,
     out: &Path,
     sheet: &mut Worksheet,
-    name: &str,
     lang: Lang,
     total: u32,
+    mask: Option<Mask>,
     progress: &dyn Progress,
 ) -> Result<HashMap<String, Vec<String>>> {
     let fail = fail(out);
-    sheet.set_name(name).map_err(&fail)?;
     let columns: [(&str, Getter); 15] = [
         ("fields.name", |m, _| Some(m.name.clone())),
         ("fields.userid", |m, _| Some(m.userid.clone())),
@@ -468,6 +478,10 @@ fn write_roster(
     let mut ticker = Ticker::new(total as u64, progress);
     let mut row = 0;
     ws.each_member(|m| {
+        let m = match mask {
+            Some(k) => k.member(m),
+            None => m,
+        };
         row += 1;
         for path in &m.leader_of {
             leaders

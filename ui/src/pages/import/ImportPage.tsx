@@ -41,6 +41,7 @@ import {
 import { describe, errorMessage } from "../../errors";
 import { useHeight } from "../../shell/useHeight";
 import { useWorkspace } from "../../shell/workspace";
+import { usePresentation } from "../../shell/presentation";
 import { cellIssues, fieldLabel, fileBytes, filterRows, hasNameColumn, mappingOf, type RowFilter } from "./importView";
 
 const ACCEPT = ".xlsx,.xlsm,.xls,.ods,.csv,.txt";
@@ -49,8 +50,16 @@ const ACTION_COLORS: Record<string, string> = { create: "green", update: "blue",
 type Stage = "pick" | "preview" | "done";
 
 /** The import wizard: pick a file → check the columns and rows → import → summary. */
-export default function ImportPage({ onOpenOrganization }: { onOpenOrganization: () => void }) {
+interface Props {
+  onOpenOrganization: () => void;
+  /** A file dropped onto the window, to open here. */
+  dropped?: string | null;
+  onDroppedTaken?: () => void;
+}
+
+export default function ImportPage({ onOpenOrganization, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
+  const pres = usePresentation();
   const { message } = App.useApp();
   const { changed } = useWorkspace();
   const [stage, setStage] = useState<Stage>("pick");
@@ -125,7 +134,10 @@ export default function ImportPage({ onOpenOrganization }: { onOpenOrganization:
 
   const openNative = async () => {
     const path = await open({ multiple: false, directory: false, filters: [{ name: "Excel / CSV", extensions: ACCEPT.replace(/\./g, "").split(",") }] });
-    if (typeof path !== "string") return;
+    if (typeof path === "string") await openPath(path);
+  };
+
+  const openPath = async (path: string) => {
     reset();
     setBusy(true);
     setFileName(path.split(/[\\/]/).pop() ?? path);
@@ -133,6 +145,15 @@ export default function ImportPage({ onOpenOrganization }: { onOpenOrganization:
     await show(call(api.importOpenPath(path, opts)), opts);
     setBusy(false);
   };
+
+  // A file dropped onto the window opens here (the latest openPath, without re-running).
+  const openPathRef = useRef(openPath);
+  openPathRef.current = openPath;
+  useEffect(() => {
+    if (!dropped) return;
+    onDroppedTaken?.();
+    void openPathRef.current(dropped);
+  }, [dropped, onDroppedTaken]);
 
   const replan = async (opts: ImportOptions) => {
     setBusy(true);
@@ -210,10 +231,10 @@ export default function ImportPage({ onOpenOrganization }: { onOpenOrganization:
       render: (_: unknown, r: PreviewRow) => {
         const problems = cellIssues(r.problems, c.header);
         const notes = cellIssues(r.notes, c.header);
-        const text = r.values[i];
+        const text = pres.text(r.values[i]);
         if (problems.length === 0 && notes.length === 0) return text;
         return (
-          <Tooltip title={[...problems, ...notes].map((p) => p.message).join("\n")}>
+          <Tooltip title={[...problems, ...notes].map((p) => pres.text(p.message)).join("\n")}>
             <span
               data-testid={problems.length ? "problem-cell" : "note-cell"}
               style={{

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api, call, type Department, type Gender, type Member, type MemberInput, type MemberStatus } from "../../api";
 import { describe, errorField, errorMessage } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
+import { usePresentation } from "../../shell/presentation";
 import { buildTree, type DeptNode } from "./tree";
 
 const STATUSES: MemberStatus[] = ["invited", "unverified", "active", "frozen", "departed"];
@@ -90,17 +91,32 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
   const [people, setPeople] = useState<Member[]>([]);
   const chosen: number[] = Form.useWatch("departments", form) ?? [];
   const editing = member !== null && member !== "new" ? member : null;
+  const pres = usePresentation();
+  // In presentation mode an existing member's personal data is shown masked and kept as it is.
+  const masked = (field: keyof Values) =>
+    !!editing && pres.on && (["mobile", "email", "telephone", "biz_email"].includes(field) || (pres.mask?.names === true && (field === "name" || field === "alias")));
 
   useEffect(() => {
     if (member === null) return;
     form.resetFields();
-    form.setFieldsValue(
-      editing ? toValues(editing) : { status: "active", departments: defaultDepartment ? [defaultDepartment.id] : [], main_department: defaultDepartment?.id },
-    );
+    if (editing) {
+      const values = toValues(editing);
+      if (pres.on) {
+        values.mobile = pres.mobile(values.mobile) || undefined;
+        values.telephone = pres.mobile(values.telephone) || undefined;
+        values.email = pres.email(values.email) || undefined;
+        values.biz_email = pres.email(values.biz_email) || undefined;
+        values.name = pres.name(values.name);
+        values.alias = pres.name(values.alias) || undefined;
+      }
+      form.setFieldsValue(values);
+    } else {
+      form.setFieldsValue({ status: "active", departments: defaultDepartment ? [defaultDepartment.id] : [], main_department: defaultDepartment?.id });
+    }
     call(api.listMembers({ department: null, direct_only: false, search: null }))
       .then(setPeople)
       .catch(() => setPeople([]));
-  }, [member, editing, defaultDepartment, form]);
+  }, [member, editing, defaultDepartment, form, pres]);
 
   const treeData = useMemo(() => {
     type Item = { value: number; title: string; children: Item[] };
@@ -116,6 +132,12 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
     setBusy(true);
     try {
       const input = toInput(values);
+      if (editing && pres.on) {
+        // Masked fields were not editable: keep what the member has.
+        for (const f of ["mobile", "email", "telephone", "biz_email", "name", "alias"] as const) {
+          if (masked(f)) (input as Record<string, unknown>)[f] = editing[f];
+        }
+      }
       const saved = editing ? await call(api.updateMember(editing.userid, input)) : await call(api.addMember(input));
       message.success(editing ? t("members.saved", { name: saved.name }) : t("members.added", { name: saved.name, userid: saved.userid }));
       if (saved.created_departments.length) message.info(t("members.created_departments", { paths: saved.created_departments.join("、") }));
@@ -131,8 +153,8 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
   };
 
   const text = (name: keyof Values, placeholder?: string) => (
-    <Form.Item name={name} label={t(`fields.${name}`)}>
-      <Input placeholder={placeholder} data-testid={`member-${name}`} />
+    <Form.Item name={name} label={t(`fields.${name}`)} tooltip={masked(name) ? t("topbar.masked_field") : undefined}>
+      <Input placeholder={placeholder} disabled={masked(name)} data-testid={`member-${name}`} />
     </Form.Item>
   );
 
@@ -140,7 +162,7 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
     <Drawer
       open={member !== null}
       width={640}
-      title={editing ? t("members.edit_title", { name: editing.name }) : t("members.add_title")}
+      title={editing ? t("members.edit_title", { name: pres.name(editing.name) }) : t("members.add_title")}
       onClose={onClose}
       destroyOnHidden
       forceRender
@@ -168,7 +190,7 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
         <Row gutter={16}>
           <Col span={12}>
             <Form.Item name="name" label={t("fields.name")} rules={[{ required: true, whitespace: true, message: t("members.name_required") }]}>
-              <Input maxLength={64} data-testid="member-name-input" />
+              <Input maxLength={64} disabled={masked("name")} data-testid="member-name-input" />
             </Form.Item>
           </Col>
           <Col span={12}>

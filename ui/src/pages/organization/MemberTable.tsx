@@ -8,6 +8,7 @@ import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
 import MemberForm from "./MemberForm";
 import { useHeight } from "../../shell/useHeight";
+import { usePresentation } from "../../shell/presentation";
 
 const STATUS_COLORS: Record<MemberStatus, string> = {
   invited: "gold",
@@ -32,6 +33,7 @@ export default function MemberTable({ department, departments }: Props) {
   const [loading, setLoading] = useState(false);
   const [editing, setEditing] = useState<Member | "new" | null>(null);
   const report = useReport();
+  const pres = usePresentation();
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
 
@@ -69,9 +71,9 @@ export default function MemberTable({ department, departments }: Props) {
       render: (name: string, m) => (
         <Space>
           <Avatar size="small" style={{ background: "#1677ff" }}>
-            {name.slice(-2)}
+            {pres.name(name).slice(-2)}
           </Avatar>
-          <span data-testid="member-name">{name}</span>
+          <span data-testid="member-name">{pres.name(name)}</span>
           {m.leader_of.length > 0 && (
             <Tag color="purple" title={m.leader_of.join("\n")}>
               {t("members.leader_tag")}
@@ -93,8 +95,17 @@ export default function MemberTable({ department, departments }: Props) {
         </Typography.Text>
       ),
     },
-    { title: t("fields.mobile"), dataIndex: "mobile", width: 115, render: (v: string | null) => <span data-testid="member-mobile">{v}</span> },
-    { title: t("fields.email"), dataIndex: "email", width: 160, ellipsis: true },
+    {
+      title: t("fields.mobile"),
+      dataIndex: "mobile",
+      width: 130,
+      render: (v: string | null) => (
+        <span data-testid="member-mobile" style={{ whiteSpace: "nowrap" }}>
+          {pres.mobile(v)}
+        </span>
+      ),
+    },
+    { title: t("fields.email"), dataIndex: "email", width: 160, ellipsis: true, render: (v: string | null) => pres.email(v) },
     {
       title: t("fields.status"),
       dataIndex: "status",

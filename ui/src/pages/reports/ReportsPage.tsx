@@ -10,6 +10,7 @@ import { describe } from "../../errors";
 import { useReport } from "../../shell/useReport";
 import { useHeight } from "../../shell/useHeight";
 import { useWorkspace } from "../../shell/workspace";
+import { usePresentation } from "../../shell/presentation";
 import MemberForm from "../organization/MemberForm";
 import { besideWorkspace, canExport, defaultFileName, ordered, percent, tally, type Choice } from "./reportsView";
 
@@ -23,6 +24,7 @@ export default function ReportsPage() {
   const { message } = App.useApp();
   const report = useReport();
   const { info, revision } = useWorkspace();
+  const pres = usePresentation();
   const [formats, setFormats] = useState<FormatInfo[]>([]);
   const [choice, setChoice] = useState<Choice>({ kind: "report" });
   const [language, setLanguage] = useState<Lang>(i18n.language as Lang);
@@ -73,10 +75,10 @@ export default function ReportsPage() {
     setProgress({ done: 0, total: 0 });
     try {
       if (choice.kind === "report") {
-        const summary = await call(api.exportReport(path, language, channel));
+        const summary = await call(api.exportReport(path, language, pres.mask, channel));
         setOutcome({ kind: "report", summary });
       } else {
-        const result = await call(api.exportMembers(choice.format, path, force, channel));
+        const result = await call(api.exportMembers(choice.format, path, force, pres.mask, channel));
         setProblems(result.problems);
         setOutcome({ kind: "members", report: result });
       }
@@ -122,7 +124,7 @@ export default function ReportsPage() {
       render: (_, p) =>
         p.userid ? (
           <Button type="link" size="small" style={{ padding: 0 }} title={t("reports_ui.edit_member")} data-testid="problem-member" onClick={() => void editMember(p.userid ?? "")}>
-            {p.name}（{p.userid}）
+            {pres.name(p.name)}（{p.userid}）
           </Button>
         ) : (
           <Typography.Text>{p.department}</Typography.Text>
@@ -132,8 +134,8 @@ export default function ReportsPage() {
       title: t("reports_ui.problem"),
       render: (_, p) => (
         <div data-testid="problem">
-          <div>{p.message}</div>
-          <Typography.Text type="secondary">→ {p.fix}</Typography.Text>
+          <div>{pres.text(p.message)}</div>
+          <Typography.Text type="secondary">→ {pres.text(p.fix)}</Typography.Text>
         </div>
       ),
     },

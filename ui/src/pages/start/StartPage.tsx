@@ -116,72 +116,67 @@ export default function StartPage({ info, lang, onLang, onOpened, onInfoChanged 
         )}
 
         <Row gutter={16} style={{ marginTop: 24 }}>
-          <Col span={8}>
+          <Col span={12}>
             <Card hoverable onClick={() => setCreating(true)} data-testid="new-workspace" style={{ height: "100%" }}>
               <Card.Meta avatar={<FileAddOutlined style={{ fontSize: 28, color: "#1677ff" }} />} title={t("start.new")} description={t("start.new_hint")} />
             </Card>
           </Col>
-          <Col span={8}>
+          <Col span={12}>
             <Card hoverable onClick={openFile} data-testid="open-workspace" style={{ height: "100%" }}>
               <Card.Meta avatar={<FolderOpenOutlined style={{ fontSize: 28, color: "#1677ff" }} />} title={t("start.open")} description={t("start.open_hint")} />
             </Card>
           </Col>
-          <Col span={8}>
-            <Card hoverable onClick={() => demo && openDemo(demo)} data-testid="open-demo-card" style={{ height: "100%" }}>
-              <Card.Meta avatar={<RocketOutlined style={{ fontSize: 28, color: "#1677ff" }} />} title={t("start.demo_title")} description={t("start.demo_hint")} />
-            </Card>
-          </Col>
         </Row>
 
-        <Row gutter={16} style={{ marginTop: 16 }}>
-          <Col span={14}>
-            <Card title={t("start.recent")} style={{ height: "100%" }}>
-              {info.recent.length === 0 ? (
-                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("start.no_recent")} />
-              ) : (
-                <List
-                  dataSource={info.recent}
-                  renderItem={(r) => (
-                    <List.Item
-                      data-testid="recent-item"
-                      style={{ cursor: "pointer" }}
-                      onClick={() => run(() => call(api.openWorkspace(r.path)))}
-                    >
-                      <List.Item.Meta
-                        title={r.name}
-                        description={
-                          <Typography.Text type="secondary" ellipsis style={{ maxWidth: 440 }}>
-                            {r.path}
-                          </Typography.Text>
-                        }
-                      />
-                    </List.Item>
-                  )}
-                />
-              )}
-            </Card>
-          </Col>
-          <Col span={10}>
-            <Card title={t("start.demo_title")} style={{ height: "100%" }}>
-              {info.demos.map((d) => (
-                <div key={d.id} data-testid={`demo-${d.id}`}>
-                  <Typography.Text strong>{d.title[lang]}</Typography.Text>
-                  <div style={{ margin: "8px 0" }}>
-                    <Tag color="blue">{t(`platforms.${d.platform}`)}</Tag>
-                    <Tag>{t("start.members_count", { count: d.members })}</Tag>
-                    <Tag>{t("start.departments_count", { count: d.departments })}</Tag>
-                  </div>
-                  <Typography.Paragraph type="secondary" ellipsis={{ rows: 4, expandable: true }}>
-                    {d.story[lang]}
-                  </Typography.Paragraph>
+        <Typography.Title level={4} style={{ marginTop: 32 }}>
+          <RocketOutlined style={{ color: "#1677ff", marginInlineEnd: 8 }} />
+          {t("start.demo_title")}
+        </Typography.Title>
+        <Typography.Paragraph type="secondary">{t("start.demo_hint")}</Typography.Paragraph>
+        <Row gutter={[16, 16]}>
+          {info.demos.map((d) => (
+            <Col span={12} key={d.id}>
+              <Card data-testid={`demo-${d.id}`} style={{ height: "100%" }} styles={{ body: { display: "flex", flexDirection: "column", height: "100%", boxSizing: "border-box" } }}>
+                <Typography.Text strong>{d.title[lang]}</Typography.Text>
+                <div style={{ margin: "8px 0" }}>
+                  <Tag color="blue">{t(`platforms.${d.platform}`)}</Tag>
+                  <Tag>{t("start.members_count", { count: d.members })}</Tag>
+                  <Tag>{t("start.departments_count", { count: d.departments })}</Tag>
+                </div>
+                <Typography.Paragraph type="secondary" ellipsis={{ rows: 3, expandable: true }} style={{ flex: 1 }}>
+                  {d.story[lang]}
+                </Typography.Paragraph>
+                <div>
                   <Button type="primary" ghost loading={busy} onClick={() => openDemo(d)} data-testid={`open-demo-${d.id}`}>
                     {t("start.open_demo")}
                   </Button>
                 </div>
-              ))}
-            </Card>
-          </Col>
+              </Card>
+            </Col>
+          ))}
         </Row>
+
+        <Card title={t("start.recent")} style={{ marginTop: 24 }}>
+          {info.recent.length === 0 ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("start.no_recent")} />
+          ) : (
+            <List
+              dataSource={info.recent}
+              renderItem={(r) => (
+                <List.Item data-testid="recent-item" style={{ cursor: "pointer" }} onClick={() => run(() => call(api.openWorkspace(r.path)))}>
+                  <List.Item.Meta
+                    title={r.name}
+                    description={
+                      <Typography.Text type="secondary" ellipsis style={{ maxWidth: 800 }}>
+                        {r.path}
+                      </Typography.Text>
+                    }
+                  />
+                </List.Item>
+              )}
+            />
+          )}
+        </Card>
       </div>
 
       <Modal
