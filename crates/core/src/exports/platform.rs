@@ -184,6 +184,38 @@ pub(crate) fn row_cells<'m>(
         .collect()
 }
 
+/// The members as rows of a file, from display row `first`.
+struct Rows<'a> {
+    ws: &'a Workspace,
+    layout: &'a Layout,
+    ids: Option<&'a DepartmentIds>,
+    mask: Option<Mask>,
+    first: u32,
+}
+
+impl Rows<'_> {
+    /// Streams every member's cells to `write` (masked when asked) with its display row; the
+    /// pre-flight `hook` sees the real values.
+    fn each(
+        &self,
+        ticker: &mut Ticker,
+        hook: RowHook,
+        mut write: impl FnMut(u32, &[Cow<str>]) -> Result<()>,
+    ) -> Result<()> {
+        let mut row = self.first;
+        self.ws.each_member(|m| {
+            let cells = row_cells(self.layout, &m, self.ids);
+            hook(&m, row, &cells);
+            match self.mask {
+                Some(k) => write(row, &row_cells(self.layout, &k.member(m.clone()), self.ids))?,
+                None => write(row, &cells)?,
+            }
+            row += 1;
+            ticker.tick()
+        })
+    }
+}
+
 /// Sees every member row as it is written (the pre-flight checks run in the same pass).
 pub(crate) type RowHook<'a> = &'a mut dyn FnMut(&Member, u32, &[Cow<str>]);
 
@@ -260,19 +292,17 @@ fn write_xlsx(
     sheet.set_freeze_panes(header_row + 1, 0).map_err(&fail)?;
     // Text columns carry the text format `@` (so Excel keeps what the user types there as text
     // too); the others use the workbook's default format, which has the CJK font.
-    let mut row = header_row;
-    ws.each_member(|m| {
-        row += 1;
-        let cells = row_cells(layout, &m, None);
-        hook(&m, row + 1, &cells);
-        let masked;
-        let cells = match mask {
-            Some(k) => {
-                masked = k.member(m.clone());
-                row_cells(layout, &masked, None)
-            }
-            None => cells,
-        };
+    // Display rows start below the header; the sheet counts from 0.
+    let first = header_row + 2;
+    let rows = Rows {
+        ws,
+        layout,
+        ids: None,
+        mask,
+        first,
+    };
+    rows.each(ticker, hook, |line, cells| {
+        let row = line - 1;
         for ((c, v), col) in cells.iter().enumerate().zip(&layout.columns) {
             if v.is_empty() {
                 continue;
@@ -284,7 +314,7 @@ fn write_xlsx(
             }
             .map_err(&fail)?;
         }
-        ticker.tick()
+        Ok(())
     })?;
     let notes_sheet = layout.notes_sheet.as_deref().or(mask.map(|_| MASKED_SHEET));
     if let Some(name) = notes_sheet {
@@ -376,22 +406,17 @@ fn write_csv(
         let mut w = csv_writer(&mut members, layout.bom, out)?;
         w.write_record(layout.columns.iter().map(|c| c.header.as_str()))
             .map_err(&err)?;
-        let mut row = 1;
-        ws.each_member(|m| {
-            row += 1;
-            let cells = row_cells(layout, &m, ids);
-            hook(&m, row, &cells);
-            let masked;
-            let cells = match mask {
-                Some(k) => {
-                    masked = k.member(m.clone());
-                    row_cells(layout, &masked, ids)
-                }
-                None => cells,
-            };
+        let rows = Rows {
+            ws,
+            layout,
+            ids,
+            mask,
+            first: 2,
+        };
+        rows.each(ticker, hook, |_, cells| {
             w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
                 .map_err(&err)?;
-            ticker.tick()
+            Ok(())
         })?;
         w.flush().map_err(|e| io_error(out, e))?;
     }
