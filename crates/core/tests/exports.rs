@@ -933,3 +933,32 @@ fn exports_made_in_presentation_mode_are_masked_and_say_so() {
     assert_eq!(text(&roster[1][0]), "王建国", "names stay unless asked");
     assert_eq!(text(&roster[1][5]), "141****0001");
 }
+
+#[test]
+fn a_rule_broken_on_every_row_is_listed_a_few_hundred_times_and_counted_in_full() {
+    let mut ws = Workspace::in_memory("公司", Platform::Feishu).unwrap();
+    for i in 0..450 {
+        add(&mut ws, &format!("成员{i}"), &["公司/部门"], |m| {
+            m.mobile = Some(format!("138{i:08}"))
+        });
+    }
+    let dir = TempDir::new().unwrap();
+    let r = export(&ws, "feishu", &dir.path().join("f.xlsx"), false);
+    // Every member lacks 人员类型 and 入职日期 (warnings): 900 in all, 200 listed.
+    assert_eq!((r.errors, r.warnings), (0, 900));
+    assert!(r.written);
+    let listed = r
+        .problems
+        .iter()
+        .filter(|p| p.rule == "recommended_missing")
+        .count();
+    assert_eq!(listed, 200);
+    let more: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.rule == "more")
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(more.len(), 1, "{more:?}");
+    assert!(more[0].contains("700"), "{more:?}");
+}

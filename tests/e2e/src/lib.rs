@@ -218,6 +218,17 @@ impl App {
         Ok(self.first(By::XPath(xpath)).await?)
     }
 
+    /// Whether something matching `css` is displayed right now (no waiting).
+    pub async fn shown(&self, css: &str) -> Result<bool> {
+        Ok(self
+            .driver
+            .query(By::Css(css))
+            .nowait()
+            .and_displayed()
+            .exists()
+            .await?)
+    }
+
     /// Waits until nothing matches `css`.
     pub async fn gone(&self, css: &str) -> Result {
         let deadline = Instant::now() + TIMEOUT;

@@ -506,24 +506,24 @@ async fn the_reports_page_checks_before_exporting_and_writes_the_files() {
         .await?;
         app.screenshot("reports-preflight").await?;
         // The member link opens the form: add a mobile and the check passes.
-        // (The virtual table may swap its rows while it settles: click again until the form is up.)
-        let form_open = || async {
-            let shown = app
-                .driver
-                .query(By::Css("[data-testid=\"member-save\"]"))
-                .nowait()
-                .and_displayed()
-                .exists()
-                .await?;
-            Ok::<bool, Box<dyn std::error::Error + Send + Sync>>(shown)
-        };
+        // (The virtual table may swap its rows while it settles and lose a click: click again
+        // when the form has not started to open a few seconds later. Never twice in a row, or
+        // the second click lands on the opening drawer's mask and closes it.)
+        let last_click = std::cell::Cell::new(None::<std::time::Instant>);
         app.until("the member form to open", || async {
-            if !form_open().await? {
+            if app.shown("[data-testid=\"member-save\"]").await? {
+                return Ok(true);
+            }
+            let waited = last_click
+                .get()
+                .is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(4));
+            if waited && !app.shown(".ant-drawer-mask").await? {
                 if let Ok(link) = app.find("[data-testid=\"problem-member\"]").await {
                     let _ = link.click().await;
+                    last_click.set(Some(std::time::Instant::now()));
                 }
             }
-            form_open().await
+            Ok(false)
         })
         .await?;
         app.type_into("[data-testid=\"member-mobile\"]", "13900001111")

@@ -130,16 +130,16 @@ pub fn export_members(
         &mut ticker,
         &mut |m, row, cells| checker.member_row(m, row, cells),
     )?;
-    let problems = checker.problems;
-    let errors = problems.iter().filter(|p| p.is_error()).count() as u32;
+    let found = checker.finish();
+    let errors = found.errors;
     let mut report = ExportReport {
         format: layout.format.clone(),
         files: Vec::new(),
         members: members as u32,
         departments: departments.len() as u32,
         errors,
-        warnings: problems.len() as u32 - errors,
-        problems,
+        warnings: found.warnings,
+        problems: found.problems,
         written: false,
         masked: mask.is_some(),
     };

@@ -46,7 +46,20 @@ pub(crate) struct Checker<'a> {
     cell_limit: Option<f64>,
     /// Unique fields: value → first member's name.
     seen: Vec<(String, HashMap<String, String>)>,
+    problems: Vec<Problem>,
+    /// Problems found per rule, and whether the rule is an error.
+    counts: HashMap<String, (u32, bool)>,
+}
+
+/// Problems listed per rule; the rest are counted in one summary line (a warning on every row
+/// of a 100,000-member workspace must not become 100,000 lines).
+const LISTED_PER_RULE: u32 = 200;
+
+/// What pre-flight found.
+pub(crate) struct Found {
     pub problems: Vec<Problem>,
+    pub errors: u32,
+    pub warnings: u32,
 }
 
 fn is_set(v: &Option<String>) -> bool {
@@ -72,6 +85,53 @@ impl<'a> Checker<'a> {
                 .map(|f| (f.clone(), HashMap::default()))
                 .collect(),
             problems: Vec::new(),
+            counts: HashMap::default(),
+        }
+    }
+
+    fn push(&mut self, p: Problem) {
+        let entry = self
+            .counts
+            .entry(p.rule.clone())
+            .or_insert((0, p.is_error()));
+        entry.0 += 1;
+        if entry.0 <= LISTED_PER_RULE {
+            self.problems.push(p);
+        }
+    }
+
+    /// The listed problems, a summary line per rule with more, and the full counts.
+    pub fn finish(mut self) -> Found {
+        let (mut errors, mut warnings) = (0, 0);
+        let mut rules: Vec<(String, (u32, bool))> = self.counts.drain().collect();
+        rules.sort();
+        for (rule, (n, error)) in rules {
+            if error {
+                errors += n;
+            } else {
+                warnings += n;
+            }
+            if n > LISTED_PER_RULE {
+                let params = [
+                    ("rule", rule.clone()),
+                    ("count", (n - LISTED_PER_RULE).to_string()),
+                ];
+                self.problems.push(Problem {
+                    severity: if error { "error" } else { "warning" }.into(),
+                    rule: "more".into(),
+                    row: None,
+                    userid: None,
+                    name: None,
+                    department: None,
+                    message: t(self.lang, "preflight.more.message", &params),
+                    fix: t(self.lang, "preflight.more.fix", &params),
+                });
+            }
+        }
+        Found {
+            problems: self.problems,
+            errors,
+            warnings,
         }
     }
 
@@ -89,7 +149,7 @@ impl<'a> Checker<'a> {
         params.push(("name", m.name.clone()));
         params.push(("userid", m.userid.clone()));
         let (message, fix) = self.words(rule, &params);
-        self.problems.push(Problem {
+        self.push(Problem {
             severity: if error { "error" } else { "warning" }.into(),
             rule: rule.into(),
             row: Some(row),
@@ -105,7 +165,7 @@ impl<'a> Checker<'a> {
         let mut params = params.to_vec();
         params.push(("department", path.to_string()));
         let (message, fix) = self.words(rule, &params);
-        self.problems.push(Problem {
+        self.push(Problem {
             severity: if error { "error" } else { "warning" }.into(),
             rule: rule.into(),
             row: None,
@@ -118,7 +178,7 @@ impl<'a> Checker<'a> {
     }
 
     fn limit(&mut self, p: LimitProblem, row: Option<u32>, member: Option<&Member>) {
-        self.problems.push(Problem {
+        self.push(Problem {
             severity: "error".into(),
             rule: p.rule,
             row,
@@ -332,5 +392,5 @@ pub fn check(
         checker.member_row(&m, row, &row_cells(layout, &m, None));
         Ok(())
     })?;
-    Ok(checker.problems)
+    Ok(checker.finish().problems)
 }

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { App, Button, Dropdown, Form, Input, List, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, TreeSelect, Typography } from "antd";
 import { DeleteOutlined, PlusOutlined, TeamOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
+import { usePresentation } from "../../shell/presentation";
 import { api, call, type Department, type Level, type Matrix, type Member, type Permission, type Role, type Scope } from "../../api";
 import { describe } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
@@ -23,6 +24,7 @@ type Row = { key: string; permission: Permission; category: string; first: boole
 /** Roles as columns, permissions grouped by category as rows; a cell grants, rescopes or revokes. */
 export default function MatrixTab({ matrix, departments, focus }: Props) {
   const { t, i18n } = useTranslation();
+  const pres = usePresentation();
   const lang = i18n.language as "zh-CN" | "en-US";
   const { message } = App.useApp();
   const { changed } = useWorkspace();
@@ -215,7 +217,7 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
               style={{ width: "100%", marginBottom: 12 }}
               placeholder={t("permissions_ui.add_holder")}
               value={null}
-              options={people.filter((p) => !holdersRole.holders.includes(p.userid)).map((p) => ({ value: p.userid, label: `${p.name} (${p.userid})` }))}
+              options={people.filter((p) => !holdersRole.holders.includes(p.userid)).map((p) => ({ value: p.userid, label: `${pres.name(p.name)} (${p.userid})` }))}
               onChange={(userid: string) => attempt(() => call(api.roleAssign(holdersRole.id, userid)))}
               data-testid="add-holder"
             />
@@ -224,7 +226,7 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
               dataSource={holdersRole.holders}
               renderItem={(u) => (
                 <List.Item actions={[<Button key="x" size="small" danger type="link" onClick={() => attempt(() => call(api.roleUnassign(holdersRole.id, u)))}>{t("common.delete")}</Button>]}>
-                  {people.find((p) => p.userid === u)?.name ?? u} <Typography.Text type="secondary">({u})</Typography.Text>
+                  {pres.name(people.find((p) => p.userid === u)?.name ?? u)} <Typography.Text type="secondary">({u})</Typography.Text>
                 </List.Item>
               )}
             />

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Input, Table, Tooltip, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { usePresentation } from "../../shell/presentation";
 import { api, call, type Matrix, type MemberPermissions } from "../../api";
 import { useReport } from "../../shell/useReport";
 import { useHeight } from "../../shell/useHeight";
@@ -10,6 +11,7 @@ import { scopeLabel } from "./matrixView";
 /** Members × permissions, as they effectively hold them, with the role behind each grant. */
 export default function MembersTab({ matrix }: { matrix: Matrix }) {
   const { t, i18n } = useTranslation();
+  const pres = usePresentation();
   const lang = i18n.language as "zh-CN" | "en-US";
   const report = useReport();
   const { revision } = useWorkspace();
@@ -35,7 +37,7 @@ export default function MembersTab({ matrix }: { matrix: Matrix }) {
       fixed: "left" as const,
       render: (_: unknown, m: MemberPermissions) => (
         <span>
-          {m.name} <Typography.Text type="secondary">{m.userid}</Typography.Text>
+          {pres.name(m.name)} <Typography.Text type="secondary">{m.userid}</Typography.Text>
           {!m.active && <Typography.Text type="danger"> {t("permissions_ui.holds_nothing")}</Typography.Text>}
         </span>
       ),

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Empty, List, Select, Space, Tag, TreeSelect, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { usePresentation } from "../../shell/presentation";
 import { api, call, type Department, type Holder, type Matrix } from "../../api";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
@@ -10,6 +11,7 @@ import { scopeLabel } from "./matrixView";
 /** "Who can …?": everyone holding a permission, in a department when one is chosen. */
 export default function WhoCanTab({ matrix, departments }: { matrix: Matrix; departments: Department[] }) {
   const { t, i18n } = useTranslation();
+  const pres = usePresentation();
   const lang = i18n.language as "zh-CN" | "en-US";
   const report = useReport();
   const { revision } = useWorkspace();
@@ -44,7 +46,7 @@ export default function WhoCanTab({ matrix, departments }: { matrix: Matrix; dep
             dataSource={holders}
             renderItem={(h) => (
               <List.Item>
-                <List.Item.Meta title={`${h.name}（${h.userid}）`} />
+                <List.Item.Meta title={`${pres.name(h.name)}（${h.userid}）`} />
                 <Space wrap>
                   {h.via.map((g, i) => (
                     <Tag key={i} color="blue">
