@@ -192,6 +192,14 @@ impl App {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let el = self.find(css).await?;
+            // A drawer or popover sliding in moves its contents: a click computed mid-way may
+            // land on the mask behind and close it. Click once the element stands still.
+            if let Err(e) = self.settled(&el).await {
+                if Instant::now() > deadline {
+                    return Err(e);
+                }
+                continue;
+            }
             match el.click().await {
                 Ok(()) => return Ok(()),
                 Err(e)
@@ -209,6 +217,25 @@ impl App {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+    }
+
+    /// Waits until `el` keeps the same position and size for one poll.
+    async fn settled(&self, el: &WebElement) -> Result {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut last = el.rect().await?;
+        loop {
+            tokio::time::sleep(POLL).await;
+            let now = el.rect().await?;
+            let same = (now.x - last.x).abs() < 0.5
+                && (now.y - last.y).abs() < 0.5
+                && (now.width - last.width).abs() < 0.5
+                && (now.height - last.height).abs() < 0.5;
+            if same {
+                return Ok(());
+            }
+            check(Instant::now() < deadline, "the element kept moving")?;
+            last = now;
         }
     }
 
