@@ -11,8 +11,12 @@ use orgdesk_core::compare::{
     self,
     needs::{Importance, Need},
 };
+use orgdesk_core::org::profile::{EntityType, ProfileInput};
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
+use orgdesk_core::setup::certification::CertificationInput;
+use orgdesk_core::setup::checklist::Tick;
+use orgdesk_core::setup::hardware::{DeviceKind, EventKind};
 use orgdesk_core::{
     demo, exports, imports, snapshots, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput,
     MemberQuery, MemberStatus, Platform, Source, Workspace,
@@ -69,6 +73,25 @@ enum Command {
     /// Demo companies.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The organisation profile: legal name, credit code (validated), entity type, industry …
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Certification planner: method, materials, submission, decision window, next review.
+    #[command(subcommand)]
+    Certification(CertificationCommand),
+    /// The readiness checklist across the guide's eight steps (tick manual items with `tick`).
+    #[command(args_conflicts_with_subcommands = true)]
+    Checklist {
+        #[command(subcommand)]
+        action: Option<ChecklistAction>,
+        workspace: Option<PathBuf>,
+    },
+    /// Security and compliance settings, with a score and what is missing.
+    #[command(subcommand)]
+    Security(SecurityCommand),
+    /// Hardware plan: devices by site and batch, offline/failure log, batches to replace.
+    #[command(subcommand)]
+    Hardware(HardwareCommand),
     /// Named snapshots kept inside the workspace file: save, list, restore, delete.
     #[command(subcommand, alias = "snapshots")]
     Snapshot(SnapshotCommand),
@@ -452,6 +475,153 @@ enum DemoCommand {
 }
 
 #[derive(Subcommand)]
+enum ProfileCommand {
+    Show {
+        workspace: PathBuf,
+    },
+    /// Change profile fields; an empty value clears one.
+    Set {
+        workspace: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        legal_name: Option<String>,
+        /// Unified social credit code (18 characters, GB 32100-2015 check character).
+        #[arg(long)]
+        credit_code: Option<String>,
+        /// enterprise, education, non_profit, government or overseas.
+        #[arg(long)]
+        entity_type: Option<EntityType>,
+        #[arg(long)]
+        industry: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        headcount: Option<u32>,
+        #[arg(long)]
+        platform: Option<Platform>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertificationCommand {
+    /// Show the plan; with --method (and the other options) save it first.
+    Plan {
+        workspace: PathBuf,
+        /// corporate_account, wechat or special_org.
+        #[arg(long)]
+        method: Option<String>,
+        /// Submission date (YYYY-MM-DD).
+        #[arg(long)]
+        submitted: Option<String>,
+        /// Approval date, once certified.
+        #[arg(long)]
+        approved: Option<String>,
+        /// A material ready to submit (repeat): business_licence, corporate_account, …
+        #[arg(long = "ready", value_name = "MATERIAL")]
+        ready: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChecklistAction {
+    /// Tick a manual item (or, with --reason, confirm a computed one that allows it).
+    Tick {
+        workspace: PathBuf,
+        item: String,
+        #[arg(long)]
+        reason: Option<String>,
+        /// Untick.
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecurityCommand {
+    Show {
+        workspace: PathBuf,
+    },
+    /// Change settings: on/off switches, choices, texts, the IP allowlist.
+    Set {
+        workspace: PathBuf,
+        #[arg(long)]
+        watermark: Option<OnOff>,
+        #[arg(long)]
+        two_step: Option<OnOff>,
+        #[arg(long)]
+        audit: Option<OnOff>,
+        /// blocked, allowlist or open.
+        #[arg(long)]
+        overseas: Option<String>,
+        /// An IP allowlist entry, e.g. 203.0.113.0/24 or 2001:db8::/32 (repeat; replaces the list).
+        #[arg(long = "allow-ip", value_name = "CIDR")]
+        allow_ip: Vec<String>,
+        #[arg(long)]
+        sm_encryption: Option<OnOff>,
+        #[arg(long)]
+        pipl_purpose: Option<String>,
+        #[arg(long)]
+        pipl_consent: Option<OnOff>,
+        #[arg(long)]
+        retention_days: Option<u64>,
+        /// none, assessed or unassessed.
+        #[arg(long)]
+        cross_border: Option<String>,
+        #[arg(long)]
+        leaver_retention: Option<OnOff>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HardwareCommand {
+    /// Import an inventory and/or an offline log (.xlsx/.xls/.ods/.csv): all rows or none.
+    Import { workspace: PathBuf, file: PathBuf },
+    /// List the devices.
+    List { workspace: PathBuf },
+    /// Quarterly offline/failure rate per batch; batches over 10% flagged.
+    Flags { workspace: PathBuf },
+    /// Register a device.
+    Add {
+        workspace: PathBuf,
+        #[arg(long)]
+        serial: String,
+        /// attendance, display or tablet.
+        #[arg(long)]
+        kind: DeviceKind,
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        batch: String,
+        #[arg(long)]
+        model: Option<String>,
+        /// bluetooth, wifi, dual or wired.
+        #[arg(long)]
+        connectivity: Option<String>,
+        #[arg(long)]
+        face: bool,
+    },
+    /// Log an outage or failure of a device.
+    Log {
+        workspace: PathBuf,
+        serial: String,
+        #[arg(long)]
+        day: String,
+        /// offline (default) or failure.
+        #[arg(long, default_value = "offline")]
+        kind: EventKind,
+        #[arg(long)]
+        hours: Option<f64>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
 enum SnapshotCommand {
     /// Save the workspace as it is now under NAME.
     Save { workspace: PathBuf, name: String },
@@ -554,6 +724,62 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.snapshot("cli.demo_reset", &demo::reset(&mut open(&workspace)?)?)?
         }
         Command::Snapshot(cmd) => snapshot(cmd, out)?,
+        Command::Profile(cmd) => profile(cmd, out)?,
+        Command::Certification(CertificationCommand::Plan {
+            workspace,
+            method,
+            submitted,
+            approved,
+            ready,
+        }) => {
+            let mut ws = open(&workspace)?;
+            let plan = match method {
+                Some(method) => ws.set_certification(
+                    &CertificationInput {
+                        method,
+                        submitted_on: submitted,
+                        approved_on: approved,
+                        ready,
+                    },
+                    out.lang,
+                )?,
+                None => ws.certification_plan(out.lang)?,
+            };
+            out.certification(&plan)?
+        }
+        Command::Checklist {
+            action: None,
+            workspace: Some(workspace),
+        } => out.checklist(&open(&workspace)?.checklist(out.lang)?)?,
+        Command::Checklist {
+            action: None,
+            workspace: None,
+        } => {
+            return Err(
+                Error::new(orgdesk_core::ErrorCode::InvalidArgument, "invalid_argument")
+                    .with("detail", "give the workspace: orgdesk checklist WS"),
+            )
+        }
+        Command::Checklist {
+            action:
+                Some(ChecklistAction::Tick {
+                    workspace,
+                    item,
+                    reason,
+                    off,
+                }),
+            ..
+        } => {
+            let mut ws = open(&workspace)?;
+            ws.tick(&Tick {
+                item,
+                done: !off,
+                reason,
+            })?;
+            out.checklist(&ws.checklist(out.lang)?)?
+        }
+        Command::Security(cmd) => security(cmd, out)?,
+        Command::Hardware(cmd) => return hardware(cmd, out),
         Command::Export(ExportCommand::Members {
             workspace,
             out: path,
@@ -859,6 +1085,147 @@ fn migrate(
     } else {
         Exit::Done
     })
+}
+
+fn profile(cmd: ProfileCommand, out: &Out) -> Result<(), Error> {
+    match cmd {
+        ProfileCommand::Show { workspace } => out.profile(&open(&workspace)?.profile()?),
+        ProfileCommand::Set {
+            workspace,
+            name,
+            legal_name,
+            credit_code,
+            entity_type,
+            industry,
+            region,
+            headcount,
+            platform,
+        } => out.profile(&open(&workspace)?.update_profile(&ProfileInput {
+            name,
+            platform,
+            legal_name,
+            credit_code,
+            entity_type,
+            industry,
+            region,
+            headcount,
+        })?),
+    }
+}
+
+fn security(cmd: SecurityCommand, out: &Out) -> Result<(), Error> {
+    use serde_json::Value;
+    match cmd {
+        SecurityCommand::Show { workspace } => out.security(&open(&workspace)?.security(out.lang)?),
+        SecurityCommand::Set {
+            workspace,
+            watermark,
+            two_step,
+            audit,
+            overseas,
+            allow_ip,
+            sm_encryption,
+            pipl_purpose,
+            pipl_consent,
+            retention_days,
+            cross_border,
+            leaver_retention,
+        } => {
+            let mut values = std::collections::BTreeMap::new();
+            let mut switch = |key: &str, v: Option<OnOff>| {
+                if let Some(v) = v {
+                    values.insert(key.to_string(), Value::Bool(matches!(v, OnOff::On)));
+                }
+            };
+            switch("watermark", watermark);
+            switch("two_step", two_step);
+            switch("audit_sensitive", audit);
+            switch("sm_encryption", sm_encryption);
+            switch("pipl_consent", pipl_consent);
+            switch("leaver_chat_retention", leaver_retention);
+            for (key, v) in [
+                ("overseas_access", overseas),
+                ("pipl_purpose", pipl_purpose),
+                ("pipl_cross_border", cross_border),
+            ] {
+                if let Some(v) = v {
+                    values.insert(key.to_string(), Value::String(v));
+                }
+            }
+            if let Some(d) = retention_days {
+                values.insert("pipl_retention_days".into(), Value::from(d));
+            }
+            if !allow_ip.is_empty() {
+                values.insert("ip_allowlist".into(), Value::from(allow_ip));
+            }
+            out.security(&open(&workspace)?.set_security(&values, out.lang)?)
+        }
+    }
+}
+
+fn hardware(cmd: HardwareCommand, out: &Out) -> Result<Exit, Error> {
+    use orgdesk_core::setup::hardware::{DeviceInput, EventInput};
+    match cmd {
+        HardwareCommand::Import { workspace, file } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Error::new(orgdesk_core::ErrorCode::FileNotFound, "file_not_found")
+                    .with("path", file.display())
+                    .with("detail", e)
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let report = open(&workspace)?.import_hardware(bytes, &name, out.lang)?;
+            out.hardware_import(&report)?;
+            if !report.committed {
+                return Ok(Exit::Rejected);
+            }
+        }
+        HardwareCommand::List { workspace } => out.devices(&open(&workspace)?.devices()?)?,
+        HardwareCommand::Flags { workspace } => {
+            out.hardware_flags(&open(&workspace)?.hardware_flags(out.lang)?)?
+        }
+        HardwareCommand::Add {
+            workspace,
+            serial,
+            kind,
+            site,
+            batch,
+            model,
+            connectivity,
+            face,
+        } => {
+            let d = open(&workspace)?.add_device(&DeviceInput {
+                serial,
+                kind: Some(kind),
+                model,
+                site,
+                batch,
+                connectivity,
+                face_recognition: face,
+            })?;
+            out.devices(&[d])?
+        }
+        HardwareCommand::Log {
+            workspace,
+            serial,
+            day,
+            kind,
+            hours,
+        } => {
+            let mut ws = open(&workspace)?;
+            ws.add_device_event(&EventInput {
+                serial,
+                day,
+                kind: Some(kind),
+                hours,
+                note: None,
+            })?;
+            out.hardware_flags(&ws.hardware_flags(out.lang)?)?
+        }
+    }
+    Ok(Exit::Done)
 }
 
 fn snapshot(cmd: SnapshotCommand, out: &Out) -> Result<(), Error> {

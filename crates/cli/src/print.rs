@@ -13,7 +13,12 @@ use orgdesk_core::roles::effective::{EffectiveGrant, Holder, MemberPermissions};
 use orgdesk_core::roles::export::scope_text;
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{catalogue::catalogue, Matrix, Role};
+use orgdesk_core::setup::certification::CertificationPlan;
+use orgdesk_core::setup::checklist::Checklist;
+use orgdesk_core::setup::hardware::{BatchQuarter, Device, HardwareImport};
+use orgdesk_core::setup::security::SecurityReport;
 use orgdesk_core::snapshots::SnapshotInfo;
+use orgdesk_core::OrgProfile;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
 };
@@ -779,6 +784,204 @@ impl Out {
                     )
                 })
                 .collect()
+        })
+    }
+
+    pub fn profile(&self, p: &OrgProfile) -> R {
+        self.emit(p, || {
+            let none = || self.tr("common.none", &[]);
+            let rows = [
+                ("fields.org_name", p.name.clone()),
+                (
+                    "fields.legal_name",
+                    p.legal_name.clone().unwrap_or_else(none),
+                ),
+                (
+                    "fields.credit_code",
+                    p.credit_code.clone().unwrap_or_else(none),
+                ),
+                (
+                    "fields.entity_type",
+                    self.tr(&format!("entity_types.{}", p.entity_type.as_str()), &[]),
+                ),
+                ("fields.industry", p.industry.clone().unwrap_or_else(none)),
+                ("fields.region", p.region.clone().unwrap_or_else(none)),
+                (
+                    "fields.headcount",
+                    p.headcount.map(|h| h.to_string()).unwrap_or_else(none),
+                ),
+                (
+                    "fields.platform",
+                    self.tr(&format!("platforms.{}", p.platform), &[]),
+                ),
+            ];
+            rows.iter()
+                .map(|(k, v)| format!("{}: {v}\n", self.tr(k, &[])))
+                .collect()
+        })
+    }
+
+    pub fn certification(&self, p: &CertificationPlan) -> R {
+        self.emit(p, || {
+            let mut text = String::new();
+            for m in &p.methods {
+                let mark = if p.method.as_deref() == Some(m.key.as_str()) {
+                    "▶"
+                } else {
+                    " "
+                };
+                text.push_str(&format!(
+                    "{mark} {} ({})  {}–{} {}  [{}]\n",
+                    m.name,
+                    m.key,
+                    m.review_min_days,
+                    m.review_max_days,
+                    self.tr("cli.working_days", &[]),
+                    m.confidence
+                ));
+            }
+            if let Some(note) = &p.entity_note {
+                text.push_str(&format!("{note}\n"));
+            }
+            for m in &p.materials {
+                text.push_str(&format!(
+                    "  [{}] {}\n",
+                    if m.ready { "x" } else { " " },
+                    m.name
+                ));
+            }
+            if let (Some(s), Some(a), Some(b)) =
+                (&p.submitted_on, &p.expected_earliest, &p.expected_latest)
+            {
+                text.push_str(&self.tr(
+                    "cli.certification_window",
+                    &[
+                        ("submitted", s.clone()),
+                        ("earliest", a.clone()),
+                        ("latest", b.clone()),
+                    ],
+                ));
+                text.push('\n');
+            }
+            if !p.holidays_known {
+                text.push_str(&self.tr("cli.holidays_unknown", &[]));
+                text.push('\n');
+            }
+            if let Some(r) = &p.next_review {
+                text.push_str(&self.tr("cli.next_review", &[("date", r.clone())]));
+                text.push('\n');
+            }
+            if let Some(h) = &p.headcount {
+                text.push_str(&h.message);
+                text.push('\n');
+            }
+            text
+        })
+    }
+
+    pub fn checklist(&self, c: &Checklist) -> R {
+        self.emit(c, || {
+            let mut text = self.tr(
+                "cli.checklist_total",
+                &[
+                    ("done", c.done.to_string()),
+                    ("total", c.total.to_string()),
+                    ("percent", c.percent.to_string()),
+                ],
+            );
+            text.push('\n');
+            for s in &c.steps {
+                text.push_str(&format!("{}  {}/{}\n", s.title, s.done, s.total));
+                for i in &s.items {
+                    let detail = i
+                        .detail
+                        .as_ref()
+                        .or(i.reason.as_ref())
+                        .map(|d| format!(" — {d}"))
+                        .unwrap_or_default();
+                    text.push_str(&format!(
+                        "  [{}] {} ({}){detail}\n",
+                        if i.done { "x" } else { " " },
+                        i.title,
+                        i.key
+                    ));
+                }
+            }
+            text
+        })
+    }
+
+    pub fn security(&self, r: &SecurityReport) -> R {
+        self.emit(r, || {
+            let mut text = self.tr("cli.security_score", &[("score", r.score.to_string())]);
+            text.push('\n');
+            for s in &r.settings {
+                let value = match &s.value {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(v) => v.clone(),
+                    v => v.to_string(),
+                };
+                text.push_str(&format!(
+                    "  [{}] {} {value}\n",
+                    if s.done { "x" } else { " " },
+                    s.name
+                ));
+                if !s.done {
+                    text.push_str(&format!("      {}\n", s.why));
+                    if let Some(c) = &s.console {
+                        text.push_str(&format!("      → {c}\n"));
+                    }
+                }
+            }
+            text
+        })
+    }
+
+    pub fn devices(&self, list: &[Device]) -> R {
+        self.emit(list, || {
+            list.iter()
+                .map(|d| {
+                    format!(
+                        "{}  {:?}  {}  {}  {}\n",
+                        d.serial,
+                        d.kind,
+                        d.site,
+                        d.batch,
+                        self.tr("cli.device_events", &[("count", d.events.to_string())])
+                    )
+                })
+                .collect()
+        })
+    }
+
+    pub fn hardware_flags(&self, list: &[BatchQuarter]) -> R {
+        self.emit(list, || {
+            if list.is_empty() {
+                return self.tr("cli.hardware_no_events", &[]);
+            }
+            list.iter()
+                .map(|b| format!("[{}] {}\n", if b.flagged { "!" } else { " " }, b.message))
+                .collect()
+        })
+    }
+
+    pub fn hardware_import(&self, r: &HardwareImport) -> R {
+        self.emit(r, || {
+            let mut text = if r.committed {
+                self.tr(
+                    "cli.hardware_imported",
+                    &[
+                        ("devices", r.devices.to_string()),
+                        ("events", r.events.to_string()),
+                    ],
+                )
+            } else {
+                self.tr("cli.hardware_refused", &[])
+            };
+            for p in &r.problems {
+                text.push_str(&format!("\n  {} · {}: {}", p.sheet, p.row, p.message));
+            }
+            text
         })
     }
 

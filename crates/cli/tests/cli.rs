@@ -1302,3 +1302,127 @@ fn demos_of_each_shape_snapshot_and_reset() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("initial snapshot"), "{}", r.stderr);
 }
+
+#[test]
+fn the_setup_journey_from_the_command_line() {
+    let (dir, ws) = new_ws();
+    // Profile: a typo in the credit code is refused with the reason, exit 1.
+    let r = orgdesk(&[
+        "profile",
+        "set",
+        s(&ws),
+        "--credit-code",
+        "91110000600037341X",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("should be “L”"), "{}", r.stderr);
+    let p = ok(&[
+        "profile",
+        "set",
+        s(&ws),
+        "--credit-code",
+        "91110000600037341L",
+        "--legal-name",
+        "示例科技有限公司",
+        "--entity-type",
+        "education",
+        "--json",
+    ])
+    .json();
+    assert_eq!(p["credit_code"], "91110000600037341L");
+    assert_eq!(p["entity_type"], "education");
+
+    // Certification: the window in working days and the next review.
+    let plan = ok(&[
+        "certification",
+        "plan",
+        s(&ws),
+        "--method",
+        "wechat",
+        "--submitted",
+        "2026-09-29",
+        "--ready",
+        "business_licence",
+        "--json",
+    ])
+    .json();
+    // 3–7 working days after Tue Sep 29: Wed 30, (Oct 1–7 off), Thu 8, Fri 9, Sat 10 (worked) …
+    assert_eq!(plan["expected_earliest"], "2026-10-09");
+    assert_eq!(plan["expected_latest"], "2026-10-14");
+    assert_eq!(plan["next_review"], "2027-10-14");
+    assert!(plan["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["key"] == "education_licence" && m["ready"] == false));
+    assert_eq!(
+        orgdesk(&["certification", "plan", s(&ws), "--method", "fax"]).code,
+        1
+    );
+
+    // Checklist: computed and manual items, ticks.
+    let c = ok(&["checklist", s(&ws), "--json"]).json();
+    assert_eq!(c["steps"].as_array().unwrap().len(), 8);
+    let before = c["done"].as_u64().unwrap();
+    ok(&["checklist", "tick", s(&ws), "migration_plan"]);
+    let c = ok(&["checklist", s(&ws), "--json"]).json();
+    assert_eq!(c["done"].as_u64().unwrap(), before + 1);
+    assert_eq!(orgdesk(&["checklist", "tick", s(&ws), "watermark"]).code, 1);
+
+    // Security: CIDR entries checked, score reported.
+    let r = orgdesk(&["security", "set", s(&ws), "--allow-ip", "10.1.2.3/8"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("10.0.0.0/8"), "{}", r.stderr);
+    let sec = ok(&[
+        "security",
+        "set",
+        s(&ws),
+        "--watermark",
+        "on",
+        "--two-step",
+        "on",
+        "--overseas",
+        "allowlist",
+        "--allow-ip",
+        "203.0.113.0/24",
+        "--allow-ip",
+        "2001:db8::/32",
+        "--json",
+    ])
+    .json();
+    assert_eq!(sec["score"], 55);
+    let c = ok(&["checklist", s(&ws), "--json"]).json();
+    assert!(c["done"].as_u64().unwrap() >= before + 4);
+
+    // Hardware: import, flags at the boundary.
+    let inv = dir.path().join("devices.csv");
+    let mut text = String::from("设备编号,类型,场地,批次\n");
+    for i in 0..10 {
+        text.push_str(&format!("KQ-{i},考勤机,一车间,B1\n"));
+    }
+    std::fs::write(&inv, text).unwrap();
+    let r = ok(&["hardware", "import", s(&ws), s(&inv), "--json"]).json();
+    assert_eq!(r["devices"], 10);
+    ok(&["hardware", "log", s(&ws), "KQ-0", "--day", "2026-10-20"]);
+    let flags = ok(&["hardware", "flags", s(&ws), "--json"]).json();
+    assert_eq!(flags[0]["flagged"], false, "1 of 10 is not over 10%");
+    ok(&[
+        "hardware",
+        "log",
+        s(&ws),
+        "KQ-1",
+        "--day",
+        "2026-11-02",
+        "--kind",
+        "failure",
+    ]);
+    let flags = ok(&["hardware", "flags", s(&ws), "--json"]).json();
+    assert_eq!(flags[0]["flagged"], true);
+    assert_eq!(flags[0]["quarter"], "2026-Q4");
+    assert_eq!(
+        orgdesk(&["hardware", "log", s(&ws), "NOPE", "--day", "2026-11-02"]).code,
+        1
+    );
+    let list = ok(&["hardware", "list", s(&ws), "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 10);
+}

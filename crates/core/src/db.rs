@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_snapshots.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0007_setup.sql"),
+        seed: None,
+    },
 ];
 
 /// The schema version this build writes.

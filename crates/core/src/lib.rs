@@ -15,6 +15,7 @@ pub mod members;
 pub mod org;
 pub mod roles;
 pub mod settings;
+pub mod setup;
 pub mod snapshots;
 pub mod validate;
 mod workspace;

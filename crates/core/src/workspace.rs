@@ -4,12 +4,13 @@
 use crate::compare;
 use crate::db;
 use crate::error::Result;
-use crate::history::{self, AuditEntry, HistoryStatus, Source};
+use crate::history::{self, AuditEntry, Change, HistoryStatus, Source};
 use crate::i18n::Lang;
 use crate::members::{self, Member, MemberInput, MemberQuery, MemberSaved};
 use crate::org::departments::{self, Department, DepartmentAdded, DepartmentRef, Tree};
 use crate::org::profile::{self, OrgProfile, Platform};
 use crate::roles::{self, Level, Role, RoleRef, Scope};
+use crate::setup;
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -330,6 +331,170 @@ impl Workspace {
             &self.needs()?,
             lang,
         ))
+    }
+
+    // ----- setup journey -----
+
+    /// Changes the organisation profile (name, platform, legal details).
+    pub fn update_profile(&mut self, input: &profile::ProfileInput) -> Result<OrgProfile> {
+        history::record(&mut self.conn, self.source, "profile_update", |tx| {
+            profile::update(tx, input)
+        })
+    }
+
+    fn member_count(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM members", [], |r| r.get(0))?)
+    }
+
+    pub fn certification_plan(
+        &self,
+        lang: Lang,
+    ) -> Result<setup::certification::CertificationPlan> {
+        setup::certification::plan(&self.conn, &self.profile()?, self.member_count()?, lang)
+    }
+
+    pub fn set_certification(
+        &mut self,
+        input: &setup::certification::CertificationInput,
+        lang: Lang,
+    ) -> Result<setup::certification::CertificationPlan> {
+        history::record(&mut self.conn, self.source, "certification_set", |tx| {
+            setup::certification::set(tx, input)
+        })?;
+        self.certification_plan(lang)
+    }
+
+    pub fn checklist(&self, lang: Lang) -> Result<setup::checklist::Checklist> {
+        setup::checklist::checklist(self, lang)
+    }
+
+    /// Ticks (or unticks) a checklist item by hand.
+    pub fn tick(&mut self, tick: &setup::checklist::Tick) -> Result<setup::checklist::Tick> {
+        history::record(&mut self.conn, self.source, "checklist_tick", |tx| {
+            setup::checklist::tick(tx, tick)
+        })
+    }
+
+    pub fn security(&self, lang: Lang) -> Result<setup::security::SecurityReport> {
+        setup::security::report(&self.conn, self.profile()?.platform.as_str(), lang)
+    }
+
+    /// Sets security settings (null clears one).
+    pub fn set_security(
+        &mut self,
+        values: &std::collections::BTreeMap<String, serde_json::Value>,
+        lang: Lang,
+    ) -> Result<setup::security::SecurityReport> {
+        history::record(&mut self.conn, self.source, "security_set", |tx| {
+            setup::security::set(tx, values)
+        })?;
+        self.security(lang)
+    }
+
+    pub fn devices(&self) -> Result<Vec<setup::hardware::Device>> {
+        setup::hardware::list(&self.conn)
+    }
+
+    pub fn add_device(
+        &mut self,
+        input: &setup::hardware::DeviceInput,
+    ) -> Result<setup::hardware::Device> {
+        history::record(&mut self.conn, self.source, "device_add", |tx| {
+            let d = setup::hardware::add_device(tx, input)?;
+            Ok(Change {
+                target: d.serial.clone(),
+                before: None,
+                after: serde_json::to_value(&d).ok(),
+                value: d,
+            })
+        })
+    }
+
+    pub fn delete_device(&mut self, serial: &str) -> Result<String> {
+        history::record(&mut self.conn, self.source, "device_delete", |tx| {
+            setup::hardware::delete_device(tx, serial)
+        })
+    }
+
+    /// Logs an offline or failure event of a device.
+    pub fn add_device_event(&mut self, input: &setup::hardware::EventInput) -> Result<()> {
+        history::record(&mut self.conn, self.source, "device_event", |tx| {
+            setup::hardware::add_event(tx, input)?;
+            Ok(Change {
+                value: (),
+                target: input.serial.clone(),
+                before: None,
+                after: serde_json::to_value(input).ok(),
+            })
+        })
+    }
+
+    pub fn hardware_flags(&self, lang: Lang) -> Result<Vec<setup::hardware::BatchQuarter>> {
+        setup::hardware::flags(&self.conn, lang)
+    }
+
+    /// Imports an inventory and/or an offline log from a spreadsheet, all rows or none.
+    pub fn import_hardware(
+        &mut self,
+        bytes: Vec<u8>,
+        name: &str,
+        lang: Lang,
+    ) -> Result<setup::hardware::HardwareImport> {
+        let parsed = setup::hardware::read(bytes, name, lang)?;
+        let mut report = setup::hardware::HardwareImport {
+            devices: parsed.devices.len() as u32,
+            events: parsed.events.len() as u32,
+            problems: parsed.problems,
+            committed: false,
+        };
+        if !report.problems.is_empty() {
+            return Ok(report);
+        }
+        let mut problems = Vec::new();
+        let result = history::record(&mut self.conn, self.source, "hardware_import", |tx| {
+            for (row, sheet, d) in &parsed.devices {
+                if let Err(e) = setup::hardware::add_device(tx, d) {
+                    problems.push(setup::hardware::RowProblem {
+                        sheet: sheet.clone(),
+                        row: *row,
+                        message: e.message(lang),
+                    });
+                }
+            }
+            for (row, sheet, e) in &parsed.events {
+                if let Err(err) = setup::hardware::add_event(tx, e) {
+                    problems.push(setup::hardware::RowProblem {
+                        sheet: sheet.clone(),
+                        row: *row,
+                        message: err.message(lang),
+                    });
+                }
+            }
+            if !problems.is_empty() {
+                // Nothing is written when a row is refused.
+                return Err(crate::Error::new(
+                    crate::ErrorCode::InvalidValue,
+                    "invalid_argument",
+                ));
+            }
+            Ok(Change {
+                value: (),
+                target: name.to_string(),
+                before: None,
+                after: Some(
+                    serde_json::json!({ "devices": parsed.devices.len(), "events": parsed.events.len() }),
+                ),
+            })
+        });
+        if problems.is_empty() {
+            result?;
+            report.committed = true;
+        } else {
+            report.problems = problems;
+        }
+        Ok(report)
     }
 
     // ----- members -----

@@ -210,6 +210,11 @@ export type EffectiveGrant = {
 	role: Localized,
 };
 
+/**  What kind of body the organisation is (it decides the certification materials). */
+export type EntityType = "enterprise" | "education" | "non_profit" | "government" | 
+/**  An overseas company with a mainland subsidiary. */
+"overseas";
+
 /**  Stable error codes. Scripts and the UI branch on these; never rename one. */
 export type ErrorCode = "missing_required" | "too_long" | "invalid_department" | "department_exists" | "duplicate_department" | "department_not_found" | "cyclic_move" | "department_not_empty" | "member_not_found" | "invalid_userid" | "duplicate_userid" | "invalid_mobile" | "duplicate_mobile" | "invalid_email" | "duplicate_email" | "invalid_date" | "invalid_value" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "role_not_found" | "duplicate_role" | "unknown_permission" | "snapshot_not_found" | "snapshot_exists" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | "cancelled" | "internal";
 
@@ -543,9 +548,18 @@ export type NeedDefinition = {
 };
 
 export type OrgProfile = {
+	/**  The name the workspace shows. */
 	name: string,
 	platform: Platform,
 	created_at: string,
+	/**  The registered (legal) name. */
+	legal_name: string | null,
+	/**  Unified social credit code, validated (GB 32100-2015). */
+	credit_code: string | null,
+	entity_type: EntityType,
+	industry: string | null,
+	region: string | null,
+	headcount: number | null,
 };
 
 export type Permission = {

@@ -1,5 +1,6 @@
 //! The organisation: its profile and its department tree.
 
+pub mod credit_code;
 pub mod departments;
 pub mod profile;
 

@@ -1,0 +1,393 @@
+//! The readiness checklist (home page): the guide's eight steps, each item computed from the
+//! workspace where it can be and ticked by hand where it cannot. Steps and items are data
+//! (`assets/checklist/steps.json`); the rules that compute items are here.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::Change;
+use crate::i18n::{t, Lang};
+use crate::workspace::Workspace;
+use rusqlite::{params, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Deserialize)]
+struct ItemDef {
+    key: String,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    reason: bool,
+    link: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct StepDef {
+    key: String,
+    guide: u8,
+    items: Vec<ItemDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct File {
+    steps: Vec<StepDef>,
+}
+
+fn steps() -> &'static [StepDef] {
+    static FILE: OnceLock<File> = OnceLock::new();
+    &FILE
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("../../../../assets/checklist/steps.json"))
+                .expect("checklist/steps.json is valid")
+        })
+        .steps
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ChecklistItem {
+    pub key: String,
+    pub title: String,
+    /// What is missing, or what was found.
+    pub detail: Option<String>,
+    pub done: bool,
+    /// Computed from the workspace (else ticked by hand).
+    pub computed: bool,
+    /// A computed item may be ticked by hand with a reason.
+    pub accepts_reason: bool,
+    /// Why it was ticked by hand.
+    pub reason: Option<String>,
+    /// The page where it is fixed.
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ChecklistStep {
+    pub key: String,
+    /// The step's number in the guide (1–8).
+    pub guide: u8,
+    pub title: String,
+    pub done: u32,
+    pub total: u32,
+    pub items: Vec<ChecklistItem>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Checklist {
+    pub steps: Vec<ChecklistStep>,
+    pub done: u32,
+    pub total: u32,
+    /// 0–100.
+    pub percent: u32,
+}
+
+/// A hand tick (or untick), with an optional reason.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct Tick {
+    pub item: String,
+    pub done: bool,
+    pub reason: Option<String>,
+}
+
+pub(crate) fn tick(tx: &Transaction, tick: &Tick) -> Result<Change<Tick>> {
+    let def = steps()
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.key == tick.item)
+        .ok_or_else(|| {
+            let keys: Vec<&str> = steps()
+                .iter()
+                .flat_map(|s| &s.items)
+                .map(|i| i.key.as_str())
+                .collect();
+            Error::invalid_value("item", &tick.item, &keys.join(", "))
+        })?;
+    let reason = crate::validate::clean_opt(tick.reason.as_deref());
+    if def.rule.is_some() && !def.reason {
+        return Err(
+            Error::new(ErrorCode::InvalidValue, "checklist_computed").with("item", &def.key)
+        );
+    }
+    if def.rule.is_some() && tick.done && reason.is_none() {
+        return Err(
+            Error::new(ErrorCode::MissingRequired, "checklist_reason_required")
+                .with("item", &def.key),
+        );
+    }
+    if tick.done || reason.is_some() {
+        tx.execute(
+            "INSERT INTO checklist_ticks (item, done, reason) VALUES (?1, ?2, ?3)
+             ON CONFLICT (item) DO UPDATE SET done = ?2, reason = ?3",
+            params![def.key, tick.done, reason],
+        )?;
+    } else {
+        tx.execute("DELETE FROM checklist_ticks WHERE item = ?1", [&def.key])?;
+    }
+    let saved = Tick {
+        item: def.key.clone(),
+        done: tick.done,
+        reason,
+    };
+    Ok(Change {
+        target: def.key.clone(),
+        before: None,
+        after: serde_json::to_value(&saved).ok(),
+        value: saved,
+    })
+}
+
+/// The workspace facts the rules look at, gathered once.
+struct Facts {
+    profile: crate::OrgProfile,
+    members: u32,
+    without_contact: u32,
+    max_depth: u32,
+    sensitive: u32,
+    super_admins: u32,
+    permission_errors: u32,
+    preflight_errors: Option<u32>,
+    certification: super::certification::CertificationPlan,
+    security: BTreeMap<String, Value>,
+    devices: u32,
+    flagged: Vec<String>,
+}
+
+fn facts(ws: &Workspace, lang: Lang) -> Result<Facts> {
+    let conn = ws.connection();
+    let profile = ws.profile()?;
+    let (members, without_contact): (u32, u32) = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE coalesce(mobile, '') = '' AND coalesce(email, '') = '')
+         FROM members",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let departments = ws.departments()?;
+    let findings = ws.check_permissions(lang)?;
+    let platform = profile.platform;
+    let preflight_errors = if platform == crate::Platform::Undecided {
+        None
+    } else {
+        Some(
+            crate::exports::preflight(ws, platform.as_str(), lang)?
+                .iter()
+                .filter(|p| p.is_error())
+                .count() as u32,
+        )
+    };
+    let super_admins = ws
+        .roles()?
+        .iter()
+        .find(|r| r.key.as_deref() == Some("super_admin"))
+        .map_or(0, |r| r.holders.len() as u32);
+    let flags = super::hardware::flags(conn, lang)?;
+    let latest = flags.iter().map(|f| f.quarter.clone()).max();
+    Ok(Facts {
+        certification: super::certification::plan(conn, &profile, members, lang)?,
+        profile,
+        members,
+        without_contact,
+        max_depth: departments.iter().map(|d| d.depth).max().unwrap_or(0),
+        sensitive: departments.iter().filter(|d| d.sensitive).count() as u32,
+        super_admins,
+        permission_errors: findings
+            .iter()
+            .filter(|f| f.severity == crate::roles::checks::Severity::Error)
+            .count() as u32,
+        preflight_errors,
+        security: super::security::load(conn)?,
+        devices: conn.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?,
+        flagged: flags
+            .into_iter()
+            .filter(|f| f.flagged && Some(&f.quarter) == latest.as_ref())
+            .map(|f| f.batch)
+            .collect(),
+    })
+}
+
+/// Whether a computed item holds, and a detail for the owner.
+fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
+    let d = |key: &str, params: &[(&str, String)]| {
+        Some(t(lang, &format!("checklist.detail.{key}"), params))
+    };
+    let on = |key: &str| {
+        f.security
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    match rule {
+        "profile_complete" => {
+            let ok = f.profile.legal_name.is_some() && f.profile.credit_code.is_some();
+            (ok, (!ok).then(|| d("profile_incomplete", &[])).flatten())
+        }
+        "certification_method" => (f.certification.method.is_some(), None),
+        "certification_materials" => {
+            let missing = &f.certification.missing;
+            let ok = f.certification.method.is_some() && missing.is_empty();
+            (
+                ok,
+                (!missing.is_empty())
+                    .then(|| d("materials_missing", &[("materials", missing.join("、"))]))
+                    .flatten(),
+            )
+        }
+        "certification_submitted" => (
+            f.certification.submitted_on.is_some(),
+            f.certification
+                .expected_latest
+                .as_ref()
+                .and_then(|l| d("decision_by", &[("date", l.clone())])),
+        ),
+        "headcount_within_cap" => match &f.certification.headcount {
+            Some(h) => (
+                !h.over || f.certification.approved_on.is_some(),
+                Some(h.message.clone()),
+            ),
+            None => (true, None),
+        },
+        "tree_depth" => (
+            f.max_depth <= 3,
+            d("depth", &[("depth", f.max_depth.to_string())]),
+        ),
+        "super_admins" => (
+            (1..=3).contains(&f.super_admins),
+            d("super_admins", &[("count", f.super_admins.to_string())]),
+        ),
+        "permission_checks" => (
+            f.permission_errors == 0,
+            (f.permission_errors > 0)
+                .then(|| {
+                    d(
+                        "permission_errors",
+                        &[("count", f.permission_errors.to_string())],
+                    )
+                })
+                .flatten(),
+        ),
+        "sensitive_departments" => (
+            f.sensitive > 0,
+            d("sensitive", &[("count", f.sensitive.to_string())]),
+        ),
+        "members_imported" => (
+            f.members > 0,
+            d("members", &[("count", f.members.to_string())]),
+        ),
+        "contact_complete" => (
+            f.members > 0 && f.without_contact == 0,
+            (f.without_contact > 0)
+                .then(|| {
+                    d(
+                        "without_contact",
+                        &[("count", f.without_contact.to_string())],
+                    )
+                })
+                .flatten(),
+        ),
+        "preflight_clean" => match f.preflight_errors {
+            Some(n) => (
+                f.members > 0 && n == 0,
+                (n > 0)
+                    .then(|| d("preflight_errors", &[("count", n.to_string())]))
+                    .flatten(),
+            ),
+            None => (false, d("no_platform", &[])),
+        },
+        "leaver_transfer" => (on("leaver_chat_retention"), None),
+        "watermark" => (on("watermark"), None),
+        "two_step" => (on("two_step"), None),
+        "audit_sensitive" => (on("audit_sensitive"), None),
+        "overseas_access" => {
+            let policy = f.security.get("overseas_access").and_then(Value::as_str);
+            let list = f
+                .security
+                .get("ip_allowlist")
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty());
+            (
+                policy == Some("blocked") || (policy == Some("allowlist") && list),
+                (policy == Some("allowlist") && !list)
+                    .then(|| d("allowlist_empty", &[]))
+                    .flatten(),
+            )
+        }
+        "pipl" => {
+            let purpose = f
+                .security
+                .get("pipl_purpose")
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty());
+            (purpose && on("pipl_consent"), None)
+        }
+        "devices_registered" => (
+            f.devices > 0,
+            d("devices", &[("count", f.devices.to_string())]),
+        ),
+        "no_flagged_batches" => (
+            f.flagged.is_empty(),
+            (!f.flagged.is_empty())
+                .then(|| d("flagged", &[("batches", f.flagged.join("、"))]))
+                .flatten(),
+        ),
+        "platform_chosen" => (f.profile.platform != crate::Platform::Undecided, None),
+        _ => (false, None),
+    }
+}
+
+pub(crate) fn checklist(ws: &Workspace, lang: Lang) -> Result<Checklist> {
+    let f = facts(ws, lang)?;
+    let mut ticks: BTreeMap<String, (bool, Option<String>)> = BTreeMap::new();
+    {
+        let mut stmt = ws
+            .connection()
+            .prepare("SELECT item, done, reason FROM checklist_ticks")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+            let (item, done, reason) = row?;
+            ticks.insert(item, (done, reason));
+        }
+    }
+    let mut out = Checklist {
+        steps: Vec::new(),
+        done: 0,
+        total: 0,
+        percent: 0,
+    };
+    for s in steps() {
+        let mut step = ChecklistStep {
+            key: s.key.clone(),
+            guide: s.guide,
+            title: t(lang, &format!("checklist.steps.{}", s.key), &[]),
+            done: 0,
+            total: 0,
+            items: Vec::new(),
+        };
+        for i in &s.items {
+            let tick = ticks.get(&i.key);
+            let (mut done, detail) = match &i.rule {
+                Some(r) => rule(&f, r, lang),
+                None => (tick.is_some_and(|(d, _)| *d), None),
+            };
+            let reason = tick.and_then(|(_, r)| r.clone());
+            if i.rule.is_some() && i.reason && tick.is_some_and(|(d, r)| *d && r.is_some()) {
+                done = true;
+            }
+            step.total += 1;
+            step.done += u32::from(done);
+            step.items.push(ChecklistItem {
+                key: i.key.clone(),
+                title: t(lang, &format!("checklist.items.{}", i.key), &[]),
+                detail,
+                done,
+                computed: i.rule.is_some(),
+                accepts_reason: i.rule.is_some() && i.reason,
+                reason,
+                link: i.link.clone(),
+            });
+        }
+        out.done += step.done;
+        out.total += step.total;
+        out.steps.push(step);
+    }
+    out.percent = (out.done * 100).checked_div(out.total).unwrap_or(0);
+    Ok(out)
+}
