@@ -63,6 +63,19 @@ const COMMANDS: &[&str] = &[
     "snapshot_delete",
     "demo_reset",
     "save_copy",
+    "profile_update",
+    "certification_plan",
+    "certification_set",
+    "checklist",
+    "checklist_tick",
+    "security_report",
+    "security_set",
+    "devices",
+    "device_add",
+    "device_delete",
+    "device_event",
+    "hardware_flags",
+    "hardware_import",
 ];
 
 fn main() {

@@ -14,12 +14,20 @@ use orgdesk_core::exports::{
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport,
 };
+use orgdesk_core::org::profile::ProfileInput;
 use orgdesk_core::roles::checks::Finding;
 use orgdesk_core::roles::effective::{Holder, MemberPermissions};
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{Level, Matrix, Role, RoleRef, Scope};
 use orgdesk_core::settings::RecentWorkspace;
+use orgdesk_core::setup::certification::{CertificationInput, CertificationPlan};
+use orgdesk_core::setup::checklist::{Checklist, Tick};
+use orgdesk_core::setup::hardware::{
+    BatchQuarter, Device, DeviceInput, EventInput, HardwareImport,
+};
+use orgdesk_core::setup::security::SecurityReport;
 use orgdesk_core::snapshots::{self, SnapshotInfo};
+use orgdesk_core::OrgProfile;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentRef, ErrorDto, HistoryStatus, Lang, Member, MemberInput,
     MemberQuery, MemberSaved, Platform, WorkspaceInfo,
@@ -95,6 +103,19 @@ pub fn all() -> tauri_specta::Commands<tauri::Wry> {
         snapshot_delete,
         demo_reset,
         save_copy,
+        profile_update,
+        certification_plan,
+        certification_set,
+        checklist,
+        checklist_tick,
+        security_report,
+        security_set,
+        devices,
+        device_add,
+        device_delete,
+        device_event,
+        hardware_flags,
+        hardware_import,
     ]
 }
 
@@ -552,6 +573,103 @@ pub fn demo_reset(state: S) -> Res<SnapshotInfo> {
 #[specta::specta]
 pub fn save_copy(state: S, path: String) -> Res<()> {
     state.with(|ws| snapshots::save_copy(ws, std::path::Path::new(&path)))
+}
+
+// ----- setup journey -----
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn profile_update(state: S, input: ProfileInput) -> Res<OrgProfile> {
+    state.with(|ws| ws.update_profile(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn certification_plan(state: S) -> Res<CertificationPlan> {
+    let lang = state.lang();
+    state.with(|ws| ws.certification_plan(lang))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn certification_set(state: S, input: CertificationInput) -> Res<CertificationPlan> {
+    let lang = state.lang();
+    state.with(|ws| ws.set_certification(&input, lang))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn checklist(state: S) -> Res<Checklist> {
+    let lang = state.lang();
+    state.with(|ws| ws.checklist(lang))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn checklist_tick(state: S, tick: Tick) -> Res<Tick> {
+    state.with(|ws| ws.tick(&tick))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn security_report(state: S) -> Res<SecurityReport> {
+    let lang = state.lang();
+    state.with(|ws| ws.security(lang))
+}
+
+/// Sets security settings (a null value clears one).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn security_set(state: S, values: BTreeMap<String, serde_json::Value>) -> Res<SecurityReport> {
+    let lang = state.lang();
+    state.with(|ws| ws.set_security(&values, lang))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn devices(state: S) -> Res<Vec<Device>> {
+    state.with(|ws| ws.devices())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn device_add(state: S, input: DeviceInput) -> Res<Device> {
+    state.with(|ws| ws.add_device(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn device_delete(state: S, serial: String) -> Res<String> {
+    state.with(|ws| ws.delete_device(&serial))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn device_event(state: S, input: EventInput) -> Res<()> {
+    state.with(|ws| ws.add_device_event(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn hardware_flags(state: S) -> Res<Vec<BatchQuarter>> {
+    let lang = state.lang();
+    state.with(|ws| ws.hardware_flags(lang))
+}
+
+/// Imports an inventory and/or offline log chosen in the open dialog.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn hardware_import(state: S, path: String) -> Res<HardwareImport> {
+    let lang = state.lang();
+    state.with(|ws| {
+        let path = std::path::Path::new(&path);
+        let bytes = std::fs::read(path).map_err(|e| orgdesk_core::db::io_error(path, e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        ws.import_hardware(bytes, &name, lang)
+    })
 }
 
 // ----- platform comparison -----

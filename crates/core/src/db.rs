@@ -183,7 +183,8 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
         .with("detail", e)
 }
 
-pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Error {
+/// An I/O error about `path`.
+pub fn io_error(path: &Path, e: std::io::Error) -> Error {
     Error::new(ErrorCode::IoError, "io_error")
         .with("path", path.display())
         .with("detail", e)

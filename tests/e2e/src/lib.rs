@@ -192,6 +192,15 @@ impl App {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let el = self.find(css).await?;
+            // Wide tables scroll inside their own container, which WebKitWebDriver does not
+            // always scroll for us: bring the element to the middle of its scroll parents.
+            let _ = self
+                .driver
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center', inline: 'center'});",
+                    vec![el.to_json()?],
+                )
+                .await;
             // A drawer or popover sliding in moves its contents: a click computed mid-way may
             // land on the mask behind and close it. Click once the element stands still.
             if let Err(e) = self.settled(&el).await {

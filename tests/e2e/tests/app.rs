@@ -58,6 +58,9 @@ async fn tree_edits_go_through_the_core_and_persist_with_undo() {
     let (_dir, ws) = workspace_with(&["示例科技/销售部", "示例科技/研发中心"]);
     let sales = dept_id(&ws, "示例科技/销售部");
     with_app!(&[ws.as_str()], |app| {
+        // A workspace opens on its readiness checklist; the tree is one click away.
+        app.find("[data-testid=\"checklist-percent\"]").await?;
+        app.click("[data-testid=\"nav-organization\"]").await?;
         app.find("[data-path=\"示例科技/研发中心\"]").await?;
         check(app.driver.title().await? == "OrgDesk", "window title")?;
 
@@ -124,6 +127,7 @@ async fn tree_edits_go_through_the_core_and_persist_with_undo() {
 async fn first_run_offers_the_demo_company_and_members_can_be_found() {
     with_app!(&[], |app| {
         app.click("[data-testid=\"first-run-open-demo\"]").await?;
+        app.click("[data-testid=\"nav-organization\"]").await?;
         app.find("[data-path=\"示例科技/销售部/华东区\"]").await?;
         app.find_text("共 41 人").await?;
         app.type_into("input[data-testid=\"member-search\"]", "张伟")
@@ -154,6 +158,7 @@ async fn first_run_offers_the_demo_company_and_members_can_be_found() {
 async fn core_errors_show_translated_and_ctrl_z_undoes() {
     let (_dir, ws) = workspace_with(&["示例科技/销售部", "示例科技/研发中心"]);
     with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-organization\"]").await?;
         dept_action(&app, "示例科技/研发中心", "rename").await?;
         app.type_into("[data-testid=\"dept-name-input\"]", "销售部")
             .await?;
@@ -189,6 +194,7 @@ async fn core_errors_show_translated_and_ctrl_z_undoes() {
 async fn members_are_added_through_the_form_with_core_validation() {
     let (_dir, ws) = workspace_with(&["示例科技/销售部/华东区"]);
     with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-organization\"]").await?;
         app.click("[data-path=\"示例科技/销售部\"]").await?;
         app.click("[data-testid=\"add-member\"]").await?;
         app.type_into("[data-testid=\"member-name-input\"]", "李娜")
@@ -590,6 +596,7 @@ async fn a_trainer_opens_a_demo_changes_it_resets_it_and_presents_it() {
         app.screenshot("trainer-start").await?;
         app.click("[data-testid=\"open-demo-xianguo-lingshou\"]")
             .await?;
+        app.click("[data-testid=\"nav-organization\"]").await?;
         app.find("[data-path=\"鲜果时光/门店/西湖文化广场店\"]")
             .await?;
         app.find_text("共 30 人").await?;
@@ -657,4 +664,67 @@ async fn a_trainer_opens_a_demo_changes_it_resets_it_and_presents_it() {
         Ok(())
     });
     assert!(!demo_file.is_empty());
+}
+
+#[tokio::test]
+async fn an_owner_fixes_a_failing_checklist_item_from_its_link_and_progress_rises() {
+    let (_dir, ws) = workspace_with(&["示例科技/销售部"]);
+    with_app!(&[ws.as_str()], |app| {
+        // The home page: the guide's eight steps and the progress.
+        let percent = || async {
+            let text = app
+                .find("[data-testid=\"checklist-percent\"]")
+                .await?
+                .text()
+                .await?;
+            Ok::<u32, Box<dyn std::error::Error + Send + Sync>>(
+                text.trim_end_matches('%').parse().unwrap_or(0),
+            )
+        };
+        app.find("[data-testid=\"step-secure\"]").await?;
+        let before = percent().await?;
+        let watermark_done = || async {
+            let done = app
+                .find("[data-testid=\"item-watermark\"]")
+                .await?
+                .attr("data-done")
+                .await?;
+            Ok::<bool, Box<dyn std::error::Error + Send + Sync>>(done.as_deref() == Some("true"))
+        };
+        check(
+            !watermark_done().await?,
+            "the watermark item fails at first",
+        )?;
+        app.screenshot("home-checklist").await?;
+        // Its link opens the Security page, where the watermark is switched on.
+        app.click("[data-testid=\"fix-watermark\"]").await?;
+        app.click("[data-testid=\"setting-watermark\"]").await?;
+        app.until("the score to rise", || async {
+            let score = app
+                .find("[data-testid=\"security-score\"]")
+                .await?
+                .text()
+                .await?;
+            Ok(score.trim() != "0%")
+        })
+        .await?;
+        app.screenshot("security").await?;
+        app.click("[data-testid=\"nav-home\"]").await?;
+        app.until("the progress to rise", || async {
+            Ok(percent().await? > before)
+        })
+        .await?;
+        check(watermark_done().await?, "the watermark item passes")?;
+        Ok(())
+    });
+    let checklist = cli_json(&["checklist", &ws]);
+    let watermark = checklist["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().iter())
+        .find(|i| i["key"] == "watermark")
+        .unwrap()
+        .clone();
+    assert_eq!(watermark["done"], true);
 }

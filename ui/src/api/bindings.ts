@@ -79,6 +79,21 @@ export const commands = {
 	demoReset: () => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("demo_reset")),
 	/**  Writes a copy of the open workspace to `path` (complete or not at all). */
 	saveCopy: (path: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("save_copy", { path })),
+	profileUpdate: (input: ProfileInput) => typedError<OrgProfile, ErrorDto>(__TAURI_INVOKE("profile_update", { input })),
+	certificationPlan: () => typedError<CertificationPlan, ErrorDto>(__TAURI_INVOKE("certification_plan")),
+	certificationSet: (input: CertificationInput) => typedError<CertificationPlan, ErrorDto>(__TAURI_INVOKE("certification_set", { input })),
+	checklist: () => typedError<Checklist, ErrorDto>(__TAURI_INVOKE("checklist")),
+	checklistTick: (tick: Tick) => typedError<Tick, ErrorDto>(__TAURI_INVOKE("checklist_tick", { tick })),
+	securityReport: () => typedError<SecurityReport, ErrorDto>(__TAURI_INVOKE("security_report")),
+	/**  Sets security settings (a null value clears one). */
+	securitySet: (values: { [key in string]: Value }) => typedError<SecurityReport, ErrorDto>(__TAURI_INVOKE("security_set", { values })),
+	devices: () => typedError<Device[], ErrorDto>(__TAURI_INVOKE("devices")),
+	deviceAdd: (input: DeviceInput) => typedError<Device, ErrorDto>(__TAURI_INVOKE("device_add", { input })),
+	deviceDelete: (serial: string) => typedError<string, ErrorDto>(__TAURI_INVOKE("device_delete", { serial })),
+	deviceEvent: (input: EventInput) => typedError<null, ErrorDto>(__TAURI_INVOKE("device_event", { input })),
+	hardwareFlags: () => typedError<BatchQuarter[], ErrorDto>(__TAURI_INVOKE("hardware_flags")),
+	/**  Imports an inventory and/or offline log chosen in the open dialog. */
+	hardwareImport: (path: string) => typedError<HardwareImport, ErrorDto>(__TAURI_INVOKE("hardware_import", { path })),
 };
 
 /** Events */
@@ -120,6 +135,21 @@ export type AuditEntry = {
 	ref_id: number | null,
 };
 
+/**  One batch in one quarter. */
+export type BatchQuarter = {
+	batch: string,
+	/**  `2026-Q3`. */
+	quarter: string,
+	devices: number,
+	/**  Devices of the batch that went offline or failed at least once in the quarter. */
+	affected: number,
+	/**  affected / devices, 0–1. */
+	rate: number | null,
+	/**  Over the guide's 10%: replace the batch. */
+	flagged: boolean,
+	message: string,
+};
+
 export type Category = {
 	key: string,
 	name: Localized,
@@ -129,6 +159,71 @@ export type Category = {
 export type CellValue = { type: "yes" } | { type: "no" } | { type: "partial" } | 
 /**  Not applicable on this platform. */
 { type: "na" } | { type: "number"; value: number | null; unit: string } | { type: "text"; text: Localized };
+
+/**  What the owner has entered. */
+export type CertificationInput = {
+	method?: string,
+	/**  `YYYY-MM-DD` (other common spellings are accepted); empty clears it. */
+	submitted_on?: string | null,
+	approved_on?: string | null,
+	/**  Material keys ready to submit. */
+	ready?: string[],
+};
+
+/**  The plan as the Certification page and `orgdesk certification plan --json` show it. */
+export type CertificationPlan = {
+	methods: MethodInfo[],
+	/**  The chosen method (null until one is chosen). */
+	method: string | null,
+	entity_type: string,
+	entity_note: string | null,
+	materials: Material[],
+	missing: string[],
+	submitted_on: string | null,
+	approved_on: string | null,
+	/**  Decision window: earliest and latest expected dates (working days after submission). */
+	expected_earliest: string | null,
+	expected_latest: string | null,
+	/**  False when the window crosses a year without holiday data (weekends only counted). */
+	holidays_known: boolean,
+	next_review: string | null,
+	headcount: HeadcountCheck | null,
+	checked: string,
+};
+
+export type Checklist = {
+	steps: ChecklistStep[],
+	done: number,
+	total: number,
+	/**  0–100. */
+	percent: number,
+};
+
+export type ChecklistItem = {
+	key: string,
+	title: string,
+	/**  What is missing, or what was found. */
+	detail: string | null,
+	done: boolean,
+	/**  Computed from the workspace (else ticked by hand). */
+	computed: boolean,
+	/**  A computed item may be ticked by hand with a reason. */
+	accepts_reason: boolean,
+	/**  Why it was ticked by hand. */
+	reason: string | null,
+	/**  The page where it is fixed. */
+	link: string,
+};
+
+export type ChecklistStep = {
+	key: string,
+	/**  The step's number in the guide (1–8). */
+	guide: number,
+	title: string,
+	done: number,
+	total: number,
+	items: ChecklistItem[],
+};
 
 /**  One sourced statement about a capability on a platform. */
 export type Claim = {
@@ -200,6 +295,31 @@ export type Department = {
 /**  A department given by id (from the UI) or by full path (from the CLI and imports). */
 export type DepartmentRef = number | string;
 
+export type Device = {
+	serial: string,
+	kind: DeviceKind,
+	model: string | null,
+	site: string,
+	batch: string,
+	connectivity: string | null,
+	face_recognition: boolean,
+	/**  Offline or failure events logged. */
+	events: number,
+};
+
+export type DeviceInput = {
+	serial?: string,
+	kind?: DeviceKind | null,
+	model?: string | null,
+	site?: string,
+	batch?: string,
+	/**  `bluetooth`, `wifi`, `dual` (Bluetooth + Wi-Fi), `wired`. */
+	connectivity?: string | null,
+	face_recognition?: boolean,
+};
+
+export type DeviceKind = "attendance" | "display" | "tablet";
+
 /**  One thing a member can do, where, and through which role. */
 export type EffectiveGrant = {
 	permission: string,
@@ -225,6 +345,17 @@ export type ErrorDto = {
 	message: string,
 	params: { [key in string]: string },
 };
+
+export type EventInput = {
+	serial?: string,
+	/**  `YYYY-MM-DD` (other common spellings accepted). */
+	day?: string,
+	kind?: EventKind | null,
+	hours?: number | null,
+	note?: string | null,
+};
+
+export type EventKind = "offline" | "failure";
 
 /**  What an export did (`orgdesk export members --json`). */
 export type ExportReport = {
@@ -293,6 +424,23 @@ export type Grant = {
 	/**  For `departments`: the chosen departments (paths). */
 	departments: string[],
 	department_ids: number[],
+};
+
+/**  What an import read (and wrote, when there was no problem). */
+export type HardwareImport = {
+	devices: number,
+	events: number,
+	problems: RowProblem[],
+	committed: boolean,
+};
+
+/**  Headcount against the platform's cap for unverified organisations. */
+export type HeadcountCheck = {
+	platform: string,
+	cap: number,
+	members: number,
+	over: boolean,
+	message: string,
 };
 
 /**  The actions the next undo and redo would touch, for button labels. */
@@ -424,6 +572,12 @@ export type Mask = {
 	names: boolean,
 };
 
+export type Material = {
+	key: string,
+	name: string,
+	ready: boolean,
+};
+
 /**  Roles × permissions, as the matrix shows it. */
 export type Matrix = {
 	roles: Role[],
@@ -515,6 +669,20 @@ export type MemberSaved = {
 
 /**  Lifecycle of a member: invited → unverified → active → frozen → departed. */
 export type MemberStatus = "invited" | "unverified" | "active" | "frozen" | "departed";
+
+export type MethodInfo = {
+	key: string,
+	name: string,
+	description: string,
+	review_min_days: number,
+	review_max_days: number,
+	/**  Null when no renewal is needed. */
+	renewal_months: number | null,
+	source: string,
+	/**  For the workspace's platform: `guide`, `official`, `unsourced` … */
+	confidence: string,
+	note: string | null,
+};
 
 /**  Names with short language keys (`zh`, `en`), as the CLI contract spells them. */
 export type Names = {
@@ -615,6 +783,18 @@ export type Problem = {
 	fix: string,
 };
 
+/**  Changes to the profile; fields left out stay as they are, an empty text clears one. */
+export type ProfileInput = {
+	name?: string | null,
+	platform?: Platform | null,
+	legal_name?: string | null,
+	credit_code?: string | null,
+	entity_type?: EntityType | null,
+	industry?: string | null,
+	region?: string | null,
+	headcount?: number | null,
+};
+
 /**  How one need moved one platform's score. */
 export type Reason = {
 	need: string,
@@ -684,6 +864,13 @@ export type RowIssue = {
 	message: string,
 };
 
+/**  A problem with one row of an imported inventory or log. */
+export type RowProblem = {
+	sheet: string,
+	row: number,
+	message: string,
+};
+
 /**  Where a granted permission applies. */
 export type Scope = 
 /**  The whole organisation. */
@@ -692,6 +879,29 @@ export type Scope =
 "own_subtree" | 
 /**  Chosen departments and everything below them. */
 "departments";
+
+export type SecurityReport = {
+	/**  0–100: the weight of the settings in place. */
+	score: number,
+	settings: SettingState[],
+	/**  Names of the settings still missing, most important first. */
+	missing: string[],
+};
+
+/**  One setting as the Security page shows it. */
+export type SettingState = {
+	key: string,
+	/**  `bool`, `choice`, `days`, `text`, `cidr_list`. */
+	kind: string,
+	choices: string[],
+	name: string,
+	why: string,
+	/**  Where it is in the target platform's console (unverified; see the data file). */
+	console: string | null,
+	value: Value,
+	done: boolean,
+	weight: number,
+};
 
 export type Severity = "error" | "warning" | "info";
 
@@ -712,6 +922,13 @@ export type Source = "ui" | "cli" | "import";
 export type TaskProgress = {
 	done: number,
 	total: number,
+};
+
+/**  A hand tick (or untick), with an optional reason. */
+export type Tick = {
+	item?: string,
+	done?: boolean,
+	reason?: string | null,
 };
 
 /**  Something of the role the platform cannot express, and why. */

@@ -2,6 +2,10 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Tag, Tooltip, Typography } from "antd";
 import {
   ApartmentOutlined,
+  AuditOutlined,
+  LockOutlined,
+  ToolOutlined,
+  CheckSquareOutlined,
   CameraOutlined,
   CloseOutlined,
   CopyOutlined,
@@ -29,6 +33,10 @@ import ImportPage from "../pages/import/ImportPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
 import ReportsPage from "../pages/reports/ReportsPage";
+import HomePage from "../pages/home/HomePage";
+import CertificationPage from "../pages/setup/CertificationPage";
+import SecurityPage from "../pages/setup/SecurityPage";
+import HardwarePage from "../pages/setup/HardwarePage";
 import icon from "../../../assets/icons/128x128.png";
 
 interface Props {
@@ -41,13 +49,15 @@ interface Props {
   onDroppedTaken: () => void;
 }
 
-type Page = "organization" | "import" | "permissions" | "compare" | "reports";
+type Page = "home" | "organization" | "import" | "permissions" | "compare" | "reports" | "certification" | "security" | "hardware";
+const PAGES: Page[] = ["home", "organization", "import", "permissions", "compare", "reports", "certification", "security", "hardware"];
 
 export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [revision, setRevision] = useState(0);
-  const [page, setPage] = useState<Page>("organization");
+  const [page, setPage] = useState<Page>("home");
+  const navigate = useCallback((p: string) => setPage(PAGES.includes(p as Page) ? (p as Page) : "home"), []);
   const [presenting, setPresenting] = useState(false);
   const [hideNames, setHideNames] = useState(false);
   const [snapshotsOpen, setSnapshotsOpen] = useState(false);
@@ -157,19 +167,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
               {workspace.profile.name}
             </Button>
           </Dropdown>
-          <Menu
-            mode="horizontal"
-            selectedKeys={[page]}
-            onClick={({ key }) => setPage(key as typeof page)}
-            style={{ flex: 1, minWidth: 0, borderBottom: "none" }}
-            items={[
-              { key: "organization", icon: <ApartmentOutlined />, label: <span data-testid="nav-organization">{t("nav.organization")}</span> },
-              { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
-              { key: "permissions", icon: <SafetyOutlined />, label: <span data-testid="nav-permissions">{t("nav.permissions")}</span> },
-              { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
-              { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
-            ]}
-          />
+          <div style={{ flex: 1 }} />
           <Space>
             {presenting && (
               <Tag color="red" data-testid="presenting-badge" style={{ marginInlineEnd: 0 }}>
@@ -200,20 +198,52 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
             <LanguageSwitch lang={lang} onChange={onLang} />
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 16, minHeight: 0 }}>
-          {/* Presentation mode: larger type for the projector, personal data masked. */}
-          <ConfigProvider theme={{ token: { fontSize: presenting ? 16 : 14 } }}>
-            <PresentationContext.Provider value={presentation}>
-              {page === "organization" && <OrganizationPage />}
-              {page === "import" && (
-                <ImportPage onOpenOrganization={() => setPage("organization")} dropped={dropped} onDroppedTaken={onDroppedTaken} />
-              )}
-              {page === "permissions" && <PermissionsPage />}
-              {page === "compare" && <ComparePage />}
-              {page === "reports" && <ReportsPage />}
-            </PresentationContext.Provider>
-          </ConfigProvider>
-        </Layout.Content>
+        <Layout hasSider style={{ minHeight: 0 }}>
+          <Layout.Sider width={176} theme="light" style={{ borderInlineEnd: "1px solid #f0f0f0", overflow: "auto" }}>
+            <Menu
+              mode="inline"
+              selectedKeys={[page]}
+              onClick={({ key }) => setPage(key as typeof page)}
+              style={{ height: "100%", borderInlineEnd: "none" }}
+              items={[
+                { key: "home", icon: <CheckSquareOutlined />, label: <span data-testid="nav-home">{t("nav.home")}</span> },
+                { key: "organization", icon: <ApartmentOutlined />, label: <span data-testid="nav-organization">{t("nav.organization")}</span> },
+                { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
+                { key: "permissions", icon: <SafetyOutlined />, label: <span data-testid="nav-permissions">{t("nav.permissions")}</span> },
+                { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
+                { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
+                {
+                  key: "setup",
+                  type: "group",
+                  label: t("nav.setup"),
+                  children: [
+                    { key: "certification", icon: <AuditOutlined />, label: <span data-testid="nav-certification">{t("nav.certification")}</span> },
+                    { key: "security", icon: <LockOutlined />, label: <span data-testid="nav-security">{t("nav.security")}</span> },
+                    { key: "hardware", icon: <ToolOutlined />, label: <span data-testid="nav-hardware">{t("nav.hardware")}</span> },
+                  ],
+                },
+              ]}
+            />
+          </Layout.Sider>
+          <Layout.Content style={{ padding: 16, minHeight: 0 }}>
+            {/* Presentation mode: larger type for the projector, personal data masked. */}
+            <ConfigProvider theme={{ token: { fontSize: presenting ? 16 : 14 } }}>
+              <PresentationContext.Provider value={presentation}>
+                {page === "home" && <HomePage onNavigate={navigate} />}
+                {page === "organization" && <OrganizationPage />}
+                {page === "import" && (
+                  <ImportPage onOpenOrganization={() => setPage("organization")} dropped={dropped} onDroppedTaken={onDroppedTaken} />
+                )}
+                {page === "permissions" && <PermissionsPage />}
+                {page === "compare" && <ComparePage />}
+                {page === "reports" && <ReportsPage />}
+                {page === "certification" && <CertificationPage />}
+                {page === "security" && <SecurityPage />}
+                {page === "hardware" && <HardwarePage />}
+              </PresentationContext.Provider>
+            </ConfigProvider>
+          </Layout.Content>
+        </Layout>
         <SnapshotsDrawer open={snapshotsOpen} onClose={() => setSnapshotsOpen(false)} />
       </Layout>
     </WorkspaceContext.Provider>

@@ -1,0 +1,130 @@
+import { useEffect, useState } from "react";
+import { App, Button, Card, Checkbox, Col, Flex, Input, Modal, Progress, Row, Space, Tag, Typography } from "antd";
+import { CheckCircleFilled, ExclamationCircleOutlined, RightOutlined } from "@ant-design/icons";
+import { useTranslation } from "react-i18next";
+import { api, call, type Checklist, type ChecklistItem } from "../../api";
+import { describe } from "../../errors";
+import { useReport } from "../../shell/useReport";
+import { useWorkspace } from "../../shell/workspace";
+
+interface Props {
+  /** Opens the page where an item is fixed. */
+  onNavigate: (page: string) => void;
+}
+
+/** The home page: the guide's eight steps, how far the workspace is, and where to fix the rest. */
+export default function HomePage({ onNavigate }: Props) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const report = useReport();
+  const { info, revision, changed } = useWorkspace();
+  const [list, setList] = useState<Checklist | null>(null);
+  const [reasonFor, setReasonFor] = useState<ChecklistItem | null>(null);
+  const [reason, setReason] = useState("");
+
+  useEffect(() => {
+    call(api.checklist()).then(setList).catch(report);
+  }, [revision, report]);
+
+  const tick = async (item: ChecklistItem, done: boolean, why: string | null) => {
+    try {
+      await call(api.checklistTick({ item: item.key, done, reason: why }));
+      changed();
+    } catch (e) {
+      message.error(describe(t, e));
+    }
+  };
+
+  if (!list) return null;
+
+  const itemRow = (item: ChecklistItem) => (
+    <Flex key={item.key} gap={8} align="start" style={{ padding: "6px 0" }} data-testid={`item-${item.key}`} data-done={item.done}>
+      {item.done ? (
+        <CheckCircleFilled style={{ color: "#52c41a", marginTop: 4 }} />
+      ) : (
+        <ExclamationCircleOutlined style={{ color: "#bfbfbf", marginTop: 4 }} />
+      )}
+      <div style={{ flex: 1, minWidth: 0 }}>
+        <Typography.Text delete={false} type={item.done ? undefined : undefined}>
+          {item.title}
+        </Typography.Text>
+        {(item.detail || item.reason) && (
+          <div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {item.reason ? t("home_ui.reason", { reason: item.reason }) : item.detail}
+            </Typography.Text>
+          </div>
+        )}
+      </div>
+      <Space size={4}>
+        {!item.computed && (
+          <Checkbox checked={item.done} onChange={(e) => void tick(item, e.target.checked, null)} data-testid={`tick-${item.key}`}>
+            {t("home_ui.done")}
+          </Checkbox>
+        )}
+        {item.accepts_reason && !item.done && (
+          <Button size="small" type="text" onClick={() => setReasonFor(item)}>
+            {t("home_ui.give_reason")}
+          </Button>
+        )}
+        {item.accepts_reason && item.reason && (
+          <Button size="small" type="text" onClick={() => void tick(item, false, null)}>
+            {t("home_ui.withdraw_reason")}
+          </Button>
+        )}
+        {(item.computed || item.link !== "home") && !item.done && (
+          <Button size="small" type="link" onClick={() => onNavigate(item.link)} data-testid={`fix-${item.key}`}>
+            {t("home_ui.fix")} <RightOutlined />
+          </Button>
+        )}
+      </Space>
+    </Flex>
+  );
+
+  return (
+    <div style={{ height: "100%", overflow: "auto" }}>
+      <Card>
+        <Flex gap={24} align="center" wrap>
+          <Progress type="circle" percent={list.percent} size={96} format={(p) => <span data-testid="checklist-percent">{p}%</span>} />
+          <div style={{ flex: 1, minWidth: 280 }}>
+            <Typography.Title level={3} style={{ marginTop: 0 }}>
+              {t("home_ui.title", { company: info.profile.name, platform: t(`platforms.${info.profile.platform}`) })}
+            </Typography.Title>
+            <Typography.Text type="secondary">{t("home_ui.subtitle", { done: list.done, total: list.total })}</Typography.Text>
+          </div>
+        </Flex>
+      </Card>
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        {list.steps.map((s) => (
+          <Col span={12} key={s.key}>
+            <Card
+              size="small"
+              title={s.title}
+              extra={<Tag color={s.done === s.total ? "green" : s.done > 0 ? "blue" : "default"}>{`${s.done}/${s.total}`}</Tag>}
+              style={{ height: "100%" }}
+              data-testid={`step-${s.key}`}
+            >
+              {s.items.map(itemRow)}
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <Modal
+        open={reasonFor !== null}
+        title={t("home_ui.reason_title", { item: reasonFor?.title ?? "" })}
+        okText={t("common.save")}
+        cancelText={t("common.cancel")}
+        okButtonProps={{ disabled: !reason.trim() }}
+        onCancel={() => setReasonFor(null)}
+        onOk={async () => {
+          if (reasonFor) await tick(reasonFor, true, reason);
+          setReasonFor(null);
+          setReason("");
+        }}
+        destroyOnHidden
+      >
+        <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} placeholder={t("home_ui.reason_placeholder")} />
+      </Modal>
+    </div>
+  );
+}
