@@ -40,6 +40,20 @@ struct DemoFile {
     /// What the business needs of its platform (for the fit score).
     #[serde(default)]
     needs: Vec<crate::compare::needs::Need>,
+    /// Registration details (legal name, credit code, entity type, industry, region, headcount).
+    #[serde(default)]
+    profile: Option<crate::org::profile::ProfileInput>,
+    /// How far the company is with certification.
+    #[serde(default)]
+    certification: Option<crate::setup::certification::CertificationInput>,
+    /// Security settings already in place (keys of `assets/security/settings.json`).
+    #[serde(default)]
+    security: BTreeMap<String, serde_json::Value>,
+    /// Hardware inventory and its offline/failure log.
+    #[serde(default)]
+    devices: Vec<crate::setup::hardware::DeviceInput>,
+    #[serde(default)]
+    device_events: Vec<crate::setup::hardware::EventInput>,
     /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
     #[serde(default)]
     #[allow(dead_code)]
@@ -159,6 +173,21 @@ fn fill(ws: &mut Workspace, demo: &DemoFile, source: Source) -> Result<()> {
     for path in &demo.sensitive_departments {
         let id = departments::resolve(&Tree::load(&tx)?, &path.as_str().into())?;
         departments::set_sensitive(&tx, id, true)?;
+    }
+    if let Some(profile) = &demo.profile {
+        crate::org::profile::update(&tx, profile)?;
+    }
+    if let Some(c) = &demo.certification {
+        crate::setup::certification::set(&tx, c)?;
+    }
+    if !demo.security.is_empty() {
+        crate::setup::security::set(&tx, &demo.security)?;
+    }
+    for d in &demo.devices {
+        crate::setup::hardware::add_device(&tx, d)?;
+    }
+    for e in &demo.device_events {
+        crate::setup::hardware::add_event(&tx, e)?;
     }
     history::log_marker(
         &tx,

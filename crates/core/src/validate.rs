@@ -123,7 +123,12 @@ pub fn is_valid_email(email: &str) -> bool {
 /// Parses `2023-05-01`, `2023/5/1`, `2023.5.1` and `2023年5月1日` into an ISO date.
 pub fn normalize_date(raw: &str) -> Option<String> {
     let s = half_width(raw);
-    let s = s.trim().trim_end_matches('日');
+    // A time after the date (`2026-08-14 09:30:00`, `2026-08-14T09:30`) is dropped.
+    let s = match s.trim().split_once([' ', 'T']) {
+        Some((date, time)) if time.contains(':') => date,
+        _ => s.trim(),
+    };
+    let s = s.trim_end_matches('日');
     let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
     let [y, m, d] = parts.as_slice() else {
         return None;
@@ -213,6 +218,21 @@ mod tests {
             normalize_date("2023年5月1日").as_deref(),
             Some("2023-05-01")
         );
+        assert_eq!(
+            normalize_date("2023年 5月 1日").as_deref(),
+            Some("2023-05-01")
+        );
+        for with_time in [
+            "2026-08-14 09:30:00",
+            "2026/8/14 9:30",
+            "2026-08-14T09:30:00",
+        ] {
+            assert_eq!(
+                normalize_date(with_time).as_deref(),
+                Some("2026-08-14"),
+                "{with_time}"
+            );
+        }
         assert_eq!(normalize_date("2023-02-30"), None);
         assert_eq!(normalize_date("May 1"), None);
     }

@@ -122,21 +122,40 @@ fn the_certification_plan_counts_working_days_across_the_spring_festival() {
 #[test]
 fn the_unverified_headcount_cap_comes_from_the_dataset() {
     let dir = TempDir::new().unwrap();
-    let ws = demo::create(
+    let mut ws = demo::create(
         "hengli-jinggong",
         &dir.path().join("f.orgdesk"),
         Source::Cli,
     )
     .unwrap();
-    let h = ws
-        .certification_plan(Lang::EnUs)
-        .unwrap()
-        .headcount
-        .unwrap();
+    let headcount = |ws: &Workspace| {
+        ws.certification_plan(Lang::EnUs)
+            .unwrap()
+            .headcount
+            .unwrap()
+    };
+    // The demo plant is certified: 120 people are past the cap without a warning.
+    let h = headcount(&ws);
     assert_eq!(
         (h.platform.as_str(), h.cap, h.members, h.over),
-        ("dingtalk", 50, 120, true)
+        ("dingtalk", 50, 120, false)
     );
+    assert!(h.message.contains("Certified"), "{}", h.message);
+    // Not yet approved: the roster is over DingTalk's cap for unverified organisations.
+    ws.set_certification(
+        &CertificationInput {
+            method: "corporate_account".into(),
+            submitted_on: Some("2026-03-02".into()),
+            ..Default::default()
+        },
+        Lang::EnUs,
+    )
+    .unwrap();
+    assert!(headcount(&ws).over);
+    assert!(!item(
+        &ws.checklist(Lang::EnUs).unwrap(),
+        "headcount_within_cap"
+    ));
 }
 
 #[test]
@@ -334,13 +353,20 @@ fn a_batch_is_flagged_only_over_ten_percent_in_a_quarter() {
     assert_eq!((b.affected, b.flagged), (2, true));
     assert!(b.message.contains("超过 10%"));
     assert!(!get("2025-B", "2026-Q4").flagged);
-    // The checklist looks at the latest quarter only.
+    // The checklist looks at the latest quarter in the log and the one before it (the latest
+    // may still be running): B's third quarter still counts while the fourth has begun.
+    assert!(!item(
+        &ws.checklist(Lang::ZhCn).unwrap(),
+        "no_flagged_batches"
+    ));
+    // Two quarters on, B's bad quarter is history and A's one failure is within 10%.
+    offline(&mut ws, "A00", "2027-04-02");
     assert!(item(
         &ws.checklist(Lang::ZhCn).unwrap(),
         "no_flagged_batches"
     ));
-    offline(&mut ws, "A01", "2026-11-02");
-    offline(&mut ws, "A02", "2026-11-03");
+    offline(&mut ws, "A01", "2027-05-02");
+    offline(&mut ws, "A02", "2027-05-03");
     assert!(!item(
         &ws.checklist(Lang::ZhCn).unwrap(),
         "no_flagged_batches"
@@ -448,4 +474,75 @@ fn an_inventory_and_log_import_all_rows_or_none() {
         .import_hardware(std::fs::read(&csv).unwrap(), "bad.csv", Lang::ZhCn)
         .unwrap();
     assert_eq!((r.committed, r.problems[0].row), (false, 2));
+}
+
+#[test]
+fn a_log_exported_by_a_device_console_reads_with_date_cells_and_times() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::in_memory("工厂", Platform::Dingtalk).unwrap();
+    for serial in ["SN-01", "SN-02", "SN-03"] {
+        device(&mut ws, serial, "2024-A");
+    }
+    // As consoles export it: a title row, "SN码", a 类型 column holding the event, real
+    // date-time cells, a date-time as text, and durations with units.
+    let path = dir.path().join("离线记录.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "考勤机离线记录（导出）").unwrap();
+    for (c, h) in ["SN码", "离线时间", "类型", "离线时长", "原因"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    let when = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let dt = ExcelDateTime::from_ymd(2026, 8, 14)
+        .unwrap()
+        .and_hms(9, 30, 0)
+        .unwrap();
+    sheet.write_string(2, 0, "SN-01").unwrap();
+    sheet.write_datetime_with_format(2, 1, &dt, &when).unwrap();
+    sheet.write_string(2, 2, "掉线").unwrap();
+    sheet.write_string(2, 3, "3.5小时").unwrap();
+    sheet.write_string(2, 4, "断电").unwrap();
+    sheet.write_string(3, 0, "SN-02").unwrap();
+    sheet.write_string(3, 1, "2026/9/3 18:05:00").unwrap();
+    sheet.write_string(3, 2, "故障").unwrap();
+    sheet.write_string(3, 3, "48h").unwrap();
+    book.save(&path).unwrap();
+
+    let r = ws
+        .import_hardware(std::fs::read(&path).unwrap(), "离线记录.xlsx", Lang::ZhCn)
+        .unwrap();
+    assert!(r.committed, "{:?}", r.problems);
+    assert_eq!((r.devices, r.events), (0, 2));
+    let flags = ws.hardware_flags(Lang::ZhCn).unwrap();
+    let q3 = flags.iter().find(|f| f.quarter == "2026-Q3").unwrap();
+    // Two of three devices in the quarter: flagged.
+    assert_eq!((q3.affected, q3.devices, q3.flagged), (2, 3, true));
+
+    // An unreadable date names its row and leaves the workspace as it was.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "SN码,离线时间\nSN-03,2026-08-15\nSN-03,上周三\n").unwrap();
+    let r = ws
+        .import_hardware(std::fs::read(&bad).unwrap(), "bad.csv", Lang::ZhCn)
+        .unwrap();
+    assert!(!r.committed);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].row, 3);
+    assert!(
+        r.problems[0].message.contains("上周三"),
+        "{}",
+        r.problems[0].message
+    );
+    assert_eq!(
+        ws.devices()
+            .unwrap()
+            .iter()
+            .find(|d| d.serial == "SN-03")
+            .unwrap()
+            .events,
+        0
+    );
 }

@@ -8,7 +8,7 @@
 pub mod department_ids;
 pub mod header;
 pub mod read;
-mod rows;
+pub(crate) mod rows;
 mod workbook;
 
 use crate::error::{Error, ErrorCode, Result};

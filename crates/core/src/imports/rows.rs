@@ -332,6 +332,17 @@ fn half_width_alnum(text: &str) -> String {
         .collect()
 }
 
+/// The ISO date of a date, date-time or serial-number cell (`None` for text and others).
+pub(crate) fn date_of_cell(cell: &Data) -> Option<String> {
+    match cell {
+        Data::DateTime(dt) => serial_to_iso(dt.as_f64()),
+        Data::DateTimeIso(s) => Some(s.chars().take(10).collect()),
+        Data::Float(f) => serial_to_iso(*f),
+        Data::Int(i) => serial_to_iso(*i as f64),
+        _ => None,
+    }
+}
+
 fn serial_to_iso(serial: f64) -> Option<String> {
     if !(1.0..=2_958_465.0).contains(&serial) {
         return None;
@@ -451,10 +462,9 @@ impl Cleaner<'_> {
 
     fn date(&mut self, column: u16, cell: &Data) -> Option<String> {
         let (from, iso) = match cell {
-            Data::DateTime(dt) => return serial_to_iso(dt.as_f64()),
-            Data::DateTimeIso(s) => return Some(s.chars().take(10).collect()),
-            Data::Float(f) => (f.to_string(), serial_to_iso(*f)),
-            Data::Int(i) => (i.to_string(), serial_to_iso(*i as f64)),
+            Data::DateTime(_) | Data::DateTimeIso(_) => return date_of_cell(cell),
+            Data::Float(f) => (f.to_string(), date_of_cell(cell)),
+            Data::Int(i) => (i.to_string(), date_of_cell(cell)),
             _ => {
                 let text = self.text(column, cell, half_width)?;
                 (text.clone(), validate::normalize_date(&text))

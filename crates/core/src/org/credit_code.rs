@@ -38,6 +38,10 @@ pub fn validate(raw: &str) -> Result<String> {
         .collect::<String>()
         .to_ascii_uppercase();
     let chars: Vec<char> = code.chars().collect();
+    if chars.len() == 15 && chars.iter().all(char::is_ascii_digit) {
+        // Licences before 2015 carried a 15-digit registration number instead.
+        return Err(invalid("credit_code_old_number", &code));
+    }
     if chars.len() != 18 {
         return Err(invalid("credit_code_length", &code).with("length", chars.len()));
     }
@@ -105,6 +109,11 @@ mod tests {
                 assert!(validate(&bad).is_err(), "{bad} passed");
             }
         }
+        // An old 15-digit registration number is recognised as such.
+        assert_eq!(
+            validate("330206000123456").unwrap_err().key,
+            "credit_code_old_number"
+        );
         // Two neighbours swapped is caught too.
         assert!(validate("91351000M000100Y43").is_err());
     }

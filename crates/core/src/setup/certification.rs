@@ -280,7 +280,12 @@ pub(crate) fn plan(
         expected_latest: None,
         holidays_known: true,
         next_review: None,
-        headcount: headcount(profile, members, lang),
+        headcount: headcount(
+            profile,
+            members,
+            state.as_ref().is_some_and(|s| s.approved_on.is_some()),
+            lang,
+        ),
         checked: f.checked.clone(),
     };
     let Some(state) = state else {
@@ -323,10 +328,16 @@ pub(crate) fn plan(
     Ok(out)
 }
 
-fn headcount(profile: &OrgProfile, members: u32, lang: Lang) -> Option<HeadcountCheck> {
+/// The unverified-organisation cap against the roster; a certified organisation is past it.
+fn headcount(
+    profile: &OrgProfile,
+    members: u32,
+    certified: bool,
+    lang: Lang,
+) -> Option<HeadcountCheck> {
     let platform = profile.platform.as_str();
     let cap = crate::compare::Dataset::builtin().limit(platform, "unverified_headcount")? as u32;
-    let over = members > cap;
+    let over = !certified && members > cap;
     let platform_name = crate::i18n::t(lang, &format!("platforms.{platform}"), &[]);
     let params = [
         ("platform", platform_name),
@@ -340,7 +351,9 @@ fn headcount(profile: &OrgProfile, members: u32, lang: Lang) -> Option<Headcount
         over,
         message: crate::i18n::t(
             lang,
-            if over {
+            if certified {
+                "certification.headcount_certified"
+            } else if over {
                 "certification.headcount_over"
             } else {
                 "certification.headcount_ok"

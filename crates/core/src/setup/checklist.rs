@@ -181,7 +181,13 @@ fn facts(ws: &Workspace, lang: Lang) -> Result<Facts> {
         .find(|r| r.key.as_deref() == Some("super_admin"))
         .map_or(0, |r| r.holders.len() as u32);
     let flags = super::hardware::flags(conn, lang)?;
-    let latest = flags.iter().map(|f| f.quarter.clone()).max();
+    // The latest quarter in the log may still be running: the one before it counts too.
+    let recent: Vec<String> = flags
+        .iter()
+        .map(|f| f.quarter.clone())
+        .max()
+        .map(|q| vec![super::hardware::previous_quarter(&q), q])
+        .unwrap_or_default();
     Ok(Facts {
         certification: super::certification::plan(conn, &profile, members, lang)?,
         profile,
@@ -199,8 +205,10 @@ fn facts(ws: &Workspace, lang: Lang) -> Result<Facts> {
         devices: conn.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?,
         flagged: flags
             .into_iter()
-            .filter(|f| f.flagged && Some(&f.quarter) == latest.as_ref())
+            .filter(|f| f.flagged && recent.contains(&f.quarter))
             .map(|f| f.batch)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect(),
     })
 }
@@ -234,16 +242,17 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
         }
         "certification_submitted" => (
             f.certification.submitted_on.is_some(),
-            f.certification
-                .expected_latest
-                .as_ref()
-                .and_then(|l| d("decision_by", &[("date", l.clone())])),
+            match (
+                &f.certification.approved_on,
+                &f.certification.expected_latest,
+            ) {
+                (Some(day), _) => d("approved_on", &[("date", day.clone())]),
+                (None, Some(latest)) => d("decision_by", &[("date", latest.clone())]),
+                (None, None) => None,
+            },
         ),
         "headcount_within_cap" => match &f.certification.headcount {
-            Some(h) => (
-                !h.over || f.certification.approved_on.is_some(),
-                Some(h.message.clone()),
-            ),
+            Some(h) => (!h.over, Some(h.message.clone())),
             None => (true, None),
         },
         "tree_depth" => (

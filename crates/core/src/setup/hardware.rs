@@ -280,6 +280,15 @@ fn quarter_of(day: &str) -> String {
     format!("{year}-Q{}", (month - 1) / 3 + 1)
 }
 
+/// The quarter before `2026-Q1` style `quarter` (`2025-Q4`).
+pub(crate) fn previous_quarter(quarter: &str) -> String {
+    let year: i32 = quarter[..4].parse().unwrap_or(0);
+    match quarter[6..].parse::<u32>().unwrap_or(1) {
+        1 => format!("{}-Q4", year - 1),
+        n => format!("{year}-Q{}", n - 1),
+    }
+}
+
 /// The offline/failure rate of every batch in every quarter with events.
 pub(crate) fn flags(conn: &Connection, lang: Lang) -> Result<Vec<BatchQuarter>> {
     let mut sizes: BTreeMap<String, u32> = BTreeMap::new();
@@ -362,21 +371,36 @@ pub struct HardwareImport {
 /// Which column holds what, from header aliases.
 fn column_of(header: &str) -> Option<&'static str> {
     Some(match normalize(header).as_str() {
-        "设备编号" | "序列号" | "设备序列号" | "sn" | "serial" | "serialnumber" | "设备sn" => {
-            "serial"
-        }
+        "设备编号" | "序列号" | "设备序列号" | "sn" | "sn码" | "serial" | "serialnumber"
+        | "设备sn" | "设备号" | "机器码" | "机器编号" => "serial",
         "类型" | "设备类型" | "kind" | "type" => "kind",
         "型号" | "设备型号" | "model" => "model",
-        "场地" | "地点" | "站点" | "门店" | "厂区" | "site" | "location" => "site",
-        "批次" | "采购批次" | "batch" => "batch",
-        "连接方式" | "连接" | "connectivity" => "connectivity",
-        "人脸识别" | "face" | "facerecognition" => "face",
-        "日期" | "时间" | "day" | "date" => "day",
-        "事件" | "事件类型" | "状态" | "event" => "event",
-        "时长" | "时长(小时)" | "小时" | "hours" => "hours",
-        "备注" | "说明" | "note" => "note",
+        "场地" | "地点" | "站点" | "门店" | "厂区" | "位置" | "安装位置" | "所在位置"
+        | "安装地点" | "site" | "location" => "site",
+        "批次" | "采购批次" | "批号" | "batch" => "batch",
+        "连接方式" | "连接" | "联网方式" | "网络" | "connectivity" => "connectivity",
+        "人脸识别" | "是否人脸识别" | "人脸" | "face" | "facerecognition" => "face",
+        "日期" | "时间" | "离线日期" | "离线时间" | "故障日期" | "故障时间" | "发生时间"
+        | "发生日期" | "记录时间" | "开始时间" | "day" | "date" | "time" => "day",
+        "事件" | "事件类型" | "状态" | "异常类型" | "event" => "event",
+        "时长" | "小时" | "离线时长" | "故障时长" | "持续时间" | "hours" | "duration" => {
+            "hours"
+        }
+        "备注" | "说明" | "原因" | "故障原因" | "离线原因" | "故障描述" | "note" => {
+            "note"
+        }
         _ => return None,
     })
+}
+
+/// `3.5`, `3.5h`, `3.5 小时` → 3.5.
+fn leading_number(s: &str) -> Option<f64> {
+    let s = crate::validate::half_width(s);
+    let end = s
+        .trim()
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.trim().len());
+    s.trim()[..end].parse().ok()
 }
 
 fn yes(s: &str) -> bool {
@@ -418,7 +442,15 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
                 let values = cols
                     .iter()
                     .filter_map(|(c, f)| {
-                        let v = row.get(*c).map(cell_text).unwrap_or_default();
+                        let v = row
+                            .get(*c)
+                            .map(|cell| match *f {
+                                // A date or date-time cell, or its serial number.
+                                "day" => crate::imports::rows::date_of_cell(cell)
+                                    .unwrap_or_else(|| cell_text(cell)),
+                                _ => cell_text(cell),
+                            })
+                            .unwrap_or_default();
                         let v = v.trim().to_string();
                         (!v.is_empty()).then_some((*f, v))
                     })
@@ -436,7 +468,8 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
         for (row, v) in rows {
             let get = |f: &str| v.get(f).cloned();
             if is_log {
-                let kind = get("event").map(|k| {
+                // In a log, a 类型 column holds the event (离线 / 故障).
+                let kind = get("event").or_else(|| get("kind")).map(|k| {
                     EventKind::parse(&k).ok_or_else(|| {
                         Error::invalid_value("event", &k, "离线 / offline, 故障 / failure")
                     })
@@ -452,7 +485,7 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
                     serial: get("serial").unwrap_or_default(),
                     day: get("day").unwrap_or_default(),
                     kind,
-                    hours: get("hours").and_then(|h| h.parse().ok()),
+                    hours: get("hours").and_then(|h| leading_number(&h)),
                     note: get("note"),
                 };
                 if let Err(err) = parse_date(&e.day) {
@@ -509,4 +542,17 @@ pub(crate) struct Parsed {
     pub devices: Vec<(u32, String, DeviceInput)>,
     pub events: Vec<(u32, String, EventInput)>,
     pub problems: Vec<RowProblem>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_step_back_across_the_year() {
+        assert_eq!(quarter_of("2026-01-01"), "2026-Q1");
+        assert_eq!(quarter_of("2026-12-31"), "2026-Q4");
+        assert_eq!(previous_quarter("2026-Q1"), "2025-Q4");
+        assert_eq!(previous_quarter("2026-Q3"), "2026-Q2");
+    }
 }

@@ -82,13 +82,15 @@ export default function HomePage({ onNavigate }: Props) {
   );
 
   return (
-    <div style={{ height: "100%", overflow: "auto" }}>
+    <div style={{ height: "100%", overflowY: "auto", overflowX: "hidden" }}>
       <Card>
         <Flex gap={24} align="center" wrap>
           <Progress type="circle" percent={list.percent} size={96} format={(p) => <span data-testid="checklist-percent">{p}%</span>} />
           <div style={{ flex: 1, minWidth: 280 }}>
             <Typography.Title level={3} style={{ marginTop: 0 }}>
-              {t("home_ui.title", { company: info.profile.name, platform: t(`platforms.${info.profile.platform}`) })}
+              {info.profile.platform === "undecided"
+                ? t("home_ui.title_undecided", { company: info.profile.name })
+                : t("home_ui.title", { company: info.profile.name, platform: t(`platforms.${info.profile.platform}`) })}
             </Typography.Title>
             <Typography.Text type="secondary">{t("home_ui.subtitle", { done: list.done, total: list.total })}</Typography.Text>
           </div>

@@ -147,7 +147,7 @@ export default function CertificationPage() {
       <Col span={14}>
         {plan && (
           <Card title={t("cert_ui.plan")} extra={<Typography.Text type="secondary">{t("cert_ui.checked", { date: plan.checked })}</Typography.Text>}>
-            {plan.headcount && <Alert type={plan.headcount.over && !plan.approved_on ? "warning" : "info"} showIcon message={plan.headcount.message} style={{ marginBottom: 12 }} />}
+            {plan.headcount && <Alert type={plan.headcount.over ? "warning" : "info"} showIcon message={plan.headcount.message} style={{ marginBottom: 12 }} />}
             {plan.entity_note && <Alert type="info" showIcon message={plan.entity_note} style={{ marginBottom: 12 }} />}
             <Radio.Group value={plan.method} onChange={(e) => void savePlan({ method: e.target.value as string })} style={{ width: "100%" }}>
               <Space direction="vertical" style={{ width: "100%" }}>
@@ -201,7 +201,7 @@ export default function CertificationPage() {
                 </Descriptions>
               </>
             )}
-            {profile && !profile.credit_code && <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t("checklist.detail.profile_incomplete")} />}
+            {profile && !profile.credit_code && <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t("cert_ui.profile_first")} />}
           </Card>
         )}
       </Col>

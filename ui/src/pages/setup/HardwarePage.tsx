@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, List, Row, Select, Space, Switch, Table, Tag, Typography } from "antd";
-import { ImportOutlined, PlusOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, List, Popconfirm, Row, Select, Space, Switch, Table, Tag, Typography } from "antd";
+import { DeleteOutlined, ImportOutlined, PlusOutlined } from "@ant-design/icons";
 import { open } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
 import { api, call, type BatchQuarter, type Device, type DeviceKind, type EventKind } from "../../api";
@@ -58,33 +58,9 @@ export default function HardwarePage() {
 
   const flagged = flags.filter((f) => f.flagged);
   return (
-    <Row gutter={16} style={{ height: "100%", overflow: "auto" }}>
+    <Row gutter={16} style={{ height: "100%", overflowY: "auto", overflowX: "hidden" }}>
       <Col span={16}>
-        <Card
-          title={t("hardware_ui.devices", { count: devices.length })}
-          extra={
-            <Button icon={<ImportOutlined />} onClick={() => void importFile()}>
-              {t("hardware_ui.import")}
-            </Button>
-          }
-        >
-          <Table<Device>
-            size="small"
-            rowKey="serial"
-            dataSource={devices}
-            pagination={{ pageSize: 12 }}
-            columns={[
-              { title: t("hardware_ui.serial"), dataIndex: "serial" },
-              { title: t("hardware_ui.kind"), dataIndex: "kind", render: (k: DeviceKind) => t(`hardware_ui.kinds.${k}`) },
-              { title: t("hardware_ui.site"), dataIndex: "site" },
-              { title: t("hardware_ui.batch"), dataIndex: "batch" },
-              { title: t("hardware_ui.connectivity"), dataIndex: "connectivity", render: (c: string | null) => (c ? t(`hardware_ui.links.${c}`) : "") },
-              { title: t("hardware_ui.face"), dataIndex: "face_recognition", render: (f: boolean) => (f ? "✓" : "") },
-              { title: t("hardware_ui.events"), dataIndex: "events" },
-            ]}
-          />
-        </Card>
-        <Card title={t("hardware_ui.flags")} style={{ marginTop: 16 }}>
+        <Card title={t("hardware_ui.flags")}>
           {flagged.length > 0 && <Alert type="error" showIcon message={t("hardware_ui.replace", { batches: flagged.map((f) => f.batch).join("、") })} style={{ marginBottom: 12 }} />}
           <List
             dataSource={flags}
@@ -97,6 +73,44 @@ export default function HardwarePage() {
                 </Space>
               </List.Item>
             )}
+          />
+        </Card>
+        <Card
+          style={{ marginTop: 16 }}
+          title={t("hardware_ui.devices", { count: devices.length })}
+          extra={
+            <Button icon={<ImportOutlined />} onClick={() => void importFile()}>
+              {t("hardware_ui.import")}
+            </Button>
+          }
+        >
+          <Table<Device>
+            size="small"
+            rowKey="serial"
+            dataSource={devices}
+            pagination={{ pageSize: 12 }}
+            scroll={{ x: "max-content" }}
+            columns={[
+              { title: t("hardware_ui.serial"), dataIndex: "serial" },
+              { title: t("hardware_ui.kind"), dataIndex: "kind", render: (k: DeviceKind) => t(`hardware_ui.kinds.${k}`) },
+              { title: t("hardware_ui.site"), dataIndex: "site" },
+              { title: t("hardware_ui.batch"), dataIndex: "batch" },
+              { title: t("hardware_ui.connectivity"), dataIndex: "connectivity", render: (c: string | null) => (c ? t(`hardware_ui.links.${c}`) : "") },
+              { title: t("hardware_ui.face"), dataIndex: "face_recognition", render: (f: boolean) => (f ? "✓" : "") },
+              { title: t("hardware_ui.events"), dataIndex: "events" },
+              {
+                title: t("hardware_ui.actions"),
+                key: "actions",
+                render: (_, d) => (
+                  <Popconfirm
+                    title={t("hardware_ui.delete_confirm", { serial: d.serial })}
+                    onConfirm={() => void attempt(() => call(api.deviceDelete(d.serial)), t("hardware_ui.deleted", { serial: d.serial }))}
+                  >
+                    <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t("hardware_ui.delete")} title={t("hardware_ui.delete")} data-testid={`device-delete-${d.serial}`} />
+                  </Popconfirm>
+                ),
+              },
+            ]}
           />
         </Card>
       </Col>
@@ -116,14 +130,18 @@ export default function HardwarePage() {
             <Form.Item name="kind" label={t("hardware_ui.kind")}>
               <Select options={KINDS.map((k) => ({ value: k, label: t(`hardware_ui.kinds.${k}`) }))} />
             </Form.Item>
-            <Space.Compact block>
-              <Form.Item name="site" label={t("hardware_ui.site")} rules={[{ required: true, whitespace: true }]} style={{ flex: 1 }}>
-                <Input />
-              </Form.Item>
-              <Form.Item name="batch" label={t("hardware_ui.batch")} rules={[{ required: true, whitespace: true }]} style={{ flex: 1 }}>
-                <Input />
-              </Form.Item>
-            </Space.Compact>
+            <Row gutter={12}>
+              <Col span={12}>
+                <Form.Item name="site" label={t("hardware_ui.site")} rules={[{ required: true, whitespace: true }]}>
+                  <Input />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="batch" label={t("hardware_ui.batch")} rules={[{ required: true, whitespace: true }]}>
+                  <Input />
+                </Form.Item>
+              </Col>
+            </Row>
             <Form.Item name="connectivity" label={t("hardware_ui.connectivity")}>
               <Select allowClear options={["bluetooth", "wifi", "dual", "wired"].map((c) => ({ value: c, label: t(`hardware_ui.links.${c}`) }))} />
             </Form.Item>
