@@ -55,6 +55,12 @@ pub fn latest_version() -> u32 {
     MIGRATIONS.len() as u32
 }
 
+/// Read-write on an existing file. A `Connection` is never shared between threads, so SQLite's
+/// per-call locking is left out (rusqlite's default too; it costs a mutex on every step).
+fn open_flags() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -97,7 +103,7 @@ pub fn create(path: &Path, version: u32) -> Result<Connection> {
         Err(e) => return Err(io_error(path, e)),
     }
     let made = (|| {
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut conn = Connection::open_with_flags(path, open_flags())?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn)?;
         migrate_to(&mut conn, version)?;
@@ -148,8 +154,7 @@ fn open_checked(path: &Path) -> Result<Connection> {
     if n < 16 || &header != b"SQLite format 3\0" {
         return Err(not_a_workspace(path, "not_a_workspace_not_sqlite"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(|e| corrupt(path, e))?;
+    let conn = Connection::open_with_flags(path, open_flags()).map_err(|e| corrupt(path, e))?;
     let app_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|e| corrupt(path, e))?;

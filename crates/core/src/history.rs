@@ -109,14 +109,119 @@ pub(crate) fn record_logged<T>(
     action: &'static str,
     f: impl FnOnce(&Transaction) -> Result<Change<T>>,
 ) -> Result<(T, Option<i64>)> {
+    record_bulk(conn, source, action, |tx, _| f(tx))
+}
+
+/// What records an action: the session, and rows described by hand while it is paused.
+pub(crate) struct Recorder<'conn> {
+    session: Session<'conn>,
+    inserted: Vec<u8>,
+}
+
+impl Recorder<'_> {
+    /// Stops (or restarts) recording row changes. While paused, only inserts of new rows may
+    /// happen, and each must then be described with [`Recorder::inserted`].
+    pub(crate) fn pause(&mut self, paused: bool) {
+        self.session.set_enabled(!paused);
+    }
+
+    /// Appends the rows of `table` selected by `filter` (an SQL condition over `params`) to the
+    /// action's changeset as inserts, exactly as SQLite stored them. This is what the session
+    /// would have written, without its per-row bookkeeping: a bulk import writes 100,000 rows.
+    pub(crate) fn inserted(
+        &mut self,
+        tx: &Transaction,
+        table: &str,
+        filter: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<()> {
+        // Table header: 'T', the column count, each column's place in the primary key (as
+        // `PRAGMA table_info` gives it, which is what the session compares), the name.
+        let mut pk = Vec::new();
+        let mut stmt = tx.prepare("SELECT pk FROM pragma_table_info(?1) ORDER BY cid")?;
+        for v in stmt.query_map([table], |r| r.get::<_, u8>(0))? {
+            pk.push(v?);
+        }
+        let out = &mut self.inserted;
+        out.push(b'T');
+        put_varint(out, pk.len() as u32);
+        out.extend_from_slice(&pk);
+        out.extend_from_slice(table.as_bytes());
+        out.push(0);
+        let mut stmt = tx.prepare(&format!("SELECT * FROM \"{table}\" WHERE {filter}"))?;
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            out.push(18); // SQLITE_INSERT
+            out.push(0); // direct change
+            for i in 0..pk.len() {
+                use rusqlite::types::ValueRef;
+                match row.get_ref(i)? {
+                    ValueRef::Null => out.push(5),
+                    ValueRef::Integer(v) => {
+                        out.push(1);
+                        out.extend_from_slice(&v.to_be_bytes());
+                    }
+                    ValueRef::Real(v) => {
+                        out.push(2);
+                        out.extend_from_slice(&v.to_bits().to_be_bytes());
+                    }
+                    ValueRef::Text(b) => put_bytes(out, 3, b),
+                    ValueRef::Blob(b) => put_bytes(out, 4, b),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn put_bytes(out: &mut Vec<u8>, kind: u8, bytes: &[u8]) {
+    out.push(kind);
+    put_varint(out, bytes.len() as u32);
+    out.extend_from_slice(bytes);
+}
+
+/// SQLite's variable-length integer (big-endian groups of 7 bits), as changesets use it.
+fn put_varint(out: &mut Vec<u8>, v: u32) {
+    let mut groups = [0u8; 5];
+    let mut n = 0;
+    let mut rest = v;
+    loop {
+        groups[n] = (rest & 0x7f) as u8;
+        n += 1;
+        rest >>= 7;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        out.push(if i > 0 { groups[i] | 0x80 } else { groups[i] });
+    }
+}
+
+/// [`record_logged`] for an action that writes many new rows: `f` may pause the session and
+/// describe what it inserted meanwhile (see [`Recorder`]).
+pub(crate) fn record_bulk<T>(
+    conn: &mut Connection,
+    source: Source,
+    action: &'static str,
+    f: impl FnOnce(&Transaction, &mut Recorder) -> Result<Change<T>>,
+) -> Result<(T, Option<i64>)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut session = Session::new(&tx)?;
-    session.table_filter(Some(|table: &str| !UNTRACKED.contains(&table)));
-    session.attach::<&str>(None)?;
-    let change = f(&tx)?;
-    let mut changeset = Vec::new();
-    session.changeset_strm(&mut changeset)?;
-    drop(session);
+    let (change, changeset) = {
+        let mut session = Session::new(&tx)?;
+        session.table_filter(Some(|table: &str| !UNTRACKED.contains(&table)));
+        session.attach::<&str>(None)?;
+        let mut recorder = Recorder {
+            session,
+            inserted: Vec::new(),
+        };
+        let change = f(&tx, &mut recorder)?;
+        let mut changeset = Vec::new();
+        recorder.session.changeset_strm(&mut changeset)?;
+        // A changeset is a sequence of table sections: the hand-written ones follow.
+        changeset.extend_from_slice(&recorder.inserted);
+        (change, changeset)
+    };
     if changeset.is_empty() {
         return Ok((change.value, None));
     }
@@ -347,4 +452,133 @@ pub(crate) fn status(conn: &Connection) -> Result<HistoryStatus> {
         undo: next_entry(conn, "done", "DESC")?,
         redo: next_entry(conn, "undone", "ASC")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::session::ChangesetIter;
+
+    const SCHEMA: &str = "
+        CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at, source, actor, action, target, before,
+                                after, changeset, state, ref_id);
+        CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, photo BLOB,
+                             note TEXT, age INTEGER);
+        CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, main INTEGER,
+                            PRIMARY KEY (b, a)) WITHOUT ROWID;";
+
+    /// Every change of a changeset as (table, operation, new values), in a stable order.
+    fn changes(bytes: &[u8]) -> Vec<(String, String, Vec<String>)> {
+        let mut input: &[u8] = bytes;
+        let input: &mut dyn std::io::Read = &mut input;
+        let mut iter = ChangesetIter::start_strm(&input).unwrap();
+        let mut out = Vec::new();
+        while let Some(item) =
+            rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)
+                .unwrap()
+        {
+            let op = item.op().unwrap();
+            let n = op.number_of_columns() as usize;
+            let values = (0..n)
+                .map(|i| format!("{:?}", item.new_value(i).unwrap()))
+                .collect();
+            out.push((
+                op.table_name().to_string(),
+                format!("{:?}", op.code()),
+                values,
+            ));
+        }
+        out.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        out
+    }
+
+    fn write(tx: &Transaction) {
+        for i in 1..=40i64 {
+            tx.execute(
+                "INSERT INTO people (name, score, photo, note, age) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    format!("成员{i}"),
+                    (i % 3 == 0).then_some(i as f64 / 7.0),
+                    (i % 4 == 0).then(|| vec![i as u8; (i * 5) as usize]),
+                    (i % 2 == 0).then(|| "x".repeat((i * 9) as usize)),
+                    i * 1_000_000_007
+                ],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT INTO links (a, b, main) VALUES (?1, ?2, ?3)",
+                params![i, i % 5, i % 2 == 0],
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn inserts_described_by_hand_equal_what_the_session_records() {
+        let mut recorded = Connection::open_in_memory().unwrap();
+        recorded.execute_batch(SCHEMA).unwrap();
+        let mut by_hand = Connection::open_in_memory().unwrap();
+        by_hand.execute_batch(SCHEMA).unwrap();
+
+        record_logged(&mut recorded, Source::Cli, "test", |tx| {
+            write(tx);
+            Ok(Change {
+                value: (),
+                target: String::new(),
+                before: None,
+                after: None,
+            })
+        })
+        .unwrap();
+        record_bulk(&mut by_hand, Source::Cli, "test", |tx, recorder| {
+            recorder.pause(true);
+            write(tx);
+            recorder.pause(false);
+            recorder.inserted(tx, "people", "id BETWEEN ?1 AND ?2", [1, 40])?;
+            recorder.inserted(tx, "links", "1", [])?;
+            Ok(Change {
+                value: (),
+                target: String::new(),
+                before: None,
+                after: None,
+            })
+        })
+        .unwrap();
+        let changeset = |conn: &Connection| -> Vec<u8> {
+            conn.query_row("SELECT changeset FROM audit_log", [], |r| r.get(0))
+                .unwrap()
+        };
+        let (a, b) = (changeset(&recorded), changeset(&by_hand));
+        assert_eq!(changes(&a).len(), 80);
+        assert_eq!(changes(&a), changes(&b));
+        // And undo removes every row written by hand; redo writes them back.
+        undo(&mut by_hand, Source::Cli).unwrap();
+        let count = |conn: &Connection, t: &str| -> i64 {
+            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(
+            (count(&by_hand, "people"), count(&by_hand, "links")),
+            (0, 0)
+        );
+        redo(&mut by_hand, Source::Cli).unwrap();
+        assert_eq!(
+            (count(&by_hand, "people"), count(&by_hand, "links")),
+            (40, 40)
+        );
+    }
+
+    #[test]
+    fn varints_are_sqlites() {
+        let enc = |v: u32| {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            out
+        };
+        assert_eq!(enc(0), [0]);
+        assert_eq!(enc(127), [0x7f]);
+        assert_eq!(enc(128), [0x81, 0x00]);
+        assert_eq!(enc(16_383), [0xff, 0x7f]);
+        assert_eq!(enc(16_384), [0x81, 0x80, 0x00]);
+    }
 }

@@ -1035,10 +1035,12 @@ pub(crate) fn commit(
     plan: &Plan,
     progress: &dyn Progress,
 ) -> Result<Option<i64>> {
+    // Updates first, then creates: a create may take a mobile or email an update gives up.
     let work: Vec<&PlannedRow> = plan
         .rows
         .iter()
-        .filter(|r| matches!(r.action, RowAction::Create | RowAction::Update(_)))
+        .filter(|r| matches!(r.action, RowAction::Update(_)))
+        .chain(plan.rows.iter().filter(|r| r.action == RowAction::Create))
         .collect();
     if work.is_empty() {
         return Ok(None);
@@ -1052,22 +1054,33 @@ pub(crate) fn commit(
         "updated_members": plan.rows.iter().filter(|r| matches!(r.action, RowAction::Update(_))).count(),
         "created_departments": plan.new_departments.len(),
     });
-    let (_, batch) = history::record_logged(ws.connection_mut(), Source::Import, "import", |tx| {
-        let mut tree = Tree::load(tx)?;
-        let mut dept_ids: HashMap<String, i64> = HashMap::default();
-        // New departments first, in the file's order, so siblings keep it.
-        for path in &plan.new_departments {
-            let segments: Vec<String> = path.split('/').map(str::to_string).collect();
-            let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
-            dept_ids.insert(path.clone(), id);
-        }
-        let now = history::now();
-        let mut insert = tx.prepare_cached(
+    let (_, batch) = history::record_bulk(
+        ws.connection_mut(),
+        Source::Import,
+        "import",
+        |tx, recorder| {
+            let mut tree = Tree::load(tx)?;
+            let mut dept_ids: HashMap<String, i64> = HashMap::default();
+            // New departments first, in the file's order, so siblings keep it; then every other
+            // path the rows name, so that no department is created while the session is paused.
+            for path in plan
+                .new_departments
+                .iter()
+                .chain(work.iter().flat_map(|r| r.values.departments.iter()))
+            {
+                if !dept_ids.contains_key(path) {
+                    let segments: Vec<String> = path.split('/').map(str::to_string).collect();
+                    let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
+                    dept_ids.insert(path.clone(), id);
+                }
+            }
+            let now = history::now();
+            let mut insert = tx.prepare_cached(
             "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender, position, employee_no,
                                   join_date, status, address, employment_type, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12, ?13, ?14, ?14)",
         )?;
-        let mut update = tx.prepare_cached(
+            let mut update = tx.prepare_cached(
             "UPDATE members SET name = ?2, alias = coalesce(?3, alias), mobile = coalesce(?4, mobile),
                     telephone = coalesce(?5, telephone), email = coalesce(?6, email), biz_email = coalesce(?7, biz_email),
                     gender = coalesce(?8, gender), position = coalesce(?9, position), employee_no = coalesce(?10, employee_no),
@@ -1075,108 +1088,115 @@ pub(crate) fn commit(
                     employment_type = coalesce(?13, employment_type), updated_at = ?14
              WHERE id = ?1",
         )?;
-        let mut leaders = tx.prepare_cached(
+            let mut leaders = tx.prepare_cached(
             "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
         )?;
-        let mut unlink =
-            tx.prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?;
-        let mut link = tx.prepare_cached(
+            let mut unlink =
+                tx.prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?;
+            let mut link = tx.prepare_cached(
             "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        for (n, row) in work.iter().enumerate() {
-            if n % 256 == 0 {
-                progress.update(n as u64, total);
-                if progress.cancelled() {
-                    return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
-                }
-            }
-            let v = &row.values;
-            let mut ids = Vec::with_capacity(v.departments.len());
-            for path in &v.departments {
-                let id = match dept_ids.get(path) {
-                    Some(id) => *id,
-                    None => {
-                        let segments: Vec<String> = path.split('/').map(str::to_string).collect();
-                        let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
-                        dept_ids.insert(path.clone(), id);
-                        id
+            // New members (and their links) get ids above every existing one: the range of ids
+            // inserted while the session is paused, described afterwards in one pass.
+            let mut created: Option<(i64, i64)> = None;
+            for (n, row) in work.iter().enumerate() {
+                if n % 256 == 0 {
+                    progress.update(n as u64, total);
+                    if progress.cancelled() {
+                        return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
                     }
+                }
+                let v = &row.values;
+                let ids: Vec<i64> = v.departments.iter().map(|p| dept_ids[p]).collect();
+                let gender = v.gender.map(Gender::as_str);
+                let (member_id, keep_leaders) = match row.action {
+                    RowAction::Create => {
+                        if created.is_none() {
+                            recorder.pause(true);
+                        }
+                        insert.execute(params![
+                            v.userid,
+                            v.name,
+                            v.alias,
+                            v.mobile,
+                            v.telephone,
+                            v.email,
+                            v.biz_email,
+                            gender,
+                            v.position,
+                            v.employee_no,
+                            v.join_date,
+                            v.address,
+                            v.employment_type,
+                            now
+                        ])?;
+                        let id = tx.last_insert_rowid();
+                        created = Some((created.map_or(id, |(first, _)| first), id));
+                        (id, Vec::new())
+                    }
+                    RowAction::Update(id) => {
+                        let changed = update.execute(params![
+                            id,
+                            v.name,
+                            v.alias,
+                            v.mobile,
+                            v.telephone,
+                            v.email,
+                            v.biz_email,
+                            gender,
+                            v.position,
+                            v.employee_no,
+                            v.join_date,
+                            v.address,
+                            v.employment_type,
+                            now
+                        ])?;
+                        if changed == 0 {
+                            return Err(Error::new(
+                                ErrorCode::HistoryConflict,
+                                "import_workspace_changed",
+                            ));
+                        }
+                        if ids.is_empty() {
+                            continue;
+                        }
+                        let kept: Vec<i64> = leaders
+                            .query_map([id], |r| r.get(0))?
+                            .collect::<rusqlite::Result<_>>()?;
+                        unlink.execute([id])?;
+                        (id, kept)
+                    }
+                    _ => continue,
                 };
-                ids.push(id);
-            }
-            let gender = v.gender.map(Gender::as_str);
-            let (member_id, keep_leaders) = match row.action {
-                RowAction::Create => {
-                    insert.execute(params![
-                        v.userid,
-                        v.name,
-                        v.alias,
-                        v.mobile,
-                        v.telephone,
-                        v.email,
-                        v.biz_email,
-                        gender,
-                        v.position,
-                        v.employee_no,
-                        v.join_date,
-                        v.address,
-                        v.employment_type,
-                        now
+                for (i, dept) in ids.iter().enumerate() {
+                    link.execute(params![
+                        member_id,
+                        dept,
+                        i == 0,
+                        keep_leaders.contains(dept),
+                        i as i64
                     ])?;
-                    (tx.last_insert_rowid(), Vec::new())
                 }
-                RowAction::Update(id) => {
-                    let changed = update.execute(params![
-                        id,
-                        v.name,
-                        v.alias,
-                        v.mobile,
-                        v.telephone,
-                        v.email,
-                        v.biz_email,
-                        gender,
-                        v.position,
-                        v.employee_no,
-                        v.join_date,
-                        v.address,
-                        v.employment_type,
-                        now
-                    ])?;
-                    if changed == 0 {
-                        return Err(Error::new(
-                            ErrorCode::HistoryConflict,
-                            "import_workspace_changed",
-                        ));
-                    }
-                    if ids.is_empty() {
-                        continue;
-                    }
-                    let kept: Vec<i64> = leaders
-                        .query_map([id], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    unlink.execute([id])?;
-                    (id, kept)
-                }
-                _ => continue,
-            };
-            for (i, dept) in ids.iter().enumerate() {
-                link.execute(params![
-                    member_id,
-                    dept,
-                    i == 0,
-                    keep_leaders.contains(dept),
-                    i as i64
-                ])?;
             }
-        }
-        progress.update(total, total);
-        Ok(Change {
-            value: (),
-            target: plan.file.clone(),
-            before: None,
-            after: Some(summary),
-        })
-    })?;
+            if let Some((first, last)) = created {
+                recorder.pause(false);
+                recorder.inserted(tx, "members", "id BETWEEN ?1 AND ?2", [first, last])?;
+                recorder.inserted(
+                    tx,
+                    "member_departments",
+                    "member_id BETWEEN ?1 AND ?2",
+                    [first, last],
+                )?;
+            }
+            progress.update(total, total);
+            Ok(Change {
+                value: (),
+                target: plan.file.clone(),
+                before: None,
+                after: Some(summary),
+            })
+        },
+    )?;
     Ok(batch)
 }
 
