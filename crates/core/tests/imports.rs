@@ -387,6 +387,51 @@ fn every_cleaning_rule_is_applied_and_reported() {
 }
 
 #[test]
+fn names_padded_to_line_up_and_dates_saved_as_digits_are_cleaned() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    // As a roster saved to CSV often is: two-character names padded with a full-width space,
+    // a date column that lost its format (Excel serials and 20230501), an English name.
+    let path = dir.path().join("padded.csv");
+    std::fs::write(
+        &path,
+        "姓名,账号,部门,入职日期,邮箱\n\
+         张　伟,zhangwei,示例科技/销售部,45047,zw@example.com\n\
+         王 小 明,wxm,示例科技/销售部,20230502,wxm@example.com\n\
+         John  Smith,jsmith,示例科技/销售部,2023-05-03 09:00:00,js@example.com\n\
+         李娜,lina,示例科技/销售部,2023,ln@example.com\n",
+    )
+    .unwrap();
+    let r = run(&mut ws, &path, &ImportOptions::default(), false).unwrap();
+    assert_eq!(codes(&r.errors), [(5, "invalid_date".to_string())]);
+    let warned = codes(&r.warnings);
+    for expected in [(2, "name_spaces"), (3, "name_spaces"), (4, "name_spaces")] {
+        assert!(
+            warned.contains(&(expected.0, expected.1.to_string())),
+            "missing warning {expected:?} in {warned:?}"
+        );
+    }
+    let r = run(
+        &mut ws,
+        &path,
+        &ImportOptions {
+            skip_invalid: true,
+            ..Default::default()
+        },
+        false,
+    )
+    .unwrap();
+    assert!(r.committed);
+    let m = |id: &str| ws.member(id).unwrap();
+    assert_eq!(m("zhangwei").name, "张伟");
+    assert_eq!(m("zhangwei").join_date.as_deref(), Some("2023-05-01"));
+    assert_eq!(m("wxm").name, "王小明");
+    assert_eq!(m("wxm").join_date.as_deref(), Some("2023-05-02"));
+    assert_eq!(m("jsmith").name, "John Smith");
+    assert_eq!(m("jsmith").join_date.as_deref(), Some("2023-05-03"));
+}
+
+#[test]
 fn every_error_code_with_its_row_and_column() {
     let dir = TempDir::new().unwrap();
     let mut ws = workspace(&dir);

@@ -343,6 +343,53 @@ pub(crate) fn date_of_cell(cell: &Data) -> Option<String> {
     }
 }
 
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}' | '·')
+}
+
+/// Drops spaces between two Chinese characters and collapses other runs of spaces to one.
+fn squeeze_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let between_cjk =
+                start > 0 && i < chars.len() && is_cjk(chars[start - 1]) && is_cjk(chars[i]);
+            if !between_cjk {
+                out.push(' ');
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A date written as digits only: `20230501`, or an Excel serial saved into a CSV as text
+/// (`45047`; read only between 1950 and 2099, so that a year or a code is not taken for one).
+fn date_of_digits(text: &str) -> Option<String> {
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match text.len() {
+        8 => validate::normalize_date(&format!("{}-{}-{}", &text[..4], &text[4..6], &text[6..])),
+        5 => {
+            let serial: f64 = text.parse().ok()?;
+            (18_264.0..=73_050.0)
+                .contains(&serial)
+                .then(|| serial_to_iso(serial))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
 fn serial_to_iso(serial: f64) -> Option<String> {
     if !(1.0..=2_958_465.0).contains(&serial) {
         return None;
@@ -389,6 +436,21 @@ impl Cleaner<'_> {
             );
         }
         Some(converted)
+    }
+
+    /// A name: as [`Cleaner::text`], and spaces padding a Chinese name to line up in a column
+    /// (`张　伟`) removed; other runs of spaces inside a name become one.
+    fn name(&mut self, column: u16, cell: &Data) -> Option<String> {
+        let name = self.text(column, cell, half_width_alnum)?;
+        let squeezed = squeeze_name(&name);
+        if squeezed != name {
+            self.warn(
+                column,
+                "name_spaces",
+                vec![("from", name), ("to", squeezed.clone())],
+            );
+        }
+        Some(squeezed)
     }
 
     fn limited(
@@ -467,7 +529,8 @@ impl Cleaner<'_> {
             Data::Int(i) => (i.to_string(), date_of_cell(cell)),
             _ => {
                 let text = self.text(column, cell, half_width)?;
-                (text.clone(), validate::normalize_date(&text))
+                let iso = validate::normalize_date(&text).or_else(|| date_of_digits(&text));
+                (text, iso)
             }
         };
         match iso {
@@ -628,7 +691,7 @@ fn clean_row(
     for &(i, field, h) in &map.fields {
         let cell = cells.get(i).unwrap_or(&empty);
         match field {
-            Field::Name => v.name = cl.text(h, cell, half_width_alnum),
+            Field::Name => v.name = cl.name(h, cell),
             Field::Userid => v.userid = cl.text(h, cell, half_width),
             Field::Alias => {
                 let x = cl.text(h, cell, half_width_alnum);
