@@ -1098,23 +1098,26 @@ pub(crate) fn commit(
     plan: &Plan,
     progress: &dyn Progress,
 ) -> Result<Option<i64>> {
-    // Updates first, then creates: a create may take a mobile or email an update gives up.
-    let work: Vec<&PlannedRow> = plan
+    let updates: Vec<&PlannedRow> = plan
         .rows
         .iter()
         .filter(|r| matches!(r.action, RowAction::Update(_)))
-        .chain(plan.rows.iter().filter(|r| r.action == RowAction::Create))
         .collect();
-    if work.is_empty() {
+    let creates: Vec<&PlannedRow> = plan
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::Create)
+        .collect();
+    if updates.is_empty() && creates.is_empty() {
         return Ok(None);
     }
-    let total = work.len() as u64;
+    let total = (updates.len() + creates.len()) as u64;
     let summary = serde_json::json!({
         "file": plan.file,
         "sheet": plan.sheet,
         "rows": plan.rows.len(),
-        "created_members": plan.rows.iter().filter(|r| r.action == RowAction::Create).count(),
-        "updated_members": plan.rows.iter().filter(|r| matches!(r.action, RowAction::Update(_))).count(),
+        "created_members": creates.len(),
+        "updated_members": updates.len(),
         "created_departments": plan.new_departments.len(),
     });
     let (_, batch) = history::record_bulk(
@@ -1126,11 +1129,12 @@ pub(crate) fn commit(
             let mut dept_ids: HashMap<String, i64> = HashMap::default();
             // New departments first, in the file's order, so siblings keep it; then every other
             // path the rows name, so that no department is created while the session is paused.
-            for path in plan
-                .new_departments
-                .iter()
-                .chain(work.iter().flat_map(|r| r.values.departments.iter()))
-            {
+            for path in plan.new_departments.iter().chain(
+                updates
+                    .iter()
+                    .chain(&creates)
+                    .flat_map(|r| r.values.departments.iter()),
+            ) {
                 if !dept_ids.contains_key(path) {
                     let segments: Vec<String> = path.split('/').map(str::to_string).collect();
                     let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
@@ -1138,120 +1142,121 @@ pub(crate) fn commit(
                 }
             }
             let now = history::now();
-            let mut insert = tx.prepare_cached(
-            "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender, position, employee_no,
-                                  join_date, status, address, employment_type, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'active', ?12, ?13, ?14, ?14)",
-        )?;
+            let tick = |done: usize| {
+                progress.update(done as u64, total);
+                if progress.cancelled() {
+                    Err(Error::new(ErrorCode::Cancelled, "import_cancelled"))
+                } else {
+                    Ok(())
+                }
+            };
+            // Updates first: a create may take a mobile or email an update gives up.
             let mut update = tx.prepare_cached(
-            "UPDATE members SET name = ?2, alias = coalesce(?3, alias), mobile = coalesce(?4, mobile),
-                    telephone = coalesce(?5, telephone), email = coalesce(?6, email), biz_email = coalesce(?7, biz_email),
-                    gender = coalesce(?8, gender), position = coalesce(?9, position), employee_no = coalesce(?10, employee_no),
-                    join_date = coalesce(?11, join_date), address = coalesce(?12, address),
-                    employment_type = coalesce(?13, employment_type), updated_at = ?14
-             WHERE id = ?1",
-        )?;
+                "UPDATE members SET name = ?2, alias = coalesce(?3, alias), mobile = coalesce(?4, mobile),
+                        telephone = coalesce(?5, telephone), email = coalesce(?6, email), biz_email = coalesce(?7, biz_email),
+                        gender = coalesce(?8, gender), position = coalesce(?9, position), employee_no = coalesce(?10, employee_no),
+                        join_date = coalesce(?11, join_date), address = coalesce(?12, address),
+                        employment_type = coalesce(?13, employment_type), updated_at = ?14
+                 WHERE id = ?1",
+            )?;
             let mut leaders = tx.prepare_cached(
-            "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
-        )?;
+                "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
+            )?;
             let mut unlink =
                 tx.prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?;
             let mut link = tx.prepare_cached(
-            "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-            // New members (and their links) get ids above every existing one: the range of ids
-            // inserted while the session is paused, described afterwards in one pass.
-            let mut created: Option<(i64, i64)> = None;
-            for (n, row) in work.iter().enumerate() {
+                "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (n, row) in updates.iter().enumerate() {
                 if n % 256 == 0 {
-                    progress.update(n as u64, total);
-                    if progress.cancelled() {
-                        return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
-                    }
+                    tick(n)?;
+                }
+                let RowAction::Update(id) = row.action else {
+                    continue;
+                };
+                let v = &row.values;
+                let mut values = member_values(v, &now);
+                values.insert(0, &id);
+                if update.execute(values.as_slice())? == 0 {
+                    return Err(Error::new(
+                        ErrorCode::HistoryConflict,
+                        "import_workspace_changed",
+                    ));
+                }
+                if v.departments.is_empty() {
+                    continue;
+                }
+                let kept: Vec<i64> = leaders
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                unlink.execute([id])?;
+                for (i, path) in v.departments.iter().enumerate() {
+                    let dept = dept_ids[path];
+                    link.execute(params![id, dept, i == 0, kept.contains(&dept), i as i64])?;
+                }
+            }
+            if creates.is_empty() {
+                tick(updates.len())?;
+                return Ok(Change {
+                    value: (),
+                    target: plan.file.clone(),
+                    before: None,
+                    after: Some(summary),
+                });
+            }
+            // Creates, with the session paused: new members get ids above every existing one,
+            // and that range is described afterwards in one pass.
+            recorder.pause(true);
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender,
+                                      position, employee_no, join_date, address, employment_type,
+                                      created_at, updated_at, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, 'active')",
+            )?;
+            let (mut first, mut last) = (None, 0);
+            let rebuild: Vec<(String, String)> = if creates.len() >= BULK_ROWS {
+                let mut stmt = tx.prepare(
+                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                     AND tbl_name IN ('members', 'member_departments')",
+                )?;
+                let found = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+                for (name, _) in &found {
+                    tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+                }
+                found
+            } else {
+                Vec::new()
+            };
+            for (n, row) in creates.iter().enumerate() {
+                if n % 256 == 0 {
+                    tick(updates.len() + n)?;
                 }
                 let v = &row.values;
-                let ids: Vec<i64> = v.departments.iter().map(|p| dept_ids[p]).collect();
-                let gender = v.gender.map(Gender::as_str);
-                let (member_id, keep_leaders) = match row.action {
-                    RowAction::Create => {
-                        if created.is_none() {
-                            recorder.pause(true);
-                        }
-                        insert.execute(params![
-                            v.userid,
-                            v.name,
-                            v.alias,
-                            v.mobile,
-                            v.telephone,
-                            v.email,
-                            v.biz_email,
-                            gender,
-                            v.position,
-                            v.employee_no,
-                            v.join_date,
-                            v.address,
-                            v.employment_type,
-                            now
-                        ])?;
-                        let id = tx.last_insert_rowid();
-                        created = Some((created.map_or(id, |(first, _)| first), id));
-                        (id, Vec::new())
-                    }
-                    RowAction::Update(id) => {
-                        let changed = update.execute(params![
-                            id,
-                            v.name,
-                            v.alias,
-                            v.mobile,
-                            v.telephone,
-                            v.email,
-                            v.biz_email,
-                            gender,
-                            v.position,
-                            v.employee_no,
-                            v.join_date,
-                            v.address,
-                            v.employment_type,
-                            now
-                        ])?;
-                        if changed == 0 {
-                            return Err(Error::new(
-                                ErrorCode::HistoryConflict,
-                                "import_workspace_changed",
-                            ));
-                        }
-                        if ids.is_empty() {
-                            continue;
-                        }
-                        let kept: Vec<i64> = leaders
-                            .query_map([id], |r| r.get(0))?
-                            .collect::<rusqlite::Result<_>>()?;
-                        unlink.execute([id])?;
-                        (id, kept)
-                    }
-                    _ => continue,
-                };
-                for (i, dept) in ids.iter().enumerate() {
-                    link.execute(params![
-                        member_id,
-                        dept,
-                        i == 0,
-                        keep_leaders.contains(dept),
-                        i as i64
-                    ])?;
+                let mut values = member_values(v, &now);
+                values.insert(0, &v.userid);
+                insert.execute(values.as_slice())?;
+                last = tx.last_insert_rowid();
+                first.get_or_insert(last);
+                for (i, path) in v.departments.iter().enumerate() {
+                    link.execute(params![last, dept_ids[path], i == 0, false, i as i64])?;
                 }
             }
-            if let Some((first, last)) = created {
-                recorder.pause(false);
-                recorder.inserted(tx, "members", "id BETWEEN ?1 AND ?2", [first, last])?;
-                recorder.inserted(
-                    tx,
-                    "member_departments",
-                    "member_id BETWEEN ?1 AND ?2",
-                    [first, last],
-                )?;
+            for (_, sql) in &rebuild {
+                tx.execute_batch(sql)?;
             }
-            progress.update(total, total);
+            recorder.pause(false);
+            let range = [first.unwrap_or(last), last];
+            recorder.inserted(tx, "members", "id BETWEEN ?1 AND ?2", range)?;
+            recorder.inserted(
+                tx,
+                "member_departments",
+                "member_id BETWEEN ?1 AND ?2",
+                range,
+            )?;
+            tick(creates.len() + updates.len())?;
             Ok(Change {
                 value: (),
                 target: plan.file.clone(),
@@ -1261,6 +1266,30 @@ pub(crate) fn commit(
         },
     )?;
     Ok(batch)
+}
+
+/// From this many new members on, the import builds the indexes of the member tables after
+/// writing the rows (one sort) instead of updating them row by row.
+const BULK_ROWS: usize = 5_000;
+
+/// A member's values from the name on, in the order the import's INSERT and UPDATE take them,
+/// ending with the time of the change.
+fn member_values<'a>(v: &'a Values, now: &'a dyn rusqlite::ToSql) -> Vec<&'a dyn rusqlite::ToSql> {
+    vec![
+        &v.name,
+        &v.alias,
+        &v.mobile,
+        &v.telephone,
+        &v.email,
+        &v.biz_email,
+        &v.gender,
+        &v.position,
+        &v.employee_no,
+        &v.join_date,
+        &v.address,
+        &v.employment_type,
+        now,
+    ]
 }
 
 /// The preview of one row for the import wizard.

@@ -27,6 +27,12 @@ impl Gender {
     }
 }
 
+impl rusqlite::ToSql for Gender {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
 impl FromStr for Gender {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
