@@ -728,3 +728,72 @@ async fn an_owner_fixes_a_failing_checklist_item_from_its_link_and_progress_rise
         .clone();
     assert_eq!(watermark["done"], true);
 }
+
+#[tokio::test]
+async fn an_owner_fills_in_certification_and_keeps_the_hardware_inventory() {
+    let (_dir, ws) = workspace_with(&["示例科技/一车间"]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-certification\"]").await?;
+        // A credit code with one character copied wrong: the form says which character.
+        app.type_into("[data-testid=\"credit-code\"]", "91350100M000100Y44")
+            .await?;
+        app.click("[data-testid=\"profile-save\"]").await?;
+        app.find_text("应为“3”").await?;
+        app.type_into("[data-testid=\"credit-code\"]", "91350100M000100Y43")
+            .await?;
+        app.click("[data-testid=\"profile-save\"]").await?;
+        app.until("the code to be saved", || async {
+            Ok(cli_json(&["profile", "show", &ws])["credit_code"] == "91350100M000100Y43")
+        })
+        .await?;
+        // Choose a method and a submission date: the decision window appears.
+        app.click("[data-testid=\"method-corporate_account\"]")
+            .await?;
+        app.until("the method to be saved", || async {
+            Ok(cli_json(&["certification", "plan", &ws])["method"] == "corporate_account")
+        })
+        .await?;
+
+        // Register a device, then delete it and undo the deletion.
+        app.click("[data-testid=\"nav-hardware\"]").await?;
+        app.type_into("[data-testid=\"device-serial\"]", "KQ-9")
+            .await?;
+        app.type_into("[data-testid=\"device-site\"]", "一车间")
+            .await?;
+        app.type_into("[data-testid=\"device-batch\"]", "2026-A")
+            .await?;
+        app.click("[data-testid=\"device-add\"]").await?;
+        app.click("[data-testid=\"device-delete-KQ-9\"]").await?;
+        app.click(".ant-popconfirm .ant-btn-primary").await?;
+        app.gone("[data-testid=\"device-delete-KQ-9\"]").await?;
+        app.click("[data-testid=\"undo\"]").await?;
+        app.find("[data-testid=\"device-delete-KQ-9\"]").await?;
+        app.screenshot("hardware").await?;
+        Ok(())
+    });
+    let devices = cli_json(&["hardware", "list", &ws]);
+    let devices = devices.as_array().unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(
+        (devices[0]["serial"].as_str(), devices[0]["batch"].as_str()),
+        (Some("KQ-9"), Some("2026-A"))
+    );
+    let actions: Vec<String> = cli_json(&["log", &ws])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "ui")
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    for done in [
+        "profile_update",
+        "certification_set",
+        "device_add",
+        "device_delete",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == done),
+            "{done} not in {actions:?}"
+        );
+    }
+}

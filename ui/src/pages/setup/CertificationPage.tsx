@@ -152,9 +152,11 @@ export default function CertificationPage() {
             <Radio.Group value={plan.method} onChange={(e) => void savePlan({ method: e.target.value as string })} style={{ width: "100%" }}>
               <Space direction="vertical" style={{ width: "100%" }}>
                 {plan.methods.map((m) => (
-                  <Radio key={m.key} value={m.key} data-testid={`method-${m.key}`}>
+                  <Radio key={m.key} value={m.key}>
                     <Space wrap size={4}>
-                      <Typography.Text strong>{m.name}</Typography.Text>
+                      <Typography.Text strong data-testid={`method-${m.key}`}>
+                        {m.name}
+                      </Typography.Text>
                       <Tag>{t("cert_ui.days", { min: m.review_min_days, max: m.review_max_days })}</Tag>
                       <Tag>{m.renewal_months ? t("cert_ui.renewal", { months: m.renewal_months }) : t("cert_ui.no_renewal")}</Tag>
                       {m.confidence === "unsourced" && <Tag color="orange">{t("cert_ui.unsourced")}</Tag>}

@@ -125,7 +125,7 @@ export default function HardwarePage() {
             }}
           >
             <Form.Item name="serial" label={t("hardware_ui.serial")} rules={[{ required: true, whitespace: true }]}>
-              <Input />
+              <Input data-testid="device-serial" />
             </Form.Item>
             <Form.Item name="kind" label={t("hardware_ui.kind")}>
               <Select options={KINDS.map((k) => ({ value: k, label: t(`hardware_ui.kinds.${k}`) }))} />
@@ -133,12 +133,12 @@ export default function HardwarePage() {
             <Row gutter={12}>
               <Col span={12}>
                 <Form.Item name="site" label={t("hardware_ui.site")} rules={[{ required: true, whitespace: true }]}>
-                  <Input />
+                  <Input data-testid="device-site" />
                 </Form.Item>
               </Col>
               <Col span={12}>
                 <Form.Item name="batch" label={t("hardware_ui.batch")} rules={[{ required: true, whitespace: true }]}>
-                  <Input />
+                  <Input data-testid="device-batch" />
                 </Form.Item>
               </Col>
             </Row>
@@ -148,7 +148,7 @@ export default function HardwarePage() {
             <Form.Item name="face_recognition" label={t("hardware_ui.face")} valuePropName="checked">
               <Switch />
             </Form.Item>
-            <Button type="primary" htmlType="submit" icon={<PlusOutlined />}>
+            <Button type="primary" htmlType="submit" icon={<PlusOutlined />} data-testid="device-add">
               {t("hardware_ui.add")}
             </Button>
           </Form>
