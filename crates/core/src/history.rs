@@ -128,6 +128,8 @@ impl Recorder<'_> {
     /// Appends the rows of `table` selected by `filter` (an SQL condition over `params`) to the
     /// action's changeset as inserts, exactly as SQLite stored them. This is what the session
     /// would have written, without its per-row bookkeeping: a bulk import writes 100,000 rows.
+    /// `table` has a declared primary key (as every table the session tracks), and the rows
+    /// are not touched again in the action.
     pub(crate) fn inserted(
         &mut self,
         tx: &Transaction,
