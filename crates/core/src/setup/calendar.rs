@@ -30,16 +30,18 @@ const FORMAT: &[time::format_description::FormatItem<'static>] =
 
 /// Parses `YYYY-MM-DD` (also `YYYY/M/D` and Chinese dates, via the import's date cleaning).
 pub fn parse_date(raw: &str) -> Result<Date> {
-    let iso = crate::validate::normalize_date(raw).ok_or_else(|| {
+    parse_date_of(raw, "date")
+}
+
+/// [`parse_date`] for the field `field` (named in the error).
+pub fn parse_date_of(raw: &str, field: &str) -> Result<Date> {
+    let invalid = || {
         Error::new(ErrorCode::InvalidDate, "date_invalid")
-            .with("field", "date")
+            .with("field", field)
             .with("value", raw)
-    })?;
-    Date::parse(&iso, FORMAT).map_err(|_| {
-        Error::new(ErrorCode::InvalidDate, "date_invalid")
-            .with("field", "date")
-            .with("value", raw)
-    })
+    };
+    let iso = crate::validate::normalize_date(raw).ok_or_else(invalid)?;
+    Date::parse(&iso, FORMAT).map_err(|_| invalid())
 }
 
 pub fn format_date(d: Date) -> String {

@@ -175,9 +175,9 @@ fn materials_for(method: &Method, entity: EntityType) -> Vec<String> {
     keys
 }
 
-fn date_or_none(v: &Option<String>) -> Result<Option<String>> {
+fn date_or_none(v: &Option<String>, field: &str) -> Result<Option<String>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(Some(format_date(parse_date(s)?))),
+        Some(s) => Ok(Some(format_date(calendar::parse_date_of(s, field)?))),
         None => Ok(None),
     }
 }
@@ -198,8 +198,8 @@ pub(crate) fn set(
             ));
         }
     }
-    let submitted = date_or_none(&input.submitted_on)?;
-    let approved = date_or_none(&input.approved_on)?;
+    let submitted = date_or_none(&input.submitted_on, "submitted_on")?;
+    let approved = date_or_none(&input.approved_on, "approved_on")?;
     if let (Some(s), Some(a)) = (&submitted, &approved) {
         if a < s {
             return Err(Error::new(

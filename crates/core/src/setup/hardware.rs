@@ -2,7 +2,7 @@
 //! by site and batch, an offline/failure log per device, and the quarterly rate of devices that
 //! went offline or failed, per batch; batches over 10% are flagged for replacement.
 
-use super::calendar::{format_date, parse_date};
+use super::calendar::{format_date, parse_date_of};
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::Change;
 use crate::i18n::{t, Lang};
@@ -201,7 +201,7 @@ pub(crate) fn add_device(tx: &Transaction, d: &DeviceInput) -> Result<Device> {
 
 pub(crate) fn add_event(tx: &Transaction, e: &EventInput) -> Result<()> {
     let serial = crate::validate::clean(&e.serial).ok_or_else(|| required("serial"))?;
-    let day = format_date(parse_date(&e.day)?);
+    let day = format_date(parse_date_of(&e.day, "day")?);
     let kind = e.kind.ok_or_else(|| required("kind"))?;
     let id: i64 = tx
         .query_row("SELECT id FROM devices WHERE serial = ?1", [&serial], |r| {
@@ -488,7 +488,7 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
                     hours: get("hours").and_then(|h| leading_number(&h)),
                     note: get("note"),
                 };
-                if let Err(err) = parse_date(&e.day) {
+                if let Err(err) = parse_date_of(&e.day, "day") {
                     problems.push(problem(row, err));
                     continue;
                 }
