@@ -582,6 +582,22 @@ fn round_trip(ws: &Workspace, format: &str, ext: &str, dir: &Path) {
     let back = import_back(&out, format);
     assert_eq!(snapshot(&back, format), snapshot(ws, format), "{format}");
     if format == "wecom-api" {
+        // Its 是否部门内领导 column brings the department heads back too.
+        let leaders = |w: &Workspace| {
+            let mut v: Vec<(String, Vec<String>)> = w
+                .members(&MemberQuery::default())
+                .unwrap()
+                .into_iter()
+                .map(|m| {
+                    let mut l = m.leader_of.clone();
+                    l.sort();
+                    (m.userid, l)
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(leaders(&back), leaders(ws));
         // The department file brings every department, members or not.
         let all = |w: &Workspace| {
             let mut v: Vec<String> = w

@@ -432,6 +432,55 @@ fn names_padded_to_line_up_and_dates_saved_as_digits_are_cleaned() {
 }
 
 #[test]
+fn leader_flags_are_read_per_department_and_reimports_change_them() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let path = dir.path().join("leaders.csv");
+    let write = |rows: &str| {
+        std::fs::write(
+            &path,
+            format!("姓名,帐号,邮箱,所在部门,是否部门内领导\n{rows}"),
+        )
+        .unwrap();
+    };
+    // WeCom's files: one flag per department; a single yes/no is for the main department.
+    write(
+        "张伟,zhangwei,zw@example.com,示例科技/销售部;示例科技/市场部,0;1\n\
+         李娜,lina,ln@example.com,示例科技/销售部;示例科技/市场部,是\n\
+         王芳,wangfang,wf@example.com,示例科技/销售部,不知道\n",
+    );
+    let r = run(&mut ws, &path, &ImportOptions::default(), false).unwrap();
+    assert!(r.committed, "{:?}", r.errors);
+    assert!(codes(&r.warnings).contains(&(4, "leader_unknown".to_string())));
+    assert_eq!(
+        ws.member("zhangwei").unwrap().leader_of,
+        ["示例科技/市场部"]
+    );
+    assert_eq!(ws.member("lina").unwrap().leader_of, ["示例科技/销售部"]);
+    assert!(ws.member("wangfang").unwrap().leader_of.is_empty());
+
+    // The same file again changes nothing; a changed flag updates that member only.
+    let r = run(&mut ws, &path, &ImportOptions::default(), true).unwrap();
+    assert_eq!((r.updated.members, r.unchanged), (0, 3));
+    write(
+        "张伟,zhangwei,zw@example.com,示例科技/销售部;示例科技/市场部,1;1\n\
+         李娜,lina,ln@example.com,示例科技/销售部;示例科技/市场部,是\n\
+         王芳,wangfang,wf@example.com,示例科技/销售部,\n",
+    );
+    let r = run(&mut ws, &path, &ImportOptions::default(), false).unwrap();
+    assert_eq!((r.updated.members, r.unchanged), (1, 2));
+    let mut leads = ws.member("zhangwei").unwrap().leader_of;
+    leads.sort();
+    assert_eq!(leads, ["示例科技/市场部", "示例科技/销售部"]);
+    // Undo puts the flags back.
+    ws.undo().unwrap();
+    assert_eq!(
+        ws.member("zhangwei").unwrap().leader_of,
+        ["示例科技/市场部"]
+    );
+}
+
+#[test]
 fn every_error_code_with_its_row_and_column() {
     let dir = TempDir::new().unwrap();
     let mut ws = workspace(&dir);

@@ -23,11 +23,14 @@ pub enum Field {
     EmployeeNo,
     JoinDate,
     EmploymentType,
+    /// Whether the member leads their departments (`是否部门内领导`: `1;0` per department, or one
+    /// yes/no for the main department).
+    Leader,
     /// One level of the department path in roster exports ("1级部门" … "7级部门"), from 1.
     DepartmentLevel(u8),
 }
 
-const SIMPLE: [(Field, &str); 14] = [
+const SIMPLE: [(Field, &str); 15] = [
     (Field::Name, "name"),
     (Field::Userid, "userid"),
     (Field::Alias, "alias"),
@@ -42,6 +45,7 @@ const SIMPLE: [(Field, &str); 14] = [
     (Field::EmployeeNo, "employee_no"),
     (Field::JoinDate, "join_date"),
     (Field::EmploymentType, "employment_type"),
+    (Field::Leader, "leader"),
 ];
 
 const MAX_LEVELS: u8 = 15;

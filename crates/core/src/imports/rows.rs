@@ -119,9 +119,31 @@ pub struct Values {
     pub employment_type: Option<String>,
     /// Full paths, the main department first.
     pub departments: Vec<String>,
+    /// Leader flags as the file gave them (`None`: no leader column or an empty cell).
+    pub leader: Option<Vec<bool>>,
 }
 
 impl Values {
+    /// The departments this row says the member leads: one flag per department, or a single
+    /// flag for the main department. `None` when the file says nothing about leaders.
+    pub fn leads(&self) -> Option<Vec<&str>> {
+        let flags = self.leader.as_ref()?;
+        Some(
+            self.departments
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    if flags.len() == self.departments.len() {
+                        flags[*i]
+                    } else {
+                        *i == 0 && flags.first() == Some(&true)
+                    }
+                })
+                .map(|(_, d)| d.as_str())
+                .collect(),
+        )
+    }
+
     /// The value shown for `field` in a preview.
     pub fn display(&self, field: Field) -> String {
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -142,6 +164,7 @@ impl Values {
             Field::EmployeeNo => s(&self.employee_no),
             Field::JoinDate => s(&self.join_date),
             Field::EmploymentType => s(&self.employment_type),
+            Field::Leader => self.leads().map(|l| l.join(";")).unwrap_or_default(),
             Field::Department => self.departments.join(";"),
             Field::DepartmentLevel(n) => {
                 let main = self.departments.first().map(String::as_str).unwrap_or("");
@@ -438,6 +461,25 @@ impl Cleaner<'_> {
         Some(converted)
     }
 
+    /// Leader flags: `1;0` (one per department, as WeCom's files), or 是/否, yes/no, Y/N, √.
+    fn leader(&mut self, column: u16, cell: &Data) -> Option<Vec<bool>> {
+        let text = self.text(column, cell, half_width)?;
+        let flags: Option<Vec<bool>> = text
+            .split([';', '；', ',', '，', '、'])
+            .map(|t| match t.trim().to_lowercase().as_str() {
+                "1" | "是" | "y" | "yes" | "true" | "√" | "✓" | "负责人" | "主管" => {
+                    Some(true)
+                }
+                "0" | "否" | "n" | "no" | "false" | "" => Some(false),
+                _ => None,
+            })
+            .collect();
+        if flags.is_none() {
+            self.warn(column, "leader_unknown", vec![("value", text)]);
+        }
+        flags
+    }
+
     /// A name: as [`Cleaner::text`], and spaces padding a Chinese name to line up in a column
     /// (`张　伟`) removed; other runs of spaces inside a name become one.
     fn name(&mut self, column: u16, cell: &Data) -> Option<String> {
@@ -731,6 +773,7 @@ fn clean_row(
                     v.departments = cl.departments(h, &text);
                 }
             }
+            Field::Leader => v.leader = cl.leader(h, cell),
             Field::DepartmentLevel(_) => {}
         }
     }
@@ -1090,6 +1133,13 @@ fn changes(v: &Values, m: &Member) -> bool {
         || differs(&v.address, &m.address)
         || differs(&v.employment_type, &m.employment_type)
         || (!v.departments.is_empty() && v.departments != m.departments)
+        || v.leads().is_some_and(|leads| {
+            let mut old: Vec<&str> = m.leader_of.iter().map(String::as_str).collect();
+            let mut new = leads;
+            old.sort_unstable();
+            new.sort_unstable();
+            old != new
+        })
 }
 
 /// Writes the plan's valid rows in one transaction recorded as one undoable batch.
@@ -1187,9 +1237,13 @@ pub(crate) fn commit(
                 if v.departments.is_empty() {
                     continue;
                 }
-                let kept: Vec<i64> = leaders
-                    .query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
+                // Leaders as the file says, or as they were when it says nothing.
+                let kept: Vec<i64> = match v.leads() {
+                    Some(leads) => leads.iter().map(|p| dept_ids[*p]).collect(),
+                    None => leaders
+                        .query_map([id], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?,
+                };
                 unlink.execute([id])?;
                 for (i, path) in v.departments.iter().enumerate() {
                     let dept = dept_ids[path];
@@ -1240,8 +1294,10 @@ pub(crate) fn commit(
                 insert.execute(values.as_slice())?;
                 last = tx.last_insert_rowid();
                 first.get_or_insert(last);
+                let leads = v.leads().unwrap_or_default();
                 for (i, path) in v.departments.iter().enumerate() {
-                    link.execute(params![last, dept_ids[path], i == 0, false, i as i64])?;
+                    let leader = leads.contains(&path.as_str());
+                    link.execute(params![last, dept_ids[path], i == 0, leader, i as i64])?;
                 }
             }
             for (_, sql) in &rebuild {
