@@ -256,26 +256,46 @@ impl App {
 
     /// Whether something matching `css` is displayed right now (no waiting).
     pub async fn shown(&self, css: &str) -> Result<bool> {
-        Ok(self
-            .driver
-            .query(By::Css(css))
-            .nowait()
-            .and_displayed()
-            .exists()
-            .await?)
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            match self
+                .driver
+                .query(By::Css(css))
+                .nowait()
+                .and_displayed()
+                .exists()
+                .await
+            {
+                // Replaced between being found and being checked: look again.
+                Err(e)
+                    if matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_))
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(POLL).await
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     /// Waits until nothing matches `css`.
     pub async fn gone(&self, css: &str) -> Result {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let found = self
+            let found = match self
                 .driver
                 .query(By::Css(css))
                 .nowait()
                 .and_displayed()
                 .exists()
-                .await?;
+                .await
+            {
+                // Removed between being found and being checked: look again.
+                Err(e) if matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_)) => {
+                    true
+                }
+                other => other?,
+            };
             if !found {
                 return Ok(());
             }
