@@ -311,14 +311,23 @@ impl App {
         Fut: std::future::Future<Output = Result<bool>>,
     {
         let deadline = Instant::now() + TIMEOUT;
-        while !f().await? {
+        loop {
+            match f().await {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                // An element read by `f` was re-rendered meanwhile: not a failure, look again.
+                Err(e)
+                    if e.downcast_ref::<WebDriverError>().is_some_and(|e| {
+                        matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_))
+                    }) => {}
+                Err(e) => return Err(e),
+            }
             check(
                 Instant::now() < deadline,
                 format!("timed out waiting for {what}"),
             )?;
             tokio::time::sleep(POLL).await;
         }
-        Ok(())
     }
 
     /// Replaces the text of the input matching `css` (again from the start if React re-renders
