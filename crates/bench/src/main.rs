@@ -218,6 +218,15 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The number after `name` in the arguments, or `default`.
+fn flag(args: &[String], name: &str, default: u32) -> u32 {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
@@ -272,14 +281,7 @@ fn main() {
             );
         }
         Some("export") => {
-            let flag = |name: &str, default: u32| {
-                args.iter()
-                    .position(|a| a == name)
-                    .and_then(|i| args.get(i + 1))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(default)
-            };
-            let (rows, runs) = (flag("--rows", 100_000), flag("--runs", 3));
+            let (rows, runs) = (flag(&args, "--rows", 100_000), flag(&args, "--runs", 3));
             let dir = tempfile::TempDir::new().unwrap();
             let file = dir.path().join("roster.xlsx");
             generate(&file, rows);
@@ -460,14 +462,7 @@ fn main() {
             );
         }
         Some("import") => {
-            let flag = |name: &str, default: u32| {
-                args.iter()
-                    .position(|a| a == name)
-                    .and_then(|i| args.get(i + 1))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(default)
-            };
-            let (rows, runs) = (flag("--rows", 100_000), flag("--runs", 3));
+            let (rows, runs) = (flag(&args, "--rows", 100_000), flag(&args, "--runs", 3));
             let dir = tempfile::TempDir::new().unwrap();
             let file = dir.path().join("roster.xlsx");
             let t = Instant::now();

@@ -106,19 +106,16 @@ pub fn list() -> Result<Vec<DemoInfo>> {
 
 /// Creates a new workspace file at `path` holding the demo company `id`.
 pub fn create(id: &str, path: &Path, source: Source) -> Result<Workspace> {
-    let demo = demos()?.into_iter().find(|d| d.id == id).ok_or_else(|| {
-        let known: Vec<String> = DEMOS
-            .iter()
-            .filter_map(|t| serde_json::from_str::<DemoFile>(t).ok())
-            .map(|d| d.id)
-            .collect();
-        Error::new(ErrorCode::InvalidValue, "value_invalid")
+    let all = demos()?;
+    let Some(demo) = all.iter().find(|d| d.id == id) else {
+        let known: Vec<&str> = all.iter().map(|d| d.id.as_str()).collect();
+        return Err(Error::new(ErrorCode::InvalidValue, "value_invalid")
             .with("field", "demo")
             .with("value", id)
-            .with("allowed", known.join(", "))
-    })?;
+            .with("allowed", known.join(", ")));
+    };
     let mut ws = Workspace::create(path, &demo.name, demo.platform, source)?;
-    let filled = fill(&mut ws, &demo, source)
+    let filled = fill(&mut ws, demo, source)
         .and_then(|()| crate::snapshots::save_kind(&mut ws, crate::snapshots::INITIAL, "initial"));
     if let Err(e) = filled {
         drop(ws);

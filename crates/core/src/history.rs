@@ -494,6 +494,15 @@ mod tests {
         out
     }
 
+    fn nothing() -> Change<()> {
+        Change {
+            value: (),
+            target: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+
     fn write(tx: &Transaction) {
         for i in 1..=40i64 {
             tx.execute(
@@ -524,12 +533,7 @@ mod tests {
 
         record_logged(&mut recorded, Source::Cli, "test", |tx| {
             write(tx);
-            Ok(Change {
-                value: (),
-                target: String::new(),
-                before: None,
-                after: None,
-            })
+            Ok(nothing())
         })
         .unwrap();
         record_bulk(&mut by_hand, Source::Cli, "test", |tx, recorder| {
@@ -538,12 +542,7 @@ mod tests {
             recorder.pause(false);
             recorder.inserted(tx, "people", "id BETWEEN ?1 AND ?2", [1, 40])?;
             recorder.inserted(tx, "links", "1", [])?;
-            Ok(Change {
-                value: (),
-                target: String::new(),
-                before: None,
-                after: None,
-            })
+            Ok(nothing())
         })
         .unwrap();
         let changeset = |conn: &Connection| -> Vec<u8> {

@@ -121,6 +121,16 @@ pub fn is_valid_email(email: &str) -> bool {
 }
 
 /// Parses `2023-05-01`, `2023/5/1`, `2023.5.1` and `2023年5月1日` into an ISO date.
+/// A yes/no cell as spreadsheets write it (1/0, 是/否, 有/无, yes/no, √/×, …); `None` when it
+/// says neither. An empty cell is no.
+pub fn yes_no(raw: &str) -> Option<bool> {
+    match half_width(raw).trim().to_lowercase().as_str() {
+        "1" | "是" | "有" | "支持" | "y" | "yes" | "true" | "√" | "✓" => Some(true),
+        "0" | "否" | "无" | "不支持" | "n" | "no" | "false" | "×" | "" => Some(false),
+        _ => None,
+    }
+}
+
 pub fn normalize_date(raw: &str) -> Option<String> {
     let s = half_width(raw);
     // A time after the date (`2026-08-14 09:30:00`, `2026-08-14T09:30`) is dropped.

@@ -2,6 +2,8 @@
 //! neutralisation), pre-flight rules, atomic writes, the report workbook, and round trips
 //! through the import pipeline (demo company and random workspaces).
 
+mod support;
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use orgdesk_core::exports::{self, layout::layouts, report, ExportReport};
 use orgdesk_core::imports::{self, ImportFile, ImportOptions, Progress, Silent};
@@ -11,6 +13,7 @@ use orgdesk_core::{
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use support::WECOM_HEADER;
 use tempfile::TempDir;
 
 const FORMATS: [(&str, &str); 4] = [
@@ -125,23 +128,7 @@ fn the_wecom_console_file_has_the_template_layout_and_text_cells() {
     assert_eq!(text(&rows[0][0]), "填写须知：");
     assert!(text(&rows[4][0]).contains("“/”隔开"));
     let header: Vec<String> = rows[8].iter().map(text).collect();
-    assert_eq!(
-        header,
-        [
-            "姓名",
-            "账号",
-            "别名",
-            "职务",
-            "部门",
-            "性别",
-            "手机",
-            "座机",
-            "邮箱",
-            "地址",
-            "企业邮箱",
-            "视频号"
-        ]
-    );
+    assert_eq!(header, WECOM_HEADER);
     let boss = &rows[9];
     assert_eq!(text(&boss[0]), "王建国");
     assert_eq!(text(&boss[1]), "wangjianguo");

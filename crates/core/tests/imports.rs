@@ -57,20 +57,7 @@ fn dump(ws: &Workspace) -> Vec<String> {
 /// The WeCom console template: instruction rows (merged cells) above the header on row 9.
 fn wecom_template(dir: &TempDir) -> std::path::PathBuf {
     let mut rows = vec![vec![E]; 8];
-    rows.push(row(&[
-        "姓名",
-        "账号",
-        "别名",
-        "职务",
-        "部门",
-        "性别",
-        "手机",
-        "座机",
-        "邮箱",
-        "地址",
-        "企业邮箱",
-        "视频号",
-    ]));
+    rows.push(row(&WECOM_HEADER));
     rows.push(vec![
         S("张伟"),
         S("zhangwei"),

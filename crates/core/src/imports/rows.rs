@@ -461,18 +461,12 @@ impl Cleaner<'_> {
         Some(converted)
     }
 
-    /// Leader flags: `1;0` (one per department, as WeCom's files), or 是/否, yes/no, Y/N, √.
+    /// Leader flags: `1;0` (one per department, as WeCom's files), or 是/否, yes/no, √.
     fn leader(&mut self, column: u16, cell: &Data) -> Option<Vec<bool>> {
         let text = self.text(column, cell, half_width)?;
         let flags: Option<Vec<bool>> = text
             .split([';', '；', ',', '，', '、'])
-            .map(|t| match t.trim().to_lowercase().as_str() {
-                "1" | "是" | "y" | "yes" | "true" | "√" | "✓" | "负责人" | "主管" => {
-                    Some(true)
-                }
-                "0" | "否" | "n" | "no" | "false" | "" => Some(false),
-                _ => None,
-            })
+            .map(validate::yes_no)
             .collect();
         if flags.is_none() {
             self.warn(column, "leader_unknown", vec![("value", text)]);

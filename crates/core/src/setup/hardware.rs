@@ -10,7 +10,8 @@ use crate::imports::header::{cell_text, normalize};
 use crate::imports::read::Workbook;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 /// The guide's replacement threshold: a batch whose quarterly failure rate is over 10%.
 pub const FLAG_RATE: f64 = 0.10;
@@ -369,28 +370,45 @@ pub struct HardwareImport {
 }
 
 /// Which column holds what, from header aliases.
+/// The columns a hardware sheet can have, as `assets/imports/device-headers.json` names them.
+const COLUMNS: [&str; 11] = [
+    "serial",
+    "kind",
+    "model",
+    "site",
+    "batch",
+    "connectivity",
+    "face",
+    "day",
+    "event",
+    "hours",
+    "note",
+];
+
 fn column_of(header: &str) -> Option<&'static str> {
-    Some(match normalize(header).as_str() {
-        "设备编号" | "序列号" | "设备序列号" | "sn" | "sn码" | "serial" | "serialnumber"
-        | "设备sn" | "设备号" | "机器码" | "机器编号" => "serial",
-        "类型" | "设备类型" | "kind" | "type" => "kind",
-        "型号" | "设备型号" | "model" => "model",
-        "场地" | "地点" | "站点" | "门店" | "厂区" | "位置" | "安装位置" | "所在位置"
-        | "安装地点" | "site" | "location" => "site",
-        "批次" | "采购批次" | "批号" | "batch" => "batch",
-        "连接方式" | "连接" | "联网方式" | "网络" | "connectivity" => "connectivity",
-        "人脸识别" | "是否人脸识别" | "人脸" | "face" | "facerecognition" => "face",
-        "日期" | "时间" | "离线日期" | "离线时间" | "故障日期" | "故障时间" | "发生时间"
-        | "发生日期" | "记录时间" | "开始时间" | "day" | "date" | "time" => "day",
-        "事件" | "事件类型" | "状态" | "异常类型" | "event" => "event",
-        "时长" | "小时" | "离线时长" | "故障时长" | "持续时间" | "hours" | "duration" => {
-            "hours"
+    static ALIASES: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    let aliases = ALIASES.get_or_init(|| {
+        #[derive(Deserialize)]
+        struct File {
+            fields: BTreeMap<String, Vec<String>>,
         }
-        "备注" | "说明" | "原因" | "故障原因" | "离线原因" | "故障描述" | "note" => {
-            "note"
+        let file: File = serde_json::from_str(include_str!(
+            "../../../../assets/imports/device-headers.json"
+        ))
+        .expect("device-headers.json is valid");
+        let mut map = HashMap::new();
+        for (code, names) in file.fields {
+            let column = COLUMNS
+                .into_iter()
+                .find(|c| *c == code)
+                .unwrap_or_else(|| panic!("unknown column {code} in device-headers.json"));
+            for n in names {
+                map.insert(normalize(&n), column);
+            }
         }
-        _ => return None,
-    })
+        map
+    });
+    aliases.get(&normalize(header)).copied()
 }
 
 /// `3.5`, `3.5h`, `3.5 小时` → 3.5.
@@ -401,13 +419,6 @@ fn leading_number(s: &str) -> Option<f64> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(s.trim().len());
     s.trim()[..end].parse().ok()
-}
-
-fn yes(s: &str) -> bool {
-    matches!(
-        normalize(s).as_str(),
-        "是" | "有" | "支持" | "yes" | "y" | "true" | "1" | "√"
-    )
 }
 
 /// The rows of a sheet whose header maps to device or event columns: (sheet row, values).
@@ -521,7 +532,8 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
                         site: get("site").unwrap_or_default(),
                         batch: get("batch").unwrap_or_default(),
                         connectivity: get("connectivity"),
-                        face_recognition: get("face").is_some_and(|f| yes(&f)),
+                        face_recognition: get("face")
+                            .is_some_and(|f| crate::validate::yes_no(&f) == Some(true)),
                     },
                 ));
             }

@@ -4,6 +4,22 @@
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
 
+/// The WeCom console template's header row as WeCom documents it (row 9, under 8 rows of notes).
+pub const WECOM_HEADER: [&str; 12] = [
+    "姓名",
+    "账号",
+    "别名",
+    "职务",
+    "部门",
+    "性别",
+    "手机",
+    "座机",
+    "邮箱",
+    "地址",
+    "企业邮箱",
+    "视频号",
+];
+
 /// A cell to write.
 #[derive(Clone, Debug)]
 pub enum C {
