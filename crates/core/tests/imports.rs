@@ -914,14 +914,36 @@ fn a_failure_in_the_middle_of_the_commit_leaves_the_workspace_as_it_was() {
     }
     let path = dir.path().join("big.csv");
     std::fs::write(&path, csv).unwrap();
-    // The database itself fails on the 600th member.
+    // The database itself fails on the 600th member (an .xlsx file is written while it is read).
     ws.connection()
         .execute_batch("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工600' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
         .unwrap();
-    let e = run(&mut ws, &path, &ImportOptions::default(), false).unwrap_err();
-    assert_eq!(e.code, ErrorCode::DatabaseError);
-    assert_eq!(dump(&ws), before);
-    assert!(imports::batches(&ws).unwrap().is_empty());
+    for path in [as_xlsx(&path), path] {
+        let e = run(&mut ws, &path, &ImportOptions::default(), false).unwrap_err();
+        assert_eq!(e.code, ErrorCode::DatabaseError);
+        assert_eq!(dump(&ws), before);
+        assert!(imports::batches(&ws).unwrap().is_empty());
+    }
+}
+
+/// The same rows as an .xlsx file (text cells) next to a comma-separated CSV file.
+fn as_xlsx(csv: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let rows = text
+        .lines()
+        .map(|l| {
+            l.split(',')
+                .map(|c| {
+                    if c.is_empty() {
+                        E
+                    } else {
+                        Owned(c.to_string())
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    write_xlsx(&csv.with_extension("xlsx"), vec![sheet("Sheet1", rows)])
 }
 
 fn indexes(ws: &Workspace) -> Vec<String> {
@@ -938,15 +960,7 @@ fn indexes(ws: &Workspace) -> Vec<String> {
 #[test]
 fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
     let dir = TempDir::new().unwrap();
-    let mut ws = workspace(&dir);
-    ws.add_member(&MemberInput {
-        name: "老员工".into(),
-        userid: Some("old".into()),
-        mobile: Some("13900000000".into()),
-        departments: vec!["示例科技/行政部".into()],
-        ..Default::default()
-    })
-    .unwrap();
+    let mut ws = with_old_member(&dir);
     let (before, before_indexes) = (dump(&ws), indexes(&ws));
     // Enough rows for the bulk path, one of them updating the existing member.
     let mut csv = String::from(
@@ -960,19 +974,40 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
     }
     let path = dir.path().join("bulk.csv");
     std::fs::write(&path, csv).unwrap();
+    let xlsx = as_xlsx(&path);
 
     // A failure after the indexes were dropped leaves everything as it was, indexes included.
     ws.connection()
         .execute_batch("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工5999' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
         .unwrap();
-    assert!(run(&mut ws, &path, &ImportOptions::default(), false).is_err());
+    for path in [&xlsx, &path] {
+        assert!(run(&mut ws, path, &ImportOptions::default(), false).is_err());
+        assert_eq!(
+            (dump(&ws), indexes(&ws)),
+            (before.clone(), before_indexes.clone())
+        );
+    }
+    ws.connection().execute_batch("DROP TRIGGER boom").unwrap();
+    // So does an invalid row at the end of a streamed file (nothing is kept without --skip-invalid).
+    let mut bad = std::fs::read_to_string(&path).unwrap();
+    bad.push_str("坏行,u-bad,12345,示例科技/部门1\n");
+    let bad_path = dir.path().join("bad.csv");
+    std::fs::write(&bad_path, bad).unwrap();
+    let r = run(
+        &mut ws,
+        &as_xlsx(&bad_path),
+        &ImportOptions::default(),
+        false,
+    )
+    .unwrap();
+    assert_eq!((r.invalid, r.created.members, r.committed), (1, 0, false));
+    assert_eq!(codes(&r.errors), [(6003, "invalid_mobile".to_string())]);
     assert_eq!(
         (dump(&ws), indexes(&ws)),
         (before.clone(), before_indexes.clone())
     );
-    ws.connection().execute_batch("DROP TRIGGER boom").unwrap();
 
-    let r = import(&mut ws, &path);
+    let r = import(&mut ws, &xlsx);
     assert_eq!((r.created.members, r.updated.members), (6000, 1));
     assert_eq!(indexes(&ws), before_indexes);
     let imported = dump(&ws);
@@ -1013,20 +1048,152 @@ fn a_cancelled_import_leaves_the_workspace_as_it_was() {
     }
     let path = dir.path().join("big.csv");
     std::fs::write(&path, csv).unwrap();
-    let file = ImportFile::open(&path).unwrap();
-    let progress = CancelAt(1000, AtomicU64::new(0));
-    let e = imports::run(
-        &mut ws,
-        file,
-        &ImportOptions::default(),
-        false,
-        Lang::EnUs,
-        &progress,
-    )
-    .unwrap_err();
-    assert_eq!(e.code, ErrorCode::Cancelled);
-    assert!(progress.1.load(Ordering::SeqCst) >= 1000);
-    assert_eq!(dump(&ws), before);
+    for path in [as_xlsx(&path), path] {
+        let file = ImportFile::open(&path).unwrap();
+        let progress = CancelAt(1000, AtomicU64::new(0));
+        let e = imports::run(
+            &mut ws,
+            file,
+            &ImportOptions::default(),
+            false,
+            Lang::EnUs,
+            &progress,
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Cancelled);
+        assert!(progress.1.load(Ordering::SeqCst) >= 1000);
+        assert_eq!(dump(&ws), before);
+    }
+}
+
+/// A workspace with one member: 老员工 (`old`, 13900000000, 示例科技/行政部).
+fn with_old_member(dir: &TempDir) -> Workspace {
+    let mut ws = workspace(dir);
+    ws.add_member(&MemberInput {
+        name: "老员工".into(),
+        userid: Some("old".into()),
+        mobile: Some("13900000000".into()),
+        departments: vec!["示例科技/行政部".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    ws
+}
+
+/// A workspace with one member, and a file that updates her, adds members with and without an
+/// account, repeats a mobile and leaves a row blank, under two rows of notes.
+fn mixed_file(dir: &TempDir) -> (Workspace, std::path::PathBuf) {
+    let ws = with_old_member(dir);
+    let rows = vec![
+        row(&["员工名单（2026 年 11 月）"]),
+        row(&["说明：手机和邮箱至少填写一项"]),
+        row(&["姓名", "账号", "手机", "部门", "职务"]),
+        row(&["老员工", "old", "13900000000", "示例科技/行政部", "主管"]),
+        row(&["张伟", "", "138 0013 8000", "示例科技/销售部", "销售"]),
+        row(&["", "", "", "", ""]),
+        row(&["李娜", "lina", "13700137000", "示例科技 / 研发部", ""]),
+        row(&[
+            "王芳",
+            "wangfang",
+            "13700137000",
+            "示例科技/研发部",
+            "工程师",
+        ]),
+        row(&["张伟", "", "13600136000", "示例科技/销售部", "销售"]),
+    ];
+    let path = write_xlsx(&dir.path().join("mixed.xlsx"), vec![sheet("名单", rows)]);
+    (ws, path)
+}
+
+#[test]
+fn a_streamed_import_ends_as_the_wizard_preview_and_commit_do() {
+    let report = |r: ImportReport| {
+        let mut v = serde_json::to_value(r).unwrap();
+        v["batch"] = serde_json::Value::Null;
+        v
+    };
+    for skip_invalid in [false, true] {
+        let options = ImportOptions {
+            skip_invalid,
+            ..Default::default()
+        };
+        // The CLI's path: written while it is read.
+        let a = TempDir::new().unwrap();
+        let (mut streamed, path) = mixed_file(&a);
+        let (r, _) = imports::run(
+            &mut streamed,
+            ImportFile::open(&path).unwrap(),
+            &options,
+            false,
+            Lang::ZhCn,
+            &Silent,
+        )
+        .unwrap();
+        // The wizard's path: the whole sheet planned, then committed.
+        let b = TempDir::new().unwrap();
+        let (mut planned, path) = mixed_file(&b);
+        let plan = ImportFile::open(&path)
+            .unwrap()
+            .plan(&planned, &options)
+            .unwrap();
+        let batch = imports::commit(&mut planned, &plan, skip_invalid, &Silent).unwrap();
+        let outcome = if plan.invalid() > 0 && !skip_invalid {
+            imports::Outcome::Refused
+        } else {
+            imports::Outcome::Committed(batch)
+        };
+        assert_eq!(report(r.clone()), report(plan.report(Lang::ZhCn, outcome)));
+        // The same members (those without an account are created last when streamed, so
+        // their ids may differ).
+        let members = |ws: &Workspace| {
+            let mut all: Vec<String> = dump(ws)
+                .into_iter()
+                .map(|m| {
+                    m.split_once(", userid")
+                        .map_or(m.clone(), |(_, rest)| rest.to_string())
+                })
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(members(&streamed), members(&planned));
+        assert_eq!((r.header_row, r.rows, r.invalid), (3, 5, 1));
+        assert_eq!(codes(&r.errors), [(8, "duplicate_mobile".to_string())]);
+        if skip_invalid {
+            assert_eq!((r.created.members, r.updated.members), (3, 1));
+            assert_eq!(
+                streamed.member("zhangwei2").unwrap().mobile.as_deref(),
+                Some("13600136000")
+            );
+            assert_eq!(streamed.undo().unwrap().action, "import");
+            assert_eq!(streamed.members(&MemberQuery::default()).unwrap().len(), 1);
+        } else {
+            assert!(!r.committed);
+            assert_eq!(streamed.members(&MemberQuery::default()).unwrap().len(), 1);
+        }
+    }
+}
+
+#[test]
+fn merged_department_cells_in_the_data_are_filled_from_their_first_cell() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let mut spec = sheet(
+        "Sheet1",
+        vec![
+            row(&["姓名", "手机", "部门"]),
+            row(&["张伟", "13800138000", ""]),
+            row(&["李娜", "13900139000", ""]),
+            row(&["王芳", "13700137000", ""]),
+        ],
+    );
+    spec.merges = vec![(1, 2, 3, 2, "示例科技/销售部")];
+    let path = write_xlsx(&dir.path().join("merged.xlsx"), vec![spec]);
+    let r = import(&mut ws, &path);
+    assert_eq!((r.created.members, r.invalid), (3, 0));
+    for m in ws.members(&MemberQuery::default()).unwrap() {
+        assert_eq!(m.departments, ["示例科技/销售部"], "{}", m.name);
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod department_ids;
 pub mod header;
 pub mod read;
 pub(crate) mod rows;
+mod stream;
 mod workbook;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -237,25 +238,14 @@ impl ImportFile {
         };
         for &index in &candidates {
             let sheet = self.sheet(index)?;
-            if let Some(n) = options.header_row {
-                let Some(row) = sheet.row_for_display(n) else {
+            match header_of(sheet, options) {
+                Ok(Some((row, columns))) => return Ok((index, row, columns)),
+                Ok(None) => {}
+                Err(n) => {
                     return Err(unusable("import_header_row_invalid", &self.name)
                         .with("row", n)
-                        .with("sheet", &names[index]));
-                };
-                let cells = sheet.rows().nth(row).unwrap_or(&[]);
-                let columns = header::map_columns(cells, &options.mapping);
-                if !columns.iter().any(|c| c.field == Some(Field::Name)) {
-                    return Err(unusable("import_header_row_invalid", &self.name)
-                        .with("row", n)
-                        .with("sheet", &names[index]));
+                        .with("sheet", &names[index]))
                 }
-                return Ok((index, row, columns));
-            }
-            if let Some((row, columns)) =
-                header::find_header(sheet, &options.mapping, HEADER_SCAN_ROWS)
-            {
-                return Ok((index, row, columns));
             }
         }
         Err(unusable("import_no_header", &self.name)
@@ -292,23 +282,9 @@ impl ImportFile {
 
     /// Reads, cleans and validates every row against `ws` without writing anything.
     pub fn plan(&mut self, ws: &Workspace, options: &ImportOptions) -> Result<Plan> {
-        for (header, code) in &options.mapping {
-            if code != "ignore" && Field::parse(code).is_none() {
-                return Err(Error::new(ErrorCode::InvalidArgument, "import_bad_mapping")
-                    .with("value", format!("{header}={code}"))
-                    .with("fields", Field::codes().join(", ")));
-            }
-        }
+        let ids = checked_options(options)?;
         let (index, header_row, columns) = self.layout(options)?;
         let file = self.name.clone();
-        let format = self.workbook.format;
-        let encoding = self.workbook.encoding;
-        let sheets = self.workbook.sheet_names.clone();
-        let ids = options
-            .departments_file
-            .as_deref()
-            .map(|p| department_ids::DepartmentIds::open(Path::new(p)))
-            .transpose()?;
         let sheet = self.sheet(index)?;
         let plan = rows::analyse(ws.connection(), sheet, header_row, columns, ids.as_ref())?;
         if plan.rows.is_empty() {
@@ -316,14 +292,59 @@ impl ImportFile {
                 .with("sheet", &sheet.name)
                 .with("row", sheet.display_row(header_row)));
         }
-        Ok(Plan {
-            file,
-            format: format.as_str(),
-            encoding,
-            sheets,
-            ..plan
-        })
+        Ok(self.about(plan))
     }
+
+    /// `plan` with what it says about the file filled in.
+    fn about(&self, plan: Plan) -> Plan {
+        Plan {
+            file: self.name.clone(),
+            format: self.workbook.format.as_str(),
+            encoding: self.workbook.encoding,
+            sheets: self.workbook.sheet_names.clone(),
+            ..plan
+        }
+    }
+}
+
+/// Checks the mapping the user gave, and reads the department file if one is given.
+fn checked_options(options: &ImportOptions) -> Result<Option<department_ids::DepartmentIds>> {
+    for (header, code) in &options.mapping {
+        if code != "ignore" && Field::parse(code).is_none() {
+            return Err(Error::new(ErrorCode::InvalidArgument, "import_bad_mapping")
+                .with("value", format!("{header}={code}"))
+                .with("fields", Field::codes().join(", ")));
+        }
+    }
+    options
+        .departments_file
+        .as_deref()
+        .map(|p| department_ids::DepartmentIds::open(Path::new(p)))
+        .transpose()
+}
+
+/// The header of `sheet` (grid row, columns), as the user gave it or as found in its first
+/// rows; None when there is none. Err(row): the row the user gave is not a header.
+fn header_of(
+    sheet: &Sheet,
+    options: &ImportOptions,
+) -> std::result::Result<Option<(usize, Vec<Column>)>, u32> {
+    let Some(n) = options.header_row else {
+        return Ok(header::find_header(
+            sheet,
+            &options.mapping,
+            HEADER_SCAN_ROWS,
+        ));
+    };
+    let Some(row) = sheet.row_for_display(n) else {
+        return Err(n);
+    };
+    let cells = sheet.rows().nth(row).unwrap_or(&[]);
+    let columns = header::map_columns(cells, &options.mapping);
+    if !columns.iter().any(|c| c.field == Some(Field::Name)) {
+        return Err(n);
+    }
+    Ok(Some((row, columns)))
 }
 
 /// Writes a plan: all of its valid rows in one transaction, or nothing when any row is invalid
@@ -349,6 +370,15 @@ pub fn run(
     lang: Lang,
     progress: &dyn Progress,
 ) -> Result<(ImportReport, Plan)> {
+    // An .xlsx file is written while it is read, unless it needs to be read whole first.
+    let ids = checked_options(options)?;
+    if let Some((plan, outcome)) =
+        stream::run(ws, &mut file, options, ids.as_ref(), dry_run, progress)?
+    {
+        let plan = file.about(plan);
+        let r = plan.report(lang, outcome);
+        return Ok((r, plan));
+    }
     let plan = file.plan(ws, options)?;
     drop(file); // the cells are no longer needed: free them before writing
     let outcome = if dry_run {

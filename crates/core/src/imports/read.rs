@@ -3,7 +3,7 @@
 //! (with or without BOM), UTF-16 (with BOM) or GBK/GB18030 as Chinese Excel and WPS save it.
 
 use crate::error::{Error, ErrorCode, Result};
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Cell, Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx};
 use std::io::Cursor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +195,169 @@ impl Workbook {
             lines: None,
         })
     }
+}
+
+/// Rows handed over by [`Workbook::stream`] at a time.
+const STREAM_BATCH: usize = 2048;
+
+/// Rows of a sheet as [`Workbook::stream`] hands them over: (row index from 0, the row's
+/// cells from column A).
+pub type RowBatch = Vec<(u32, Vec<Data>)>;
+
+impl Workbook {
+    /// Reads sheet `index` of an .xlsx file on another thread, where each batch of rows is
+    /// also given to `prepare`, and hands what it returns to `f` while the rest is still being
+    /// read; `f` also gets the number of rows the sheet declares, and returns `Ok(false)` to stop
+    /// reading. Returns the sheet's merged regions (they are written after the cells, so known
+    /// only at the end), or None when the file is not an .xlsx workbook.
+    pub fn stream<T: Send>(
+        &mut self,
+        index: usize,
+        file: &str,
+        prepare: impl Fn(RowBatch) -> T + Sync,
+        mut f: impl FnMut(u32, T) -> Result<bool>,
+    ) -> Result<Option<Vec<Dimensions>>> {
+        let Book::Xlsx(x, bytes) = &mut self.book else {
+            return Ok(None);
+        };
+        let name = self.sheet_names.get(index).cloned().unwrap_or_default();
+        let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
+        let (send, receive) = std::sync::mpsc::sync_channel::<(u32, T)>(4);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(
+                || -> std::result::Result<Option<Vec<Dimensions>>, calamine::XlsxError> {
+                    let send = send;
+                    let mut cells = x.worksheet_cells_reader(&name)?;
+                    let height = cells.dimensions().end.0 + 1;
+                    let mut batch = Vec::with_capacity(STREAM_BATCH);
+                    let mut row: Vec<Data> = Vec::new();
+                    let mut at = None;
+                    while let Some(cell) = cells.next_cell()? {
+                        if matches!(cell.get_value(), DataRef::Empty) {
+                            continue;
+                        }
+                        let (r, c) = cell.get_position();
+                        if at != Some(r) {
+                            if let Some(previous) = at {
+                                batch.push((previous, std::mem::take(&mut row)));
+                                if batch.len() == STREAM_BATCH
+                                    && send
+                                        .send((height, prepare(std::mem::take(&mut batch))))
+                                        .is_err()
+                                {
+                                    return Ok(None); // the receiver stopped reading
+                                }
+                            }
+                            at = Some(r);
+                        }
+                        let c = c as usize;
+                        if row.len() <= c {
+                            row.resize(c + 1, Data::Empty);
+                        }
+                        row[c] = cell.get_value().clone().into();
+                    }
+                    if let Some(last) = at {
+                        batch.push((last, row));
+                    }
+                    if !batch.is_empty() && send.send((height, prepare(batch))).is_err() {
+                        return Ok(None);
+                    }
+                    drop(cells);
+                    drop(send);
+                    // The other thread is still busy with the last rows: read the merges meanwhile.
+                    let m = if has_merges(bytes) {
+                        x.merge_cells_by_sheet_name(&name)?
+                    } else {
+                        Vec::new()
+                    };
+                    Ok(Some(m))
+                },
+            );
+            let mut failed = None;
+            for (height, batch) in receive.iter() {
+                match f(height, batch) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            drop(receive);
+            let merges = reader
+                .join()
+                .map_err(|_| Error::internal("sheet reader panicked"))?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            Ok(Some(merges.map_err(|_| damaged())?.unwrap_or_default()))
+        })
+    }
+}
+
+impl Sheet {
+    /// A sheet of the rows given (row index from 0, cells from column A), as
+    /// [`Workbook::sheet`] would have read them without merged regions.
+    pub fn from_rows(name: &str, rows: &[(u32, Vec<Data>)]) -> Sheet {
+        let cells = rows
+            .iter()
+            .flat_map(|(r, cells)| {
+                cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v != Data::Empty)
+                    .map(|(c, v)| Cell::new((*r, c as u32), v.clone()))
+            })
+            .collect();
+        Sheet {
+            name: name.to_string(),
+            cells: Range::from_sparse(cells),
+            lines: None,
+        }
+    }
+}
+
+/// Whether a worksheet of an .xlsx file may have merged cells: its XML mentions `mergeCell`.
+/// Scanning the decompressed bytes costs a fraction of parsing them, which is what reading the
+/// regions takes (and only has to be done when they are there).
+fn has_merges(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    const WORD: &[u8] = b"mergeCell";
+    let finder = memchr::memmem::Finder::new(WORD);
+    let mut buffer = vec![0u8; 1 << 16];
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            return true;
+        };
+        let name = entry
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !name.contains("worksheets/") {
+            continue;
+        }
+        // Each read is searched with the end of the previous one before it, so that the word
+        // is found across two reads too.
+        let mut kept = 0;
+        loop {
+            let n = match entry.read(&mut buffer[kept..]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => return true,
+            };
+            let end = kept + n;
+            if finder.find(&buffer[..end]).is_some() {
+                return true;
+            }
+            kept = (WORD.len() - 1).min(end);
+            buffer.copy_within(end - kept..end, 0);
+        }
+    }
+    false
 }
 
 /// Text of a CSV file and the encoding it was in; None for binary data.

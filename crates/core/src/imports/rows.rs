@@ -182,8 +182,6 @@ impl Values {
 pub struct PlannedRow {
     /// Row number as the spreadsheet shows it (CSV: line).
     pub line: u32,
-    /// Position among the sheet's grid rows.
-    index: usize,
     /// A mobile or email was given but rejected (so "no contact" is not reported on top).
     contact_rejected: bool,
     pub values: Values,
@@ -226,6 +224,7 @@ impl Plan {
     /// The report of this plan: `batch` when it was committed, the planned numbers for a dry run,
     /// zero created/updated when it was refused.
     pub fn report(&self, lang: Lang, outcome: Outcome) -> ImportReport {
+        use rayon::prelude::*;
         let (created, updated) = match outcome {
             Outcome::Refused => (Created::default(), Updated::default()),
             _ => (
@@ -268,12 +267,12 @@ impl Plan {
             unchanged: self.count(|a| matches!(a, RowAction::Unchanged(_))),
             warnings: self
                 .warnings
-                .iter()
+                .par_iter()
                 .map(|w| w.render(lang, &self.columns))
                 .collect(),
             errors: self
                 .errors
-                .iter()
+                .par_iter()
                 .map(|e| e.render(lang, &self.columns))
                 .collect(),
             committed: matches!(outcome, Outcome::Committed(_)),
@@ -666,6 +665,7 @@ fn is_blank(cell: &Data) -> bool {
 }
 
 /// The mapped columns of a sheet, and where each field is.
+#[derive(Clone)]
 struct Mapping {
     /// (cell index, field, column index in the plan).
     fields: Vec<(usize, Field, u16)>,
@@ -708,7 +708,6 @@ impl Mapping {
 /// Cleans one data row and applies the rules that concern the row alone.
 fn clean_row(
     line: u32,
-    index: usize,
     cells: &[Data],
     map: &Mapping,
     root: Option<&str>,
@@ -828,7 +827,6 @@ fn clean_row(
     let invalid = !cl.errors.is_empty();
     let row = PlannedRow {
         line,
-        index,
         contact_rejected: cl.contact_rejected,
         values: v,
         action: if invalid {
@@ -849,136 +847,162 @@ pub(crate) fn analyse(
     columns: Vec<Column>,
     ids: Option<&DepartmentIds>,
 ) -> Result<Plan> {
-    use rayon::prelude::*;
-    let existing = Existing::load(conn)?;
-    let tree = Tree::load(conn)?;
-    let roots = tree.children(None);
-    let root_name = (roots.len() == 1).then(|| tree.path(roots[0]));
-    let map = Mapping::new(&columns);
     let header_cells = sheet
         .rows()
         .nth(header_row)
         .map(<[Data]>::to_vec)
         .unwrap_or_default();
-
-    // Rows are independent until duplicates are looked for: clean them on every core.
-    let data: Vec<(usize, &[Data])> = sheet
+    let (cleaning, mut analyser) = Analyser::new(conn, columns, ids)?;
+    let data: Vec<(u32, &[Data])> = sheet
         .rows()
         .enumerate()
         .skip(header_row + 1)
-        .filter(|(_, cells)| {
-            !map.fields
-                .iter()
-                .all(|(c, _, _)| cells.get(*c).is_none_or(is_blank))
-        })
+        .map(|(i, cells)| (sheet.display_row(i), cells))
         .collect();
-    let cleaned: Vec<(PlannedRow, Vec<Issue>, Vec<Issue>)> = data
-        .par_iter()
-        .map(|&(i, cells)| {
-            clean_row(
-                sheet.display_row(i),
-                i,
-                cells,
-                &map,
-                root_name.as_deref(),
-                ids,
-            )
-        })
-        .collect();
-    let mut rows = Vec::with_capacity(cleaned.len());
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
-    for (row, w, e) in cleaned {
-        rows.push(row);
-        warnings.extend(w);
-        errors.extend(e);
-    }
-
-    match_rows(&mut rows, &existing, &mut errors, &mut warnings, &map);
-    // Keep the cells of invalid rows as they were read, for the error workbook.
-    let wanted: HashMap<usize, usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.action == RowAction::Invalid)
-        .map(|(k, r)| (r.index, k))
-        .collect();
-    if !wanted.is_empty() {
-        for (i, cells) in sheet.rows().enumerate() {
-            if let Some(&k) = wanted.get(&i) {
-                rows[k].raw = Some(cells.to_vec());
-            }
-        }
-    }
-    errors.sort_by_key(|e| e.row);
-    warnings.sort_by_key(|w| w.row);
-
-    // Departments that valid rows will create, parents first.
-    let known: HashSet<String> = tree
-        .preorder()
-        .into_iter()
-        .map(|id| tree.path(id))
-        .collect();
-    let mut new_departments: Vec<String> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::default();
-    // A department file brings every department, members or not, in its order.
-    let listed = ids.map(|ids| ids.order.as_slice()).unwrap_or_default();
-    let member_paths = rows
-        .iter()
-        .filter(|r| r.action != RowAction::Invalid)
-        .flat_map(|r| r.values.departments.iter());
-    for path in listed.iter().chain(member_paths) {
-        {
-            for (end, _) in path
-                .match_indices('/')
-                .chain(std::iter::once((path.len(), "")))
-            {
-                let prefix = &path[..end];
-                if !known.contains(prefix) && seen.insert(prefix) {
-                    new_departments.push(prefix.to_string());
-                }
-            }
-        }
-    }
-
-    Ok(Plan {
-        file: String::new(),
-        format: "",
-        encoding: None,
-        sheets: Vec::new(),
-        sheet: sheet.name.clone(),
-        header_row: sheet.display_row(header_row),
-        columns,
+    analyser.push(&cleaning, &data);
+    Ok(analyser.finish(
+        sheet.name.clone(),
+        sheet.display_row(header_row),
         header_cells,
-        rows,
-        warnings,
-        errors,
-        new_departments,
-    })
+    ))
 }
 
-/// Duplicates within the file, matches with existing members, conflicts, generated accounts.
-fn match_rows(
-    rows: &mut [PlannedRow],
-    existing: &Existing,
-    errors: &mut Vec<Issue>,
-    warnings: &mut Vec<Issue>,
-    map: &Mapping,
-) {
-    let mut first_userid: HashMap<String, u32> = HashMap::default();
-    let mut first_mobile: HashMap<String, u32> = HashMap::default();
-    let mut first_email: HashMap<String, u32> = HashMap::default();
-    let mut taken: HashSet<String> = existing.by_userid.keys().cloned().collect();
-    for r in rows.iter() {
-        if let Some(u) = &r.values.userid {
-            taken.insert(u.to_lowercase());
+/// A row as cleaned: the planned row, its clean-ups and its problems so far.
+pub(crate) type Cleaned = (PlannedRow, Vec<Issue>, Vec<Issue>);
+
+/// Cleans rows, each on its own (on any thread).
+pub(crate) struct Cleaning<'a> {
+    map: Mapping,
+    root_name: Option<String>,
+    ids: Option<&'a DepartmentIds>,
+}
+
+impl Cleaning<'_> {
+    /// Row `line`, cleaned; None when every mapped cell is blank.
+    pub(crate) fn row(&self, line: u32, cells: &[Data]) -> Option<Cleaned> {
+        if self
+            .map
+            .fields
+            .iter()
+            .all(|(c, _, _)| cells.get(*c).is_none_or(is_blank))
+        {
+            return None;
         }
+        Some(clean_row(
+            line,
+            cells,
+            &self.map,
+            self.root_name.as_deref(),
+            self.ids,
+        ))
     }
-    let (userid_col, mobile_col, email_col) = (
-        map.column(Field::Userid),
-        map.column(Field::Mobile),
-        map.column(Field::Email),
-    );
-    for r in rows.iter_mut() {
+}
+
+/// Analyses cleaned rows in file order: duplicates, matches with the workspace, conflicts. A
+/// row's action is final once it is taken (only generated accounts wait for
+/// [`Analyser::finish`], which must know every account in the file), so an import can write rows
+/// while the file is still being read.
+pub(crate) struct Analyser<'a> {
+    existing: Existing,
+    tree: Tree,
+    map: Mapping,
+    columns: Vec<Column>,
+    ids: Option<&'a DepartmentIds>,
+    first_userid: HashMap<String, u32>,
+    first_mobile: HashMap<String, u32>,
+    first_email: HashMap<String, u32>,
+    pub rows: Vec<PlannedRow>,
+    warnings: Vec<Issue>,
+    errors: Vec<Issue>,
+    invalid: usize,
+}
+
+impl<'a> Analyser<'a> {
+    /// The cleaning and the analysis of rows under `columns` for the workspace `conn`.
+    pub(crate) fn new(
+        conn: &Connection,
+        columns: Vec<Column>,
+        ids: Option<&'a DepartmentIds>,
+    ) -> Result<(Cleaning<'a>, Analyser<'a>)> {
+        let tree = Tree::load(conn)?;
+        let roots = tree.children(None);
+        let map = Mapping::new(&columns);
+        let cleaning = Cleaning {
+            map: map.clone(),
+            root_name: (roots.len() == 1).then(|| tree.path(roots[0])),
+            ids,
+        };
+        Ok((
+            cleaning,
+            Analyser {
+                existing: Existing::load(conn)?,
+                tree,
+                map,
+                columns,
+                ids,
+                first_userid: HashMap::default(),
+                first_mobile: HashMap::default(),
+                first_email: HashMap::default(),
+                rows: Vec::new(),
+                warnings: Vec::new(),
+                errors: Vec::new(),
+                invalid: 0,
+            },
+        ))
+    }
+
+    /// Rows found invalid so far.
+    pub(crate) fn invalid(&self) -> usize {
+        self.invalid
+    }
+
+    /// Cleans (on every core) and analyses a batch of rows (display number, cells).
+    pub(crate) fn push<C: AsRef<[Data]> + Sync>(
+        &mut self,
+        cleaning: &Cleaning,
+        batch: &[(u32, C)],
+    ) {
+        use rayon::prelude::*;
+        let cleaned: Vec<(Cleaned, &C)> = batch
+            .par_iter()
+            .filter_map(|(line, cells)| Some((cleaning.row(*line, cells.as_ref())?, cells)))
+            .collect();
+        self.take(cleaned);
+    }
+
+    /// Analyses cleaned rows, each with its cells as read (kept for the error workbook when
+    /// the row is invalid). Returns where they start in [`Analyser::rows`].
+    pub(crate) fn take<C: AsRef<[Data]>>(
+        &mut self,
+        rows: impl IntoIterator<Item = (Cleaned, C)>,
+    ) -> usize {
+        let start = self.rows.len();
+        for ((row, warnings, errors), cells) in rows {
+            let k = self.rows.len();
+            self.rows.push(row);
+            self.warnings.extend(warnings);
+            self.errors.extend(errors);
+            let mut found = Vec::new();
+            self.match_row(k, &mut found);
+            self.errors.extend(found);
+            if self.rows[k].action == RowAction::Invalid {
+                self.invalid += 1;
+                self.rows[k].raw = Some(cells.as_ref().to_vec());
+            }
+        }
+        start
+    }
+
+    /// Duplicates within the file, the match with an existing member, conflicts: row `k`'s
+    /// action. A new member without an account gets one in [`Analyser::finish`].
+    fn match_row(&mut self, k: usize, errors: &mut Vec<Issue>) {
+        let existing = &self.existing;
+        let (userid_col, mobile_col, email_col) = (
+            self.map.column(Field::Userid),
+            self.map.column(Field::Mobile),
+            self.map.column(Field::Email),
+        );
+        let r = &mut self.rows[k];
         let line = r.line;
         let mut invalid = r.action == RowAction::Invalid;
         let mut fail = |column: u16, e: Error| {
@@ -1007,21 +1031,21 @@ fn match_rows(
         };
         let v = &r.values;
         once(
-            &mut first_userid,
+            &mut self.first_userid,
             v.userid.as_ref().map(|u| u.to_lowercase()),
             userid_col,
             ErrorCode::DuplicateUserid,
             "import_duplicate_userid",
         );
         once(
-            &mut first_mobile,
+            &mut self.first_mobile,
             v.mobile.clone(),
             mobile_col,
             ErrorCode::DuplicateMobile,
             "import_duplicate_mobile",
         );
         once(
-            &mut first_email,
+            &mut self.first_email,
             v.email.as_ref().map(|e| e.to_lowercase()),
             email_col,
             ErrorCode::DuplicateEmail,
@@ -1082,29 +1106,95 @@ fn match_rows(
                 Error::new(ErrorCode::MissingContact, "import_missing_contact"),
             );
         }
-        if invalid {
-            r.action = RowAction::Invalid;
-            continue;
-        }
-        r.action = match current {
-            Some(m) if changes(v, m) => RowAction::Update(m.id),
-            Some(m) => RowAction::Unchanged(m.id),
-            None => RowAction::Create,
+        r.action = if invalid {
+            RowAction::Invalid
+        } else {
+            match current {
+                Some(m) if changes(v, m) => RowAction::Update(m.id),
+                Some(m) => RowAction::Unchanged(m.id),
+                None => RowAction::Create,
+            }
         };
-        if r.action == RowAction::Create && v.userid.is_none() {
-            let base = userid::base_from_name(v.name.as_deref().unwrap_or_default());
+    }
+
+    /// The plan: accounts generated for new members without one (from the name's pinyin, unique
+    /// among the workspace's and the file's accounts), problems in row order, new departments.
+    pub(crate) fn finish(
+        mut self,
+        sheet: String,
+        header_row: u32,
+        header_cells: Vec<Data>,
+    ) -> Plan {
+        let userid_col = self.map.column(Field::Userid);
+        let mut unnamed = self
+            .rows
+            .iter_mut()
+            .filter(|r| r.action == RowAction::Create && r.values.userid.is_none())
+            .peekable();
+        let mut taken: HashSet<String> = HashSet::default();
+        if unnamed.peek().is_some() {
+            taken.extend(self.existing.by_userid.keys().cloned());
+            taken.extend(self.first_userid.into_keys());
+        }
+        for r in unnamed {
+            let base = userid::base_from_name(r.values.name.as_deref().unwrap_or_default());
             let id = std::iter::once(base.clone())
                 .chain((2..).map(|n| format!("{base}{n}")))
                 .find(|c| !taken.contains(c))
                 .unwrap_or(base);
             taken.insert(id.clone());
-            warnings.push(Issue::warning(
-                line,
+            self.warnings.push(Issue::warning(
+                r.line,
                 userid_col,
                 "userid_generated",
                 vec![("userid", id.clone())],
             ));
             r.values.userid = Some(id);
+        }
+        self.errors.sort_by_key(|e| e.row);
+        self.warnings.sort_by_key(|w| w.row);
+
+        // Departments that valid rows will create, parents first.
+        let tree = &self.tree;
+        let known: HashSet<String> = tree
+            .preorder()
+            .into_iter()
+            .map(|id| tree.path(id))
+            .collect();
+        let mut new_departments: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        // A department file brings every department, members or not, in its order.
+        let listed = self.ids.map(|ids| ids.order.as_slice()).unwrap_or_default();
+        let member_paths = self
+            .rows
+            .iter()
+            .filter(|r| r.action != RowAction::Invalid)
+            .flat_map(|r| r.values.departments.iter());
+        for path in listed.iter().chain(member_paths) {
+            for (end, _) in path
+                .match_indices('/')
+                .chain(std::iter::once((path.len(), "")))
+            {
+                let prefix = &path[..end];
+                if !known.contains(prefix) && seen.insert(prefix) {
+                    new_departments.push(prefix.to_string());
+                }
+            }
+        }
+
+        Plan {
+            file: String::new(),
+            format: "",
+            encoding: None,
+            sheets: Vec::new(),
+            sheet,
+            header_row,
+            columns: self.columns,
+            header_cells,
+            rows: self.rows,
+            warnings: self.warnings,
+            errors: self.errors,
+            new_departments,
         }
     }
 }
@@ -1155,172 +1245,244 @@ pub(crate) fn commit(
     if updates.is_empty() && creates.is_empty() {
         return Ok(None);
     }
-    let total = (updates.len() + creates.len()) as u64;
-    let summary = serde_json::json!({
-        "file": plan.file,
-        "sheet": plan.sheet,
-        "rows": plan.rows.len(),
-        "created_members": creates.len(),
-        "updated_members": updates.len(),
-        "created_departments": plan.new_departments.len(),
-    });
+    let total = updates.len() + creates.len();
     let (_, batch) = history::record_bulk(
         ws.connection_mut(),
         Source::Import,
         "import",
         |tx, recorder| {
-            let mut tree = Tree::load(tx)?;
-            let mut dept_ids: HashMap<String, i64> = HashMap::default();
+            let mut w = Writer::new(tx, creates.len() >= BULK_ROWS, progress, total)?;
             // New departments first, in the file's order, so siblings keep it; then every other
-            // path the rows name, so that no department is created while the session is paused.
-            for path in plan.new_departments.iter().chain(
-                updates
-                    .iter()
-                    .chain(&creates)
-                    .flat_map(|r| r.values.departments.iter()),
-            ) {
-                if !dept_ids.contains_key(path) {
-                    let segments: Vec<String> = path.split('/').map(str::to_string).collect();
-                    let (id, _) = departments::ensure_path(tx, &mut tree, &segments)?;
-                    dept_ids.insert(path.clone(), id);
-                }
-            }
-            let now = history::now();
-            let tick = |done: usize| {
-                progress.update(done as u64, total);
-                if progress.cancelled() {
-                    Err(Error::new(ErrorCode::Cancelled, "import_cancelled"))
-                } else {
-                    Ok(())
-                }
-            };
+            // path the rows name.
+            w.departments(
+                plan.new_departments.iter().chain(
+                    updates
+                        .iter()
+                        .chain(&creates)
+                        .flat_map(|r| r.values.departments.iter()),
+                ),
+            )?;
             // Updates first: a create may take a mobile or email an update gives up.
-            let mut update = tx.prepare_cached(
-                "UPDATE members SET name = ?2, alias = coalesce(?3, alias), mobile = coalesce(?4, mobile),
-                        telephone = coalesce(?5, telephone), email = coalesce(?6, email), biz_email = coalesce(?7, biz_email),
-                        gender = coalesce(?8, gender), position = coalesce(?9, position), employee_no = coalesce(?10, employee_no),
-                        join_date = coalesce(?11, join_date), address = coalesce(?12, address),
-                        employment_type = coalesce(?13, employment_type), updated_at = ?14
-                 WHERE id = ?1",
-            )?;
-            let mut leaders = tx.prepare_cached(
-                "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
-            )?;
-            let mut unlink =
-                tx.prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?;
-            let mut link = tx.prepare_cached(
-                "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (n, row) in updates.iter().enumerate() {
-                if n % 256 == 0 {
-                    tick(n)?;
-                }
-                let RowAction::Update(id) = row.action else {
-                    continue;
-                };
-                let v = &row.values;
-                let mut values = member_values(v, &now);
-                values.insert(0, &id);
-                if update.execute(values.as_slice())? == 0 {
-                    return Err(Error::new(
-                        ErrorCode::HistoryConflict,
-                        "import_workspace_changed",
-                    ));
-                }
-                if v.departments.is_empty() {
-                    continue;
-                }
-                // Leaders as the file says, or as they were when it says nothing.
-                let kept: Vec<i64> = match v.leads() {
-                    Some(leads) => leads.iter().map(|p| dept_ids[*p]).collect(),
-                    None => leaders
-                        .query_map([id], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?,
-                };
-                unlink.execute([id])?;
-                for (i, path) in v.departments.iter().enumerate() {
-                    let dept = dept_ids[path];
-                    link.execute(params![id, dept, i == 0, kept.contains(&dept), i as i64])?;
-                }
+            for row in &updates {
+                w.update(row)?;
             }
-            if creates.is_empty() {
-                tick(updates.len())?;
-                return Ok(Change {
-                    value: (),
-                    target: plan.file.clone(),
-                    before: None,
-                    after: Some(summary),
-                });
-            }
-            // Creates, with the session paused: new members get ids above every existing one,
-            // and that range is described afterwards in one pass.
             recorder.pause(true);
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender,
-                                      position, employee_no, join_date, address, employment_type,
-                                      created_at, updated_at, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, 'active')",
-            )?;
-            let (mut first, mut last) = (None, 0);
-            let rebuild: Vec<(String, String)> = if creates.len() >= BULK_ROWS {
-                let mut stmt = tx.prepare(
-                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-                     AND tbl_name IN ('members', 'member_departments')",
-                )?;
-                let found = stmt
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
-                for (name, _) in &found {
-                    tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-                }
-                found
-            } else {
-                Vec::new()
-            };
-            for (n, row) in creates.iter().enumerate() {
-                if n % 256 == 0 {
-                    tick(updates.len() + n)?;
-                }
-                let v = &row.values;
-                let mut values = member_values(v, &now);
-                values.insert(0, &v.userid);
-                insert.execute(values.as_slice())?;
-                last = tx.last_insert_rowid();
-                first.get_or_insert(last);
-                let leads = v.leads().unwrap_or_default();
-                for (i, path) in v.departments.iter().enumerate() {
-                    let leader = leads.contains(&path.as_str());
-                    link.execute(params![last, dept_ids[path], i == 0, leader, i as i64])?;
-                }
-            }
-            for (_, sql) in &rebuild {
-                tx.execute_batch(sql)?;
+            for row in &creates {
+                w.create(row)?;
             }
             recorder.pause(false);
-            let range = [first.unwrap_or(last), last];
-            recorder.inserted(tx, "members", "id BETWEEN ?1 AND ?2", range)?;
-            recorder.inserted(
-                tx,
-                "member_departments",
-                "member_id BETWEEN ?1 AND ?2",
-                range,
-            )?;
-            tick(creates.len() + updates.len())?;
-            Ok(Change {
-                value: (),
-                target: plan.file.clone(),
-                before: None,
-                after: Some(summary),
-            })
+            w.finish(recorder)?;
+            Ok(plan.change())
         },
     )?;
     Ok(batch)
 }
 
+impl Plan {
+    /// The audit entry of this plan's import.
+    pub(crate) fn change(&self) -> Change<()> {
+        Change {
+            value: (),
+            target: self.file.clone(),
+            before: None,
+            after: Some(serde_json::json!({
+                "file": self.file,
+                "sheet": self.sheet,
+                "rows": self.rows.len(),
+                "created_members": self.count(|a| a == RowAction::Create),
+                "updated_members": self.count(|a| matches!(a, RowAction::Update(_))),
+                "created_departments": self.new_departments.len(),
+            })),
+        }
+    }
+}
+
+/// Writes the rows of an import inside its transaction. Departments are created while the
+/// session records; new members are inserted while it is paused and described in one pass by
+/// [`Writer::finish`] (they get ids above every existing member).
+pub(crate) struct Writer<'t> {
+    tx: &'t rusqlite::Transaction<'t>,
+    tree: Tree,
+    dept_ids: HashMap<String, i64>,
+    now: String,
+    /// Indexes of the member tables dropped for a bulk insert, rebuilt by `finish`.
+    rebuild: Vec<(String, String)>,
+    /// Ids of the first and last new member.
+    created: Option<(i64, i64)>,
+    progress: &'t dyn Progress,
+    done: usize,
+    total: usize,
+}
+
+impl<'t> Writer<'t> {
+    /// `bulk`: many new members are coming (see [`BULK_ROWS`]); `total`: rows to be written,
+    /// for progress.
+    pub(crate) fn new(
+        tx: &'t rusqlite::Transaction<'t>,
+        bulk: bool,
+        progress: &'t dyn Progress,
+        total: usize,
+    ) -> Result<Writer<'t>> {
+        let mut rebuild = Vec::new();
+        if bulk {
+            let mut stmt = tx.prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                 AND tbl_name IN ('members', 'member_departments')",
+            )?;
+            rebuild = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+            for (name, _) in &rebuild {
+                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            }
+        }
+        Ok(Writer {
+            tx,
+            tree: Tree::load(tx)?,
+            dept_ids: HashMap::default(),
+            now: history::now(),
+            rebuild,
+            created: None,
+            progress,
+            done: 0,
+            total,
+        })
+    }
+
+    /// Makes sure every department path exists (the session must be recording).
+    pub(crate) fn departments<'p>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'p String>,
+    ) -> Result<()> {
+        for path in paths {
+            if !self.dept_ids.contains_key(path) {
+                let segments: Vec<String> = path.split('/').map(str::to_string).collect();
+                let (id, _) = departments::ensure_path(self.tx, &mut self.tree, &segments)?;
+                self.dept_ids.insert(path.clone(), id);
+            }
+        }
+        Ok(())
+    }
+
+    fn tick(&mut self) -> Result<()> {
+        if self.done.is_multiple_of(256) {
+            self.progress.update(self.done as u64, self.total as u64);
+            if self.progress.cancelled() {
+                return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
+            }
+        }
+        self.done += 1;
+        Ok(())
+    }
+
+    fn link(&self, member: i64, v: &Values, leads: &[i64]) -> Result<()> {
+        let mut link = self.tx.prepare_cached(
+            "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, path) in v.departments.iter().enumerate() {
+            let dept = self.dept_ids[path];
+            link.execute(params![
+                member,
+                dept,
+                i == 0,
+                leads.contains(&dept),
+                i as i64
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Updates an existing member (the session must be recording).
+    pub(crate) fn update(&mut self, row: &PlannedRow) -> Result<()> {
+        self.tick()?;
+        let RowAction::Update(id) = row.action else {
+            return Ok(());
+        };
+        let v = &row.values;
+        let mut update = self.tx.prepare_cached(
+            "UPDATE members SET name = ?2, alias = coalesce(?3, alias), mobile = coalesce(?4, mobile),
+                    telephone = coalesce(?5, telephone), email = coalesce(?6, email), biz_email = coalesce(?7, biz_email),
+                    gender = coalesce(?8, gender), position = coalesce(?9, position), employee_no = coalesce(?10, employee_no),
+                    join_date = coalesce(?11, join_date), address = coalesce(?12, address),
+                    employment_type = coalesce(?13, employment_type), updated_at = ?14
+             WHERE id = ?1",
+        )?;
+        let mut values = member_values(v, &self.now);
+        values.insert(0, &id);
+        if update.execute(values.as_slice())? == 0 {
+            return Err(Error::new(
+                ErrorCode::HistoryConflict,
+                "import_workspace_changed",
+            ));
+        }
+        if v.departments.is_empty() {
+            return Ok(());
+        }
+        // Leaders as the file says, or as they were when it says nothing.
+        let kept: Vec<i64> = match v.leads() {
+            Some(leads) => leads.iter().map(|p| self.dept_ids[*p]).collect(),
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
+                )?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        self.tx
+            .prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?
+            .execute([id])?;
+        self.link(id, v, &kept)
+    }
+
+    /// Inserts a new member (the session must be paused).
+    pub(crate) fn create(&mut self, row: &PlannedRow) -> Result<()> {
+        self.tick()?;
+        let v = &row.values;
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender,
+                                  position, employee_no, join_date, address, employment_type,
+                                  created_at, updated_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, 'active')",
+        )?;
+        let mut values = member_values(v, &self.now);
+        values.insert(0, &v.userid);
+        insert.execute(values.as_slice())?;
+        let id = self.tx.last_insert_rowid();
+        self.created = Some((self.created.map_or(id, |c| c.0), id));
+        let leads: Vec<i64> = v
+            .leads()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| self.dept_ids[*p])
+            .collect();
+        self.link(id, v, &leads)
+    }
+
+    /// Rebuilds the dropped indexes and adds the new members to the action's changeset.
+    pub(crate) fn finish(self, recorder: &mut history::Recorder) -> Result<()> {
+        for (_, sql) in &self.rebuild {
+            self.tx.execute_batch(sql)?;
+        }
+        if let Some((first, last)) = self.created {
+            let range = [first, last];
+            recorder.inserted(self.tx, "members", "id BETWEEN ?1 AND ?2", range)?;
+            recorder.inserted(
+                self.tx,
+                "member_departments",
+                "member_id BETWEEN ?1 AND ?2",
+                range,
+            )?;
+        }
+        self.progress.update(self.total as u64, self.total as u64);
+        Ok(())
+    }
+}
+
 /// From this many new members on, the import builds the indexes of the member tables after
 /// writing the rows (one sort) instead of updating them row by row.
-const BULK_ROWS: usize = 5_000;
+pub(crate) const BULK_ROWS: usize = 5_000;
 
 /// A member's values from the name on, in the order the import's INSERT and UPDATE take them,
 /// ending with the time of the change.

@@ -1,0 +1,264 @@
+//! The import as the CLI runs it on an .xlsx file: the sheet is read on one thread while the
+//! rows read so far are cleaned, checked and written on the others, inside the import's one
+//! transaction. The outcome is the one [`super::ImportFile::plan`] and [`super::commit`] give:
+//! nothing is kept when a row is invalid (unless invalid rows are skipped), when the user
+//! cancels, or when anything fails.
+//!
+//! Merged regions are known only once the whole sheet is read. When one reaches into the header
+//! or the data, the transaction is rolled back and the caller falls back to reading the whole
+//! sheet first.
+
+use super::department_ids::DepartmentIds;
+use super::read::{RowBatch, Sheet};
+use super::rows::{Analyser, Cleaned, Outcome, Plan, RowAction, Writer, BULK_ROWS};
+use super::{header_of, ImportFile, ImportOptions, Progress, HEADER_SCAN_ROWS};
+use crate::error::{Error, Result};
+use crate::history::{self, Recorder, Source};
+use crate::workspace::Workspace;
+use calamine::Data;
+use rusqlite::{Connection, Transaction};
+
+/// Reads and (unless `dry_run`) writes `file` as [`super::run`] does. None: the file is not an
+/// .xlsx workbook, or it needs the whole-sheet path (merged cells in the data, no header, no data,
+/// a header row the user gave that is not one; that path also words the error).
+pub(super) fn run(
+    ws: &mut Workspace,
+    file: &mut ImportFile,
+    options: &ImportOptions,
+    ids: Option<&DepartmentIds>,
+    dry_run: bool,
+    progress: &dyn Progress,
+) -> Result<Option<(Plan, Outcome)>> {
+    let candidates: Vec<usize> = match file.chosen_sheet(options)? {
+        Some(i) => vec![i],
+        None => (0..file.sheet_names().len()).collect(),
+    };
+    for index in candidates {
+        let tried = if dry_run {
+            match read_sheet(file, index, options, ids, ws.connection(), None)? {
+                Read::Rows(plan, _) => Tried::Done(plan, Outcome::DryRun),
+                Read::NoHeader => Tried::NoHeader,
+                Read::Fallback => Tried::Fallback,
+            }
+        } else {
+            write_sheet(ws, file, index, options, ids, progress)?
+        };
+        match tried {
+            Tried::Done(plan, outcome) => return Ok(Some((plan, outcome))),
+            Tried::NoHeader => continue,
+            Tried::Fallback => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// What became of a sheet (one value per sheet: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Tried {
+    Done(Plan, Outcome),
+    /// Not the sheet with the members: try the next one.
+    NoHeader,
+    /// The whole-sheet path must read this one.
+    Fallback,
+}
+
+/// One sheet read and written in one transaction.
+fn write_sheet(
+    ws: &mut Workspace,
+    file: &mut ImportFile,
+    index: usize,
+    options: &ImportOptions,
+    ids: Option<&DepartmentIds>,
+    progress: &dyn Progress,
+) -> Result<Tried> {
+    let mut result = Tried::Fallback;
+    let mut refused = false;
+    let written = history::record_bulk(
+        ws.connection_mut(),
+        Source::Import,
+        "import",
+        |tx, recorder| {
+            let write = Write {
+                tx,
+                recorder,
+                progress,
+                skip_invalid: options.skip_invalid,
+            };
+            let (plan, writer) = match read_sheet(file, index, options, ids, tx, Some(write))? {
+                Read::Rows(plan, writer) => (plan, writer),
+                Read::NoHeader => {
+                    result = Tried::NoHeader;
+                    return Err(Error::internal("no header"));
+                }
+                Read::Fallback => return Err(Error::internal("fall back")),
+            };
+            if plan.invalid() > 0 && !options.skip_invalid {
+                result = Tried::Done(plan, Outcome::Refused);
+                refused = true;
+                return Err(Error::internal("refused"));
+            }
+            let Some((mut w, pending)) = writer else {
+                return Err(Error::internal("no writer"));
+            };
+            // Updates, and the new members whose accounts were generated at the end.
+            for row in plan.rows.iter() {
+                if matches!(row.action, RowAction::Update(_)) {
+                    w.update(row)?;
+                }
+            }
+            recorder.pause(true);
+            for &k in &pending {
+                w.create(&plan.rows[k])?;
+            }
+            recorder.pause(false);
+            w.finish(recorder)?;
+            let change = plan.change();
+            result = Tried::Done(plan, Outcome::Committed(None));
+            Ok(change)
+        },
+    );
+    match (written, result) {
+        (Ok((_, batch)), Tried::Done(plan, _)) => Ok(Tried::Done(plan, Outcome::Committed(batch))),
+        (Err(_), result) if refused || matches!(result, Tried::NoHeader) => Ok(result),
+        (Err(e), _) if e.code != crate::error::ErrorCode::Internal => Err(e),
+        _ => Ok(Tried::Fallback),
+    }
+}
+
+/// Where a streaming import writes.
+struct Write<'t, 'r, 's> {
+    tx: &'t Transaction<'t>,
+    recorder: &'r mut Recorder<'s>,
+    progress: &'t dyn Progress,
+    skip_invalid: bool,
+}
+
+/// What was read (and written) of a sheet (one value per sheet: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum Read<'t> {
+    /// The plan, and (when writing) the writer with the rows still to create (their accounts
+    /// were generated at the end).
+    Rows(Plan, Option<(Writer<'t>, Vec<usize>)>),
+    NoHeader,
+    Fallback,
+}
+
+/// Reads sheet `index`: first its top rows, to find the header; then all of it, the rows
+/// being cleaned on the reading thread and analysed here, where the new members with an
+/// account are written as soon as their batch is analysed.
+fn read_sheet<'t>(
+    file: &mut ImportFile,
+    index: usize,
+    options: &ImportOptions,
+    ids: Option<&'t DepartmentIds>,
+    conn: &'t Connection,
+    mut write: Option<Write<'t, '_, '_>>,
+) -> Result<Read<'t>> {
+    let name = file.sheet_names()[index].clone();
+    let file_name = file.name.clone();
+    let mut head: RowBatch = Vec::new();
+    let mut limit = u32::MAX;
+    let read = file.workbook.stream(
+        index,
+        &file_name,
+        |b| b,
+        |_, batch| {
+            head.extend(batch);
+            limit = head[0].0 + (HEADER_SCAN_ROWS as u32).max(options.header_row.unwrap_or(0));
+            Ok(head.last().is_some_and(|(r, _)| *r < limit))
+        },
+    )?;
+    if read.is_none() {
+        return Ok(Read::Fallback);
+    }
+    head.retain(|(r, _)| *r < limit);
+    if head.is_empty() {
+        return Ok(Read::NoHeader);
+    }
+    let sheet = Sheet::from_rows(&name, &head);
+    let (row, columns) = match header_of(&sheet, options) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(Read::NoHeader),
+        Err(_) => return Ok(Read::Fallback),
+    };
+    let (start_row, column) = sheet.cells.start().unwrap_or((0, 0));
+    let column = column as usize;
+    let header = start_row + row as u32;
+    let header_cells = sheet
+        .rows()
+        .nth(row)
+        .map(<[Data]>::to_vec)
+        .unwrap_or_default();
+    drop((head, sheet));
+
+    let (cleaning, mut analyser) = Analyser::new(conn, columns, ids)?;
+    let mut writer: Option<Writer> = None;
+    let mut pending = Vec::new();
+    let prepare = |batch: RowBatch| -> Vec<(Cleaned, Vec<Data>)> {
+        batch
+            .into_iter()
+            .filter(|(r, _)| *r > header)
+            .filter_map(|(r, mut cells)| {
+                cells.drain(..column.min(cells.len()));
+                Some((cleaning.row(r + 1, &cells)?, cells))
+            })
+            .collect()
+    };
+    let merges = file
+        .workbook
+        .stream(index, &file_name, prepare, |height, rows| {
+            let start = analyser.take(rows);
+            let Some(w) = write.as_mut() else {
+                return Ok(true);
+            };
+            let writer = match &mut writer {
+                Some(writer) => writer,
+                None => {
+                    let mut new = Writer::new(
+                        w.tx,
+                        height as usize >= BULK_ROWS,
+                        w.progress,
+                        height as usize,
+                    )?;
+                    new.departments(ids.map(|i| i.order.as_slice()).unwrap_or_default())?;
+                    writer.insert(new)
+                }
+            };
+            if analyser.invalid() > 0 && !w.skip_invalid {
+                return Ok(true); // nothing more is written: the transaction will be rolled back
+            }
+            let rows = &analyser.rows[start..];
+            writer.departments(
+                rows.iter()
+                    .filter(|r| r.action != RowAction::Invalid)
+                    .flat_map(|r| r.values.departments.iter()),
+            )?;
+            w.recorder.pause(true);
+            for (k, row) in (start..).zip(rows) {
+                if row.action != RowAction::Create {
+                    continue;
+                }
+                if row.values.userid.is_some() {
+                    writer.create(row)?;
+                } else {
+                    pending.push(k);
+                }
+            }
+            w.recorder.pause(false);
+            Ok(true)
+        })?;
+    let Some(merges) = merges else {
+        return Ok(Read::Fallback);
+    };
+    if merges.iter().any(|m| m.end.0 >= header) {
+        return Ok(Read::Fallback);
+    }
+    let plan = analyser.finish(name, header + 1, header_cells);
+    if plan.rows.is_empty() {
+        return Ok(Read::Fallback);
+    }
+    if let (Some(w), None) = (write, &writer) {
+        writer = Some(Writer::new(w.tx, false, w.progress, plan.rows.len())?);
+    }
+    Ok(Read::Rows(plan, writer.map(|w| (w, pending))))
+}
