@@ -32,6 +32,7 @@ fn a_fresh_file_is_at_the_latest_version_in_wal_mode() {
         rusqlite::types::Value::Text("wal".into())
     );
     assert_eq!(get("foreign_keys"), rusqlite::types::Value::Integer(1));
+    assert_eq!(get("page_size"), rusqlite::types::Value::Integer(16384));
     assert_ne!(get("busy_timeout"), rusqlite::types::Value::Integer(0));
     let info = ws.info().unwrap();
     assert_eq!(
