@@ -97,6 +97,7 @@ fn write_sheet(
                 refused = true;
                 return Err(Error::internal("refused"));
             }
+            // (Every batch of the sheet came through the writer, so it exists when rows do.)
             let Some((mut w, pending)) = writer else {
                 return Err(Error::internal("no writer"));
             };
@@ -256,9 +257,6 @@ fn read_sheet<'t>(
     let plan = analyser.finish(name, header + 1, header_cells);
     if plan.rows.is_empty() {
         return Ok(Read::Fallback);
-    }
-    if let (Some(w), None) = (write, &writer) {
-        writer = Some(Writer::new(w.tx, false, w.progress, plan.rows.len())?);
     }
     Ok(Read::Rows(plan, writer.map(|w| (w, pending))))
 }
