@@ -48,6 +48,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_setup.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0008_deferred_inserts.sql"),
+        seed: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -112,68 +112,161 @@ pub(crate) fn record_logged<T>(
     record_bulk(conn, source, action, |tx, _| f(tx))
 }
 
-/// What records an action: the session, and rows described by hand while it is paused.
+/// What records an action: the session, and the rows inserted while it was paused.
 pub(crate) struct Recorder<'conn> {
     session: Session<'conn>,
-    inserted: Vec<u8>,
+    inserted: Vec<Inserted>,
 }
+
+/// Rows inserted while the session was paused: those of `table` whose integer `column` is
+/// between `first` and `last`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Inserted(String, String, i64, i64);
 
 impl Recorder<'_> {
     /// Stops (or restarts) recording row changes. While paused, only inserts of new rows may
-    /// happen, and each must then be described with [`Recorder::inserted`].
+    /// happen, and each must then be listed with [`Recorder::inserted`].
     pub(crate) fn pause(&mut self, paused: bool) {
         self.session.set_enabled(!paused);
     }
 
-    /// Appends the rows of `table` selected by `filter` (an SQL condition over `params`) to the
-    /// action's changeset as inserts, exactly as SQLite stored them. This is what the session
-    /// would have written, without its per-row bookkeeping: a bulk import writes 100,000 rows.
-    /// `table` has a declared primary key (as every table the session tracks), and the rows
-    /// are not touched again in the action.
-    pub(crate) fn inserted(
-        &mut self,
-        tx: &Transaction,
-        table: &str,
-        filter: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<()> {
-        // Table header: 'T', the column count, each column's place in the primary key (as
-        // `PRAGMA table_info` gives it, which is what the session compares), the name.
-        let mut pk = Vec::new();
-        let mut stmt = tx.prepare("SELECT pk FROM pragma_table_info(?1) ORDER BY cid")?;
-        for v in stmt.query_map([table], |r| r.get::<_, u8>(0))? {
-            pk.push(v?);
+    /// Lists rows inserted while paused: those of `table` whose integer `column` is between
+    /// `first` and `last`, none of them touched again in the action. They are described in the
+    /// action's changeset (exactly as the session would have) only when the action is undone or
+    /// rolled back: until then they are as inserted, or changed by later actions that undo
+    /// reverts first and that a rollback refuses to lose. A bulk import thus writes its rows once,
+    /// not twice.
+    pub(crate) fn inserted(&mut self, table: &str, column: &str, first: i64, last: i64) {
+        self.inserted
+            .push(Inserted(table.into(), column.into(), first, last));
+    }
+}
+
+/// Appends the rows of `table` selected by `filter` (an SQL condition over `params`) to a
+/// changeset as inserts, exactly as SQLite stores them. `table` has a declared primary key (as
+/// every table the session tracks).
+fn describe_inserts(
+    tx: &Transaction,
+    out: &mut Vec<u8>,
+    table: &str,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<()> {
+    // Table header: 'T', the column count, each column's place in the primary key (as
+    // `PRAGMA table_info` gives it, which is what the session compares), the name.
+    let mut pk = Vec::new();
+    let mut stmt = tx.prepare("SELECT pk FROM pragma_table_info(?1) ORDER BY cid")?;
+    for v in stmt.query_map([table], |r| r.get::<_, u8>(0))? {
+        pk.push(v?);
+    }
+    out.push(b'T');
+    put_varint(out, pk.len() as u32);
+    out.extend_from_slice(&pk);
+    out.extend_from_slice(table.as_bytes());
+    out.push(0);
+    let mut stmt = tx.prepare(&format!("SELECT * FROM \"{table}\" WHERE {filter}"))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        out.push(18); // SQLITE_INSERT
+        out.push(0); // direct change
+        for i in 0..pk.len() {
+            use rusqlite::types::ValueRef;
+            match row.get_ref(i)? {
+                ValueRef::Null => out.push(5),
+                ValueRef::Integer(v) => {
+                    out.push(1);
+                    out.extend_from_slice(&v.to_be_bytes());
+                }
+                ValueRef::Real(v) => {
+                    out.push(2);
+                    out.extend_from_slice(&v.to_bits().to_be_bytes());
+                }
+                ValueRef::Text(b) => put_bytes(out, 3, b),
+                ValueRef::Blob(b) => put_bytes(out, 4, b),
+            }
         }
-        let out = &mut self.inserted;
-        out.push(b'T');
-        put_varint(out, pk.len() as u32);
-        out.extend_from_slice(&pk);
-        out.extend_from_slice(table.as_bytes());
-        out.push(0);
-        let mut stmt = tx.prepare(&format!("SELECT * FROM \"{table}\" WHERE {filter}"))?;
-        let mut rows = stmt.query(params)?;
-        while let Some(row) = rows.next()? {
-            out.push(18); // SQLITE_INSERT
-            out.push(0); // direct change
-            for i in 0..pk.len() {
-                use rusqlite::types::ValueRef;
-                match row.get_ref(i)? {
-                    ValueRef::Null => out.push(5),
-                    ValueRef::Integer(v) => {
-                        out.push(1);
-                        out.extend_from_slice(&v.to_be_bytes());
-                    }
-                    ValueRef::Real(v) => {
-                        out.push(2);
-                        out.extend_from_slice(&v.to_bits().to_be_bytes());
-                    }
-                    ValueRef::Text(b) => put_bytes(out, 3, b),
-                    ValueRef::Blob(b) => put_bytes(out, 4, b),
+    }
+    Ok(())
+}
+
+/// The rows action `id` inserted and has not described yet (see [`Recorder::inserted`]).
+fn undescribed(tx: &Transaction, id: i64) -> Result<Vec<Inserted>> {
+    let listed: Option<String> =
+        tx.query_row("SELECT inserted FROM audit_log WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    Ok(match listed {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| Error::internal(format!("audit entry {id}: {e}")))?,
+        None => Vec::new(),
+    })
+}
+
+/// The whole changeset of action `id`, describing the rows it inserted first if it has not yet
+/// (they must be as the action left them: undo reverts later actions first, rollback checks).
+fn changeset_of(tx: &Transaction, id: i64) -> Result<Vec<u8>> {
+    let mut changeset: Vec<u8> = tx.query_row(
+        "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let inserted = undescribed(tx, id)?;
+    if !inserted.is_empty() {
+        for Inserted(table, column, first, last) in &inserted {
+            let filter = format!("\"{column}\" BETWEEN ?1 AND ?2");
+            describe_inserts(tx, &mut changeset, table, &filter, [first, last])?;
+        }
+        tx.execute(
+            "UPDATE audit_log SET changeset = ?1, inserted = NULL WHERE id = ?2",
+            params![changeset, id],
+        )?;
+    }
+    Ok(changeset)
+}
+
+/// Whether an action after `id` that is still in effect changed one of the rows `id` inserted
+/// without describing them.
+fn changed_later(tx: &Transaction, id: i64, inserted: &[Inserted]) -> Result<bool> {
+    use rusqlite::session::ChangesetIter;
+    use rusqlite::types::ValueRef;
+    let mut columns = Vec::new();
+    for Inserted(table, column, first, last) in inserted {
+        let cid: i64 = tx.query_row(
+            "SELECT cid FROM pragma_table_info(?1) WHERE name = ?2",
+            [table, column],
+            |r| r.get(0),
+        )?;
+        columns.push((table.as_str(), cid as usize, *first..=*last));
+    }
+    let mut stmt = tx.prepare(
+        "SELECT changeset FROM audit_log WHERE id > ?1 AND state = 'done' AND changeset IS NOT NULL",
+    )?;
+    let changesets = stmt
+        .query_map([id], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for bytes in changesets {
+        let mut input: &[u8] = &bytes;
+        let input: &mut dyn std::io::Read = &mut input;
+        let mut iter = ChangesetIter::start_strm(&input)?;
+        while let Some(item) =
+            rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)?
+        {
+            let op = item.op()?;
+            for (table, cid, range) in &columns {
+                if op.table_name() != *table {
+                    continue;
+                }
+                let value = match op.code() {
+                    rusqlite::hooks::Action::SQLITE_INSERT => item.new_value(*cid)?,
+                    _ => item.old_value(*cid)?,
+                };
+                if matches!(value, ValueRef::Integer(v) if range.contains(&v)) {
+                    return Ok(true);
                 }
             }
         }
-        Ok(())
     }
+    Ok(false)
 }
 
 fn put_bytes(out: &mut Vec<u8>, kind: u8, bytes: &[u8]) {
@@ -209,7 +302,7 @@ pub(crate) fn record_bulk<T>(
     f: impl FnOnce(&Transaction, &mut Recorder) -> Result<Change<T>>,
 ) -> Result<(T, Option<i64>)> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (change, changeset) = {
+    let (change, changeset, inserted) = {
         let mut session = Session::new(&tx)?;
         session.table_filter(Some(|table: &str| !UNTRACKED.contains(&table)));
         session.attach::<&str>(None)?;
@@ -220,11 +313,9 @@ pub(crate) fn record_bulk<T>(
         let change = f(&tx, &mut recorder)?;
         let mut changeset = Vec::new();
         recorder.session.changeset_strm(&mut changeset)?;
-        // A changeset is a sequence of table sections: the hand-written ones follow.
-        changeset.extend_from_slice(&recorder.inserted);
-        (change, changeset)
+        (change, changeset, recorder.inserted)
     };
-    if changeset.is_empty() {
+    if changeset.is_empty() && inserted.is_empty() {
         return Ok((change.value, None));
     }
     tx.execute(
@@ -243,6 +334,13 @@ pub(crate) fn record_bulk<T>(
         None,
     )?;
     let id = tx.last_insert_rowid();
+    if !inserted.is_empty() {
+        let listed = serde_json::to_string(&inserted).map_err(Error::internal)?;
+        tx.execute(
+            "UPDATE audit_log SET inserted = ?1 WHERE id = ?2",
+            params![listed, id],
+        )?;
+    }
     tx.commit()?;
     Ok((change.value, Some(id)))
 }
@@ -317,11 +415,7 @@ fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEn
             Direction::Redo => Error::new(ErrorCode::NothingToRedo, "nothing_to_redo"),
         });
     };
-    let changeset: Vec<u8> = tx.query_row(
-        "SELECT changeset FROM audit_log WHERE id = ?1",
-        [entry.id],
-        |r| r.get(0),
-    )?;
+    let changeset = changeset_of(&tx, entry.id)?;
     let to_apply = match dir {
         Direction::Undo => {
             let mut inverted = Vec::new();
@@ -367,16 +461,21 @@ pub(crate) fn rollback(conn: &mut Connection, source: Source, id: i64) -> Result
         return undo(conn, source).map(drop);
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (changeset, target): (Vec<u8>, String) = tx.query_row(
-        "SELECT changeset, target FROM audit_log WHERE id = ?1 AND state = 'done' AND changeset IS NOT NULL",
+    let target: String = tx.query_row(
+        "SELECT target FROM audit_log WHERE id = ?1 AND state = 'done'
+         AND (changeset IS NOT NULL OR inserted IS NOT NULL)",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.get(0),
     )?;
+    let conflict =
+        || Error::new(ErrorCode::RollbackConflict, "import_rollback_conflict").with("batch", id);
+    if changed_later(&tx, id, &undescribed(&tx, id)?)? {
+        return Err(conflict());
+    }
+    let changeset = changeset_of(&tx, id)?;
     let mut inverted = Vec::new();
     invert_strm(&mut changeset.as_slice(), &mut inverted)?;
-    apply(&tx, &inverted).map_err(|_| {
-        Error::new(ErrorCode::RollbackConflict, "import_rollback_conflict").with("batch", id)
-    })?;
+    apply(&tx, &inverted).map_err(|_| conflict())?;
     tx.execute(
         "UPDATE audit_log SET state = 'discarded' WHERE state = 'undone'",
         [],
@@ -463,7 +562,7 @@ mod tests {
 
     const SCHEMA: &str = "
         CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at, source, actor, action, target, before,
-                                after, changeset, state, ref_id);
+                                after, changeset, state, ref_id, inserted);
         CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, photo BLOB,
                              note TEXT, age INTEGER);
         CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, main INTEGER,
@@ -540,20 +639,25 @@ mod tests {
             recorder.pause(true);
             write(tx);
             recorder.pause(false);
-            recorder.inserted(tx, "people", "id BETWEEN ?1 AND ?2", [1, 40])?;
-            recorder.inserted(tx, "links", "1", [])?;
+            recorder.inserted("people", "id", 1, 40);
+            recorder.inserted("links", "a", 1, 40);
             Ok(nothing())
         })
         .unwrap();
         let changeset = |conn: &Connection| -> Vec<u8> {
-            conn.query_row("SELECT changeset FROM audit_log", [], |r| r.get(0))
-                .unwrap()
+            conn.query_row(
+                "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
         };
+        // The rows are listed, and described when the action is undone (which removes them).
+        assert!(changeset(&by_hand).is_empty());
+        undo(&mut by_hand, Source::Cli).unwrap();
         let (a, b) = (changeset(&recorded), changeset(&by_hand));
         assert_eq!(changes(&a).len(), 80);
         assert_eq!(changes(&a), changes(&b));
-        // And undo removes every row written by hand; redo writes them back.
-        undo(&mut by_hand, Source::Cli).unwrap();
         let count = |conn: &Connection, t: &str| -> i64 {
             conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
                 .unwrap()

@@ -2,8 +2,13 @@
 
 /// Trims ordinary, non-breaking and full-width spaces; `None` when nothing is left.
 pub fn clean(text: &str) -> Option<String> {
+    trimmed(text).map(str::to_string)
+}
+
+/// [`clean`] without copying: `text` without the spaces (and byte-order marks) around it.
+pub fn trimmed(text: &str) -> Option<&str> {
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    (!t.is_empty()).then(|| t.to_string())
+    (!t.is_empty()).then_some(t)
 }
 
 /// Cleans an optional field.

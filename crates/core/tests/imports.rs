@@ -1010,6 +1010,22 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
     let r = import(&mut ws, &xlsx);
     assert_eq!((r.created.members, r.updated.members), (6000, 1));
     assert_eq!(indexes(&ws), before_indexes);
+    // The new members are listed in the audit entry, not copied into its changeset (until undo).
+    let entry = |ws: &Workspace| -> (i64, Option<String>) {
+        ws.connection()
+            .query_row(
+                "SELECT length(changeset), inserted FROM audit_log WHERE action = 'import'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let (size, listed) = entry(&ws);
+    assert!(size < 10_000, "{size}");
+    assert_eq!(
+        listed.as_deref(),
+        Some(r#"[["members","id",2,6001],["member_departments","member_id",2,6001]]"#)
+    );
     let imported = dump(&ws);
     // The rebuilt unique indexes hold: a second member with a taken mobile is refused by SQLite.
     assert!(ws
@@ -1021,6 +1037,8 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
         .is_err());
     assert_eq!(ws.undo().unwrap().action, "import");
     assert_eq!(dump(&ws), before);
+    let (size, listed) = entry(&ws);
+    assert!(size > 500_000 && listed.is_none(), "{size}");
     ws.redo().unwrap();
     assert_eq!(dump(&ws), imported);
     assert_eq!(ws.member("old").unwrap().departments.len(), 2);

@@ -10,11 +10,12 @@ use crate::history::{self, Change, Source};
 use crate::i18n::{t_fields, Lang};
 use crate::members::{self, userid, Gender, Member, MemberQuery};
 use crate::org::departments::{self, Tree};
-use crate::validate::{self, half_width, TEXT_FIELD_MAX};
+use crate::validate::{self, half_width, trimmed, TEXT_FIELD_MAX};
 use crate::workspace::Workspace;
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use rusqlite::{params, Connection};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Column index used for issues that concern the row as a whole.
@@ -325,21 +326,24 @@ impl Existing {
 }
 
 /// Text of a data cell; numbers without a fraction print as integers (mobiles stored as numbers).
-fn raw_text(cell: &Data) -> Option<String> {
-    match cell {
-        Data::Empty | Data::Error(_) => None,
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
-        other => {
-            let s = cell_text(other);
-            // A `'` that another tool (or our CSV export) put before `=`, `+`, `-`, `@` so that
-            // spreadsheets do not run the value as a formula is not part of the value.
-            let untrimmed = match other {
-                Data::String(s) => unneutralise(s).to_string(),
-                _ => unneutralise(&s).to_string(),
-            };
-            (!untrimmed.is_empty()).then_some(untrimmed)
+fn raw_text(cell: &Data) -> Option<Cow<'_, str>> {
+    let text = match cell {
+        Data::Empty | Data::Error(_) => return None,
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+            return Some(Cow::Owned(format!("{}", *f as i64)))
         }
-    }
+        // A `'` that another tool (or our CSV export) put before `=`, `+`, `-`, `@` so that
+        // spreadsheets do not run the value as a formula is not part of the value.
+        Data::String(s) => Cow::Borrowed(unneutralise(s)),
+        other => Cow::Owned(unneutralise(&cell_text(other)).to_string()),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// Whether `text` has a character the half-width conversions change (full-width ASCII forms
+/// and the ideographic space): most cells have none and are not copied again.
+fn has_full_width(text: &str) -> bool {
+    text.contains(|c: char| c == '\u{3000}' || ('\u{FF01}'..='\u{FF5E}').contains(&c))
 }
 
 /// Half-width letters and digits only (Chinese punctuation in names and titles stays).
@@ -445,16 +449,19 @@ impl Cleaner<'_> {
     /// Trimmed text (with half-width conversion `convert`), noting each clean-up.
     fn text(&mut self, column: u16, cell: &Data, convert: fn(&str) -> String) -> Option<String> {
         let raw = raw_text(cell)?;
-        let trimmed = validate::clean(&raw)?;
-        if trimmed != raw {
-            self.warn(column, "trimmed", vec![("value", trimmed.clone())]);
+        let trimmed = trimmed(&raw)?;
+        if trimmed.len() != raw.len() {
+            self.warn(column, "trimmed", vec![("value", trimmed.to_string())]);
         }
-        let converted = convert(&trimmed);
+        if !has_full_width(trimmed) {
+            return Some(trimmed.to_string());
+        }
+        let converted = convert(trimmed);
         if converted != trimmed {
             self.warn(
                 column,
                 "full_width",
-                vec![("from", trimmed), ("to", converted.clone())],
+                vec![("from", trimmed.to_string()), ("to", converted.clone())],
             );
         }
         Some(converted)
@@ -510,25 +517,28 @@ impl Cleaner<'_> {
     fn mobile(&mut self, column: u16, cell: &Data) -> Option<String> {
         let raw = raw_text(cell)?;
         if matches!(cell, Data::Float(_) | Data::Int(_)) {
-            self.warn(column, "mobile_was_number", vec![("value", raw.clone())]);
+            self.warn(
+                column,
+                "mobile_was_number",
+                vec![("value", raw.to_string())],
+            );
         }
-        let trimmed = validate::clean(&raw)?;
-        let upper = trimmed.to_ascii_uppercase();
-        if upper.contains("E+") && trimmed.contains('.') {
+        let trimmed = trimmed(&raw)?;
+        if (trimmed.contains("E+") || trimmed.contains("e+")) && trimmed.contains('.') {
             self.fail(
                 column,
-                Error::new(ErrorCode::InvalidMobile, "mobile_scientific").with("value", &trimmed),
+                Error::new(ErrorCode::InvalidMobile, "mobile_scientific").with("value", trimmed),
             );
             self.contact_rejected = true;
             return None;
         }
-        match validate::normalize_mobile(&trimmed) {
+        match validate::normalize_mobile(trimmed) {
             Some(m) => {
-                if m != raw {
+                if m != *raw {
                     self.warn(
                         column,
                         "mobile_normalized",
-                        vec![("from", raw), ("to", m.clone())],
+                        vec![("from", raw.to_string()), ("to", m.clone())],
                     );
                 }
                 Some(m)
@@ -536,7 +546,7 @@ impl Cleaner<'_> {
             None => {
                 self.fail(
                     column,
-                    Error::new(ErrorCode::InvalidMobile, "mobile_invalid").with("mobile", &trimmed),
+                    Error::new(ErrorCode::InvalidMobile, "mobile_invalid").with("mobile", trimmed),
                 );
                 self.contact_rejected = true;
                 None
@@ -661,7 +671,7 @@ impl Cleaner<'_> {
 }
 
 fn is_blank(cell: &Data) -> bool {
-    raw_text(cell).and_then(|t| validate::clean(&t)).is_none()
+    raw_text(cell).is_none_or(|t| trimmed(&t).is_none())
 }
 
 /// The mapped columns of a sheet, and where each field is.
@@ -1460,20 +1470,14 @@ impl<'t> Writer<'t> {
         self.link(id, v, &leads)
     }
 
-    /// Rebuilds the dropped indexes and adds the new members to the action's changeset.
+    /// Rebuilds the dropped indexes and lists the new members for the action's changeset.
     pub(crate) fn finish(self, recorder: &mut history::Recorder) -> Result<()> {
         for (_, sql) in &self.rebuild {
             self.tx.execute_batch(sql)?;
         }
         if let Some((first, last)) = self.created {
-            let range = [first, last];
-            recorder.inserted(self.tx, "members", "id BETWEEN ?1 AND ?2", range)?;
-            recorder.inserted(
-                self.tx,
-                "member_departments",
-                "member_id BETWEEN ?1 AND ?2",
-                range,
-            )?;
+            recorder.inserted("members", "id", first, last);
+            recorder.inserted("member_departments", "member_id", first, last);
         }
         self.progress.update(self.total as u64, self.total as u64);
         Ok(())
