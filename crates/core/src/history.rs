@@ -674,6 +674,47 @@ mod tests {
     }
 
     #[test]
+    fn a_rollback_of_listed_rows_is_refused_when_a_later_action_changed_one() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let listed = |conn: &mut Connection| {
+            record_bulk(conn, Source::Cli, "test", |tx, recorder| {
+                recorder.pause(true);
+                write(tx);
+                recorder.pause(false);
+                recorder.inserted("people", "id", 1, 40);
+                recorder.inserted("links", "a", 1, 40);
+                Ok(nothing())
+            })
+            .unwrap()
+            .1
+            .unwrap()
+        };
+        let id = listed(&mut conn);
+        // A later action that only adds a row of its own does not stop the rollback...
+        record(&mut conn, Source::Cli, "add", |tx| {
+            tx.execute("INSERT INTO people (id, name) VALUES (100, '新人')", [])?;
+            Ok(nothing())
+        })
+        .unwrap();
+        // ...one that changes a link of a listed row does.
+        record(&mut conn, Source::Cli, "relink", |tx| {
+            tx.execute("UPDATE links SET main = 7 WHERE a = 5", [])?;
+            Ok(nothing())
+        })
+        .unwrap();
+        let e = rollback(&mut conn, Source::Cli, id).unwrap_err();
+        assert_eq!(e.code, ErrorCode::RollbackConflict);
+        undo(&mut conn, Source::Cli).unwrap(); // the relink
+        rollback(&mut conn, Source::Cli, id).unwrap();
+        let count = |t: &str| -> i64 {
+            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!((count("people"), count("links")), (1, 0));
+    }
+
+    #[test]
     fn varints_are_sqlites() {
         let enc = |v: u32| {
             let mut out = Vec::new();
