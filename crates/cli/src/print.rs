@@ -350,7 +350,7 @@ impl Out {
                 for i in issues.iter().take(max) {
                     let params = [
                         ("row", n(i.row)),
-                        ("column", i.column.clone()),
+                        ("column", i.column.to_string()),
                         ("message", i.message.clone()),
                     ];
                     let key = if i.column.is_empty() {
@@ -728,7 +728,7 @@ impl Out {
                             "cli.import_issue",
                             &[
                                 ("row", e.row.to_string()),
-                                ("column", e.column.clone()),
+                                ("column", e.column.to_string()),
                                 ("message", e.message.clone()),
                             ],
                         ));

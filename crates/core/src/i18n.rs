@@ -88,6 +88,9 @@ pub fn t(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
 
 /// [`t`], showing a `field` parameter (a field code such as `mobile`) by its translated name.
 pub fn t_fields(lang: Lang, key: &str, params: &[(&str, String)]) -> String {
+    if !params.iter().any(|(k, _)| *k == "field") {
+        return t(lang, key, params);
+    }
     let params: Vec<(&str, String)> = params
         .iter()
         .map(|(k, v)| {

@@ -859,6 +859,7 @@ export type RoleOnPlatform = {
 /**  A problem or a clean-up, tied to a row and a column of the file. */
 export type RowIssue = {
 	row: number,
+	/**  The column's header (shared by every issue of the column: a report may hold 100,000). */
 	column: string,
 	code: string,
 	message: string,

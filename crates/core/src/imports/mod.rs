@@ -48,8 +48,9 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct RowIssue {
     pub row: u32,
-    pub column: String,
-    pub code: String,
+    /// The column's header (shared by every issue of the column: a report may hold 100,000).
+    pub column: std::sync::Arc<str>,
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -376,8 +377,7 @@ pub fn run(
         stream::run(ws, &mut file, options, ids.as_ref(), dry_run, progress)?
     {
         let plan = file.about(plan);
-        let r = plan.report(lang, outcome);
-        return Ok((r, plan));
+        return Ok((plan.report(lang, outcome), plan));
     }
     let plan = file.plan(ws, options)?;
     drop(file); // the cells are no longer needed: free them before writing

@@ -197,8 +197,9 @@ impl Workbook {
     }
 }
 
-/// Rows handed over by [`Workbook::stream`] at a time.
+/// Rows handed over by [`Workbook::stream`] at a time, after a first batch of [`FIRST_BATCH`].
 const STREAM_BATCH: usize = 2048;
+const FIRST_BATCH: usize = 64;
 
 /// Rows of a sheet as [`Workbook::stream`] hands them over: (row index from 0, the row's
 /// cells from column A).
@@ -223,13 +224,17 @@ impl Workbook {
         let name = self.sheet_names.get(index).cloned().unwrap_or_default();
         let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
         let (send, receive) = std::sync::mpsc::sync_channel::<(u32, T)>(4);
+        let stop = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|scope| {
             let reader = scope.spawn(
                 || -> std::result::Result<Option<Vec<Dimensions>>, calamine::XlsxError> {
                     let send = send;
                     let mut cells = x.worksheet_cells_reader(&name)?;
                     let height = cells.dimensions().end.0 + 1;
-                    let mut batch = Vec::with_capacity(STREAM_BATCH);
+                    // A small first batch: the header is in the first rows, and the other
+                    // thread can start on them sooner.
+                    let mut size = FIRST_BATCH;
+                    let mut batch = Vec::with_capacity(size);
                     let mut row: Vec<Data> = Vec::new();
                     let mut at = None;
                     while let Some(cell) = cells.next_cell()? {
@@ -239,13 +244,16 @@ impl Workbook {
                         let (r, c) = cell.get_position();
                         if at != Some(r) {
                             if let Some(previous) = at {
-                                batch.push((previous, std::mem::take(&mut row)));
-                                if batch.len() == STREAM_BATCH
-                                    && send
-                                        .send((height, prepare(std::mem::take(&mut batch))))
-                                        .is_err()
-                                {
+                                if stop.load(std::sync::atomic::Ordering::Relaxed) {
                                     return Ok(None); // the receiver stopped reading
+                                }
+                                batch.push((previous, std::mem::take(&mut row)));
+                                if batch.len() == size {
+                                    let full = std::mem::take(&mut batch);
+                                    if send.send((height, prepare(full))).is_err() {
+                                        return Ok(None); // the receiver stopped reading
+                                    }
+                                    size = STREAM_BATCH;
                                 }
                             }
                             at = Some(r);
@@ -277,7 +285,10 @@ impl Workbook {
             for (height, batch) in receive.iter() {
                 match f(height, batch) {
                     Ok(true) => {}
-                    Ok(false) => break,
+                    Ok(false) => {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
                     Err(e) => {
                         failed = Some(e);
                         break;

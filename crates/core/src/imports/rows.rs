@@ -17,6 +17,7 @@ use rusqlite::{params, Connection};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Column index used for issues that concern the row as a whole.
 pub const NO_COLUMN: u16 = u16::MAX;
@@ -62,7 +63,8 @@ impl Issue {
         }
     }
 
-    pub fn render(&self, lang: Lang, columns: &[Column]) -> RowIssue {
+    /// Puts the issue into words; `headers` are the plan's [`Plan::headers`].
+    pub fn render(&self, lang: Lang, headers: &[Arc<str>]) -> RowIssue {
         let section = if self.warning {
             "import_warnings"
         } else {
@@ -70,11 +72,11 @@ impl Issue {
         };
         RowIssue {
             row: self.row,
-            column: columns
+            column: headers
                 .get(self.column as usize)
-                .map(|c| c.header.clone())
-                .unwrap_or_default(),
-            code: self.code.to_string(),
+                .cloned()
+                .unwrap_or_else(|| Arc::from("")),
+            code: self.code,
             message: t_fields(lang, &format!("{section}.{}", self.key), &self.params),
         }
     }
@@ -224,8 +226,17 @@ impl Plan {
 
     /// The report of this plan: `batch` when it was committed, the planned numbers for a dry run,
     /// zero created/updated when it was refused.
+    /// The headers of the columns, as issues name them.
+    pub fn headers(&self) -> Vec<Arc<str>> {
+        self.columns
+            .iter()
+            .map(|c| Arc::from(c.header.as_str()))
+            .collect()
+    }
+
     pub fn report(&self, lang: Lang, outcome: Outcome) -> ImportReport {
         use rayon::prelude::*;
+        let headers = self.headers();
         let (created, updated) = match outcome {
             Outcome::Refused => (Created::default(), Updated::default()),
             _ => (
@@ -269,12 +280,12 @@ impl Plan {
             warnings: self
                 .warnings
                 .par_iter()
-                .map(|w| w.render(lang, &self.columns))
+                .map(|w| w.render(lang, &headers))
                 .collect(),
             errors: self
                 .errors
                 .par_iter()
-                .map(|e| e.render(lang, &self.columns))
+                .map(|e| e.render(lang, &headers))
                 .collect(),
             committed: matches!(outcome, Outcome::Committed(_)),
             batch: match outcome {
@@ -1040,9 +1051,27 @@ impl<'a> Analyser<'a> {
             }
         };
         let v = &r.values;
+        // Accounts and emails compare without case: each is lowered once.
+        let userid_key = v.userid.as_ref().map(|u| u.to_lowercase());
+        let email_key = v.email.as_ref().map(|e| e.to_lowercase());
+        // A row matches by account; without one, by mobile, then by email.
+        let mobile_owner = v.mobile.as_ref().and_then(|m| existing.by_mobile.get(m));
+        let email_owner = email_key.as_ref().and_then(|e| existing.by_email.get(e));
+        let target = match &userid_key {
+            Some(u) => existing.by_userid.get(u),
+            None => mobile_owner.or(email_owner),
+        }
+        .copied();
+        let owner_conflict = |owner: Option<&usize>| {
+            owner
+                .is_some_and(|&o| Some(o) != target)
+                .then(|| &existing.members[*owner.unwrap()].name)
+        };
+        let (mobile_conflict, email_conflict) =
+            (owner_conflict(mobile_owner), owner_conflict(email_owner));
         once(
             &mut self.first_userid,
-            v.userid.as_ref().map(|u| u.to_lowercase()),
+            userid_key,
             userid_col,
             ErrorCode::DuplicateUserid,
             "import_duplicate_userid",
@@ -1056,50 +1085,26 @@ impl<'a> Analyser<'a> {
         );
         once(
             &mut self.first_email,
-            v.email.as_ref().map(|e| e.to_lowercase()),
+            email_key,
             email_col,
             ErrorCode::DuplicateEmail,
             "import_duplicate_email",
         );
-
-        // A row matches by account; without one, by mobile, then by email.
-        let target = match &v.userid {
-            Some(u) => existing.by_userid.get(&u.to_lowercase()).copied(),
-            None => v
-                .mobile
-                .as_ref()
-                .and_then(|m| existing.by_mobile.get(m))
-                .or_else(|| {
-                    v.email
-                        .as_ref()
-                        .and_then(|e| existing.by_email.get(&e.to_lowercase()))
-                })
-                .copied(),
-        };
-        let owner_conflict = |owner: Option<&usize>| {
-            owner
-                .is_some_and(|&o| Some(o) != target)
-                .then(|| &existing.members[*owner.unwrap()].name)
-        };
-        if let Some(m) = &v.mobile {
-            if let Some(name) = owner_conflict(existing.by_mobile.get(m)) {
-                fail(
-                    mobile_col,
-                    Error::new(ErrorCode::DuplicateMobile, "mobile_duplicate")
-                        .with("mobile", m)
-                        .with("name", name),
-                );
-            }
+        if let (Some(m), Some(name)) = (&v.mobile, mobile_conflict) {
+            fail(
+                mobile_col,
+                Error::new(ErrorCode::DuplicateMobile, "mobile_duplicate")
+                    .with("mobile", m)
+                    .with("name", name),
+            );
         }
-        if let Some(e) = &v.email {
-            if let Some(name) = owner_conflict(existing.by_email.get(&e.to_lowercase())) {
-                fail(
-                    email_col,
-                    Error::new(ErrorCode::DuplicateEmail, "email_duplicate")
-                        .with("email", e)
-                        .with("name", name),
-                );
-            }
+        if let (Some(e), Some(name)) = (&v.email, email_conflict) {
+            fail(
+                email_col,
+                Error::new(ErrorCode::DuplicateEmail, "email_duplicate")
+                    .with("email", e)
+                    .with("name", name),
+            );
         }
         let current = target.map(|t| &existing.members[t]);
         let has_contact = v.mobile.is_some()
@@ -1322,6 +1327,9 @@ pub(crate) struct Writer<'t> {
     progress: &'t dyn Progress,
     done: usize,
     total: usize,
+    /// The two statements run for every new member.
+    insert: rusqlite::Statement<'t>,
+    link: rusqlite::Statement<'t>,
 }
 
 impl<'t> Writer<'t> {
@@ -1356,6 +1364,16 @@ impl<'t> Writer<'t> {
             progress,
             done: 0,
             total,
+            insert: tx.prepare(
+                "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender,
+                                      position, employee_no, join_date, address, employment_type,
+                                      created_at, updated_at, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, 'active')",
+            )?,
+            link: tx.prepare(
+                "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
         })
     }
 
@@ -1385,13 +1403,10 @@ impl<'t> Writer<'t> {
         Ok(())
     }
 
-    fn link(&self, member: i64, v: &Values, leads: &[i64]) -> Result<()> {
-        let mut link = self.tx.prepare_cached(
-            "INSERT INTO member_departments (member_id, department_id, is_main, is_leader, sort_order)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
+    fn link(&mut self, member: i64, v: &Values, leads: &[i64]) -> Result<()> {
+        let Writer { link, dept_ids, .. } = self;
         for (i, path) in v.departments.iter().enumerate() {
-            let dept = self.dept_ids[path];
+            let dept = dept_ids[path];
             link.execute(params![
                 member,
                 dept,
@@ -1450,15 +1465,9 @@ impl<'t> Writer<'t> {
     pub(crate) fn create(&mut self, row: &PlannedRow) -> Result<()> {
         self.tick()?;
         let v = &row.values;
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO members (userid, name, alias, mobile, telephone, email, biz_email, gender,
-                                  position, employee_no, join_date, address, employment_type,
-                                  created_at, updated_at, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, 'active')",
-        )?;
         let mut values = member_values(v, &self.now);
         values.insert(0, &v.userid);
-        insert.execute(values.as_slice())?;
+        self.insert.execute(values.as_slice())?;
         let id = self.tx.last_insert_rowid();
         self.created = Some((self.created.map_or(id, |c| c.0), id));
         let leads: Vec<i64> = v
@@ -1523,20 +1532,21 @@ pub struct PreviewRow {
 impl Plan {
     /// Rows for the wizard's preview table (`only_problems`: rows with errors or warnings).
     pub fn preview(&self, lang: Lang, only_problems: bool) -> Vec<PreviewRow> {
+        let headers = self.headers();
         let mut by_row: BTreeMap<u32, (Vec<RowIssue>, Vec<RowIssue>)> = BTreeMap::new();
         for e in &self.errors {
             by_row
                 .entry(e.row)
                 .or_default()
                 .0
-                .push(e.render(lang, &self.columns));
+                .push(e.render(lang, &headers));
         }
         for w in &self.warnings {
             by_row
                 .entry(w.row)
                 .or_default()
                 .1
-                .push(w.render(lang, &self.columns));
+                .push(w.render(lang, &headers));
         }
         let fields: Vec<Field> = self.columns.iter().filter_map(|c| c.field).collect();
         self.rows

@@ -42,6 +42,7 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
         by_row.entry(e.row).or_default().push(e);
     }
     let mut out_row = 1u32;
+    let headers = plan.headers();
     for row in plan.rows.iter().filter(|r| r.raw.is_some()) {
         let cells = row.raw.as_deref().unwrap_or_default();
         for (c, cell) in cells.iter().enumerate() {
@@ -81,11 +82,14 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
             .into_iter()
             .flatten()
             .map(|e| {
-                let r = e.render(lang, &plan.columns);
+                let r = e.render(lang, &headers);
                 let prefix = t(
                     lang,
                     "imports.reason_at",
-                    &[("row", row.line.to_string()), ("column", r.column.clone())],
+                    &[
+                        ("row", row.line.to_string()),
+                        ("column", r.column.to_string()),
+                    ],
                 );
                 format!("{prefix}{}", r.message)
             })
