@@ -972,6 +972,11 @@ impl<'a> Analyser<'a> {
         ))
     }
 
+    /// Makes room for `rows` more rows (a streaming import knows the sheet's size up front).
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
+    }
+
     /// Rows found invalid so far.
     pub(crate) fn invalid(&self) -> usize {
         self.invalid
@@ -988,20 +993,23 @@ impl<'a> Analyser<'a> {
             .par_iter()
             .filter_map(|(line, cells)| Some((cleaning.row(*line, cells.as_ref())?, cells)))
             .collect();
-        self.take(cleaned);
+        self.take(cleaned, |_, _| {});
     }
 
     /// Analyses cleaned rows, each with its cells as read (kept for the error workbook when
     /// the row is invalid). Returns where they start in [`Analyser::rows`].
+    /// What is left of each row (its cells, its emptied list of clean-ups) goes to `unused`:
+    /// a streaming import hands it back to the thread that allocated it.
     pub(crate) fn take<C: AsRef<[Data]>>(
         &mut self,
         rows: impl IntoIterator<Item = (Cleaned, C)>,
+        mut unused: impl FnMut(C, Vec<Issue>),
     ) -> usize {
         let start = self.rows.len();
-        for ((row, warnings, errors), cells) in rows {
+        for ((row, mut warnings, errors), cells) in rows {
             let k = self.rows.len();
             self.rows.push(row);
-            self.warnings.extend(warnings);
+            self.warnings.append(&mut warnings);
             self.errors.extend(errors);
             let mut found = Vec::new();
             self.match_row(k, &mut found);
@@ -1010,6 +1018,7 @@ impl<'a> Analyser<'a> {
                 self.invalid += 1;
                 self.rows[k].raw = Some(cells.as_ref().to_vec());
             }
+            unused(cells, warnings);
         }
         start
     }

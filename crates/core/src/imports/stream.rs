@@ -10,7 +10,7 @@
 
 use super::department_ids::DepartmentIds;
 use super::read::{RowBatch, Sheet};
-use super::rows::{Analyser, Cleaned, Outcome, Plan, RowAction, Writer, BULK_ROWS};
+use super::rows::{Analyser, Cleaned, Issue, Outcome, Plan, RowAction, Writer, BULK_ROWS};
 use super::{header_of, ImportFile, ImportOptions, Progress, HEADER_SCAN_ROWS};
 use crate::error::{Error, Result};
 use crate::history::{self, Recorder, Source};
@@ -195,7 +195,14 @@ fn read_sheet<'t>(
     let (cleaning, mut analyser) = Analyser::new(conn, columns, ids)?;
     let mut writer: Option<Writer> = None;
     let mut pending = Vec::new();
+    // What the rows leave behind is freed on the reading thread, which allocated it (freeing
+    // another thread's allocations costs more, and this thread has the more work).
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<(Vec<Data>, Vec<Issue>)>>();
+    let recycled = std::sync::Mutex::new(recycled);
     let prepare = |batch: RowBatch| -> Vec<(Cleaned, Vec<Data>)> {
+        if let Ok(recycled) = recycled.lock() {
+            recycled.try_iter().for_each(drop);
+        }
         batch
             .into_iter()
             .filter(|(r, _)| *r > header)
@@ -208,7 +215,13 @@ fn read_sheet<'t>(
     let merges = file
         .workbook
         .stream(index, &file_name, prepare, |height, rows| {
-            let start = analyser.take(rows);
+            if analyser.rows.is_empty() {
+                // The size the sheet declares (capped: a file may declare more than it has).
+                analyser.reserve((height as usize).min(100_000));
+            }
+            let mut unused = Vec::with_capacity(rows.len());
+            let start = analyser.take(rows, |cells, issues| unused.push((cells, issues)));
+            let _ = recycle.send(unused);
             let Some(w) = write.as_mut() else {
                 return Ok(true);
             };
