@@ -888,6 +888,51 @@ pub(crate) fn analyse(
     ))
 }
 
+/// The values of one field seen so far in a file, each with the first row that has it. The
+/// table holds row positions, hashed and compared through the rows' own values (no copies).
+#[derive(Default)]
+struct Seen(hashbrown::HashTable<usize>);
+
+impl Seen {
+    /// The position of the first earlier row whose `field` equals row `k`'s (without case when
+    /// `fold`); None when there is none, and then row `k` is the first with its value.
+    fn first(
+        &mut self,
+        rows: &[PlannedRow],
+        k: usize,
+        field: impl Fn(&Values) -> Option<&str>,
+        fold: bool,
+    ) -> Option<usize> {
+        let value = field(&rows[k].values)?;
+        let hash = |v: &str| {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            if fold {
+                v.chars().flat_map(char::to_lowercase).for_each(|c| h.write_u32(c as u32));
+            } else {
+                h.write(v.as_bytes());
+            }
+            h.finish()
+        };
+        let same = |a: &str, b: &str| {
+            if fold {
+                a.chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(b.chars().flat_map(char::to_lowercase))
+            } else {
+                a == b
+            }
+        };
+        let of = |i: usize| field(&rows[i].values).unwrap_or_default();
+        let h = hash(value);
+        if let Some(&first) = self.0.find(h, |&i| same(of(i), value)) {
+            return Some(first);
+        }
+        self.0.insert_unique(h, k, |&i| hash(of(i)));
+        None
+    }
+}
+
 /// A row as cleaned: the planned row, its clean-ups and its problems so far.
 pub(crate) type Cleaned = (PlannedRow, Vec<Issue>, Vec<Issue>);
 
@@ -929,9 +974,9 @@ pub(crate) struct Analyser<'a> {
     map: Mapping,
     columns: Vec<Column>,
     ids: Option<&'a DepartmentIds>,
-    first_userid: HashMap<String, u32>,
-    first_mobile: HashMap<String, u32>,
-    first_email: HashMap<String, u32>,
+    first_userid: Seen,
+    first_mobile: Seen,
+    first_email: Seen,
     pub rows: Vec<PlannedRow>,
     warnings: Vec<Issue>,
     errors: Vec<Issue>,
@@ -961,9 +1006,9 @@ impl<'a> Analyser<'a> {
                 map,
                 columns,
                 ids,
-                first_userid: HashMap::default(),
-                first_mobile: HashMap::default(),
-                first_email: HashMap::default(),
+                first_userid: Seen::default(),
+                first_mobile: Seen::default(),
+                first_email: Seen::default(),
                 rows: Vec::new(),
                 warnings: Vec::new(),
                 errors: Vec::new(),
@@ -1032,6 +1077,14 @@ impl<'a> Analyser<'a> {
             self.map.column(Field::Mobile),
             self.map.column(Field::Email),
         );
+        // Within the file the first row with a value keeps it; later rows are flagged.
+        let rows = &self.rows;
+        let earlier = [
+            self.first_userid.first(rows, k, |v| v.userid.as_deref(), true),
+            self.first_mobile.first(rows, k, |v| v.mobile.as_deref(), false),
+            self.first_email.first(rows, k, |v| v.email.as_deref(), true),
+        ]
+        .map(|first| first.map(|f| rows[f].line));
         let r = &mut self.rows[k];
         let line = r.line;
         let mut invalid = r.action == RowAction::Invalid;
@@ -1039,35 +1092,19 @@ impl<'a> Analyser<'a> {
             errors.push(Issue::error(line, column, e));
             invalid = true;
         };
-        // Within the file the first row with a value keeps it; later rows are flagged.
-        let mut once = |map: &mut HashMap<String, u32>,
-                        key: Option<String>,
-                        column: u16,
-                        code: ErrorCode,
-                        msg: &'static str| {
-            if let Some(k) = key {
-                match map.get(&k) {
-                    Some(first) => fail(
-                        column,
-                        Error::new(code, msg)
-                            .with("value", &k)
-                            .with("first_row", first),
-                    ),
-                    None => {
-                        map.insert(k, line);
-                    }
-                }
-            }
-        };
         let v = &r.values;
-        // Accounts and emails compare without case: each is lowered once.
-        let userid_key = v.userid.as_ref().map(|u| u.to_lowercase());
-        let email_key = v.email.as_ref().map(|e| e.to_lowercase());
+        // Accounts and emails compare without case (lowered only to look up existing members).
+        let lower = |s: &Option<String>| {
+            s.as_ref()
+                .filter(|_| !existing.members.is_empty())
+                .map(|s| s.to_lowercase())
+        };
+        let (userid_key, email_key) = (lower(&v.userid), lower(&v.email));
         // A row matches by account; without one, by mobile, then by email.
         let mobile_owner = v.mobile.as_ref().and_then(|m| existing.by_mobile.get(m));
         let email_owner = email_key.as_ref().and_then(|e| existing.by_email.get(e));
-        let target = match &userid_key {
-            Some(u) => existing.by_userid.get(u),
+        let target = match &v.userid {
+            Some(_) => userid_key.as_ref().and_then(|u| existing.by_userid.get(u)),
             None => mobile_owner.or(email_owner),
         }
         .copied();
@@ -1078,27 +1115,21 @@ impl<'a> Analyser<'a> {
         };
         let (mobile_conflict, email_conflict) =
             (owner_conflict(mobile_owner), owner_conflict(email_owner));
-        once(
-            &mut self.first_userid,
-            userid_key,
-            userid_col,
-            ErrorCode::DuplicateUserid,
-            "import_duplicate_userid",
-        );
-        once(
-            &mut self.first_mobile,
-            v.mobile.clone(),
-            mobile_col,
-            ErrorCode::DuplicateMobile,
-            "import_duplicate_mobile",
-        );
-        once(
-            &mut self.first_email,
-            email_key,
-            email_col,
-            ErrorCode::DuplicateEmail,
-            "import_duplicate_email",
-        );
+        let duplicates = [
+            (v.userid.as_ref().map(|u| u.to_lowercase()), userid_col, ErrorCode::DuplicateUserid, "import_duplicate_userid"),
+            (v.mobile.clone(), mobile_col, ErrorCode::DuplicateMobile, "import_duplicate_mobile"),
+            (v.email.as_ref().map(|e| e.to_lowercase()), email_col, ErrorCode::DuplicateEmail, "import_duplicate_email"),
+        ];
+        for (first, (value, column, code, key)) in earlier.into_iter().zip(duplicates) {
+            if let (Some(first), Some(value)) = (first, value) {
+                fail(
+                    column,
+                    Error::new(code, key)
+                        .with("value", value)
+                        .with("first_row", first),
+                );
+            }
+        }
         if let (Some(m), Some(name)) = (&v.mobile, mobile_conflict) {
             fail(
                 mobile_col,
@@ -1150,17 +1181,17 @@ impl<'a> Analyser<'a> {
         header_cells: Vec<Data>,
     ) -> Plan {
         let userid_col = self.map.column(Field::Userid);
-        let mut unnamed = self
-            .rows
-            .iter_mut()
-            .filter(|r| r.action == RowAction::Create && r.values.userid.is_none())
-            .peekable();
+        let unnamed = |r: &PlannedRow| r.action == RowAction::Create && r.values.userid.is_none();
         let mut taken: HashSet<String> = HashSet::default();
-        if unnamed.peek().is_some() {
+        if self.rows.iter().any(unnamed) {
             taken.extend(self.existing.by_userid.keys().cloned());
-            taken.extend(self.first_userid.into_keys());
+            taken.extend(
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.values.userid.as_ref().map(|u| u.to_lowercase())),
+            );
         }
-        for r in unnamed {
+        for r in self.rows.iter_mut().filter(|r| unnamed(r)) {
             let base = userid::base_from_name(r.values.name.as_deref().unwrap_or_default());
             let id = std::iter::once(base.clone())
                 .chain((2..).map(|n| format!("{base}{n}")))
@@ -1442,9 +1473,7 @@ impl<'t> Writer<'t> {
                     employment_type = coalesce(?13, employment_type), updated_at = ?14
              WHERE id = ?1",
         )?;
-        let mut values = member_values(v, &self.now);
-        values.insert(0, &id);
-        if update.execute(values.as_slice())? == 0 {
+        if update.execute(member_values(&id, v, &self.now))? == 0 {
             return Err(Error::new(
                 ErrorCode::HistoryConflict,
                 "import_workspace_changed",
@@ -1474,9 +1503,8 @@ impl<'t> Writer<'t> {
     pub(crate) fn create(&mut self, row: &PlannedRow) -> Result<()> {
         self.tick()?;
         let v = &row.values;
-        let mut values = member_values(v, &self.now);
-        values.insert(0, &v.userid);
-        self.insert.execute(values.as_slice())?;
+        self.insert
+            .execute(member_values(&v.userid, v, &self.now))?;
         let id = self.tx.last_insert_rowid();
         self.created = Some((self.created.map_or(id, |c| c.0), id));
         let leads: Vec<i64> = v
@@ -1506,10 +1534,15 @@ impl<'t> Writer<'t> {
 /// writing the rows (one sort) instead of updating them row by row.
 pub(crate) const BULK_ROWS: usize = 5_000;
 
-/// A member's values from the name on, in the order the import's INSERT and UPDATE take them,
-/// ending with the time of the change.
-fn member_values<'a>(v: &'a Values, now: &'a dyn rusqlite::ToSql) -> Vec<&'a dyn rusqlite::ToSql> {
-    vec![
+/// A member's values in the order the import's INSERT and UPDATE take them: `first` (the
+/// account, or the member's id), the name and the other fields, the time of the change.
+fn member_values<'a>(
+    first: &'a dyn rusqlite::ToSql,
+    v: &'a Values,
+    now: &'a dyn rusqlite::ToSql,
+) -> [&'a dyn rusqlite::ToSql; 14] {
+    [
+        first,
         &v.name,
         &v.alias,
         &v.mobile,
