@@ -373,11 +373,21 @@ pub fn run(
 ) -> Result<(ImportReport, Plan)> {
     // An .xlsx file is written while it is read, unless it needs to be read whole first.
     let ids = checked_options(options)?;
-    if let Some((plan, outcome)) =
-        stream::run(ws, &mut file, options, ids.as_ref(), dry_run, progress)?
-    {
+    if let Some((plan, outcome, rendered)) = stream::run(
+        ws,
+        &mut file,
+        options,
+        ids.as_ref(),
+        dry_run,
+        lang,
+        progress,
+    )? {
         let plan = file.about(plan);
-        return Ok((plan.report(lang, outcome), plan));
+        let report = match rendered {
+            Some(rendered) => plan.report_with(rendered, outcome),
+            None => plan.report(lang, outcome),
+        };
+        return Ok((report, plan));
     }
     let plan = file.plan(ws, options)?;
     drop(file); // the cells are no longer needed: free them before writing

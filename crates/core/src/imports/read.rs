@@ -209,12 +209,14 @@ impl Workbook {
     /// Reads sheet `index` of an .xlsx file on another thread, where each batch of rows is
     /// also given to `prepare`, and hands what it returns to `f` while the rest is still being
     /// read; `f` also gets the number of rows the sheet declares, and returns `Ok(false)` to stop
-    /// reading. Returns the sheet's merged regions (they are written after the cells, so known
-    /// only at the end), or None when the file is not an .xlsx workbook.
+    /// reading. Returns the sheet's merged regions when `merges` (they are written after the
+    /// cells, so known only at the end; else none), or None when the file is not an .xlsx
+    /// workbook.
     pub fn stream<T: Send>(
         &mut self,
         index: usize,
         file: &str,
+        merges: bool,
         prepare: impl Fn(RowBatch) -> T + Sync,
         mut f: impl FnMut(u32, T) -> Result<bool>,
     ) -> Result<Option<Vec<Dimensions>>> {
@@ -225,6 +227,7 @@ impl Workbook {
         let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
         let (send, receive) = std::sync::mpsc::sync_channel::<(u32, T)>(4);
         let stop = std::sync::atomic::AtomicBool::new(false);
+        let may_merge = std::sync::OnceLock::new();
         std::thread::scope(|scope| {
             let reader = scope.spawn(
                 || -> std::result::Result<Option<Vec<Dimensions>>, calamine::XlsxError> {
@@ -273,7 +276,7 @@ impl Workbook {
                     drop(cells);
                     drop(send);
                     // The other thread is still busy with the last rows: read the merges meanwhile.
-                    let m = if has_merges(bytes) {
+                    let m = if merges && *may_merge.wait() {
                         x.merge_cells_by_sheet_name(&name)?
                     } else {
                         Vec::new()
@@ -281,6 +284,11 @@ impl Workbook {
                     Ok(Some(m))
                 },
             );
+            // Whether there are merged regions to read at the end: found here while the reading
+            // starts, before the first rows come.
+            if merges {
+                let _ = may_merge.set(has_merges(bytes));
+            }
             let mut failed = None;
             for (height, batch) in receive.iter() {
                 match f(height, batch) {

@@ -237,6 +237,28 @@ impl Plan {
     pub fn report(&self, lang: Lang, outcome: Outcome) -> ImportReport {
         use rayon::prelude::*;
         let headers = self.headers();
+        let render = |issues: &[Issue]| {
+            issues
+                .par_iter()
+                .map(|i| i.render(lang, &headers))
+                .collect()
+        };
+        self.report_with((render(&self.warnings), render(&self.errors)), outcome)
+    }
+
+    /// The warnings and errors put into words, one after the other (for a thread of its own).
+    pub(crate) fn issues(&self, lang: Lang) -> Rendered {
+        let headers = self.headers();
+        let render = |issues: &[Issue]| issues.iter().map(|i| i.render(lang, &headers)).collect();
+        (render(&self.warnings), render(&self.errors))
+    }
+
+    /// [`Plan::report`] with the warnings and errors already put into words.
+    pub(crate) fn report_with(
+        &self,
+        (warnings, errors): Rendered,
+        outcome: Outcome,
+    ) -> ImportReport {
         let (created, updated) = match outcome {
             Outcome::Refused => (Created::default(), Updated::default()),
             _ => (
@@ -277,16 +299,8 @@ impl Plan {
             created,
             updated,
             unchanged: self.count(|a| matches!(a, RowAction::Unchanged(_))),
-            warnings: self
-                .warnings
-                .par_iter()
-                .map(|w| w.render(lang, &headers))
-                .collect(),
-            errors: self
-                .errors
-                .par_iter()
-                .map(|e| e.render(lang, &headers))
-                .collect(),
+            warnings,
+            errors,
             committed: matches!(outcome, Outcome::Committed(_)),
             batch: match outcome {
                 Outcome::Committed(b) => b,
@@ -295,6 +309,9 @@ impl Plan {
         }
     }
 }
+
+/// A plan's warnings and errors, put into words.
+pub(crate) type Rendered = (Vec<RowIssue>, Vec<RowIssue>);
 
 /// What became of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -908,7 +925,9 @@ impl Seen {
             use std::hash::{BuildHasher, Hasher};
             let mut h = rustc_hash::FxBuildHasher.build_hasher();
             if fold {
-                v.chars().flat_map(char::to_lowercase).for_each(|c| h.write_u32(c as u32));
+                v.chars()
+                    .flat_map(char::to_lowercase)
+                    .for_each(|c| h.write_u32(c as u32));
             } else {
                 h.write(v.as_bytes());
             }
@@ -1080,9 +1099,12 @@ impl<'a> Analyser<'a> {
         // Within the file the first row with a value keeps it; later rows are flagged.
         let rows = &self.rows;
         let earlier = [
-            self.first_userid.first(rows, k, |v| v.userid.as_deref(), true),
-            self.first_mobile.first(rows, k, |v| v.mobile.as_deref(), false),
-            self.first_email.first(rows, k, |v| v.email.as_deref(), true),
+            self.first_userid
+                .first(rows, k, |v| v.userid.as_deref(), true),
+            self.first_mobile
+                .first(rows, k, |v| v.mobile.as_deref(), false),
+            self.first_email
+                .first(rows, k, |v| v.email.as_deref(), true),
         ]
         .map(|first| first.map(|f| rows[f].line));
         let r = &mut self.rows[k];
@@ -1116,9 +1138,24 @@ impl<'a> Analyser<'a> {
         let (mobile_conflict, email_conflict) =
             (owner_conflict(mobile_owner), owner_conflict(email_owner));
         let duplicates = [
-            (v.userid.as_ref().map(|u| u.to_lowercase()), userid_col, ErrorCode::DuplicateUserid, "import_duplicate_userid"),
-            (v.mobile.clone(), mobile_col, ErrorCode::DuplicateMobile, "import_duplicate_mobile"),
-            (v.email.as_ref().map(|e| e.to_lowercase()), email_col, ErrorCode::DuplicateEmail, "import_duplicate_email"),
+            (
+                v.userid.as_ref().map(|u| u.to_lowercase()),
+                userid_col,
+                ErrorCode::DuplicateUserid,
+                "import_duplicate_userid",
+            ),
+            (
+                v.mobile.clone(),
+                mobile_col,
+                ErrorCode::DuplicateMobile,
+                "import_duplicate_mobile",
+            ),
+            (
+                v.email.as_ref().map(|e| e.to_lowercase()),
+                email_col,
+                ErrorCode::DuplicateEmail,
+                "import_duplicate_email",
+            ),
         ];
         for (first, (value, column, code, key)) in earlier.into_iter().zip(duplicates) {
             if let (Some(first), Some(value)) = (first, value) {
@@ -1225,7 +1262,12 @@ impl<'a> Analyser<'a> {
             .iter()
             .filter(|r| r.action != RowAction::Invalid)
             .flat_map(|r| r.values.departments.iter());
+        let mut paths: HashSet<&str> = HashSet::default();
         for path in listed.iter().chain(member_paths) {
+            // Most rows repeat a department: each path is split once.
+            if !paths.insert(path) {
+                continue;
+            }
             for (end, _) in path
                 .match_indices('/')
                 .chain(std::iter::once((path.len(), "")))

@@ -10,10 +10,13 @@
 
 use super::department_ids::DepartmentIds;
 use super::read::{RowBatch, Sheet};
-use super::rows::{Analyser, Cleaned, Issue, Outcome, Plan, RowAction, Writer, BULK_ROWS};
+use super::rows::{
+    Analyser, Cleaned, Issue, Outcome, Plan, Rendered, RowAction, Writer, BULK_ROWS,
+};
 use super::{header_of, ImportFile, ImportOptions, Progress, HEADER_SCAN_ROWS};
 use crate::error::{Error, Result};
 use crate::history::{self, Recorder, Source};
+use crate::i18n::Lang;
 use crate::workspace::Workspace;
 use calamine::Data;
 use rusqlite::{Connection, Transaction};
@@ -27,8 +30,9 @@ pub(super) fn run(
     options: &ImportOptions,
     ids: Option<&DepartmentIds>,
     dry_run: bool,
+    lang: Lang,
     progress: &dyn Progress,
-) -> Result<Option<(Plan, Outcome)>> {
+) -> Result<Option<(Plan, Outcome, Option<Rendered>)>> {
     let candidates: Vec<usize> = match file.chosen_sheet(options)? {
         Some(i) => vec![i],
         None => (0..file.sheet_names().len()).collect(),
@@ -36,15 +40,15 @@ pub(super) fn run(
     for index in candidates {
         let tried = if dry_run {
             match read_sheet(file, index, options, ids, ws.connection(), None)? {
-                Read::Rows(plan, _) => Tried::Done(plan, Outcome::DryRun),
+                Read::Rows(plan, _) => Tried::Done(plan, Outcome::DryRun, None),
                 Read::NoHeader => Tried::NoHeader,
                 Read::Fallback => Tried::Fallback,
             }
         } else {
-            write_sheet(ws, file, index, options, ids, progress)?
+            write_sheet(ws, file, index, options, ids, lang, progress)?
         };
         match tried {
-            Tried::Done(plan, outcome) => return Ok(Some((plan, outcome))),
+            Tried::Done(plan, outcome, rendered) => return Ok(Some((plan, outcome, rendered))),
             Tried::NoHeader => continue,
             Tried::Fallback => return Ok(None),
         }
@@ -55,7 +59,8 @@ pub(super) fn run(
 /// What became of a sheet (one value per sheet: its size does not matter).
 #[allow(clippy::large_enum_variant)]
 enum Tried {
-    Done(Plan, Outcome),
+    /// The plan, what became of it, and its issues in words if they were put so meanwhile.
+    Done(Plan, Outcome, Option<Rendered>),
     /// Not the sheet with the members: try the next one.
     NoHeader,
     /// The whole-sheet path must read this one.
@@ -69,6 +74,7 @@ fn write_sheet(
     index: usize,
     options: &ImportOptions,
     ids: Option<&DepartmentIds>,
+    lang: Lang,
     progress: &dyn Progress,
 ) -> Result<Tried> {
     let mut result = Tried::Fallback;
@@ -93,7 +99,7 @@ fn write_sheet(
                 Read::Fallback => return Err(Error::internal("fall back")),
             };
             if plan.invalid() > 0 && !options.skip_invalid {
-                result = Tried::Done(plan, Outcome::Refused);
+                result = Tried::Done(plan, Outcome::Refused, None);
                 refused = true;
                 return Err(Error::internal("refused"));
             }
@@ -112,14 +118,22 @@ fn write_sheet(
                 w.create(&plan.rows[k])?;
             }
             recorder.pause(false);
-            w.finish(recorder)?;
+            // The indexes are rebuilt while another thread puts the issues into words.
+            let (finished, rendered) = std::thread::scope(|s| {
+                let rendered = s.spawn(|| plan.issues(lang));
+                (w.finish(recorder), rendered.join())
+            });
+            finished?;
+            let rendered = rendered.map_err(|_| Error::internal("report thread panicked"))?;
             let change = plan.change();
-            result = Tried::Done(plan, Outcome::Committed(None));
+            result = Tried::Done(plan, Outcome::Committed(None), Some(rendered));
             Ok(change)
         },
     );
     match (written, result) {
-        (Ok((_, batch)), Tried::Done(plan, _)) => Ok(Tried::Done(plan, Outcome::Committed(batch))),
+        (Ok((_, batch)), Tried::Done(plan, _, rendered)) => {
+            Ok(Tried::Done(plan, Outcome::Committed(batch), rendered))
+        }
         (Err(_), result) if refused || matches!(result, Tried::NoHeader) => Ok(result),
         (Err(e), _) if e.code != crate::error::ErrorCode::Internal => Err(e),
         _ => Ok(Tried::Fallback),
@@ -162,6 +176,7 @@ fn read_sheet<'t>(
     let read = file.workbook.stream(
         index,
         &file_name,
+        false,
         |b| b,
         |_, batch| {
             head.extend(batch);
@@ -214,7 +229,7 @@ fn read_sheet<'t>(
     };
     let merges = file
         .workbook
-        .stream(index, &file_name, prepare, |height, rows| {
+        .stream(index, &file_name, true, prepare, |height, rows| {
             if analyser.rows.is_empty() {
                 // The size the sheet declares (capped: a file may declare more than it has).
                 analyser.reserve((height as usize).min(100_000));
