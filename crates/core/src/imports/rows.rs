@@ -747,14 +747,13 @@ impl Mapping {
 fn clean_row(
     line: u32,
     cells: &[Data],
-    map: &Mapping,
-    root: Option<&str>,
-    ids: Option<&DepartmentIds>,
+    cleaning: &Cleaning,
 ) -> (PlannedRow, Vec<Issue>, Vec<Issue>) {
+    let map = &cleaning.map;
     let mut cl = Cleaner {
         line,
-        single_root: root,
-        ids,
+        single_root: cleaning.root_name.as_deref(),
+        ids: cleaning.ids,
         warnings: Vec::new(),
         errors: Vec::new(),
         contact_rejected: false,
@@ -801,7 +800,17 @@ fn clean_row(
             }
             Field::Department => {
                 if let Some(text) = cl.text(h, cell, half_width_alnum) {
-                    v.departments = cl.departments(h, &text);
+                    v.departments = match cleaning.known_paths(&text) {
+                        Some(paths) => paths,
+                        None => {
+                            let noted = (cl.warnings.len(), cl.errors.len());
+                            let paths = cl.departments(h, &text);
+                            if noted == (cl.warnings.len(), cl.errors.len()) {
+                                cleaning.remember_paths(text, &paths);
+                            }
+                            paths
+                        }
+                    };
                 }
             }
             Field::Leader => v.leader = cl.leader(h, cell),
@@ -960,9 +969,28 @@ pub(crate) struct Cleaning<'a> {
     map: Mapping,
     root_name: Option<String>,
     ids: Option<&'a DepartmentIds>,
+    /// Department cells already read without a note, and their paths: most rows repeat one.
+    paths: std::sync::Mutex<HashMap<String, Vec<String>>>,
 }
 
+/// How many distinct department cells [`Cleaning`] remembers.
+const KNOWN_PATHS: usize = 4096;
+
 impl Cleaning<'_> {
+    /// The paths of a department cell read before without a note (None when it was not, or
+    /// when another thread is looking meanwhile).
+    fn known_paths(&self, text: &str) -> Option<Vec<String>> {
+        self.paths.try_lock().ok()?.get(text).cloned()
+    }
+
+    fn remember_paths(&self, text: String, paths: &[String]) {
+        if let Ok(mut known) = self.paths.try_lock() {
+            if known.len() < KNOWN_PATHS {
+                known.insert(text, paths.to_vec());
+            }
+        }
+    }
+
     /// Row `line`, cleaned; None when every mapped cell is blank.
     pub(crate) fn row(&self, line: u32, cells: &[Data]) -> Option<Cleaned> {
         if self
@@ -973,13 +1001,7 @@ impl Cleaning<'_> {
         {
             return None;
         }
-        Some(clean_row(
-            line,
-            cells,
-            &self.map,
-            self.root_name.as_deref(),
-            self.ids,
-        ))
+        Some(clean_row(line, cells, self))
     }
 }
 
@@ -1016,6 +1038,7 @@ impl<'a> Analyser<'a> {
             map: map.clone(),
             root_name: (roots.len() == 1).then(|| tree.path(roots[0])),
             ids,
+            paths: Default::default(),
         };
         Ok((
             cleaning,
