@@ -512,6 +512,9 @@ impl Cleaner<'_> {
     /// (`张　伟`) removed; other runs of spaces inside a name become one.
     fn name(&mut self, column: u16, cell: &Data) -> Option<String> {
         let name = self.text(column, cell, half_width_alnum)?;
+        if !name.contains(char::is_whitespace) {
+            return Some(name);
+        }
         let squeezed = squeeze_name(&name);
         if squeezed != name {
             self.warn(
