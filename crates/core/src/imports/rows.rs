@@ -120,8 +120,8 @@ pub struct Values {
     pub employee_no: Option<String>,
     pub join_date: Option<String>,
     pub employment_type: Option<String>,
-    /// Full paths, the main department first.
-    pub departments: Vec<String>,
+    /// Full paths, the main department first (shared by the rows that name the same ones).
+    pub departments: Arc<[String]>,
     /// Leader flags as the file gave them (`None`: no leader column or an empty cell).
     pub leader: Option<Vec<bool>>,
 }
@@ -807,7 +807,7 @@ fn clean_row(
                         Some(paths) => paths,
                         None => {
                             let noted = (cl.warnings.len(), cl.errors.len());
-                            let paths = cl.departments(h, &text);
+                            let paths: Arc<[String]> = cl.departments(h, &text).into();
                             if noted == (cl.warnings.len(), cl.errors.len()) {
                                 cleaning.remember_paths(text, &paths);
                             }
@@ -827,7 +827,7 @@ fn clean_row(
             .filter_map(|&(_, i, h)| cl.text(h, cells.get(i).unwrap_or(&empty), half_width_alnum))
             .collect();
         if !parts.is_empty() {
-            v.departments = cl.departments(map.levels[0].2, &parts.join("/"));
+            v.departments = cl.departments(map.levels[0].2, &parts.join("/")).into();
         }
     }
     let name_col = map.column(Field::Name);
@@ -973,7 +973,7 @@ pub(crate) struct Cleaning<'a> {
     root_name: Option<String>,
     ids: Option<&'a DepartmentIds>,
     /// Department cells already read without a note, and their paths: most rows repeat one.
-    paths: std::sync::Mutex<HashMap<String, Vec<String>>>,
+    paths: std::sync::Mutex<HashMap<String, Arc<[String]>>>,
 }
 
 /// How many distinct department cells [`Cleaning`] remembers.
@@ -982,14 +982,14 @@ const KNOWN_PATHS: usize = 4096;
 impl Cleaning<'_> {
     /// The paths of a department cell read before without a note (None when it was not, or
     /// when another thread is looking meanwhile).
-    fn known_paths(&self, text: &str) -> Option<Vec<String>> {
+    fn known_paths(&self, text: &str) -> Option<Arc<[String]>> {
         self.paths.try_lock().ok()?.get(text).cloned()
     }
 
-    fn remember_paths(&self, text: String, paths: &[String]) {
+    fn remember_paths(&self, text: String, paths: &Arc<[String]>) {
         if let Ok(mut known) = self.paths.try_lock() {
             if known.len() < KNOWN_PATHS {
-                known.insert(text, paths.to_vec());
+                known.insert(text, paths.clone());
             }
         }
     }
@@ -1339,7 +1339,7 @@ fn changes(v: &Values, m: &Member) -> bool {
         || differs(&v.join_date, &m.join_date)
         || differs(&v.address, &m.address)
         || differs(&v.employment_type, &m.employment_type)
-        || (!v.departments.is_empty() && v.departments != m.departments)
+        || (!v.departments.is_empty() && *v.departments != *m.departments)
         || v.leads().is_some_and(|leads| {
             let mut old: Vec<&str> = m.leader_of.iter().map(String::as_str).collect();
             let mut new = leads;
