@@ -250,7 +250,9 @@ impl Workbook {
                                 if stop.load(std::sync::atomic::Ordering::Relaxed) {
                                     return Ok(None); // the receiver stopped reading
                                 }
-                                batch.push((previous, std::mem::take(&mut row)));
+                                // The next row is about as wide: make room once.
+                                let next = Vec::with_capacity(row.len());
+                                batch.push((previous, std::mem::replace(&mut row, next)));
                                 if batch.len() == size {
                                     let full = std::mem::take(&mut batch);
                                     if send.send((height, prepare(full))).is_err() {
