@@ -936,23 +936,39 @@ impl Seen {
         let hash = |v: &str| {
             use std::hash::{BuildHasher, Hasher};
             let mut h = rustc_hash::FxBuildHasher.build_hasher();
-            if fold {
-                v.chars()
-                    .flat_map(char::to_lowercase)
-                    .for_each(|c| h.write_u32(c as u32));
-            } else {
+            if !fold {
                 h.write(v.as_bytes());
+                return h.finish();
             }
+            // The lowered text's bytes, fed 64 at a time (plain ASCII is lowered byte by byte,
+            // which gives the same bytes).
+            let mut buffer = [0u8; 64];
+            let mut n = 0;
+            let mut push = |b: u8| {
+                buffer[n] = b;
+                n += 1;
+                if n == buffer.len() {
+                    h.write(&buffer);
+                    n = 0;
+                }
+            };
+            if v.is_ascii() {
+                v.bytes().for_each(|b| push(b.to_ascii_lowercase()));
+            } else {
+                for c in v.chars().flat_map(char::to_lowercase) {
+                    c.encode_utf8(&mut [0; 4]).bytes().for_each(&mut push);
+                }
+            }
+            h.write(&buffer[..n]);
             h.finish()
         };
-        let same = |a: &str, b: &str| {
-            if fold {
-                a.chars()
-                    .flat_map(char::to_lowercase)
-                    .eq(b.chars().flat_map(char::to_lowercase))
-            } else {
-                a == b
-            }
+        let same = |a: &str, b: &str| match (fold, a.is_ascii() && b.is_ascii()) {
+            (false, _) => a == b,
+            (true, true) => a.eq_ignore_ascii_case(b),
+            (true, false) => a
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(b.chars().flat_map(char::to_lowercase)),
         };
         let of = |i: usize| field(&rows[i].values).unwrap_or_default();
         let h = hash(value);
@@ -1675,5 +1691,52 @@ impl Plan {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(userid: &str) -> PlannedRow {
+        PlannedRow {
+            line: 0,
+            contact_rejected: false,
+            values: Values {
+                userid: Some(userid.into()),
+                ..Default::default()
+            },
+            action: RowAction::Create,
+            raw: None,
+        }
+    }
+
+    #[test]
+    fn values_seen_before_are_found_without_case() {
+        let rows: Vec<PlannedRow> = [
+            "ZhangWei",
+            "zhangwei",
+            "李娜",
+            "Ｌｉｎａ",
+            "ｌｉｎａ",
+            "\u{212A}ai",
+            "kai",
+            "other",
+        ]
+        .into_iter()
+        .map(row)
+        .collect();
+        let mut seen = Seen::default();
+        let firsts: Vec<Option<usize>> = (0..rows.len())
+            .map(|k| seen.first(&rows, k, |v| v.userid.as_deref(), true))
+            .collect();
+        // The Kelvin sign lowers to an ASCII k: the same account as "kai" once lowered.
+        assert_eq!(
+            firsts,
+            [None, Some(0), None, None, Some(3), None, Some(5), None]
+        );
+        let mut exact = Seen::default();
+        assert_eq!(exact.first(&rows, 0, |v| v.userid.as_deref(), false), None);
+        assert_eq!(exact.first(&rows, 1, |v| v.userid.as_deref(), false), None);
     }
 }
