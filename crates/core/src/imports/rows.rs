@@ -923,6 +923,14 @@ pub(crate) fn analyse(
 struct Seen(hashbrown::HashTable<usize>);
 
 impl Seen {
+    /// Makes room for `n` values while the table is empty (growing it later hashes every value
+    /// again).
+    fn reserve(&mut self, n: usize) {
+        if self.0.is_empty() {
+            self.0.reserve(n, |_| 0);
+        }
+    }
+
     /// The position of the first earlier row whose `field` equals row `k`'s (without case when
     /// `fold`); None when there is none, and then row `k` is the first with its value.
     fn first(
@@ -1081,6 +1089,13 @@ impl<'a> Analyser<'a> {
     /// Makes room for `rows` more rows (a streaming import knows the sheet's size up front).
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.rows.reserve(rows);
+        for seen in [
+            &mut self.first_userid,
+            &mut self.first_mobile,
+            &mut self.first_email,
+        ] {
+            seen.reserve(rows);
+        }
     }
 
     /// Rows found invalid so far.
@@ -1095,6 +1110,7 @@ impl<'a> Analyser<'a> {
         batch: &[(u32, C)],
     ) {
         use rayon::prelude::*;
+        self.reserve(batch.len());
         let cleaned: Vec<(Cleaned, &C)> = batch
             .par_iter()
             .filter_map(|(line, cells)| Some((cleaning.row(*line, cells.as_ref())?, cells)))
