@@ -8,6 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release -p orgdesk-bench
-target/release/orgdesk-bench import
+target/release/orgdesk-bench import --runs 5
 target/release/orgdesk-bench roles
 target/release/orgdesk-bench export

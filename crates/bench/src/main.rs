@@ -472,6 +472,12 @@ fn main() {
                 "generated {rows} rows ({size:.1} MB .xlsx) in {:.2}s",
                 t.elapsed().as_secs_f64()
             );
+            // Start from a quiet disk and warm caches: a build just before leaves hundreds of MB
+            // to write back, which slows whichever run writes most; the first run of each kind
+            // is not counted.
+            let _ = Command::new("sync").status();
+            child("run-baseline", &file);
+            child("run-import", &file);
             let (mut bt, mut bm, mut it, mut im) = (vec![], vec![], vec![], vec![]);
             for _ in 0..runs {
                 let (t, m, n) = child("run-baseline", &file);
