@@ -868,6 +868,19 @@ fn an_import_is_one_batch_that_undo_and_rollback_revert() {
         ),
         (batch, 3, "done")
     );
+    assert_eq!(
+        (listed[0].file.as_str(), listed[0].sheet.as_str()),
+        ("企业微信通讯录模板.xlsx", "Sheet1")
+    );
+    assert_eq!(
+        ws.log(Some(20))
+            .unwrap()
+            .iter()
+            .find(|e| e.id == batch)
+            .unwrap()
+            .target,
+        "企业微信通讯录模板.xlsx"
+    );
     let rolled = imports::rollback(&mut ws, batch).unwrap();
     assert_eq!(rolled.state, "rolled_back");
     assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 0);

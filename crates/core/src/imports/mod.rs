@@ -382,7 +382,6 @@ pub fn run(
         lang,
         progress,
     )? {
-        let plan = file.about(plan);
         let report = match rendered {
             Some(rendered) => plan.report_with(rendered, outcome),
             None => plan.report(lang, outcome),

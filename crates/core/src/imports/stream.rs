@@ -282,7 +282,7 @@ fn read_sheet<'t>(
     if merges.iter().any(|m| m.end.0 >= header) {
         return Ok(Read::Fallback);
     }
-    let plan = analyser.finish(name, header + 1, header_cells);
+    let plan = file.about(analyser.finish(name, header + 1, header_cells));
     if plan.rows.is_empty() {
         return Ok(Read::Fallback);
     }
