@@ -1453,8 +1453,8 @@ impl Plan {
 }
 
 /// Writes the rows of an import inside its transaction. Departments are created while the
-/// session records; new members are inserted while it is paused and described in one pass by
-/// [`Writer::finish`] (they get ids above every existing member).
+/// session records; new members are inserted while it is paused and listed, as one range of
+/// ids above every existing member, by [`Writer::finish`].
 pub(crate) struct Writer<'t> {
     tx: &'t rusqlite::Transaction<'t>,
     tree: Tree,
