@@ -746,6 +746,21 @@ fn the_error_workbook_holds_the_rejected_rows_as_they_came_and_the_reasons() {
     assert!(
         matches!(&rows[1][4], Data::String(s) if s.contains("第 3 行“手机”") && s.contains("12345"))
     );
+    // Its row is tall enough for the reason's wrapped lines.
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip::ZipArchive::new(std::fs::File::open(&out).unwrap())
+            .unwrap()
+            .by_name("xl/worksheets/sheet1.xml")
+            .unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    let second = xml
+        .split("<row ")
+        .find(|r| r.starts_with("r=\"2\""))
+        .unwrap();
+    assert!(second.contains("customHeight=\"1\""), "{second}");
     assert_eq!(
         rows[2][1],
         Data::Float(13900139000.0),

@@ -97,6 +97,20 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
         sheet
             .write_string_with_format(out_row, width, reasons.join("\n"), &reason_format)
             .map_err(fail)?;
+        // Tall enough for every reason (a spreadsheet does not grow a row to its wrapped text
+        // on its own): the column is 60 characters wide, a Chinese character takes two.
+        let lines: usize = reasons
+            .iter()
+            .map(|r| {
+                let width: usize = r.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+                width.div_ceil(50).max(1)
+            })
+            .sum();
+        if lines > 1 {
+            sheet
+                .set_row_height(out_row, 15.0 * lines as f64)
+                .map_err(fail)?;
+        }
         out_row += 1;
     }
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
