@@ -623,6 +623,21 @@ mod tests {
         }
     }
 
+    /// [`write`] with the session paused, the rows listed; the action's id.
+    fn write_listed(conn: &mut Connection) -> i64 {
+        record_bulk(conn, Source::Cli, "test", |tx, recorder| {
+            recorder.pause(true);
+            write(tx);
+            recorder.pause(false);
+            recorder.inserted("people", "id", 1, 40);
+            recorder.inserted("links", "a", 1, 40);
+            Ok(nothing())
+        })
+        .unwrap()
+        .1
+        .unwrap()
+    }
+
     #[test]
     fn inserts_described_by_hand_equal_what_the_session_records() {
         let mut recorded = Connection::open_in_memory().unwrap();
@@ -635,15 +650,7 @@ mod tests {
             Ok(nothing())
         })
         .unwrap();
-        record_bulk(&mut by_hand, Source::Cli, "test", |tx, recorder| {
-            recorder.pause(true);
-            write(tx);
-            recorder.pause(false);
-            recorder.inserted("people", "id", 1, 40);
-            recorder.inserted("links", "a", 1, 40);
-            Ok(nothing())
-        })
-        .unwrap();
+        write_listed(&mut by_hand);
         let changeset = |conn: &Connection| -> Vec<u8> {
             conn.query_row(
                 "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = 1",
@@ -677,20 +684,7 @@ mod tests {
     fn a_rollback_of_listed_rows_is_refused_when_a_later_action_changed_one() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(SCHEMA).unwrap();
-        let listed = |conn: &mut Connection| {
-            record_bulk(conn, Source::Cli, "test", |tx, recorder| {
-                recorder.pause(true);
-                write(tx);
-                recorder.pause(false);
-                recorder.inserted("people", "id", 1, 40);
-                recorder.inserted("links", "a", 1, 40);
-                Ok(nothing())
-            })
-            .unwrap()
-            .1
-            .unwrap()
-        };
-        let id = listed(&mut conn);
+        let id = write_listed(&mut conn);
         // A later action that only adds a row of its own does not stop the rollback...
         record(&mut conn, Source::Cli, "add", |tx| {
             tx.execute("INSERT INTO people (id, name) VALUES (100, '新人')", [])?;

@@ -280,28 +280,10 @@ impl App {
 
     /// Waits until nothing matches `css`.
     pub async fn gone(&self, css: &str) -> Result {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let found = match self
-                .driver
-                .query(By::Css(css))
-                .nowait()
-                .and_displayed()
-                .exists()
-                .await
-            {
-                // Removed between being found and being checked: look again.
-                Err(e) if matches!(e.as_inner(), WebDriverErrorInner::StaleElementReference(_)) => {
-                    true
-                }
-                other => other?,
-            };
-            if !found {
-                return Ok(());
-            }
-            check(Instant::now() < deadline, format!("{css} is still shown"))?;
-            tokio::time::sleep(POLL).await;
-        }
+        self.until(&format!("{css} to be gone"), || async {
+            Ok(!self.shown(css).await?)
+        })
+        .await
     }
 
     /// Waits until `f` returns true.

@@ -284,10 +284,20 @@ impl ImportFile {
     /// Reads, cleans and validates every row against `ws` without writing anything.
     pub fn plan(&mut self, ws: &Workspace, options: &ImportOptions) -> Result<Plan> {
         let ids = checked_options(options)?;
+        self.plan_with(ws, options, ids.as_ref())
+    }
+
+    /// [`ImportFile::plan`] with the options' department file already read.
+    fn plan_with(
+        &mut self,
+        ws: &Workspace,
+        options: &ImportOptions,
+        ids: Option<&department_ids::DepartmentIds>,
+    ) -> Result<Plan> {
         let (index, header_row, columns) = self.layout(options)?;
         let file = self.name.clone();
         let sheet = self.sheet(index)?;
-        let plan = rows::analyse(ws.connection(), sheet, header_row, columns, ids.as_ref())?;
+        let plan = rows::analyse(ws.connection(), sheet, header_row, columns, ids)?;
         if plan.rows.is_empty() {
             return Err(unusable("import_no_data", &file)
                 .with("sheet", &sheet.name)
@@ -388,7 +398,7 @@ pub fn run(
         };
         return Ok((report, plan));
     }
-    let plan = file.plan(ws, options)?;
+    let plan = file.plan_with(ws, options, ids.as_ref())?;
     drop(file); // the cells are no longer needed: free them before writing
     let outcome = if dry_run {
         Outcome::DryRun

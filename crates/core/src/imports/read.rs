@@ -64,7 +64,7 @@ impl Sheet {
 }
 
 enum Book {
-    /// The reader, and the file's bytes to read merged regions in parallel with the cells.
+    /// The reader, and the file's bytes (to look for merged regions cheaply).
     Xlsx(Xlsx<Cursor<Vec<u8>>>, Vec<u8>),
     Xls(Xls<Cursor<Vec<u8>>>),
     Ods(Ods<Cursor<Vec<u8>>>),
@@ -149,16 +149,14 @@ impl Workbook {
         let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
         let (mut cells, merged) = match &mut self.book {
             Book::Xlsx(x, bytes) => {
-                // Merged regions need a second pass over the sheet's XML: run it on another core.
-                let (cells, merged) = rayon::join(
-                    || x.worksheet_range(&name),
-                    || {
-                        Xlsx::new(Cursor::new(bytes.clone()))
-                            .ok()
-                            .and_then(|mut m| m.merge_cells_by_sheet_name(&name).ok())
-                    },
-                );
-                (cells.map_err(|_| damaged())?, merged.unwrap_or_default())
+                let cells = x.worksheet_range(&name).map_err(|_| damaged())?;
+                // Merged regions need a second pass over the sheet's XML: only when there are.
+                let merged = if has_merges(bytes) {
+                    x.merge_cells_by_sheet_name(&name).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                (cells, merged)
             }
             Book::Xls(x) => {
                 let cells = x.worksheet_range(&name).map_err(|_| damaged())?;
