@@ -14,6 +14,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(commands::all())
         .events(tauri_specta::collect_events![FilesDropped])
+        // The member fields, so the member form is built from the one schema.
+        .typ::<orgdesk_core::members::FieldSpec>()
+        .constant("MEMBER_FIELDS", orgdesk_core::members::FIELDS)
         .dangerously_cast_bigints_to_number()
         .disable_serde_phases()
 }

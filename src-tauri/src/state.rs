@@ -1,11 +1,8 @@
-//! App state: the open workspace and the user's settings.
+//! App state: the open workspace, the import wizard's session, the user's settings and the
+//! language the interface shows — which is the language every core call speaks.
 
-use orgdesk_core::demo;
-use orgdesk_core::exports::{self, mask::Mask, report::ReportSummary, ExportReport};
-use orgdesk_core::imports::{
-    self, ImportBatch, ImportColumn, ImportFile, ImportOptions, ImportPreview, ImportReport, Plan,
-    Progress,
-};
+use orgdesk_core::imports::ImportSession;
+use orgdesk_core::progress::Progress;
 use orgdesk_core::settings::Settings;
 use orgdesk_core::{
     Error, ErrorCode, ErrorDto, Lang, Source, Workspace, WorkspaceInfo, WORKSPACE_EXTENSION,
@@ -21,10 +18,12 @@ pub struct AppState {
     settings: Mutex<Settings>,
     settings_path: PathBuf,
     data_dir: PathBuf,
+    /// The interface's language (chosen, or the system's until the user chooses).
+    lang: Mutex<Lang>,
     /// Why the workspace given on the command line could not be opened.
     startup_error: Mutex<Option<ErrorDto>>,
-    /// The file in the import wizard and its latest plan.
-    import: Mutex<Option<(ImportFile, Option<Plan>)>>,
+    /// The import wizard's file and its latest plan.
+    import: Mutex<Option<ImportSession>>,
     import_cancel: AtomicBool,
     export_cancel: AtomicBool,
 }
@@ -41,12 +40,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The system's language as the web view reads it (`LANG` and friends), Chinese first.
+fn system_lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .find_map(|l| Lang::parse(&l))
+        .unwrap_or_default()
+}
+
 impl AppState {
     pub fn new(data_dir: PathBuf) -> AppState {
         let settings_path = data_dir.join("settings.json");
+        let settings = Settings::load(&settings_path);
         AppState {
+            lang: Mutex::new(settings.language.unwrap_or_else(system_lang)),
             workspace: Mutex::new(None),
-            settings: Mutex::new(Settings::load(&settings_path)),
+            settings: Mutex::new(settings),
             settings_path,
             data_dir,
             startup_error: Mutex::new(None),
@@ -56,11 +66,21 @@ impl AppState {
         }
     }
 
+    /// The interface's language: every message and document the core makes for the app.
     pub fn lang(&self) -> Lang {
-        lock(&self.settings).language.unwrap_or_default()
+        *lock(&self.lang)
     }
 
-    fn dto(&self, e: Error) -> ErrorDto {
+    /// The interface now shows `lang`; `remember` keeps it as the user's choice.
+    pub fn set_lang(&self, lang: Lang, remember: bool) -> Res<()> {
+        *lock(&self.lang) = lang;
+        if remember {
+            self.update_settings(|s| s.language = Some(lang))?;
+        }
+        Ok(())
+    }
+
+    pub fn dto(&self, e: Error) -> ErrorDto {
         e.to_dto(self.lang())
     }
 
@@ -68,28 +88,35 @@ impl AppState {
         lock(&self.settings).clone()
     }
 
-    pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) -> Res<Settings> {
+    pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) -> Res<()> {
         let mut s = lock(&self.settings);
         f(&mut s);
-        s.save(&self.settings_path)
-            .map_err(|e| e.to_dto(s.language.unwrap_or_default()))?;
-        Ok(s.clone())
+        s.save(&self.settings_path).map_err(|e| self.dto(e))
     }
 
-    /// Runs `f` on the open workspace, mapping core errors for the UI.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Workspace) -> orgdesk_core::Result<T>) -> Res<T> {
+    /// Runs `f` on the open workspace in the interface's language, mapping core errors for
+    /// the UI.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace, Lang) -> orgdesk_core::Result<T>,
+    ) -> Res<T> {
+        let lang = self.lang();
         let mut guard = lock(&self.workspace);
         let ws = guard
             .as_mut()
             .ok_or_else(|| Error::new(ErrorCode::NoWorkspaceOpen, "no_workspace_open"));
-        match ws {
-            Ok(ws) => f(ws).map_err(|e| self.dto(e)),
-            Err(e) => Err(self.dto(e)),
-        }
+        ws.and_then(|ws| f(ws, lang)).map_err(|e| e.to_dto(lang))
+    }
+
+    /// Runs `f` (no workspace needed) in the interface's language.
+    pub fn run<T>(&self, f: impl FnOnce(Lang) -> orgdesk_core::Result<T>) -> Res<T> {
+        let lang = self.lang();
+        f(lang).map_err(|e| e.to_dto(lang))
     }
 
     /// Makes `ws` the open workspace and puts it first in the recent list.
-    fn set_open(&self, ws: Workspace) -> Res<WorkspaceInfo> {
+    fn set_open(&self, ws: orgdesk_core::Result<Workspace>) -> Res<WorkspaceInfo> {
+        let ws = ws.map_err(|e| self.dto(e))?;
         let info = ws.info().map_err(|e| self.dto(e))?;
         if let Some(path) = &info.path {
             self.update_settings(|s| s.remember(path, &info.profile.name))?;
@@ -103,16 +130,14 @@ impl AppState {
     }
 
     pub fn open(&self, path: PathBuf) -> Res<WorkspaceInfo> {
-        match Workspace::open(&path, Source::Ui) {
-            Ok(ws) => self.set_open(ws),
-            Err(e) => {
-                if e.code == ErrorCode::FileNotFound {
-                    let p = path.display().to_string();
-                    let _ = self.update_settings(|s| s.forget(&p));
-                }
-                Err(self.dto(e))
+        let opened = Workspace::open(&path, Source::Ui);
+        if let Err(e) = &opened {
+            if e.code == ErrorCode::FileNotFound {
+                let p = path.display().to_string();
+                let _ = self.update_settings(|s| s.forget(&p));
             }
         }
+        self.set_open(opened)
     }
 
     pub fn open_at_startup(&self, path: PathBuf) {
@@ -135,15 +160,16 @@ impl AppState {
             path.as_mut_os_string()
                 .push(format!(".{WORKSPACE_EXTENSION}"));
         }
-        let ws = Workspace::create(&path, name, platform, Source::Ui).map_err(|e| self.dto(e))?;
-        self.set_open(ws)
+        self.set_open(Workspace::create(&path, name, platform, Source::Ui))
     }
 
     /// Opens the demo company `id`, creating its workspace in the app's data folder the first time.
     pub fn open_demo(&self, id: &str) -> Res<WorkspaceInfo> {
-        let ws = demo::open_or_create(id, &self.data_dir.join("demos"), Source::Ui)
-            .map_err(|e| self.dto(e))?;
-        self.set_open(ws)
+        self.set_open(Workspace::open_demo(
+            id,
+            &self.data_dir.join("demos"),
+            Source::Ui,
+        ))
     }
 
     pub fn close(&self) {
@@ -152,136 +178,69 @@ impl AppState {
 
     // ----- import wizard -----
 
-    /// Keeps `file` as the wizard's file and plans it.
+    /// Makes `session` the wizard's (replacing any other) and previews it with `options`.
     pub fn import_open(
         &self,
-        file: orgdesk_core::Result<ImportFile>,
-        options: &ImportOptions,
-    ) -> Res<ImportPreview> {
-        let file = file.map_err(|e| self.dto(e))?;
-        *lock(&self.import) = Some((file, None));
-        self.import_plan(options)
+        session: orgdesk_core::Result<ImportSession>,
+        options: &orgdesk_core::imports::ImportOptions,
+    ) -> Res<orgdesk_core::imports::ImportPreview> {
+        *lock(&self.import) = Some(session.map_err(|e| self.dto(e))?);
+        self.with_import(|ws, session, lang| ws.plan_import(session, options, lang))
     }
 
-    /// Plans the wizard's file again with `options`.
-    pub fn import_plan(&self, options: &ImportOptions) -> Res<ImportPreview> {
-        let mut session = lock(&self.import);
-        let (file, plan) = session.as_mut().ok_or_else(|| self.dto(no_import()))?;
-        *plan = None;
-        let made = self.with(|ws| file.plan(ws, options))?;
-        let preview = made.preview_data(self.lang());
-        *plan = Some(made);
-        Ok(preview)
-    }
-
-    /// The header cells the wizard can map by hand when detection failed.
-    pub fn import_columns(&self, options: &ImportOptions) -> Res<Vec<ImportColumn>> {
-        let mut session = lock(&self.import);
-        let (file, _) = session.as_mut().ok_or_else(|| self.dto(no_import()))?;
-        file.columns_at(options).map_err(|e| self.dto(e))
-    }
-
-    /// Commits the latest plan; `progress` gets the rows written and can be cancelled.
-    pub fn import_commit(
+    /// Runs `f` on the open workspace and the wizard's session.
+    pub fn with_import<T>(
         &self,
-        skip_invalid: bool,
-        progress: &(dyn Fn(u32, u32) + Sync),
-    ) -> Res<ImportReport> {
-        self.import_cancel.store(false, Ordering::SeqCst);
-        let session = lock(&self.import);
-        let plan = session
-            .as_ref()
-            .and_then(|(_, p)| p.as_ref())
-            .ok_or_else(|| self.dto(no_import()))?;
-        let reporter = Reporter {
-            send: progress,
-            cancel: &self.import_cancel,
-        };
-        let outcome = if plan.invalid() > 0 && !skip_invalid {
-            imports::Outcome::Refused
-        } else {
-            imports::Outcome::Committed(
-                self.with(|ws| imports::commit(ws, plan, skip_invalid, &reporter))?,
-            )
-        };
-        Ok(plan.report(self.lang(), outcome))
-    }
-
-    pub fn import_cancel(&self) {
-        self.import_cancel.store(true, Ordering::SeqCst);
-    }
-
-    /// Writes the rows the latest plan rejects, with reasons, to `path`.
-    pub fn import_error_workbook(&self, path: PathBuf) -> Res<u32> {
-        let session = lock(&self.import);
-        let plan = session
-            .as_ref()
-            .and_then(|(_, p)| p.as_ref())
-            .ok_or_else(|| self.dto(no_import()))?;
-        imports::write_error_workbook(plan, self.lang(), &path).map_err(|e| self.dto(e))
-    }
-
-    pub fn import_rollback(&self, batch: i64) -> Res<ImportBatch> {
-        self.with(|ws| imports::rollback(ws, batch))
+        f: impl FnOnce(&mut Workspace, &mut ImportSession, Lang) -> orgdesk_core::Result<T>,
+    ) -> Res<T> {
+        let mut session = lock(&self.import);
+        self.with(|ws, lang| match session.as_mut() {
+            Some(session) => f(ws, session, lang),
+            None => Err(Error::new(ErrorCode::InvalidArgument, "import_not_open")),
+        })
     }
 
     pub fn import_close(&self) {
         *lock(&self.import) = None;
     }
 
-    /// Writes a platform member file; `progress` gets the members written and can be cancelled.
-    pub fn export_members(
+    /// Runs long work (an import commit, an export) that reports to `progress` and stops when
+    /// `cancel` is called with the same `flag`.
+    pub fn cancellable<T>(
         &self,
-        format: &str,
-        path: PathBuf,
-        force: bool,
-        mask: Option<Mask>,
+        flag: TaskFlag,
         progress: &(dyn Fn(u32, u32) + Sync),
-    ) -> Res<ExportReport> {
-        let lang = self.lang();
-        self.exporting(progress, |ws, p| {
-            exports::export_members(ws, format, &path, force, lang, mask, p)
-        })
-    }
-
-    /// Writes the report workbook in `lang`.
-    pub fn export_report(
-        &self,
-        path: PathBuf,
-        lang: Lang,
-        mask: Option<Mask>,
-        progress: &(dyn Fn(u32, u32) + Sync),
-    ) -> Res<ReportSummary> {
-        self.exporting(progress, |ws, p| {
-            exports::report::write(ws, &path, lang, mask, p)
-        })
-    }
-
-    /// Runs an export that reports to `progress` and stops on [`AppState::export_cancel`].
-    fn exporting<T>(
-        &self,
-        progress: &(dyn Fn(u32, u32) + Sync),
-        f: impl FnOnce(&mut Workspace, &dyn Progress) -> orgdesk_core::Result<T>,
+        f: impl FnOnce(&AppState, &dyn Progress) -> Res<T>,
     ) -> Res<T> {
-        self.export_cancel.store(false, Ordering::SeqCst);
+        let cancel = self.flag(flag);
+        cancel.store(false, Ordering::SeqCst);
         let reporter = Reporter {
             send: progress,
-            cancel: &self.export_cancel,
+            cancel,
         };
-        self.with(|ws| f(ws, &reporter))
+        f(self, &reporter)
     }
 
-    pub fn export_cancel(&self) {
-        self.export_cancel.store(true, Ordering::SeqCst);
+    pub fn cancel(&self, flag: TaskFlag) {
+        self.flag(flag).store(true, Ordering::SeqCst);
+    }
+
+    fn flag(&self, flag: TaskFlag) -> &AtomicBool {
+        match flag {
+            TaskFlag::Import => &self.import_cancel,
+            TaskFlag::Export => &self.export_cancel,
+        }
     }
 }
 
-fn no_import() -> Error {
-    Error::new(ErrorCode::InvalidArgument, "invalid_argument")
-        .with("detail", "no file is open in the import wizard")
+/// Which long task a cancel button stops.
+#[derive(Clone, Copy)]
+pub enum TaskFlag {
+    Import,
+    Export,
 }
 
-/// Bridges the core's progress callbacks to the wizard.
+/// Bridges the core's progress callbacks to a page.
 struct Reporter<'a> {
     send: &'a (dyn Fn(u32, u32) + Sync),
     cancel: &'a AtomicBool,

@@ -32,19 +32,23 @@ export default function App() {
     return next;
   }, []);
 
+  // Once, at start: the core speaks the interface's language, so it is told before anything is
+  // shown (the user's choice, or the system's language until they choose).
   useEffect(() => {
     refreshInfo()
-      .then((next) => {
-        applyLang(next.language_chosen ? next.language : systemLang(navigator.language));
+      .then(async (next) => {
+        const l = next.language_chosen ? next.language : systemLang(navigator.language);
+        await call(api.setLanguage(l, false));
+        applyLang(l);
         setWorkspace(next.workspace);
       })
-      .catch((e) => setFailure(describe(t, e)));
-  }, [refreshInfo, applyLang, t]);
+      .catch((e) => setFailure(describe(i18n.t, e)));
+  }, [refreshInfo, applyLang]);
 
   const changeLang = useCallback(
     async (l: Lang) => {
+      await call(api.setLanguage(l, true));
       applyLang(l);
-      await call(api.setLanguage(l));
     },
     [applyLang],
   );

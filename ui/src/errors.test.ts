@@ -32,10 +32,10 @@ describe("core errors in the UI", () => {
   });
 
   it("point at the form field they concern", () => {
-    expect(errorField(dto("duplicate_mobile", "mobile_duplicate"))).toBe("mobile");
-    expect(errorField(dto("missing_required", "member_department_required"))).toBe("departments");
-    expect(errorField(dto("missing_required", "member_name_empty"))).toBe("name");
-    expect(errorField(dto("invalid_value", "manager_self"))).toBe("manager");
+    expect(errorField(dto("duplicate_mobile", "mobile_duplicate", { field: "mobile" }))).toBe("mobile");
+    expect(errorField(dto("invalid_email", "email_invalid", { field: "biz_email" }))).toBe("biz_email");
+    expect(errorField(dto("missing_required", "member_department_required", { field: "departments" }))).toBe("departments");
+    expect(errorField(dto("duplicate_userid", "userid_duplicate"))).toBe("userid");
     expect(errorField(dto("cyclic_move", "department_cyclic_move"))).toBeUndefined();
   });
 });

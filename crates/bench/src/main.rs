@@ -5,8 +5,8 @@
 //! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
 
-use orgdesk_core::exports;
-use orgdesk_core::imports::{self, ImportFile, ImportOptions, Silent};
+use orgdesk_core::imports::{self, ImportOptions, ImportSession};
+use orgdesk_core::progress::Silent;
 use orgdesk_core::{Lang, Platform, Source, Workspace};
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
@@ -138,16 +138,16 @@ fn baseline(file: &Path, ws: &Path) -> usize {
 
 fn full_import(file: &Path, ws: &Path) -> usize {
     let mut workspace = Workspace::create(ws, "示例集团", Platform::Wecom, Source::Cli).unwrap();
-    let source = ImportFile::open(file).unwrap();
-    let (report, _) = imports::run(
-        &mut workspace,
-        source,
-        &ImportOptions::default(),
-        false,
-        Lang::ZhCn,
-        &Silent,
-    )
-    .unwrap();
+    let mut session = ImportSession::open(file).unwrap();
+    let report = workspace
+        .run_import(
+            &mut session,
+            &ImportOptions::default(),
+            false,
+            Lang::ZhCn,
+            &Silent,
+        )
+        .unwrap();
     assert_eq!(report.invalid, 0, "{:?}", report.errors.first());
     assert!(report.committed);
     report.created.members as usize
@@ -264,12 +264,13 @@ fn main() {
             let out = Path::new(&args[3]);
             let start = Instant::now();
             let rows = if kind == "run-export" {
-                let r = exports::export_members(&ws, "wecom", out, true, Lang::ZhCn, None, &Silent)
+                let r = ws
+                    .export_members("wecom", out, true, Lang::ZhCn, None, &Silent)
                     .unwrap();
                 assert!(r.written);
                 r.members as usize
             } else {
-                exports::report::write(&ws, out, Lang::ZhCn, None, &Silent)
+                ws.export_report(out, Lang::ZhCn, None, &Silent)
                     .unwrap()
                     .members as usize
             };
@@ -361,7 +362,7 @@ fn main() {
             .unwrap();
             println!("stream {n} members {:.3}s", t.elapsed().as_secs_f64());
             let t = Instant::now();
-            let p = exports::preflight(&ws, "wecom", Lang::ZhCn).unwrap();
+            let p = ws.preflight("wecom", Lang::ZhCn).unwrap();
             println!(
                 "preflight {:.3}s ({} problems)",
                 t.elapsed().as_secs_f64(),
@@ -385,20 +386,26 @@ fn main() {
             )
             .unwrap();
             let t = Instant::now();
-            let mut source = ImportFile::open(&file).unwrap();
+            let mut session = ImportSession::open(&file).unwrap();
             println!("open      {:.3}s", t.elapsed().as_secs_f64());
             let t = Instant::now();
-            let plan = source.plan(&ws, &ImportOptions::default()).unwrap();
+            let preview = ws
+                .plan_import(&mut session, &ImportOptions::default(), Lang::ZhCn)
+                .unwrap();
             println!(
                 "plan      {:.3}s ({} warnings)",
                 t.elapsed().as_secs_f64(),
-                plan.warnings.len()
+                preview.warning_count
             );
             let t = Instant::now();
-            imports::commit(&mut ws, &plan, false, &Silent).unwrap();
+            ws.commit_import(&session, false, Lang::ZhCn, &Silent)
+                .unwrap();
             println!("commit    {:.3}s", t.elapsed().as_secs_f64());
             let t = Instant::now();
-            let report = plan.report(Lang::ZhCn, imports::Outcome::DryRun);
+            let report = session
+                .plan()
+                .unwrap()
+                .report(Lang::ZhCn, imports::Outcome::DryRun);
             println!(
                 "report    {:.3}s ({} rows) peak {:.0} MB",
                 t.elapsed().as_secs_f64(),
@@ -423,7 +430,7 @@ fn main() {
             ws.grant(
                 &role("区域审计"),
                 "data.export",
-                Scope::Departments,
+                Some(Scope::Departments),
                 &["示例集团/事业部1".into()],
             )
             .unwrap();

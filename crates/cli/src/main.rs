@@ -11,15 +11,18 @@ use orgdesk_core::compare::{
     self,
     needs::{Importance, Need},
 };
+use orgdesk_core::i18n::t;
+use orgdesk_core::members::{FieldKind, FIELDS};
 use orgdesk_core::org::profile::{EntityType, ProfileInput};
+use orgdesk_core::progress::Silent;
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::setup::certification::CertificationInput;
 use orgdesk_core::setup::checklist::Tick;
 use orgdesk_core::setup::hardware::{DeviceKind, EventKind};
 use orgdesk_core::{
-    demo, exports, imports, snapshots, DepartmentRef, Error, ErrorKind, Gender, Lang, MemberInput,
-    MemberQuery, MemberStatus, Platform, Source, Workspace,
+    demo, exports, imports, DepartmentRef, Error, ErrorKind, FieldKey, Lang, MemberFields,
+    MemberInput, MemberQuery, Platform, Source, Workspace,
 };
 use print::Out;
 use std::path::{Path, PathBuf};
@@ -216,7 +219,7 @@ enum RolesCommand {
         role: String,
         permission: String,
         /// organization, own_subtree or departments (default: departments when --department is
-        /// given, else organization).
+        /// given, else own_subtree for a department-level role, else organization).
         #[arg(long)]
         scope: Option<Scope>,
         #[arg(long = "department", value_name = "PATH")]
@@ -385,48 +388,103 @@ enum DeptCommand {
     },
 }
 
-#[derive(Args, Default)]
-struct MemberFields {
-    #[arg(long)]
-    name: Option<String>,
-    /// Department path; repeat for several, the first is the main department.
-    #[arg(long = "department", value_name = "PATH")]
+/// The options of `members add|update`: departments, leader flags, and one `--<field>` per
+/// member field of the schema (so a new field is an option without touching this file).
+#[derive(Default)]
+struct MemberOptions {
     departments: Vec<String>,
-    /// Departments this member leads (must be among --department).
-    #[arg(long = "leader-of", value_name = "PATH")]
     leader_of: Vec<String>,
-    #[arg(long)]
-    alias: Option<String>,
-    #[arg(long)]
-    mobile: Option<String>,
-    #[arg(long)]
-    telephone: Option<String>,
-    #[arg(long)]
-    email: Option<String>,
-    #[arg(long)]
-    biz_email: Option<String>,
-    /// male / 男 or female / 女.
-    #[arg(long)]
-    gender: Option<Gender>,
-    #[arg(long)]
-    position: Option<String>,
-    #[arg(long)]
-    employee_no: Option<String>,
-    /// The manager's account.
-    #[arg(long)]
-    manager: Option<String>,
-    #[arg(long)]
-    rank: Option<String>,
-    /// 2023-05-01, 2023/5/1 or 2023年5月1日.
-    #[arg(long)]
-    join_date: Option<String>,
-    /// invited, unverified, active, frozen or departed.
-    #[arg(long)]
-    status: Option<MemberStatus>,
-    #[arg(long)]
-    address: Option<String>,
-    #[arg(long)]
-    employment_type: Option<String>,
+    fields: Vec<(FieldKey, String)>,
+}
+
+/// `employee_no` → `--employee-no`.
+fn flag(key: FieldKey) -> String {
+    key.code().replace('_', "-")
+}
+
+/// What to type for a field of `kind`.
+fn hint(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Gender => "male / 男 or female / 女",
+        FieldKind::Status => "invited, unverified, active, frozen or departed",
+        FieldKind::Date => "2023-05-01, 2023/5/1 or 2023年5月1日",
+        FieldKind::Member => "the account of another member",
+        FieldKind::Mobile => "13800138000, +86 138-0013-8000 or +85261234567",
+        _ => "",
+    }
+}
+
+impl clap::FromArgMatches for MemberOptions {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut options = MemberOptions::default();
+        options.update_from_arg_matches(matches)?;
+        Ok(options)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        let all = |id: &str| -> Vec<String> {
+            matches
+                .get_many::<String>(id)
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default()
+        };
+        self.departments = all("department");
+        self.leader_of = all("leader_of");
+        self.fields = FIELDS
+            .iter()
+            .filter_map(|spec| {
+                let value = matches.get_one::<String>(spec.key.code())?;
+                Some((spec.key, value.clone()))
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+impl Args for MemberOptions {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        use clap::{Arg, ArgAction};
+        let mut cmd = cmd
+            .arg(
+                Arg::new("department")
+                    .long("department")
+                    .value_name("PATH")
+                    .action(ArgAction::Append)
+                    .help("Department path; repeat for several, the first is the main department."),
+            )
+            .arg(
+                Arg::new("leader_of")
+                    .long("leader-of")
+                    .value_name("PATH")
+                    .action(ArgAction::Append)
+                    .help("Departments this member leads (must be among --department)."),
+            );
+        for spec in FIELDS {
+            let key = spec.key;
+            let name = t(Lang::EnUs, &format!("fields.{}", key.code()), &[]);
+            let help = match hint(spec.kind) {
+                "" => name,
+                hint => format!("{name}: {hint}."),
+            };
+            cmd = cmd.arg(
+                Arg::new(key.code())
+                    .long(flag(key))
+                    .value_name(flag(key).to_uppercase())
+                    .help(help)
+                    // Typed fields are checked as the options are read (bad input: exit 2).
+                    .value_parser(move |text: &str| {
+                        MemberFields::check_text(key, text)
+                            .map(|()| text.to_string())
+                            .map_err(|e| e.message(Lang::EnUs))
+                    }),
+            );
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(Subcommand)]
@@ -437,14 +495,14 @@ enum MemberCommand {
         #[arg(long)]
         userid: Option<String>,
         #[command(flatten)]
-        fields: MemberFields,
+        fields: MemberOptions,
     },
     /// Change a member's fields; options not given keep their value.
     Update {
         workspace: PathBuf,
         userid: String,
         #[command(flatten)]
-        fields: MemberFields,
+        fields: MemberOptions,
     },
     /// Delete a member.
     Delete { workspace: PathBuf, userid: String },
@@ -716,12 +774,12 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Log { workspace, limit } => out.log(&open(&workspace)?.log(limit)?)?,
         Command::Demo(DemoCommand::List) => out.demos(&demo::list()?)?,
         Command::Demo(DemoCommand::Create { name, workspace }) => {
-            let ws = demo::create(&name, &workspace, Source::Cli)?;
+            let ws = Workspace::create_demo(&name, &workspace, Source::Cli)?;
             out.created(&ws.info()?)?
         }
         Command::Import(cmd) => return import(cmd, out),
         Command::Demo(DemoCommand::Reset { workspace }) => {
-            out.snapshot("cli.demo_reset", &demo::reset(&mut open(&workspace)?)?)?
+            out.snapshot("cli.demo_reset", &open(&workspace)?.reset_demo()?)?
         }
         Command::Snapshot(cmd) => snapshot(cmd, out)?,
         Command::Profile(cmd) => profile(cmd, out)?,
@@ -790,21 +848,14 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         }) => {
             let ws = open(&workspace)?;
             if check {
-                let problems = exports::preflight(&ws, &format, out.lang)?;
+                let problems = ws.preflight(&format, out.lang)?;
                 out.preflight(&problems)?;
                 if problems.iter().any(|p| p.is_error()) {
                     return Ok(Exit::Rejected);
                 }
             } else {
-                let report = exports::export_members(
-                    &ws,
-                    &format,
-                    &path,
-                    force,
-                    out.lang,
-                    mask.get(),
-                    &imports::Silent,
-                )?;
+                let report =
+                    ws.export_members(&format, &path, force, out.lang, mask.get(), &Silent)?;
                 out.export(&report)?;
                 if report.errors > 0 {
                     return Ok(Exit::Rejected);
@@ -824,13 +875,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out: path,
             mask,
         } => {
-            let summary = exports::report::write(
-                &open(&workspace)?,
-                &path,
-                out.lang,
-                mask.get(),
-                &imports::Silent,
-            )?;
+            let summary = open(&workspace)?.export_report(&path, out.lang, mask.get(), &Silent)?;
             out.report(&summary)?
         }
         Command::Roles(cmd) => roles(cmd, out)?,
@@ -903,10 +948,10 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             }
         }
         Command::Imports(ImportsCommand::List { workspace }) => {
-            out.batches(&imports::batches(&open(&workspace)?)?)?
+            out.batches(&open(&workspace)?.imports()?)?
         }
         Command::Imports(ImportsCommand::Rollback { workspace, batch }) => {
-            out.rolled_back(&imports::rollback(&mut open(&workspace)?, batch)?)?
+            out.rolled_back(&open(&workspace)?.rollback_import(batch)?)?
         }
     }
     Ok(Exit::Done)
@@ -932,11 +977,6 @@ fn roles(cmd: RolesCommand, out: &Out) -> Result<(), Error> {
             scope,
             departments,
         } => {
-            let scope = scope.unwrap_or(if departments.is_empty() {
-                Scope::Organization
-            } else {
-                Scope::Departments
-            });
             let chosen: Vec<DepartmentRef> = departments.iter().map(|d| dept(d)).collect();
             out.role_changed(
                 "cli.role_granted",
@@ -979,12 +1019,8 @@ fn roles(cmd: RolesCommand, out: &Out) -> Result<(), Error> {
             workspace,
             platform,
         } => {
-            let ws = open(&workspace)?;
-            let platforms = match platform.or(Some(ws.profile()?.platform)) {
-                Some(p) if p != Platform::Undecided => vec![p],
-                _ => vec![Platform::Wecom, Platform::Dingtalk, Platform::Feishu],
-            };
-            out.mapping(&ws.role_mapping(&platforms)?)
+            let platforms: Vec<Platform> = platform.into_iter().collect();
+            out.mapping(&open(&workspace)?.role_mapping(&platforms)?)
         }
     }
 }
@@ -1031,17 +1067,10 @@ fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
     } = cmd;
     let options = read_options(read, &file, skip_invalid)?;
     let mut ws = open(&workspace)?;
-    let source = imports::ImportFile::open(&file)?;
-    let (report, plan) = imports::run(
-        &mut ws,
-        source,
-        &options,
-        dry_run,
-        out.lang,
-        &imports::Silent,
-    )?;
+    let mut session = imports::ImportSession::open(&file)?;
+    let report = ws.run_import(&mut session, &options, dry_run, out.lang, &Silent)?;
     if let Some(path) = &errors_out {
-        imports::write_error_workbook(&plan, out.lang, path)?;
+        session.write_errors(path, out.lang)?;
     }
     out.import(&report, errors_out.as_deref(), dry_run)?;
     Ok(if report.invalid > 0 && !report.committed {
@@ -1060,30 +1089,13 @@ fn migrate(
     read: ReadOptions,
     out: &Out,
 ) -> Result<Exit, Error> {
-    let layout = exports::layout(to)?;
     let options = read_options(read, &file, false)?;
-    let mut ws = match &workspace {
-        Some(w) => open(w)?,
-        None => {
-            let name = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            Workspace::in_memory(&name, layout.platform.parse()?)?
-        }
-    };
-    let source = imports::ImportFile::open(&file)?;
-    let (imported, _) = imports::run(&mut ws, source, &options, false, out.lang, &imports::Silent)?;
-    if !imported.committed && imported.invalid > 0 {
-        out.migrated(&imported, None)?;
-        return Ok(Exit::Rejected);
-    }
-    let report = exports::export_members(&ws, to, &path, force, out.lang, None, &imports::Silent)?;
-    out.migrated(&imported, Some(&report))?;
-    Ok(if report.errors > 0 {
-        Exit::Rejected
-    } else {
-        Exit::Done
+    let mut ws = workspace.as_deref().map(open).transpose()?;
+    let done = orgdesk_core::migrate(&file, &path, to, ws.as_mut(), &options, force, out.lang)?;
+    out.migrated(&done.import, done.export.as_ref())?;
+    Ok(match &done.export {
+        Some(export) if export.errors == 0 => Exit::Done,
+        _ => Exit::Rejected,
     })
 }
 
@@ -1167,16 +1179,7 @@ fn hardware(cmd: HardwareCommand, out: &Out) -> Result<Exit, Error> {
     use orgdesk_core::setup::hardware::{DeviceInput, EventInput};
     match cmd {
         HardwareCommand::Import { workspace, file } => {
-            let bytes = std::fs::read(&file).map_err(|e| {
-                Error::new(orgdesk_core::ErrorCode::FileNotFound, "file_not_found")
-                    .with("path", file.display())
-                    .with("detail", e)
-            })?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let report = open(&workspace)?.import_hardware(bytes, &name, out.lang)?;
+            let report = open(&workspace)?.import_hardware(&file, out.lang)?;
             out.hardware_import(&report)?;
             if !report.committed {
                 return Ok(Exit::Rejected);
@@ -1232,16 +1235,16 @@ fn snapshot(cmd: SnapshotCommand, out: &Out) -> Result<(), Error> {
     match cmd {
         SnapshotCommand::Save { workspace, name } => out.snapshot(
             "cli.snapshot_saved",
-            &snapshots::save(&mut open(&workspace)?, &name)?,
+            &open(&workspace)?.save_snapshot(&name)?,
         ),
-        SnapshotCommand::List { workspace } => out.snapshots(&snapshots::list(&open(&workspace)?)?),
+        SnapshotCommand::List { workspace } => out.snapshots(&open(&workspace)?.snapshots()?),
         SnapshotCommand::Restore { workspace, name } => out.snapshot(
             "cli.snapshot_restored",
-            &snapshots::restore(&mut open(&workspace)?, &name)?,
+            &open(&workspace)?.restore_snapshot(&name)?,
         ),
         SnapshotCommand::Delete { workspace, name } => out.snapshot(
             "cli.snapshot_deleted",
-            &snapshots::delete(&mut open(&workspace)?, &name)?,
+            &open(&workspace)?.delete_snapshot(&name)?,
         ),
     }
 }
@@ -1309,37 +1312,18 @@ fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
 }
 
 /// Overlays the options that were given on `base`.
-fn apply(fields: MemberFields, mut base: MemberInput) -> MemberInput {
-    macro_rules! set {
-        ($($f:ident),*) => { $( if fields.$f.is_some() { base.$f = fields.$f; } )* };
+fn apply(options: MemberOptions, mut base: MemberInput) -> Result<MemberInput, Error> {
+    for (key, text) in &options.fields {
+        base.fields.set_text(*key, Some(text))?;
     }
-    set!(
-        alias,
-        mobile,
-        telephone,
-        email,
-        biz_email,
-        gender,
-        position,
-        employee_no,
-        manager,
-        rank,
-        join_date,
-        status,
-        address,
-        employment_type
-    );
-    if let Some(name) = fields.name {
-        base.name = name;
-    }
-    if !fields.departments.is_empty() {
-        base.departments = fields.departments.iter().map(|d| dept(d)).collect();
+    if !options.departments.is_empty() {
+        base.departments = options.departments.iter().map(|d| dept(d)).collect();
         base.leader_of.clear();
     }
-    if !fields.leader_of.is_empty() {
-        base.leader_of = fields.leader_of.iter().map(|d| dept(d)).collect();
+    if !options.leader_of.is_empty() {
+        base.leader_of = options.leader_of.iter().map(|d| dept(d)).collect();
     }
-    base
+    Ok(base)
 }
 
 fn members(cmd: MemberCommand, out: &Out) -> Result<(), Error> {
@@ -1355,7 +1339,7 @@ fn members(cmd: MemberCommand, out: &Out) -> Result<(), Error> {
                     userid,
                     ..Default::default()
                 },
-            );
+            )?;
             out.member_saved("cli.added_member", &open(&workspace)?.add_member(&input)?)
         }
         MemberCommand::Update {
@@ -1364,7 +1348,7 @@ fn members(cmd: MemberCommand, out: &Out) -> Result<(), Error> {
             fields,
         } => {
             let mut ws = open(&workspace)?;
-            let input = apply(fields, ws.member(&userid)?.to_input());
+            let input = apply(fields, ws.member(&userid)?.to_input())?;
             out.member_saved("cli.updated_member", &ws.update_member(&userid, &input)?)
         }
         MemberCommand::Delete { workspace, userid } => {

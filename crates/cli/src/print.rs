@@ -8,6 +8,7 @@ use orgdesk_core::exports::report::ReportSummary;
 use orgdesk_core::exports::{ExportReport, Problem};
 use orgdesk_core::i18n::t;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
+use orgdesk_core::members::{FieldKind, FIELDS};
 use orgdesk_core::roles::checks::Finding;
 use orgdesk_core::roles::effective::{EffectiveGrant, Holder, MemberPermissions};
 use orgdesk_core::roles::export::scope_text;
@@ -17,7 +18,8 @@ use orgdesk_core::setup::certification::CertificationPlan;
 use orgdesk_core::setup::checklist::Checklist;
 use orgdesk_core::setup::hardware::{BatchQuarter, Device, HardwareImport};
 use orgdesk_core::setup::security::SecurityReport;
-use orgdesk_core::snapshots::SnapshotInfo;
+use orgdesk_core::snapshots::{SnapshotInfo, SnapshotKind};
+use orgdesk_core::ActionState;
 use orgdesk_core::OrgProfile;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
@@ -135,7 +137,7 @@ impl Out {
             let mut text = self.tr(
                 key,
                 &[
-                    ("name", m.name.clone()),
+                    ("name", m.fields.name.clone()),
                     ("userid", m.userid.clone()),
                     ("departments", m.departments.join("；")),
                 ],
@@ -155,56 +157,33 @@ impl Out {
         self.emit(m, || {
             self.tr(
                 "cli.deleted_member",
-                &[("name", m.name.clone()), ("userid", m.userid.clone())],
+                &[
+                    ("name", m.fields.name.clone()),
+                    ("userid", m.userid.clone()),
+                ],
             )
         })
     }
 
     pub fn member(&self, m: &Member) -> R {
         self.emit(m, || {
-            let value = serde_json::to_value(m).unwrap_or_default();
-            let fields = [
-                "userid",
-                "name",
-                "alias",
-                "mobile",
-                "telephone",
-                "email",
-                "biz_email",
-                "gender",
-                "position",
-                "employee_no",
-                "manager",
-                "rank",
-                "join_date",
-                "status",
-                "address",
-                "employment_type",
-                "departments",
-                "main_department",
-            ];
-            let rows: Vec<[String; 2]> = fields
-                .iter()
-                .filter_map(|f| {
-                    let v = match &value[*f] {
-                        serde_json::Value::Null => return None,
-                        serde_json::Value::String(s) if *f == "status" => {
-                            self.tr(&format!("statuses.{s}"), &[])
-                        }
-                        serde_json::Value::String(s) if *f == "gender" => {
-                            self.tr(&format!("genders.{s}"), &[])
-                        }
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Array(a) => a
-                            .iter()
-                            .filter_map(|x| x.as_str())
-                            .collect::<Vec<_>>()
-                            .join("；"),
-                        other => other.to_string(),
-                    };
-                    Some([self.tr(&format!("fields.{f}"), &[]), v])
-                })
-                .collect();
+            let field = |code: &str| self.tr(&format!("fields.{code}"), &[]);
+            let mut rows = vec![[field("userid"), m.userid.clone()]];
+            for spec in FIELDS {
+                let Some(text) = m.fields.text(spec.key) else {
+                    continue;
+                };
+                let shown = match spec.kind {
+                    FieldKind::Gender => self.tr(&format!("genders.{text}"), &[]),
+                    FieldKind::Status => self.tr(&format!("statuses.{text}"), &[]),
+                    _ => text.into_owned(),
+                };
+                rows.push([field(spec.key.code()), shown]);
+            }
+            rows.push([field("departments"), m.departments.join("；")]);
+            if let Some(main) = &m.main_department {
+                rows.push([field("main_department"), main.clone()]);
+            }
             table(&rows, false)
         })
     }
@@ -228,12 +207,12 @@ impl Out {
             for m in list {
                 rows.push([
                     m.userid.clone(),
-                    m.name.clone(),
-                    m.mobile.clone().unwrap_or_default(),
-                    m.email.clone().unwrap_or_default(),
-                    m.position.clone().unwrap_or_default(),
+                    m.fields.name.clone(),
+                    m.fields.mobile.clone().unwrap_or_default(),
+                    m.fields.email.clone().unwrap_or_default(),
+                    m.fields.position.clone().unwrap_or_default(),
                     m.main_department.clone().unwrap_or_default(),
-                    self.tr(&format!("statuses.{}", m.status.as_str()), &[]),
+                    self.tr(&format!("statuses.{}", m.fields.status.as_str()), &[]),
                 ]);
             }
             let mut text = table(&rows, true);
@@ -244,7 +223,7 @@ impl Out {
 
     pub fn history_step(&self, key: &str, entry: &AuditEntry) -> R {
         self.emit(entry, || {
-            let action = self.tr(&format!("actions.{}", entry.action), &[]);
+            let action = self.tr(&format!("actions.{}", entry.action.as_str()), &[]);
             self.tr(key, &[("action", action), ("target", entry.target.clone())])
         })
     }
@@ -257,8 +236,8 @@ impl Out {
             let rows: Vec<[String; 5]> = entries
                 .iter()
                 .map(|e| {
-                    let mut action = self.tr(&format!("actions.{}", e.action), &[]);
-                    if e.state.as_deref() == Some("undone") {
+                    let mut action = self.tr(&format!("actions.{}", e.action.as_str()), &[]);
+                    if e.state == Some(ActionState::Undone) {
                         action.push(' ');
                         action.push_str(&self.tr("cli.undone_mark", &[]));
                     }
@@ -408,7 +387,7 @@ impl Out {
                         b.at.replace('T', " ").replace('Z', ""),
                         b.file.clone(),
                         format!("+{} / ~{}", b.created.members, b.updated.members),
-                        self.tr(&format!("batch_states.{}", b.state), &[]),
+                        self.tr(&format!("batch_states.{}", b.state.as_str()), &[]),
                         b.sheet.clone(),
                     ]
                 })
@@ -742,7 +721,7 @@ impl Out {
     }
 
     fn snapshot_name(&self, s: &SnapshotInfo) -> String {
-        if s.kind == "initial" {
+        if s.kind == SnapshotKind::Initial {
             self.tr("cli.snapshot_initial", &[])
         } else {
             s.name.clone()

@@ -104,7 +104,7 @@ pub fn create(path: &Path, version: u32) -> Result<Connection> {
                 Error::new(ErrorCode::FileExists, "file_exists").with("path", path.display())
             );
         }
-        Err(e) => return Err(io_error(path, e)),
+        Err(e) => return Err(Error::io(path, &e)),
     }
     let made = (|| {
         let mut conn = Connection::open_with_flags(path, open_flags())?;
@@ -154,7 +154,7 @@ fn open_checked(path: &Path) -> Result<Connection> {
                 Error::new(ErrorCode::FileNotFound, "file_not_found").with("path", path.display())
             );
         }
-        Err(e) => return Err(io_error(path, e)),
+        Err(e) => return Err(Error::io(path, &e)),
     };
     if n == 0 {
         return Err(not_a_workspace(path, "not_a_workspace_empty"));
@@ -192,13 +192,6 @@ fn not_a_workspace(path: &Path, key: &'static str) -> Error {
 
 fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::CorruptFile, "corrupt_file")
-        .with("path", path.display())
-        .with("detail", e)
-}
-
-/// An I/O error about `path`.
-pub fn io_error(path: &Path, e: std::io::Error) -> Error {
-    Error::new(ErrorCode::IoError, "io_error")
         .with("path", path.display())
         .with("detail", e)
 }

@@ -2,7 +2,7 @@
 //! message's parameters. The UI receives [`ErrorDto`] (`{code, key, message, params}`) and
 //! translates `errors.<key>` itself; the CLI prints [`Error::message`] in its language.
 
-use crate::i18n::{t_fields, Lang};
+use crate::i18n::{t_fields, Arg, ArgText, Lang, Localized};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -91,12 +91,12 @@ impl ErrorCode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct Error {
     pub code: ErrorCode,
     /// Key under `errors.` in the message catalogue.
     pub key: &'static str,
-    pub params: Vec<(&'static str, String)>,
+    pub params: Vec<(&'static str, Arg)>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -110,9 +110,23 @@ impl Error {
         }
     }
 
-    /// Adds a message parameter.
+    /// Adds a message parameter. A `field` parameter holds a field code (`mobile`) and is
+    /// shown by the field's name.
     pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.params.push((name, value.to_string()));
+        self.params.push((name, Arg::Text(value.to_string())));
+        self
+    }
+
+    /// Adds a parameter shown as the translation of catalogue `key`.
+    pub fn with_key(mut self, name: &'static str, key: impl Into<String>) -> Self {
+        self.params.push((name, Arg::Key(key.into())));
+        self
+    }
+
+    /// Adds a parameter given in both languages (a name from a data file).
+    pub fn with_localized(mut self, name: &'static str, text: &Localized) -> Self {
+        self.params
+            .push((name, Arg::Localized(Box::new(text.clone()))));
         self
     }
 
@@ -120,11 +134,15 @@ impl Error {
         self.code.kind()
     }
 
+    /// A parameter as given: the text, the catalogue key, or the Chinese of a localised one.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| match v {
+                Arg::Text(s) | Arg::Key(s) => s.as_str(),
+                Arg::Localized(l) => l.zh_cn.as_str(),
+            })
     }
 
     /// The message in `lang`. A `field` parameter holds a field code and is shown by its name.
@@ -140,9 +158,24 @@ impl Error {
             params: self
                 .params
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
+                .map(|(k, v)| (k.to_string(), v.text(lang).into_owned()))
                 .collect(),
         }
+    }
+
+    /// An I/O error about `path`, worded by what happened (no permission, disk full, …) so the
+    /// message says what to do.
+    pub fn io(path: &std::path::Path, e: &std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        let key = match e.kind() {
+            K::NotFound => "io_not_found",
+            K::PermissionDenied | K::ReadOnlyFilesystem => "io_permission",
+            K::StorageFull | K::QuotaExceeded | K::FileTooLarge => "io_disk_full",
+            _ => "io_error",
+        };
+        Error::new(ErrorCode::IoError, key)
+            .with("path", path.display())
+            .with("detail", e)
     }
 
     pub(crate) fn internal(detail: impl fmt::Display) -> Self {

@@ -40,7 +40,7 @@ impl Settings {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| crate::db::io_error(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, &e))?;
         let tmp: PathBuf = path.with_extension("json.tmp");
         let write = || -> std::io::Result<()> {
             let mut f = std::fs::File::create(&tmp)?;
@@ -48,7 +48,7 @@ impl Settings {
             f.sync_all()?;
             std::fs::rename(&tmp, path)
         };
-        write().map_err(|e| crate::db::io_error(path, e))
+        write().map_err(|e| crate::Error::io(path, &e))
     }
 
     /// Puts `path` first in the recent list.

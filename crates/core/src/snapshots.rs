@@ -4,8 +4,7 @@
 //! transaction: atomic, and undoable like any other action. Also: "Save a copy as…".
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::{self, Change, UNTRACKED};
-use crate::workspace::Workspace;
+use crate::history::{self, Change, Tx, UNTRACKED};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -18,8 +17,7 @@ pub const INITIAL: &str = "initial";
 pub struct SnapshotInfo {
     pub id: i64,
     pub name: String,
-    /// `manual`, or `initial` for the state a demo started from.
-    pub kind: String,
+    pub kind: SnapshotKind,
     pub created_at: String,
     pub members: u32,
     pub departments: u32,
@@ -41,10 +39,7 @@ fn backup_to(src: &Connection, dest: &Path) -> Result<Connection> {
                 {
                     std::thread::sleep(std::time::Duration::from_millis(20))
                 }
-                _ => {
-                    return Err(Error::new(ErrorCode::DatabaseError, "database_error")
-                        .with("detail", "the workspace stayed locked during the backup"))
-                }
+                _ => return Err(Error::new(ErrorCode::DatabaseError, "snapshot_locked")),
             }
         }
     }
@@ -58,7 +53,7 @@ fn temp_in(dir: Option<&Path>) -> Result<tempfile::NamedTempFile> {
         Some(d) => b.tempfile_in(d),
         None => b.tempfile(),
     };
-    made.map_err(|e| crate::db::io_error(dir.unwrap_or(Path::new(".")), e))
+    made.map_err(|e| crate::Error::io(dir.unwrap_or(Path::new(".")), &e))
 }
 
 fn counts(conn: &Connection) -> Result<(u32, u32)> {
@@ -90,63 +85,102 @@ fn info(r: &rusqlite::Row) -> rusqlite::Result<SnapshotInfo> {
     Ok(SnapshotInfo {
         id: r.get(0)?,
         name: r.get(1)?,
-        kind: r.get(2)?,
+        kind: r
+            .get::<_, String>(2)?
+            .parse()
+            .unwrap_or(SnapshotKind::Manual),
         created_at: r.get(3)?,
         members: r.get(4)?,
         departments: r.get(5)?,
     })
 }
 
-pub fn list(ws: &Workspace) -> Result<Vec<SnapshotInfo>> {
-    let mut stmt = ws.connection().prepare(
+/// What a snapshot is: one saved by hand, or the state a demo workspace started from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    specta::Type,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SnapshotKind {
+    Manual,
+    Initial,
+}
+
+impl SnapshotKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+pub(crate) fn list(conn: &Connection) -> Result<Vec<SnapshotInfo>> {
+    let mut stmt = conn.prepare(
         "SELECT id, name, kind, created_at, members, departments FROM snapshots ORDER BY id DESC",
     )?;
     let rows = stmt.query_map([], info)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Takes a snapshot named `name` (`kind`: manual or initial).
-pub(crate) fn save_kind(ws: &mut Workspace, name: &str, kind: &str) -> Result<SnapshotInfo> {
+/// A copy of the workspace's content, taken to be stored as a snapshot.
+pub(crate) struct Taken {
+    name: String,
+    data: Vec<u8>,
+    members: u32,
+    departments: u32,
+}
+
+/// Takes a copy of the workspace behind `conn` to store as snapshot `name` (checked: not
+/// empty, not taken). Reads only.
+pub(crate) fn take(conn: &Connection, name: &str) -> Result<Taken> {
     let name = crate::validate::clean(name)
         .ok_or_else(|| Error::new(ErrorCode::MissingRequired, "snapshot_name_empty"))?;
-    if find(ws.connection(), &name).is_ok() {
+    if find(conn, &name).is_ok() {
         return Err(Error::new(ErrorCode::SnapshotExists, "snapshot_exists").with("name", &name));
     }
     let temp = temp_in(None)?;
-    let copy = backup_to(ws.connection(), temp.path())?;
+    let copy = backup_to(conn, temp.path())?;
     // The copy keeps content only: no snapshots inside snapshots, no history.
     copy.execute_batch("DELETE FROM snapshots; DELETE FROM audit_log; VACUUM;")?;
     let (members, departments) = counts(&copy)?;
     drop(copy);
-    let data = std::fs::read(temp.path()).map_err(|e| crate::db::io_error(temp.path(), e))?;
-    let source = ws.source();
-    let conn = ws.connection_mut();
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let data = std::fs::read(temp.path()).map_err(|e| Error::io(temp.path(), &e))?;
+    Ok(Taken {
+        name,
+        data,
+        members,
+        departments,
+    })
+}
+
+/// Stores a copy taken by [`take`] (the snapshots table is not tracked by the history).
+pub(crate) fn insert(tx: &Tx, taken: Taken, kind: SnapshotKind) -> Result<Change<SnapshotInfo>> {
     tx.execute(
         "INSERT INTO snapshots (name, kind, created_at, members, departments, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![name, kind, history::now(), members, departments, data],
+        params![
+            taken.name,
+            kind.as_str(),
+            history::now(),
+            taken.members,
+            taken.departments,
+            taken.data
+        ],
     )?;
-    let id = tx.last_insert_rowid();
-    history::log_marker(&tx, source, "snapshot_save", &name, None)?;
-    tx.commit()?;
-    find(ws.connection(), &format!("#{id}"))
+    let saved = find(tx, &format!("#{}", tx.last_insert_rowid()))?;
+    Ok(Change::after(saved.clone(), saved.name.clone(), None))
 }
 
-pub fn save(ws: &mut Workspace, name: &str) -> Result<SnapshotInfo> {
-    save_kind(ws, name, "manual")
-}
-
-pub fn delete(ws: &mut Workspace, name: &str) -> Result<SnapshotInfo> {
-    let found = find(ws.connection(), name)?;
-    let source = ws.source();
-    let tx = ws
-        .connection_mut()
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+pub(crate) fn delete(tx: &Tx, name: &str) -> Result<Change<SnapshotInfo>> {
+    let found = find(tx, name)?;
     tx.execute("DELETE FROM snapshots WHERE id = ?1", [found.id])?;
-    history::log_marker(&tx, source, "snapshot_delete", &found.name, None)?;
-    tx.commit()?;
-    Ok(found)
+    Ok(Change::after(found.clone(), found.name.clone(), None))
 }
 
 /// The tables that hold workspace content (everything the history tracks) and their columns.
@@ -171,69 +205,64 @@ fn content_tables(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
     Ok(out)
 }
 
-/// Puts the workspace back as it was in snapshot `name`, in one undoable action.
-pub fn restore(ws: &mut Workspace, name: &str) -> Result<SnapshotInfo> {
-    let found = find(ws.connection(), name)?;
-    let data: Vec<u8> = ws.connection().query_row(
+/// Snapshot `name` written out as a workspace file of its own (checked, and upgraded when an
+/// older version took it), to be attached as [`ATTACHED`] while it is restored.
+pub(crate) fn extract(
+    conn: &Connection,
+    name: &str,
+) -> Result<(SnapshotInfo, tempfile::NamedTempFile)> {
+    let found = find(conn, name)?;
+    let data: Vec<u8> = conn.query_row(
         "SELECT data FROM snapshots WHERE id = ?1",
         [found.id],
         |r| r.get(0),
     )?;
     let temp = temp_in(None)?;
-    std::fs::write(temp.path(), &data).map_err(|e| crate::db::io_error(temp.path(), e))?;
-    // Opening it as a workspace checks it and upgrades a snapshot taken by an older version.
-    drop(Workspace::open(temp.path(), ws.source())?);
-    let source = ws.source();
-    let conn = ws.connection_mut();
-    conn.execute(
-        "ATTACH DATABASE ?1 AS snap",
-        [temp.path().to_string_lossy()],
-    )?;
-    let restored = (|| {
-        let tables = content_tables(conn)?;
-        let target = found.name.clone();
-        history::record(conn, source, "snapshot_restore", |tx| {
-            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-            // Foreign keys are checked at commit, so the order of the tables does not matter.
-            for (table, _) in &tables {
-                tx.execute(&format!("DELETE FROM main.\"{table}\""), [])?;
-            }
-            for (table, columns) in &tables {
-                let cols = columns
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                tx.execute(
-                    &format!(
-                        "INSERT INTO main.\"{table}\" ({cols}) SELECT {cols} FROM snap.\"{table}\""
-                    ),
-                    [],
-                )?;
-            }
-            Ok(Change {
-                value: (),
-                target,
-                before: None,
-                after: Some(serde_json::json!({ "snapshot": found.id })),
-            })
-        })
-    })();
-    let detached = conn.execute("DETACH DATABASE snap", []);
-    restored?;
-    detached?;
-    Ok(found)
+    std::fs::write(temp.path(), &data).map_err(|e| Error::io(temp.path(), &e))?;
+    drop(crate::db::open(temp.path())?);
+    Ok((found, temp))
+}
+
+/// The schema name a snapshot being restored is attached under.
+pub(crate) const ATTACHED: &str = "snap";
+
+/// Replaces every content table with the attached snapshot's (see [`extract`]).
+pub(crate) fn restore(tx: &Tx, found: &SnapshotInfo) -> Result<Change<()>> {
+    let tables = content_tables(tx)?;
+    tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    // Foreign keys are checked at commit, so the order of the tables does not matter.
+    for (table, _) in &tables {
+        tx.execute(&format!("DELETE FROM main.\"{table}\""), [])?;
+    }
+    for (table, columns) in &tables {
+        let cols = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        tx.execute(
+            &format!(
+                "INSERT INTO main.\"{table}\" ({cols}) SELECT {cols} FROM {ATTACHED}.\"{table}\""
+            ),
+            [],
+        )?;
+    }
+    Ok(Change::after(
+        (),
+        found.name.clone(),
+        Some(serde_json::json!({ "snapshot": found.id })),
+    ))
 }
 
 /// Writes a consistent copy of the workspace to `dest`; the file appears only when complete.
-pub fn save_copy(ws: &Workspace, dest: &Path) -> Result<()> {
-    let dir = crate::exports::safe::folder_of(dest)?;
+pub(crate) fn save_copy(conn: &Connection, dest: &Path) -> Result<()> {
+    let dir = crate::files::folder_of(dest)?;
     let temp = temp_in(Some(dir))?;
-    let copy = backup_to(ws.connection(), temp.path())?;
+    let copy = backup_to(conn, temp.path())?;
     // A self-contained file: everything in the main file, nothing left in a -wal.
     copy.pragma_update(None, "journal_mode", "DELETE")?;
     drop(copy);
     temp.persist(dest)
-        .map_err(|e| crate::db::io_error(dest, e.error))?;
+        .map_err(|e| crate::Error::io(dest, &e.error))?;
     Ok(())
 }

@@ -30,29 +30,24 @@ pub fn half_width(text: &str) -> String {
 /// Characters a department name may not contain (the platforms' rule plus `/`, the path separator).
 pub const DEPARTMENT_FORBIDDEN: &[char] = &['\\', ':', '*', '?', '"', '<', '>', '|', '/'];
 
-/// Maximum length of a department name, in characters: the strictest of the platforms'
-/// limits in the capability dataset (the one source of truth for limits).
+/// The strictest of the platforms' limits for `key` in the capability dataset (the one source
+/// of truth for limits), or `fallback` when no platform states one. Looked up once per key.
+pub fn strictest_limit(key: &'static str, fallback: usize) -> usize {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<&'static str, usize>>> = OnceLock::new();
+    let mut known = KNOWN
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    *known.entry(key).or_insert_with(|| {
+        crate::dataset::Dataset::builtin().strictest(key, fallback as f64) as usize
+    })
+}
+
+/// Maximum length of a department name, in characters (strictest platform limit).
 pub fn department_name_max() -> usize {
-    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *MAX.get_or_init(|| {
-        crate::compare::Dataset::builtin().strictest("department_name_length", 64.0) as usize
-    })
-}
-
-/// Maximum length of a member name, in characters (strictest platform limit in the dataset).
-pub fn member_name_max() -> usize {
-    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *MAX.get_or_init(|| {
-        crate::compare::Dataset::builtin().strictest("member_name_length", 64.0) as usize
-    })
-}
-
-/// Maximum length of a position, in characters (strictest platform limit in the dataset).
-pub fn position_max() -> usize {
-    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *MAX.get_or_init(|| {
-        crate::compare::Dataset::builtin().strictest("position_length", 128.0) as usize
-    })
+    strictest_limit("department_name_length", 64)
 }
 
 /// Maximum length of the other free-text fields, in characters.

@@ -1,7 +1,7 @@
 //! Shared Excel styling for every workbook OrgDesk writes: a CJK-friendly font, a bold frozen
 //! header with filters, and text cells that never become formulas.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, Result};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Worksheet, XlsxError};
 use std::path::Path;
 
@@ -32,18 +32,14 @@ pub fn header() -> Format {
 }
 
 /// Maps a writer error to an I/O error about `path`.
-pub fn fail(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
-    move |e| {
-        Error::new(ErrorCode::IoError, "io_error")
-            .with("path", path.display())
-            .with("detail", e)
-    }
+pub fn fail(path: &Path) -> impl Fn(XlsxError) -> Error + Copy + '_ {
+    move |e| crate::files::io_error(path, e)
 }
 
 /// Saves `book` to `path` so that the file appears only complete: a failure leaves an older
 /// file as it was and no partial one.
 pub fn save(book: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<()> {
-    let staged = crate::exports::safe::Staged::new(path)?;
+    let staged = crate::files::Staged::new(path)?;
     book.save(staged.path()).map_err(fail(path))?;
     staged.finish()
 }

@@ -172,9 +172,9 @@ fn validation_limits_come_from_the_dataset() {
     let mut ws = workspace(&dir);
     ws.add_department("示例/一/二/三").unwrap();
     let builtin = Dataset::builtin();
-    assert!(limits::check(&ws, "wecom", builtin, Lang::EnUs)
-        .unwrap()
-        .is_empty());
+    let departments = ws.departments().unwrap();
+    assert!(limits::check_departments(&departments, "wecom", builtin, Lang::EnUs).is_empty());
+    assert!(ws.check_limits("wecom", Lang::EnUs).unwrap().is_empty());
     // A copy of the dataset where WeCom allows only 2 levels: the same workspace now breaks it.
     let copy = dir.path().join("capabilities");
     copy_dataset(&copy);
@@ -186,7 +186,7 @@ fn validation_limits_come_from_the_dataset() {
     std::fs::write(&path, text).unwrap();
     let changed = Dataset::from_dir(&copy).unwrap();
     assert_eq!(changed.limit("wecom", "department_depth"), Some(2.0));
-    let problems = limits::check(&ws, "wecom", &changed, Lang::EnUs).unwrap();
+    let problems = limits::check_departments(&departments, "wecom", &changed, Lang::EnUs);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(
         (problems[0].rule.as_str(), problems[0].target.as_str()),
@@ -200,9 +200,7 @@ fn validation_limits_come_from_the_dataset() {
         problems[0].message
     );
     // Feishu keeps its own limit.
-    assert!(limits::check(&ws, "feishu", &changed, Lang::EnUs)
-        .unwrap()
-        .is_empty());
+    assert!(limits::check_departments(&departments, "feishu", &changed, Lang::EnUs).is_empty());
 }
 
 #[test]

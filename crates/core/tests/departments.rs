@@ -1,6 +1,8 @@
 //! Department tree invariants, on real workspace files.
 
-use orgdesk_core::{DepartmentRef, ErrorCode, MemberInput, Platform, Source, Workspace};
+use orgdesk_core::{
+    DepartmentRef, ErrorCode, MemberFields, MemberInput, Platform, Source, Workspace,
+};
 use tempfile::TempDir;
 
 fn workspace() -> (TempDir, Workspace) {
@@ -197,7 +199,10 @@ fn delete_is_refused_while_there_are_children_or_members() {
         (ErrorCode::DepartmentNotEmpty, "department_has_children")
     );
     ws.add_member(&MemberInput {
-        name: "张伟".into(),
+        fields: MemberFields {
+            name: "张伟".into(),
+            ..Default::default()
+        },
         departments: vec![p("A/B/C")],
         ..Default::default()
     })
@@ -221,7 +226,10 @@ fn member_counts_are_direct_and_for_the_subtree() {
     let (_d, mut ws) = workspace();
     let add = |ws: &mut Workspace, name: &str, depts: &[&str]| {
         ws.add_member(&MemberInput {
-            name: name.into(),
+            fields: MemberFields {
+                name: name.into(),
+                ..Default::default()
+            },
             departments: depts.iter().map(|d| p(d)).collect(),
             ..Default::default()
         })

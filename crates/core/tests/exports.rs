@@ -5,10 +5,12 @@
 mod support;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use orgdesk_core::exports::{self, layout::layouts, report, ExportReport};
-use orgdesk_core::imports::{self, ImportFile, ImportOptions, Progress, Silent};
+use orgdesk_core::exports::{self, layout::layouts, ExportReport};
+use orgdesk_core::imports::{self, ImportOptions, ImportSession};
+use orgdesk_core::progress::{Progress, Silent};
 use orgdesk_core::{
-    demo, DepartmentRef, Gender, Lang, MemberInput, MemberQuery, Platform, Source, Workspace,
+    DepartmentRef, Gender, Lang, MemberFields, MemberInput, MemberQuery, Platform, Source,
+    Workspace,
 };
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -24,11 +26,12 @@ const FORMATS: [(&str, &str); 4] = [
 ];
 
 fn demo_ws(dir: &TempDir) -> Workspace {
-    demo::create("shili-keji", &dir.path().join("demo.orgdesk"), Source::Cli).unwrap()
+    Workspace::create_demo("shili-keji", &dir.path().join("demo.orgdesk"), Source::Cli).unwrap()
 }
 
 fn export(ws: &Workspace, format: &str, out: &Path, force: bool) -> ExportReport {
-    exports::export_members(ws, format, out, force, Lang::ZhCn, None, &Silent).unwrap()
+    ws.export_members(format, out, force, Lang::ZhCn, None, &Silent)
+        .unwrap()
 }
 
 fn sheet_rows(path: &Path, sheet: usize) -> (String, Vec<Vec<Data>>) {
@@ -58,15 +61,15 @@ fn import_back(file: &Path, format: &str) -> Workspace {
         departments_file: imports::department_ids::sibling(file).map(|p| p.display().to_string()),
         ..Default::default()
     };
-    let (report, _) = imports::run(
-        &mut back,
-        ImportFile::open(file).unwrap(),
-        &options,
-        false,
-        Lang::EnUs,
-        &Silent,
-    )
-    .unwrap();
+    let report = back
+        .run_import(
+            &mut ImportSession::open(file).unwrap(),
+            &options,
+            false,
+            Lang::EnUs,
+            &Silent,
+        )
+        .unwrap();
     assert!(report.committed, "{format}: {:?}", report.errors);
     back
 }
@@ -252,7 +255,10 @@ fn uncertain_layouts_say_so_in_their_notes() {
 
 fn add(ws: &mut Workspace, name: &str, departments: &[&str], f: impl FnOnce(&mut MemberInput)) {
     let mut input = MemberInput {
-        name: name.into(),
+        fields: MemberFields {
+            name: name.into(),
+            ..Default::default()
+        },
         departments: departments
             .iter()
             .map(|d| DepartmentRef::from(*d))
@@ -275,10 +281,10 @@ fn formula_looking_text_stays_text_everywhere() {
     ];
     add(&mut ws, nasty[0], &["公司/销售部"], |m| {
         m.userid = Some("a1".into());
-        m.mobile = Some("+85212345678".into());
-        m.position = Some(nasty[1].into());
-        m.alias = Some(nasty[2].into());
-        m.address = Some(nasty[3].into());
+        m.fields.mobile = Some("+85212345678".into());
+        m.fields.position = Some(nasty[1].into());
+        m.fields.alias = Some(nasty[2].into());
+        m.fields.address = Some(nasty[3].into());
     });
     for (format, ext) in FORMATS {
         let out = dir.path().join(format!("f-{format}.{ext}"));
@@ -322,9 +328,9 @@ fn formula_looking_text_stays_text_everywhere() {
         // And it comes back as it was.
         let back = import_back(&out, format);
         let m = back.member("a1").unwrap();
-        assert_eq!(m.name, nasty[0], "{format}");
-        assert_eq!(m.position.as_deref(), Some(nasty[1]), "{format}");
-        assert_eq!(m.address.as_deref(), Some(nasty[3]), "{format}");
+        assert_eq!(m.fields.name, nasty[0], "{format}");
+        assert_eq!(m.fields.position.as_deref(), Some(nasty[1]), "{format}");
+        assert_eq!(m.fields.address.as_deref(), Some(nasty[3]), "{format}");
     }
 }
 
@@ -341,21 +347,21 @@ fn preflight_lists_what_the_platform_would_refuse_and_writes_nothing() {
     let mut ws = Workspace::in_memory("公司", Platform::Wecom).unwrap();
     // Row 10: fine. Row 11: no contact. Row 12: a comma. Row 13: a long department cell.
     add(&mut ws, "甲", &["公司/销售部"], |m| {
-        m.mobile = Some("13800000001".into());
-        m.employee_no = Some("7".into());
+        m.fields.mobile = Some("13800000001".into());
+        m.fields.employee_no = Some("7".into());
     });
     add(&mut ws, "乙", &["公司/销售部"], |m| {
-        m.employee_no = Some("7".into())
+        m.fields.employee_no = Some("7".into())
     });
     add(&mut ws, "丙", &["公司/销售部"], |m| {
-        m.email = Some("bing@example.com".into());
-        m.position = Some("经理,华东".into());
+        m.fields.email = Some("bing@example.com".into());
+        m.fields.position = Some("经理,华东".into());
     });
     add(
         &mut ws,
         "丁",
         &["公司/华东大区销售与市场营销事业部/上海市浦东新区张江高科技园区第一分公司"],
-        |m| m.mobile = Some("13800000004".into()),
+        |m| m.fields.mobile = Some("13800000004".into()),
     );
     ws.add_department("公司/研发-测试部").unwrap();
     let mut deep = String::from("公司");
@@ -438,13 +444,13 @@ fn wecom_limits_come_from_the_capability_dataset() {
     let exactly = format!("公司/{}", "部".repeat(29));
     assert_eq!(exactly.chars().count(), 32);
     add(&mut ws, "甲", &[exactly.as_str()], |m| {
-        m.mobile = Some("13800000001".into())
+        m.fields.mobile = Some("13800000001".into())
     });
-    let problems = exports::preflight(&ws, "wecom", Lang::EnUs).unwrap();
+    let problems = ws.preflight("wecom", Lang::EnUs).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
     ws.rename_department(&DepartmentRef::from(exactly.as_str()), &"部".repeat(30))
         .unwrap();
-    let problems = exports::preflight(&ws, "wecom", Lang::EnUs).unwrap();
+    let problems = ws.preflight("wecom", Lang::EnUs).unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].rule, "department_cell_too_long");
     assert!(problems[0].message.contains("33") && problems[0].message.contains("32"));
@@ -465,14 +471,14 @@ fn a_cancelled_or_failed_export_leaves_no_file_behind() {
     let mut ws = Workspace::in_memory("公司", Platform::Wecom).unwrap();
     for i in 0..600 {
         add(&mut ws, &format!("成员{i}"), &["公司/部门"], |m| {
-            m.mobile = Some(format!("138{i:08}"));
+            m.fields.mobile = Some(format!("138{i:08}"));
         });
     }
     for (format, ext) in FORMATS {
         let out = dir.path().join(format!("c.{ext}"));
-        let e =
-            exports::export_members(&ws, format, &out, false, Lang::EnUs, None, &CancelAfter(0))
-                .unwrap_err();
+        let e = ws
+            .export_members(format, &out, false, Lang::EnUs, None, &CancelAfter(0))
+            .unwrap_err();
         assert_eq!(e.code, orgdesk_core::ErrorCode::Cancelled);
     }
     let left: Vec<PathBuf> = std::fs::read_dir(dir.path())
@@ -481,27 +487,27 @@ fn a_cancelled_or_failed_export_leaves_no_file_behind() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
     // A folder that does not exist: a clear error, nothing created.
-    let e = exports::export_members(
-        &ws,
-        "wecom",
-        &dir.path().join("missing/out.xlsx"),
-        false,
-        Lang::EnUs,
-        None,
-        &Silent,
-    )
-    .unwrap_err();
+    let e = ws
+        .export_members(
+            "wecom",
+            &dir.path().join("missing/out.xlsx"),
+            false,
+            Lang::EnUs,
+            None,
+            &Silent,
+        )
+        .unwrap_err();
     assert!(e.message(Lang::EnUs).contains("does not exist"));
-    let e = exports::export_members(
-        &ws,
-        "excel",
-        &dir.path().join("x.xlsx"),
-        false,
-        Lang::EnUs,
-        None,
-        &Silent,
-    )
-    .unwrap_err();
+    let e = ws
+        .export_members(
+            "excel",
+            &dir.path().join("x.xlsx"),
+            false,
+            Lang::EnUs,
+            None,
+            &Silent,
+        )
+        .unwrap_err();
     assert!(e
         .message(Lang::EnUs)
         .contains("wecom, wecom-api, dingtalk, feishu"));
@@ -527,22 +533,22 @@ fn snapshot(ws: &Workspace, format: &str) -> BTreeMap<String, Vec<String>> {
                     "-".into()
                 }
             };
-            let gender = m.gender.map(|g| g.as_str().to_string());
+            let gender = m.fields.gender.map(|g| g.as_str().to_string());
             let fields = vec![
-                m.name.clone(),
+                m.fields.name.clone(),
                 m.departments.join("|"),
                 m.main_department.clone().unwrap_or_default(),
-                opt(&m.mobile, "Mobile"),
-                opt(&m.email, "Email"),
-                opt(&m.alias, "Alias"),
-                opt(&m.position, "Position"),
+                opt(&m.fields.mobile, "Mobile"),
+                opt(&m.fields.email, "Email"),
+                opt(&m.fields.alias, "Alias"),
+                opt(&m.fields.position, "Position"),
                 opt(&gender, "Gender"),
-                opt(&m.telephone, "Telephone"),
-                opt(&m.biz_email, "BizEmail"),
-                opt(&m.address, "Address"),
-                opt(&m.employee_no, "EmployeeNo"),
-                opt(&m.join_date, "JoinDate"),
-                opt(&m.employment_type, "EmploymentType"),
+                opt(&m.fields.telephone, "Telephone"),
+                opt(&m.fields.biz_email, "BizEmail"),
+                opt(&m.fields.address, "Address"),
+                opt(&m.fields.employee_no, "EmployeeNo"),
+                opt(&m.fields.join_date, "JoinDate"),
+                opt(&m.fields.employment_type, "EmploymentType"),
             ];
             (m.userid, fields)
         })
@@ -712,26 +718,29 @@ mod random {
         for (i, p) in people.iter().enumerate() {
             let input = MemberInput {
                 userid: Some(format!("u{i}")),
-                name: p.name.clone(),
+                fields: MemberFields {
+                    name: p.name.clone(),
+                    mobile: p.mobile.as_ref().map(|_| {
+                        if i % 3 == 0 {
+                            format!("+85291{i:06}")
+                        } else {
+                            format!("139{i:08}")
+                        }
+                    }),
+                    email: p.email.as_ref().map(|_| format!("u{i}@example.com")),
+                    position: p.position.clone(),
+                    alias: p.alias.clone(),
+                    gender: p.gender,
+                    telephone: p.telephone.clone(),
+                    employee_no: p.employee_no.as_ref().map(|e| format!("{e}-{i}")),
+                    join_date: p.join_date.clone(),
+                    ..Default::default()
+                },
                 departments: p
                     .departments
                     .iter()
                     .map(|d| DepartmentRef::from(paths[*d].as_str()))
                     .collect(),
-                mobile: p.mobile.as_ref().map(|_| {
-                    if i % 3 == 0 {
-                        format!("+85291{i:06}")
-                    } else {
-                        format!("139{i:08}")
-                    }
-                }),
-                email: p.email.as_ref().map(|_| format!("u{i}@example.com")),
-                position: p.position.clone(),
-                alias: p.alias.clone(),
-                gender: p.gender,
-                telephone: p.telephone.clone(),
-                employee_no: p.employee_no.as_ref().map(|e| format!("{e}-{i}")),
-                join_date: p.join_date.clone(),
                 ..Default::default()
             };
             ws.add_member(&input).unwrap();
@@ -765,7 +774,7 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
         ),
     ] {
         let out = dir.path().join(format!("report-{}.xlsx", lang.tag()));
-        let summary = report::write(&ws, &out, lang, None, &Silent).unwrap();
+        let summary = ws.export_report(&out, lang, None, &Silent).unwrap();
         assert_eq!(summary.sheets, names);
         let book: Xlsx<_> = open_workbook(&out).unwrap();
         assert_eq!(book.sheet_names(), names);
@@ -792,8 +801,12 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
     assert_eq!(num_format_of(&out, "xl/worksheets/sheet2.xml", "F2"), "@");
     let xml = zip_entry(&out, "xl/worksheets/sheet2.xml");
     assert!(xml.contains("<pane ") && xml.contains("state=\"frozen\""));
+    // One column per member field besides the account and departments.
+    let columns = roster[0].len();
+    assert_eq!(columns, 4 + orgdesk_core::members::FIELDS.len() - 1);
+    let last = (b'A' + columns as u8 - 1) as char;
     assert!(
-        xml.contains("<autoFilter ref=\"A1:O42\""),
+        xml.contains(&format!("<autoFilter ref=\"A1:{last}42\"")),
         "filters over the table"
     );
     assert!(xml.contains("customWidth=\"1\""));
@@ -832,10 +845,10 @@ fn a_report_without_roles_in_use_has_no_permission_sheet_and_lists_failing_check
         deep.push_str(&format!("/L{i}"));
     }
     add(&mut ws, "甲", &[deep.as_str()], |m| {
-        m.mobile = Some("13800000001".into())
+        m.fields.mobile = Some("13800000001".into())
     });
     let out = dir.path().join("r.xlsx");
-    let summary = report::write(&ws, &out, Lang::ZhCn, None, &Silent).unwrap();
+    let summary = ws.export_report(&out, Lang::ZhCn, None, &Silent).unwrap();
     assert_eq!(summary.sheets, ["概览", "通讯录", "组织架构"]);
     // The tree is too deep for WeCom, and nobody is a super admin.
     assert_eq!(summary.failing_checks, 2);
@@ -875,16 +888,16 @@ fn exports_made_in_presentation_mode_are_masked_and_say_so() {
     let dir = TempDir::new().unwrap();
     let ws = demo_ws(&dir);
     let out = dir.path().join("masked.xlsx");
-    let r = exports::export_members(
-        &ws,
-        "wecom",
-        &out,
-        false,
-        Lang::ZhCn,
-        Some(Mask { names: true }),
-        &Silent,
-    )
-    .unwrap();
+    let r = ws
+        .export_members(
+            "wecom",
+            &out,
+            false,
+            Lang::ZhCn,
+            Some(Mask { names: true }),
+            &Silent,
+        )
+        .unwrap();
     assert!(r.written && r.masked);
     let (_, rows) = sheet_rows(&out, 0);
     let boss = &rows[9];
@@ -903,8 +916,7 @@ fn exports_made_in_presentation_mode_are_masked_and_say_so() {
     }
 
     let csv = dir.path().join("masked.csv");
-    exports::export_members(
-        &ws,
+    ws.export_members(
         "wecom-api",
         &csv,
         false,
@@ -922,14 +934,8 @@ fn exports_made_in_presentation_mode_are_masked_and_say_so() {
     assert!(notes.contains("演示模式导出"));
 
     let report_file = dir.path().join("masked-report.xlsx");
-    report::write(
-        &ws,
-        &report_file,
-        Lang::ZhCn,
-        Some(Mask::default()),
-        &Silent,
-    )
-    .unwrap();
+    ws.export_report(&report_file, Lang::ZhCn, Some(Mask::default()), &Silent)
+        .unwrap();
     let (_, overview) = sheet_rows(&report_file, 0);
     assert!(text(&overview[2][0]).starts_with("演示模式导出"));
     let (_, roster) = sheet_rows(&report_file, 1);
@@ -942,7 +948,7 @@ fn a_rule_broken_on_every_row_is_listed_a_few_hundred_times_and_counted_in_full(
     let mut ws = Workspace::in_memory("公司", Platform::Feishu).unwrap();
     for i in 0..450 {
         add(&mut ws, &format!("成员{i}"), &["公司/部门"], |m| {
-            m.mobile = Some(format!("138{i:08}"))
+            m.fields.mobile = Some(format!("138{i:08}"))
         });
     }
     let dir = TempDir::new().unwrap();

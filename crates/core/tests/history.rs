@@ -1,12 +1,14 @@
 //! The one mutation path: audit entries, undo and redo for every action, persisted in the file.
 
-use orgdesk_core::{DepartmentRef, ErrorCode, MemberInput, Platform, Source, Workspace};
+use orgdesk_core::{
+    DepartmentRef, ErrorCode, MemberFields, MemberInput, Platform, Source, Workspace,
+};
 use rusqlite::types::Value;
 use tempfile::TempDir;
 
 /// Every content table, row by row, as text: two equal dumps mean equal workspace content.
 fn dump(ws: &Workspace) -> Vec<String> {
-    let conn = ws.connection();
+    let conn = ws.raw_connection();
     let mut out = Vec::new();
     for table in [
         "organization",
@@ -48,8 +50,11 @@ fn seeded() -> (TempDir, Workspace) {
     ws.add_department("示例科技/研发中心").unwrap();
     ws.add_department("示例科技/空部门").unwrap();
     ws.add_member(&MemberInput {
-        name: "张伟".into(),
-        mobile: Some("13800138000".into()),
+        fields: MemberFields {
+            name: "张伟".into(),
+            mobile: Some("13800138000".into()),
+            ..Default::default()
+        },
         departments: vec![p("示例科技/销售部/华东区"), p("示例科技/研发中心")],
         leader_of: vec![p("示例科技/研发中心")],
         ..Default::default()
@@ -116,7 +121,10 @@ fn every_action_can_be_undone_and_redone() {
             Box::new(|ws| {
                 drop(
                     ws.add_member(&MemberInput {
-                        name: "李娜".into(),
+                        fields: MemberFields {
+                            name: "李娜".into(),
+                            ..Default::default()
+                        },
                         departments: vec![p("示例科技/新部门")],
                         ..Default::default()
                     })
@@ -128,7 +136,7 @@ fn every_action_can_be_undone_and_redone() {
             "member_update",
             Box::new(|ws| {
                 let mut input = ws.member("zhangwei").unwrap().to_input();
-                input.mobile = Some("13900139000".into());
+                input.fields.mobile = Some("13900139000".into());
                 input.departments.reverse();
                 input.leader_of.clear();
                 drop(ws.update_member("zhangwei", &input).unwrap())
@@ -146,7 +154,7 @@ fn every_action_can_be_undone_and_redone() {
         let after = dump(&ws);
         assert_ne!(before, after, "{action} changed nothing");
         let undone = ws.undo().unwrap();
-        assert_eq!(undone.action, action);
+        assert_eq!(undone.action.as_str(), action);
         assert_eq!(dump(&ws), before, "undo of {action}");
         let redone = ws.redo().unwrap();
         assert_eq!(redone.id, undone.id);
@@ -189,9 +197,9 @@ fn a_new_action_clears_the_redo_stack() {
         .log(None)
         .unwrap()
         .into_iter()
-        .find(|e| e.action == "department_rename")
+        .find(|e| e.action.as_str() == "department_rename")
         .unwrap();
-    assert_eq!(discarded.state.as_deref(), Some("discarded"));
+    assert_eq!(discarded.state.map(|s| s.as_str()), Some("discarded"));
 }
 
 #[test]
@@ -221,18 +229,18 @@ fn the_log_records_when_source_action_target_before_and_after() {
         (marker.action.as_str(), marker.ref_id),
         ("undo", Some(rename.id))
     );
-    assert_eq!(rename.action, "department_rename");
+    assert_eq!(rename.action.as_str(), "department_rename");
     assert_eq!(rename.source, Source::Cli);
     assert_eq!(rename.target, "示例科技/销售部");
     assert_eq!(rename.before.as_ref().unwrap()["path"], "示例科技/销售部");
     assert_eq!(rename.after.as_ref().unwrap()["path"], "示例科技/营销中心");
-    assert_eq!(rename.state.as_deref(), Some("undone"));
+    assert_eq!(rename.state.map(|s| s.as_str()), Some("undone"));
     assert!(
         rename.at.ends_with('Z') && rename.at.len() == 20,
         "{}",
         rename.at
     );
-    assert_eq!(log.last().unwrap().action, "init");
+    assert_eq!(log.last().unwrap().action.as_str(), "init");
     assert_eq!(ws.log(Some(2)).unwrap().len(), 2);
 }
 
@@ -244,7 +252,7 @@ fn history_survives_closing_and_reopening_the_file() {
     drop(ws);
     let mut ws = Workspace::open(&dir.path().join("h.orgdesk"), Source::Ui).unwrap();
     let entry = ws.undo().unwrap();
-    assert_eq!(entry.action, "member_delete");
+    assert_eq!(entry.action.as_str(), "member_delete");
     assert_eq!(dump(&ws), before);
     assert_eq!(ws.log(Some(1)).unwrap()[0].source, Source::Ui);
 }
@@ -257,8 +265,11 @@ fn a_refused_action_writes_nothing_and_logs_nothing() {
     // The member's new department path would be created before the mobile check fails.
     let e = ws
         .add_member(&MemberInput {
-            name: "李娜".into(),
-            mobile: Some("13800138000".into()),
+            fields: MemberFields {
+                name: "李娜".into(),
+                mobile: Some("13800138000".into()),
+                ..Default::default()
+            },
             departments: vec![p("示例科技/全新部门/子部门")],
             ..Default::default()
         })

@@ -3,8 +3,11 @@
 mod support;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use orgdesk_core::imports::{self, ImportFile, ImportOptions, ImportReport, Progress, Silent};
-use orgdesk_core::{ErrorCode, Lang, MemberInput, MemberQuery, Platform, Source, Workspace};
+use orgdesk_core::imports::{self, ImportOptions, ImportReport, ImportSession};
+use orgdesk_core::progress::{Progress, Silent};
+use orgdesk_core::{
+    ErrorCode, Lang, MemberFields, MemberInput, MemberQuery, Platform, Source, Workspace,
+};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use support::*;
@@ -26,8 +29,8 @@ fn run(
     options: &ImportOptions,
     dry_run: bool,
 ) -> orgdesk_core::Result<ImportReport> {
-    let file = ImportFile::open(path)?;
-    imports::run(ws, file, options, dry_run, Lang::EnUs, &Silent).map(|(r, _)| r)
+    let mut session = ImportSession::open(path)?;
+    ws.run_import(&mut session, options, dry_run, Lang::EnUs, &Silent)
 }
 
 fn import(ws: &mut Workspace, path: &Path) -> ImportReport {
@@ -126,12 +129,12 @@ fn wecom_template_with_instruction_rows_and_merged_cells() {
     );
     assert!(r.batch.is_some());
     let lina = ws.member("lina").unwrap();
-    assert_eq!(lina.mobile.as_deref(), Some("13900139000"));
+    assert_eq!(lina.fields.mobile.as_deref(), Some("13900139000"));
     assert_eq!(lina.departments, ["示例科技/研发中心", "示例科技/销售部"]);
     assert_eq!(lina.main_department.as_deref(), Some("示例科技/研发中心"));
-    assert_eq!(lina.gender, Some(orgdesk_core::Gender::Female));
+    assert_eq!(lina.fields.gender, Some(orgdesk_core::Gender::Female));
     assert_eq!(
-        ws.member("zhangwei").unwrap().mobile.as_deref(),
+        ws.member("zhangwei").unwrap().fields.mobile.as_deref(),
         Some("13800138000")
     );
 }
@@ -188,7 +191,7 @@ fn gbk_csv_from_chinese_excel_is_detected() {
         .members(&MemberQuery::default())
         .unwrap()
         .into_iter()
-        .map(|m| format!("{}:{}", m.userid, m.name))
+        .map(|m| format!("{}:{}", m.userid, m.fields.name))
         .collect();
     assert_eq!(names, ["zhangwei:张伟", "ouyangnana:欧阳娜娜"]);
     // UTF-8 with a BOM and tab separators, as other tools write.
@@ -220,7 +223,7 @@ fn legacy_xls_and_ods_files_read_like_xlsx() {
         assert_eq!(r.format, &name[6..]);
         let zw = ws.member("zhangwei").unwrap();
         assert_eq!(
-            (zw.mobile.as_deref(), zw.join_date.as_deref()),
+            (zw.fields.mobile.as_deref(), zw.fields.join_date.as_deref()),
             (Some("13800138000"), Some("2023-05-01")),
             "{name}"
         );
@@ -230,7 +233,7 @@ fn legacy_xls_and_ods_files_read_like_xlsx() {
             ["示例科技/研发中心", "示例科技/销售部"],
             "{name}"
         );
-        assert_eq!(lina.join_date.as_deref(), Some("2023-05-01"));
+        assert_eq!(lina.fields.join_date.as_deref(), Some("2023-05-01"));
     }
 }
 
@@ -321,28 +324,46 @@ fn every_cleaning_rule_is_applied_and_reported() {
     assert_eq!((r.invalid, r.created.members), (0, 4), "{:?}", r.errors);
     let m = |u: &str| ws.member(u).unwrap();
     assert_eq!(
-        (m("zhangwei").name.as_str(), m("zhangwei").mobile.as_deref()),
+        (
+            m("zhangwei").fields.name.as_str(),
+            m("zhangwei").fields.mobile.as_deref()
+        ),
         ("张伟", Some("13800138000"))
     );
     assert_eq!(m("zhangwei").departments, ["示例科技/销售部/华东区"]);
-    assert_eq!(m("zhangwei").join_date.as_deref(), Some("2023-05-01"));
-    assert_eq!(m("zhangwei").employee_no.as_deref(), Some("SK001"));
-    assert_eq!(m("zhangwei2").mobile.as_deref(), Some("13900139000"));
-    assert_eq!(m("zhangwei2").position.as_deref(), Some("P7工程师"));
-    assert_eq!(m("zhangwei2").join_date.as_deref(), Some("2023-05-02"));
+    assert_eq!(
+        m("zhangwei").fields.join_date.as_deref(),
+        Some("2023-05-01")
+    );
+    assert_eq!(m("zhangwei").fields.employee_no.as_deref(), Some("SK001"));
+    assert_eq!(m("zhangwei2").fields.mobile.as_deref(), Some("13900139000"));
+    assert_eq!(m("zhangwei2").fields.position.as_deref(), Some("P7工程师"));
+    assert_eq!(
+        m("zhangwei2").fields.join_date.as_deref(),
+        Some("2023-05-02")
+    );
     assert_eq!(
         m("zhangwei2").departments,
         ["示例科技/研发中心", "示例科技/销售部"]
     );
-    assert_eq!(m("zhangwei3").mobile.as_deref(), Some("13700137000"));
+    assert_eq!(m("zhangwei3").fields.mobile.as_deref(), Some("13700137000"));
     assert_eq!(
         m("zhangwei3").departments,
         ["示例科技/销售部", "示例科技/市场部"]
     );
-    assert_eq!(m("zhangwei3").gender, None);
-    assert_eq!(m("zhangwei4").mobile.as_deref(), Some("+85261234567"));
-    assert_eq!(m("zhangwei4").email.as_deref(), Some("zw@example.com"));
-    assert_eq!(m("zhangwei4").join_date.as_deref(), Some("2023-05-01"));
+    assert_eq!(m("zhangwei3").fields.gender, None);
+    assert_eq!(
+        m("zhangwei4").fields.mobile.as_deref(),
+        Some("+85261234567")
+    );
+    assert_eq!(
+        m("zhangwei4").fields.email.as_deref(),
+        Some("zw@example.com")
+    );
+    assert_eq!(
+        m("zhangwei4").fields.join_date.as_deref(),
+        Some("2023-05-01")
+    );
     let warned = codes(&r.warnings);
     for expected in [
         (2, "trimmed"),
@@ -410,12 +431,15 @@ fn names_padded_to_line_up_and_dates_saved_as_digits_are_cleaned() {
     .unwrap();
     assert!(r.committed);
     let m = |id: &str| ws.member(id).unwrap();
-    assert_eq!(m("zhangwei").name, "张伟");
-    assert_eq!(m("zhangwei").join_date.as_deref(), Some("2023-05-01"));
-    assert_eq!(m("wxm").name, "王小明");
-    assert_eq!(m("wxm").join_date.as_deref(), Some("2023-05-02"));
-    assert_eq!(m("jsmith").name, "John Smith");
-    assert_eq!(m("jsmith").join_date.as_deref(), Some("2023-05-03"));
+    assert_eq!(m("zhangwei").fields.name, "张伟");
+    assert_eq!(
+        m("zhangwei").fields.join_date.as_deref(),
+        Some("2023-05-01")
+    );
+    assert_eq!(m("wxm").fields.name, "王小明");
+    assert_eq!(m("wxm").fields.join_date.as_deref(), Some("2023-05-02"));
+    assert_eq!(m("jsmith").fields.name, "John Smith");
+    assert_eq!(m("jsmith").fields.join_date.as_deref(), Some("2023-05-03"));
 }
 
 #[test]
@@ -472,10 +496,13 @@ fn every_error_code_with_its_row_and_column() {
     let dir = TempDir::new().unwrap();
     let mut ws = workspace(&dir);
     ws.add_member(&MemberInput {
-        name: "老员工".into(),
         userid: Some("laoyuangong".into()),
-        mobile: Some("13600136000".into()),
-        email: Some("old@example.com".into()),
+        fields: MemberFields {
+            name: "老员工".into(),
+            mobile: Some("13600136000".into()),
+            email: Some("old@example.com".into()),
+            ..Default::default()
+        },
         departments: vec!["示例科技/行政部".into()],
         ..Default::default()
     })
@@ -719,13 +746,11 @@ fn the_error_workbook_holds_the_rejected_rows_as_they_came_and_the_reasons() {
             ],
         )],
     );
-    let mut file = ImportFile::open(&path).unwrap();
-    let plan = file.plan(&ws, &ImportOptions::default()).unwrap();
+    let mut session = ImportSession::open(&path).unwrap();
+    ws.plan_import(&mut session, &ImportOptions::default(), Lang::ZhCn)
+        .unwrap();
     let out = dir.path().join("errors.xlsx");
-    assert_eq!(
-        imports::write_error_workbook(&plan, Lang::ZhCn, &out).unwrap(),
-        2
-    );
+    assert_eq!(session.write_errors(&out, Lang::ZhCn).unwrap(), 2);
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(book.sheet_names(), ["未导入的行"]);
     let range = book.worksheet_range("未导入的行").unwrap();
@@ -771,7 +796,8 @@ fn the_error_workbook_holds_the_rejected_rows_as_they_came_and_the_reasons() {
     let formulas = book.worksheet_formula("未导入的行").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
     // Fixed and imported again, that file is accepted.
-    let _ = imports::commit(&mut ws, &plan, true, &Silent).unwrap();
+    ws.commit_import(&session, true, Lang::ZhCn, &Silent)
+        .unwrap();
     assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 1);
 }
 
@@ -816,7 +842,7 @@ fn reimporting_changes_nothing_with_or_without_the_account_column() {
     );
     assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 2);
     assert_eq!(
-        ws.member("zhangwei").unwrap().position.as_deref(),
+        ws.member("zhangwei").unwrap().fields.position.as_deref(),
         Some("总监")
     );
     // Matched by mobile: a row without account updates that member and keeps what the file omits.
@@ -828,7 +854,7 @@ fn reimporting_changes_nothing_with_or_without_the_account_column() {
     assert_eq!((r.updated.members, r.created.members), (1, 0));
     let zw = ws.member("zhangwei").unwrap();
     assert_eq!(
-        (zw.position.as_deref(), zw.departments.clone()),
+        (zw.fields.position.as_deref(), zw.departments.clone()),
         (Some("总监"), vec!["示例科技/市场部".to_string()])
     );
 }
@@ -842,9 +868,12 @@ fn a_mobile_or_email_of_another_member_is_refused() {
         ("李娜", "lina", "13900139000"),
     ] {
         ws.add_member(&MemberInput {
-            name: name.into(),
             userid: Some(id.into()),
-            mobile: Some(mobile.into()),
+            fields: MemberFields {
+                name: name.into(),
+                mobile: Some(mobile.into()),
+                ..Default::default()
+            },
             departments: vec!["示例科技".into()],
             ..Default::default()
         })
@@ -868,13 +897,13 @@ fn an_import_is_one_batch_that_undo_and_rollback_revert() {
     let batch = r.batch.unwrap();
     let imported = dump(&ws);
     // Undo reverts the whole batch; redo brings it back.
-    assert_eq!(ws.undo().unwrap().action, "import");
+    assert_eq!(ws.undo().unwrap().action.as_str(), "import");
     assert_eq!(dump(&ws), empty);
     ws.redo().unwrap();
     assert_eq!(dump(&ws), imported);
     // A later, unrelated change does not stop a rollback of the batch.
     ws.add_department("另一家公司/财务部").unwrap();
-    let listed = imports::batches(&ws).unwrap();
+    let listed = ws.imports().unwrap();
     assert_eq!(
         (
             listed[0].batch,
@@ -896,8 +925,8 @@ fn an_import_is_one_batch_that_undo_and_rollback_revert() {
             .target,
         "企业微信通讯录模板.xlsx"
     );
-    let rolled = imports::rollback(&mut ws, batch).unwrap();
-    assert_eq!(rolled.state, "rolled_back");
+    let rolled = ws.rollback_import(batch).unwrap();
+    assert_eq!(rolled.state.as_str(), "rolled_back");
     assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 0);
     let paths: Vec<String> = ws
         .departments()
@@ -906,13 +935,13 @@ fn an_import_is_one_batch_that_undo_and_rollback_revert() {
         .map(|d| d.path)
         .collect();
     assert_eq!(paths, ["另一家公司", "另一家公司/财务部"]);
-    assert_eq!(imports::batches(&ws).unwrap()[0].state, "rolled_back");
+    assert_eq!(ws.imports().unwrap()[0].state.as_str(), "rolled_back");
     assert_eq!(
-        imports::rollback(&mut ws, batch).unwrap_err().code,
+        ws.rollback_import(batch).unwrap_err().code,
         ErrorCode::BatchNotFound
     );
     // The later change can still be undone on its own.
-    assert_eq!(ws.undo().unwrap().action, "department_add");
+    assert_eq!(ws.undo().unwrap().action.as_str(), "department_add");
     assert_eq!(dump(&ws), empty);
 }
 
@@ -922,10 +951,10 @@ fn a_rollback_that_would_lose_later_edits_is_refused() {
     let mut ws = workspace(&dir);
     let batch = import(&mut ws, &wecom_template(&dir)).batch.unwrap();
     let mut input = ws.member("lina").unwrap().to_input();
-    input.position = Some("架构师".into());
+    input.fields.position = Some("架构师".into());
     ws.update_member("lina", &input).unwrap();
     let before = dump(&ws);
-    let e = imports::rollback(&mut ws, batch).unwrap_err();
+    let e = ws.rollback_import(batch).unwrap_err();
     assert_eq!(e.code, ErrorCode::RollbackConflict);
     assert_eq!(dump(&ws), before);
 }
@@ -943,14 +972,13 @@ fn a_failure_in_the_middle_of_the_commit_leaves_the_workspace_as_it_was() {
     let path = dir.path().join("big.csv");
     std::fs::write(&path, csv).unwrap();
     // The database itself fails on the 600th member (an .xlsx file is written while it is read).
-    ws.connection()
-        .execute_batch("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工600' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+    ws.raw_execute("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工600' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
         .unwrap();
     for path in [as_xlsx(&path), path] {
         let e = run(&mut ws, &path, &ImportOptions::default(), false).unwrap_err();
         assert_eq!(e.code, ErrorCode::DatabaseError);
         assert_eq!(dump(&ws), before);
-        assert!(imports::batches(&ws).unwrap().is_empty());
+        assert!(ws.imports().unwrap().is_empty());
     }
 }
 
@@ -976,7 +1004,7 @@ fn as_xlsx(csv: &Path) -> std::path::PathBuf {
 
 fn indexes(ws: &Workspace) -> Vec<String> {
     let mut stmt = ws
-        .connection()
+        .raw_connection()
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
         .unwrap();
     stmt.query_map([], |r| r.get(0))
@@ -1005,8 +1033,7 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
     let xlsx = as_xlsx(&path);
 
     // A failure after the indexes were dropped leaves everything as it was, indexes included.
-    ws.connection()
-        .execute_batch("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工5999' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+    ws.raw_execute("CREATE TEMP TRIGGER boom BEFORE INSERT ON members WHEN NEW.name = '员工5999' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
         .unwrap();
     for path in [&xlsx, &path] {
         assert!(run(&mut ws, path, &ImportOptions::default(), false).is_err());
@@ -1015,7 +1042,7 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
             (before.clone(), before_indexes.clone())
         );
     }
-    ws.connection().execute_batch("DROP TRIGGER boom").unwrap();
+    ws.raw_execute("DROP TRIGGER boom").unwrap();
     // So does an invalid row at the end of a streamed file (nothing is kept without --skip-invalid).
     let mut bad = std::fs::read_to_string(&path).unwrap();
     bad.push_str("坏行,u-bad,12345,示例科技/部门1\n");
@@ -1040,7 +1067,7 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
     assert_eq!(indexes(&ws), before_indexes);
     // The new members are listed in the audit entry, not copied into its changeset (until undo).
     let entry = |ws: &Workspace| -> (i64, Option<String>) {
-        ws.connection()
+        ws.raw_connection()
             .query_row(
                 "SELECT length(changeset), inserted FROM audit_log WHERE action = 'import'",
                 [],
@@ -1057,13 +1084,9 @@ fn a_bulk_import_rebuilds_the_indexes_and_undoes_like_any_other() {
     let imported = dump(&ws);
     // The rebuilt unique indexes hold: a second member with a taken mobile is refused by SQLite.
     assert!(ws
-        .connection()
-        .execute(
-            "INSERT INTO members (userid, name, mobile, created_at, updated_at) VALUES ('x', 'x', '13800000042', '', '')",
-            [],
-        )
+        .raw_execute("INSERT INTO members (userid, name, mobile, created_at, updated_at) VALUES ('x', 'x', '13800000042', '', '')")
         .is_err());
-    assert_eq!(ws.undo().unwrap().action, "import");
+    assert_eq!(ws.undo().unwrap().action.as_str(), "import");
     assert_eq!(dump(&ws), before);
     let (size, listed) = entry(&ws);
     assert!(size > 500_000 && listed.is_none(), "{size}");
@@ -1095,17 +1118,17 @@ fn a_cancelled_import_leaves_the_workspace_as_it_was() {
     let path = dir.path().join("big.csv");
     std::fs::write(&path, csv).unwrap();
     for path in [as_xlsx(&path), path] {
-        let file = ImportFile::open(&path).unwrap();
+        let mut session = ImportSession::open(&path).unwrap();
         let progress = CancelAt(1000, AtomicU64::new(0));
-        let e = imports::run(
-            &mut ws,
-            file,
-            &ImportOptions::default(),
-            false,
-            Lang::EnUs,
-            &progress,
-        )
-        .unwrap_err();
+        let e = ws
+            .run_import(
+                &mut session,
+                &ImportOptions::default(),
+                false,
+                Lang::EnUs,
+                &progress,
+            )
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::Cancelled);
         assert!(progress.1.load(Ordering::SeqCst) >= 1000);
         assert_eq!(dump(&ws), before);
@@ -1116,9 +1139,12 @@ fn a_cancelled_import_leaves_the_workspace_as_it_was() {
 fn with_old_member(dir: &TempDir) -> Workspace {
     let mut ws = workspace(dir);
     ws.add_member(&MemberInput {
-        name: "老员工".into(),
         userid: Some("old".into()),
-        mobile: Some("13900000000".into()),
+        fields: MemberFields {
+            name: "老员工".into(),
+            mobile: Some("13900000000".into()),
+            ..Default::default()
+        },
         departments: vec!["示例科技/行政部".into()],
         ..Default::default()
     })
@@ -1166,29 +1192,26 @@ fn a_streamed_import_ends_as_the_wizard_preview_and_commit_do() {
         // The CLI's path: written while it is read.
         let a = TempDir::new().unwrap();
         let (mut streamed, path) = mixed_file(&a);
-        let (r, _) = imports::run(
-            &mut streamed,
-            ImportFile::open(&path).unwrap(),
-            &options,
-            false,
-            Lang::ZhCn,
-            &Silent,
-        )
-        .unwrap();
+        let r = streamed
+            .run_import(
+                &mut ImportSession::open(&path).unwrap(),
+                &options,
+                false,
+                Lang::ZhCn,
+                &Silent,
+            )
+            .unwrap();
         // The wizard's path: the whole sheet planned, then committed.
         let b = TempDir::new().unwrap();
         let (mut planned, path) = mixed_file(&b);
-        let plan = ImportFile::open(&path)
-            .unwrap()
-            .plan(&planned, &options)
+        let mut session = ImportSession::open(&path).unwrap();
+        planned
+            .plan_import(&mut session, &options, Lang::ZhCn)
             .unwrap();
-        let batch = imports::commit(&mut planned, &plan, skip_invalid, &Silent).unwrap();
-        let outcome = if plan.invalid() > 0 && !skip_invalid {
-            imports::Outcome::Refused
-        } else {
-            imports::Outcome::Committed(batch)
-        };
-        assert_eq!(report(r.clone()), report(plan.report(Lang::ZhCn, outcome)));
+        let committed = planned
+            .commit_import(&session, skip_invalid, Lang::ZhCn, &Silent)
+            .unwrap();
+        assert_eq!(report(r.clone()), report(committed));
         // The same members (those without an account are created last when streamed, so
         // their ids may differ; the two imports may also fall in different seconds).
         let members = |ws: &Workspace| {
@@ -1212,10 +1235,15 @@ fn a_streamed_import_ends_as_the_wizard_preview_and_commit_do() {
         if skip_invalid {
             assert_eq!((r.created.members, r.updated.members), (3, 1));
             assert_eq!(
-                streamed.member("zhangwei2").unwrap().mobile.as_deref(),
+                streamed
+                    .member("zhangwei2")
+                    .unwrap()
+                    .fields
+                    .mobile
+                    .as_deref(),
                 Some("13600136000")
             );
-            assert_eq!(streamed.undo().unwrap().action, "import");
+            assert_eq!(streamed.undo().unwrap().action.as_str(), "import");
             assert_eq!(streamed.members(&MemberQuery::default()).unwrap().len(), 1);
         } else {
             assert!(!r.committed);
@@ -1242,7 +1270,7 @@ fn merged_department_cells_in_the_data_are_filled_from_their_first_cell() {
     let r = import(&mut ws, &path);
     assert_eq!((r.created.members, r.invalid), (3, 0));
     for m in ws.members(&MemberQuery::default()).unwrap() {
-        assert_eq!(m.departments, ["示例科技/销售部"], "{}", m.name);
+        assert_eq!(m.departments, ["示例科技/销售部"], "{}", m.fields.name);
     }
 }
 

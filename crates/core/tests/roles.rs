@@ -4,7 +4,8 @@ use calamine::{open_workbook, Reader, Xlsx};
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::{
-    DepartmentRef, ErrorCode, Lang, MemberInput, MemberStatus, Platform, Source, Workspace,
+    DepartmentRef, ErrorCode, Lang, MemberFields, MemberInput, MemberStatus, Platform, Source,
+    Workspace,
 };
 use tempfile::TempDir;
 
@@ -18,8 +19,11 @@ fn role(name: &str) -> RoleRef {
 
 fn add(ws: &mut Workspace, name: &str, userid: &str, depts: &[&str]) {
     ws.add_member(&MemberInput {
-        name: name.into(),
         userid: Some(userid.into()),
+        fields: MemberFields {
+            name: name.into(),
+            ..Default::default()
+        },
         departments: depts.iter().map(|d| p(d)).collect(),
         ..Default::default()
     })
@@ -129,7 +133,7 @@ fn scopes_resolve_on_the_tree_and_follow_department_moves() {
     ws.grant(
         &role("审计员"),
         "data.export",
-        Scope::Departments,
+        Some(Scope::Departments),
         &[p("公司/销售部")],
     )
     .unwrap();
@@ -180,7 +184,7 @@ fn frozen_and_departed_members_hold_nothing() {
     assert_eq!(holders(&ws, "billing.manage", None), ["boss"]);
     for status in [MemberStatus::Frozen, MemberStatus::Departed] {
         let mut input = ws.member("boss").unwrap().to_input();
-        input.status = Some(status);
+        input.fields.status = status;
         ws.update_member("boss", &input).unwrap();
         assert!(holders(&ws, "billing.manage", None).is_empty());
         let can = ws.can("boss").unwrap();
@@ -196,7 +200,7 @@ fn grants_assignments_and_roles_are_undoable() {
     ws.grant(
         &role("财务主管"),
         "billing.manage",
-        Scope::Organization,
+        Some(Scope::Organization),
         &[],
     )
     .unwrap();
@@ -219,7 +223,7 @@ fn grants_assignments_and_roles_are_undoable() {
     ws.grant(
         &role("财务主管"),
         "data.export",
-        Scope::Departments,
+        Some(Scope::Departments),
         &[p("公司/财务部")],
     )
     .unwrap();
@@ -232,15 +236,30 @@ fn grants_assignments_and_roles_are_undoable() {
 fn refused_role_changes() {
     let (_d, mut ws) = company();
     let cases = [
-        ws.grant(&role("nobody"), "contacts.view", Scope::Organization, &[])
-            .unwrap_err()
-            .code,
-        ws.grant(&role("it_admin"), "contacts.fly", Scope::Organization, &[])
-            .unwrap_err()
-            .code,
-        ws.grant(&role("it_admin"), "data.export", Scope::Departments, &[])
-            .unwrap_err()
-            .code,
+        ws.grant(
+            &role("nobody"),
+            "contacts.view",
+            Some(Scope::Organization),
+            &[],
+        )
+        .unwrap_err()
+        .code,
+        ws.grant(
+            &role("it_admin"),
+            "contacts.fly",
+            Some(Scope::Organization),
+            &[],
+        )
+        .unwrap_err()
+        .code,
+        ws.grant(
+            &role("it_admin"),
+            "data.export",
+            Some(Scope::Departments),
+            &[],
+        )
+        .unwrap_err()
+        .code,
         ws.delete_role(&role("super_admin")).unwrap_err().code,
         ws.assign_role(&role("employee"), "dev").unwrap_err().code,
         ws.assign_role(&role("it_admin"), "ghost").unwrap_err().code,
@@ -290,15 +309,20 @@ fn every_check_fires_and_clears() {
         .unwrap();
     // A super admin who is not an active member.
     let mut input = ws.member("vice").unwrap().to_input();
-    input.status = Some(MemberStatus::Invited);
+    input.fields.status = MemberStatus::Invited;
     ws.update_member("vice", &input).unwrap();
     assert!(codes(&ws).contains(&("inactive_super_admin".into(), "Super admin · vice".into())));
-    input.status = Some(MemberStatus::Active);
+    input.fields.status = MemberStatus::Active;
     ws.update_member("vice", &input).unwrap();
     assert!(!has(&ws, "inactive_super_admin"));
     // An employee-level role with a high-risk permission.
-    ws.grant(&role("employee"), "data.export", Scope::Organization, &[])
-        .unwrap();
+    ws.grant(
+        &role("employee"),
+        "data.export",
+        Some(Scope::Organization),
+        &[],
+    )
+    .unwrap();
     assert!(codes(&ws).contains(&("employee_high_risk".into(), "Employee · data.export".into())));
     ws.revoke(&role("employee"), "data.export").unwrap();
     assert!(!has(&ws, "employee_high_risk"));
@@ -306,7 +330,7 @@ fn every_check_fires_and_clears() {
     ws.grant(
         &role("department_head"),
         "contacts.manage",
-        Scope::Organization,
+        Some(Scope::Organization),
         &[],
     )
     .unwrap();
@@ -317,7 +341,7 @@ fn every_check_fires_and_clears() {
     ws.grant(
         &role("department_head"),
         "contacts.manage",
-        Scope::OwnSubtree,
+        Some(Scope::OwnSubtree),
         &[],
     )
     .unwrap();
@@ -331,7 +355,7 @@ fn every_check_fires_and_clears() {
     ws.grant(
         &role("销售管理员"),
         "contacts.manage",
-        Scope::Departments,
+        Some(Scope::Departments),
         &[p("公司/销售部")],
     )
     .unwrap();
@@ -345,8 +369,13 @@ fn every_check_fires_and_clears() {
         .unwrap();
     assert!(!has(&ws, "sensitive_department_exposed"));
     ws.add_role("人事", Level::Admin).unwrap();
-    ws.grant(&role("人事"), "contacts.manage", Scope::Organization, &[])
-        .unwrap();
+    ws.grant(
+        &role("人事"),
+        "contacts.manage",
+        Some(Scope::Organization),
+        &[],
+    )
+    .unwrap();
     ws.assign_role(&role("人事"), "sales_head").unwrap();
     let f = ws.check_permissions(Lang::ZhCn).unwrap();
     let exposed = f
@@ -407,6 +436,46 @@ fn platform_mapping_says_what_to_click_and_what_cannot_be_expressed() {
 }
 
 #[test]
+fn defaults_are_the_cores_whoever_asks() {
+    let (_d, mut ws) = company();
+    // A grant without a scope: own subtree for a department-level role, the chosen departments
+    // when some are given, else the whole organisation.
+    let head = ws
+        .grant(&role("department_head"), "data.export", None, &[])
+        .unwrap();
+    assert_eq!(head.grant("data.export").unwrap().scope, Scope::OwnSubtree);
+    let it = ws
+        .grant(&role("it_admin"), "data.export", None, &[])
+        .unwrap();
+    assert_eq!(it.grant("data.export").unwrap().scope, Scope::Organization);
+    let it = ws
+        .grant(&role("it_admin"), "audit.view", None, &[p("公司/财务部")])
+        .unwrap();
+    assert_eq!(it.grant("audit.view").unwrap().scope, Scope::Departments);
+    // The mapping of a workspace that has a platform shows that platform; undecided, all three.
+    let platforms = |ws: &Workspace| {
+        let mut p: Vec<Platform> = ws
+            .role_mapping(&[])
+            .unwrap()
+            .iter()
+            .map(|m| m.platform)
+            .collect();
+        p.dedup();
+        p
+    };
+    assert_eq!(platforms(&ws), [Platform::Wecom]);
+    ws.update_profile(&orgdesk_core::org::profile::ProfileInput {
+        platform: Some(Platform::Undecided),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        platforms(&ws),
+        [Platform::Wecom, Platform::Dingtalk, Platform::Feishu]
+    );
+}
+
+#[test]
 fn the_permission_workbook_matches_the_matrix() {
     let (dir, mut ws) = company();
     ws.assign_role(&role("department_head"), "sales_head")
@@ -414,7 +483,7 @@ fn the_permission_workbook_matches_the_matrix() {
     ws.grant(
         &role("it_admin"),
         "data.export",
-        Scope::Departments,
+        Some(Scope::Departments),
         &[p("公司/销售部"), p("公司/研发部")],
     )
     .unwrap();

@@ -6,7 +6,7 @@ use orgdesk_core::org::profile::{EntityType, ProfileInput};
 use orgdesk_core::setup::certification::CertificationInput;
 use orgdesk_core::setup::checklist::{Checklist, Tick};
 use orgdesk_core::setup::hardware::{DeviceInput, DeviceKind, EventInput, EventKind};
-use orgdesk_core::{demo, ErrorCode, Lang, MemberInput, Platform, Source, Workspace};
+use orgdesk_core::{ErrorCode, Lang, MemberFields, MemberInput, Platform, Source, Workspace};
 use serde_json::json;
 use std::collections::BTreeMap;
 use tempfile::TempDir;
@@ -122,7 +122,7 @@ fn the_certification_plan_counts_working_days_across_the_spring_festival() {
 #[test]
 fn the_unverified_headcount_cap_comes_from_the_dataset() {
     let dir = TempDir::new().unwrap();
-    let mut ws = demo::create(
+    let mut ws = Workspace::create_demo(
         "hengli-jinggong",
         &dir.path().join("f.orgdesk"),
         Source::Cli,
@@ -167,7 +167,10 @@ fn checklist_items_flip_as_the_workspace_changes() {
     let before = c.done;
 
     ws.add_member(&MemberInput {
-        name: "张伟".into(),
+        fields: MemberFields {
+            name: "张伟".into(),
+            ..Default::default()
+        },
         departments: vec!["公司/销售部".into()],
         ..Default::default()
     })
@@ -178,8 +181,11 @@ fn checklist_items_flip_as_the_workspace_changes() {
     ws.update_member(
         "zhangwei",
         &MemberInput {
-            name: "张伟".into(),
-            mobile: Some("13800138000".into()),
+            fields: MemberFields {
+                name: "张伟".into(),
+                mobile: Some("13800138000".into()),
+                ..Default::default()
+            },
             departments: vec!["公司/销售部".into()],
             ..Default::default()
         },
@@ -433,9 +439,7 @@ fn an_inventory_and_log_import_all_rows_or_none() {
     book.save(&path).unwrap();
 
     let mut ws = Workspace::in_memory("公司", Platform::Dingtalk).unwrap();
-    let r = ws
-        .import_hardware(std::fs::read(&path).unwrap(), "设备.xlsx", Lang::ZhCn)
-        .unwrap();
+    let r = ws.import_hardware(&path, Lang::ZhCn).unwrap();
     assert!(r.committed, "{:?}", r.problems);
     assert_eq!((r.devices, r.events), (4, 1));
     let devices = ws.devices().unwrap();
@@ -456,23 +460,26 @@ fn an_inventory_and_log_import_all_rows_or_none() {
         "设备编号,类型,场地,批次\nKQ-003,考勤机,一车间,2024-03\nKQ-001,考勤机,一车间,2024-03\n",
     )
     .unwrap();
-    let r = ws
-        .import_hardware(std::fs::read(&csv).unwrap(), "bad.csv", Lang::ZhCn)
-        .unwrap();
+    let r = ws.import_hardware(&csv, Lang::ZhCn).unwrap();
     assert!(!r.committed);
     assert_eq!(r.problems.len(), 1);
     assert_eq!(r.problems[0].row, 3);
     assert!(r.problems[0].message.contains("KQ-001"));
     assert!(!ws.devices().unwrap().iter().any(|d| d.serial == "KQ-003"));
     let e = ws
-        .import_hardware(b"a,b\n1,2\n".to_vec(), "x.csv", Lang::EnUs)
+        .import_hardware(
+            &{
+                let x = dir.path().join("x.csv");
+                std::fs::write(&x, "a,b\n1,2\n").unwrap();
+                x
+            },
+            Lang::EnUs,
+        )
         .unwrap_err();
     assert_eq!(e.key, "hardware_no_header");
     // Unknown kinds are reported with the row.
     std::fs::write(&csv, "设备编号,类型,场地,批次\nX-1,咖啡机,一车间,2024-03\n").unwrap();
-    let r = ws
-        .import_hardware(std::fs::read(&csv).unwrap(), "bad.csv", Lang::ZhCn)
-        .unwrap();
+    let r = ws.import_hardware(&csv, Lang::ZhCn).unwrap();
     assert_eq!((r.committed, r.problems[0].row), (false, 2));
 }
 
@@ -512,9 +519,7 @@ fn a_log_exported_by_a_device_console_reads_with_date_cells_and_times() {
     sheet.write_string(3, 3, "48h").unwrap();
     book.save(&path).unwrap();
 
-    let r = ws
-        .import_hardware(std::fs::read(&path).unwrap(), "离线记录.xlsx", Lang::ZhCn)
-        .unwrap();
+    let r = ws.import_hardware(&path, Lang::ZhCn).unwrap();
     assert!(r.committed, "{:?}", r.problems);
     assert_eq!((r.devices, r.events), (0, 2));
     let flags = ws.hardware_flags(Lang::ZhCn).unwrap();
@@ -525,9 +530,7 @@ fn a_log_exported_by_a_device_console_reads_with_date_cells_and_times() {
     // An unreadable date names its row and leaves the workspace as it was.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "SN码,离线时间\nSN-03,2026-08-15\nSN-03,上周三\n").unwrap();
-    let r = ws
-        .import_hardware(std::fs::read(&bad).unwrap(), "bad.csv", Lang::ZhCn)
-        .unwrap();
+    let r = ws.import_hardware(&bad, Lang::ZhCn).unwrap();
     assert!(!r.committed);
     assert_eq!(r.problems.len(), 1);
     assert_eq!(r.problems[0].row, 3);

@@ -1,8 +1,9 @@
 //! Snapshots kept inside the workspace file: save, list, restore (atomic, undoable), delete, the
 //! demo reset, consistency while another connection writes, and "save a copy as".
 
-use orgdesk_core::snapshots;
-use orgdesk_core::{demo, DepartmentRef, ErrorCode, MemberInput, MemberQuery, Source, Workspace};
+use orgdesk_core::{
+    DepartmentRef, ErrorCode, MemberFields, MemberInput, MemberQuery, Source, Workspace,
+};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ fn paths(ws: &Workspace) -> Vec<String> {
 /// Whatever happened, the workspace is valid: foreign keys hold and every member has exactly
 /// one main department.
 fn assert_consistent(ws: &Workspace) {
-    let conn = ws.connection();
+    let conn = ws.raw_connection();
     let fk: i64 = conn
         .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
@@ -45,9 +46,9 @@ fn assert_consistent(ws: &Workspace) {
 fn a_demo_resets_to_its_initial_state_and_the_reset_can_be_undone() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("retail.orgdesk");
-    let mut ws = demo::create("xianguo-lingshou", &path, Source::Cli).unwrap();
+    let mut ws = Workspace::create_demo("xianguo-lingshou", &path, Source::Cli).unwrap();
     let initial = paths(&ws);
-    let list = snapshots::list(&ws).unwrap();
+    let list = ws.snapshots().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(
         (list[0].name.as_str(), list[0].kind.as_str()),
@@ -62,13 +63,13 @@ fn a_demo_resets_to_its_initial_state_and_the_reset_can_be_undone() {
     let changed = paths(&ws);
     assert_ne!(changed, initial);
 
-    demo::reset(&mut ws).unwrap();
+    ws.reset_demo().unwrap();
     assert_eq!(paths(&ws), initial);
     assert_consistent(&ws);
     // The snapshots and the history survive a restore; the restore itself is one action.
-    assert_eq!(snapshots::list(&ws).unwrap().len(), 1);
+    assert_eq!(ws.snapshots().unwrap().len(), 1);
     let entry = ws.undo().unwrap();
-    assert_eq!(entry.action, "snapshot_restore");
+    assert_eq!(entry.action.as_str(), "snapshot_restore");
     assert_eq!(paths(&ws), changed);
     ws.redo().unwrap();
     assert_eq!(paths(&ws), initial);
@@ -83,37 +84,41 @@ fn a_demo_resets_to_its_initial_state_and_the_reset_can_be_undone() {
 fn named_snapshots_save_list_restore_and_delete() {
     let mut ws = Workspace::in_memory("公司", orgdesk_core::Platform::Wecom).unwrap();
     ws.add_department("公司/销售部").unwrap();
-    let before = snapshots::save(&mut ws, "上课前").unwrap();
+    let before = ws.save_snapshot("上课前").unwrap();
     assert_eq!((before.members, before.departments), (0, 2));
     ws.add_department("公司/市场部").unwrap();
     ws.add_member(&MemberInput {
-        name: "张伟".into(),
-        mobile: Some("14100000001".into()),
+        fields: MemberFields {
+            name: "张伟".into(),
+            mobile: Some("14100000001".into()),
+            ..Default::default()
+        },
         departments: vec!["公司/市场部".into()],
         ..Default::default()
     })
     .unwrap();
-    snapshots::save(&mut ws, "加了市场部").unwrap();
-    let e = snapshots::save(&mut ws, "上课前").unwrap_err();
+    ws.save_snapshot("加了市场部").unwrap();
+    let e = ws.save_snapshot("上课前").unwrap_err();
     assert_eq!(e.code, ErrorCode::SnapshotExists);
-    let e = snapshots::save(&mut ws, "  ").unwrap_err();
+    let e = ws.save_snapshot("  ").unwrap_err();
     assert_eq!(e.code, ErrorCode::MissingRequired);
 
-    let names: Vec<String> = snapshots::list(&ws)
+    let names: Vec<String> = ws
+        .snapshots()
         .unwrap()
         .into_iter()
         .map(|s| s.name)
         .collect();
     assert_eq!(names, ["加了市场部", "上课前"]);
 
-    snapshots::restore(&mut ws, "上课前").unwrap();
+    ws.restore_snapshot("上课前").unwrap();
     assert_eq!(paths(&ws), ["公司", "公司/销售部"]);
     assert!(ws.members(&MemberQuery::default()).unwrap().is_empty());
-    snapshots::restore(&mut ws, &format!("#{}", 2)).unwrap();
+    ws.restore_snapshot(&format!("#{}", 2)).unwrap();
     assert_eq!(ws.members(&MemberQuery::default()).unwrap().len(), 1);
 
-    snapshots::delete(&mut ws, "上课前").unwrap();
-    let e = snapshots::restore(&mut ws, "上课前").unwrap_err();
+    ws.delete_snapshot("上课前").unwrap();
+    let e = ws.restore_snapshot("上课前").unwrap_err();
     assert_eq!(e.code, ErrorCode::SnapshotNotFound);
     assert!(e.message(orgdesk_core::Lang::ZhCn).contains("上课前"));
 }
@@ -122,17 +127,13 @@ fn named_snapshots_save_list_restore_and_delete() {
 fn a_damaged_snapshot_is_refused_and_changes_nothing() {
     let mut ws = Workspace::in_memory("公司", orgdesk_core::Platform::Wecom).unwrap();
     ws.add_department("公司/销售部").unwrap();
-    snapshots::save(&mut ws, "坏的").unwrap();
+    ws.save_snapshot("坏的").unwrap();
     ws.add_department("公司/市场部").unwrap();
-    ws.connection()
-        .execute(
-            "UPDATE snapshots SET data = x'00010203' WHERE name = '坏的'",
-            [],
-        )
+    ws.raw_execute("UPDATE snapshots SET data = x'00010203' WHERE name = '坏的'")
         .unwrap();
     let before = paths(&ws);
     let undo_before = ws.history().unwrap().undo.map(|e| e.id);
-    assert!(snapshots::restore(&mut ws, "坏的").is_err());
+    assert!(ws.restore_snapshot("坏的").is_err());
     assert_eq!(paths(&ws), before);
     assert_eq!(ws.history().unwrap().undo.map(|e| e.id), undo_before);
 }
@@ -141,7 +142,7 @@ fn a_damaged_snapshot_is_refused_and_changes_nothing() {
 fn snapshots_taken_and_restored_while_another_connection_writes_are_consistent() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("busy.orgdesk");
-    let mut ws = demo::create("shili-keji", &path, Source::Cli).unwrap();
+    let mut ws = Workspace::create_demo("shili-keji", &path, Source::Cli).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let (path, stop) = (path.clone(), stop.clone());
@@ -152,9 +153,12 @@ fn snapshots_taken_and_restored_while_another_connection_writes_are_consistent()
                 n += 1;
                 other
                     .add_member(&MemberInput {
-                        name: format!("写入者{n}"),
                         userid: Some(format!("writer{n}")),
-                        mobile: Some(format!("1410099{n:04}")),
+                        fields: MemberFields {
+                            name: format!("写入者{n}"),
+                            mobile: Some(format!("1410099{n:04}")),
+                            ..Default::default()
+                        },
                         departments: vec![
                             DepartmentRef::from(format!("示例科技/并发部{}", n % 7).as_str()),
                             "示例科技/总经办".into(),
@@ -168,11 +172,11 @@ fn snapshots_taken_and_restored_while_another_connection_writes_are_consistent()
     };
     let mut counts = Vec::new();
     for i in 0..8 {
-        let s = snapshots::save(&mut ws, &format!("第{i}次")).unwrap();
+        let s = ws.save_snapshot(&format!("第{i}次")).unwrap();
         counts.push(s.members);
     }
     // Restoring while the writer keeps going: each restore is one transaction.
-    snapshots::restore(&mut ws, "第3次").unwrap();
+    ws.restore_snapshot("第3次").unwrap();
     assert_consistent(&ws);
     stop.store(true, Ordering::SeqCst);
     let written = writer.join().unwrap();
@@ -180,7 +184,7 @@ fn snapshots_taken_and_restored_while_another_connection_writes_are_consistent()
     assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
     // Every snapshot is a consistent state: restore each and check.
     for i in 0..8 {
-        let s = snapshots::restore(&mut ws, &format!("第{i}次")).unwrap();
+        let s = ws.restore_snapshot(&format!("第{i}次")).unwrap();
         assert_consistent(&ws);
         let n = ws.members(&MemberQuery::default()).unwrap().len() as u32;
         assert_eq!(n, s.members);
@@ -190,20 +194,17 @@ fn snapshots_taken_and_restored_while_another_connection_writes_are_consistent()
 #[test]
 fn a_copy_is_a_complete_workspace_and_appears_only_when_written() {
     let dir = TempDir::new().unwrap();
-    let ws = demo::create("yunzhan-keji", &dir.path().join("w.orgdesk"), Source::Cli).unwrap();
+    let ws =
+        Workspace::create_demo("yunzhan-keji", &dir.path().join("w.orgdesk"), Source::Cli).unwrap();
     let copy = dir.path().join("副本.orgdesk");
     std::fs::write(&copy, b"an older copy").unwrap();
-    snapshots::save_copy(&ws, &copy).unwrap();
+    ws.save_copy(&copy).unwrap();
     let opened = Workspace::open(&copy, Source::Cli).unwrap();
     assert_eq!(
         opened.members(&MemberQuery::default()).unwrap().len(),
         ws.members(&MemberQuery::default()).unwrap().len()
     );
-    assert_eq!(
-        snapshots::list(&opened).unwrap().len(),
-        1,
-        "snapshots travel"
-    );
+    assert_eq!(opened.snapshots().unwrap().len(), 1, "snapshots travel");
     drop(opened);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -213,6 +214,8 @@ fn a_copy_is_a_complete_workspace_and_appears_only_when_written() {
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let e = snapshots::save_copy(&ws, Path::new("/nonexistent-dir/x.orgdesk")).unwrap_err();
+    let e = ws
+        .save_copy(Path::new("/nonexistent-dir/x.orgdesk"))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::FileNotFound);
 }

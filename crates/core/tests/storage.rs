@@ -14,7 +14,7 @@ fn a_fresh_file_is_at_the_latest_version_in_wal_mode() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("fresh.orgdesk");
     let ws = Workspace::create(&path, "示例科技", Platform::Feishu, Source::Cli).unwrap();
-    let conn = ws.connection();
+    let conn = ws.raw_connection();
     let get = |pragma: &str| {
         conn.pragma_query_value(None, pragma, |r| r.get::<_, rusqlite::types::Value>(0))
             .unwrap()
@@ -101,9 +101,11 @@ fn a_file_from_a_newer_version_is_refused_and_not_touched() {
     let path = dir.path().join("newer.orgdesk");
     {
         let ws = Workspace::create(&path, "未来", Platform::Wecom, Source::Cli).unwrap();
-        ws.connection()
-            .pragma_update(None, "user_version", db::latest_version() + 1)
-            .unwrap();
+        ws.raw_execute(&format!(
+            "PRAGMA user_version = {}",
+            db::latest_version() + 1
+        ))
+        .unwrap();
     }
     let before = bytes(&path);
     let e = Workspace::open(&path, Source::Cli).err().unwrap();
@@ -164,9 +166,7 @@ fn a_damaged_workspace_is_reported_as_corrupt() {
     {
         let mut ws = Workspace::create(&path, "X", Platform::Wecom, Source::Cli).unwrap();
         ws.add_department("A/B").unwrap();
-        ws.connection()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
+        ws.raw_execute("PRAGMA journal_mode = DELETE").unwrap();
     }
     let mut data = bytes(&path);
     // Keep the 100-byte header, scribble over the schema page.
@@ -212,7 +212,11 @@ fn a_version_2_file_keeps_its_history_through_the_audit_log_rebuild() {
     assert_eq!(ws.info().unwrap().schema_version, db::latest_version());
     let log = ws.log(None).unwrap();
     assert_eq!(
-        (log.len(), log[0].action.as_str(), log[0].state.as_deref()),
+        (
+            log.len(),
+            log[0].action.as_str(),
+            log[0].state.map(|s| s.as_str())
+        ),
         (1, "department_add", Some("done"))
     );
     assert_eq!(ws.undo().unwrap().target, "二版");

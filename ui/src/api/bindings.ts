@@ -9,52 +9,16 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, ErrorDto>(__TAURI_INVOKE("app_info")),
-	setLanguage: (language: Lang) => typedError<null, ErrorDto>(__TAURI_INVOKE("set_language", { language })),
+	/**
+	 *  The interface now shows `language` (the core speaks it from now on); `remember` keeps it as
+	 *  the user's choice for the next start.
+	 */
+	setLanguage: (language: Lang, remember: boolean) => typedError<null, ErrorDto>(__TAURI_INVOKE("set_language", { language, remember })),
 	markWelcomed: () => typedError<null, ErrorDto>(__TAURI_INVOKE("mark_welcomed")),
 	createWorkspace: (path: string, name: string, platform: Platform) => typedError<WorkspaceInfo, ErrorDto>(__TAURI_INVOKE("create_workspace", { path, name, platform })),
 	openWorkspace: (path: string) => typedError<WorkspaceInfo, ErrorDto>(__TAURI_INVOKE("open_workspace", { path })),
 	openDemo: (id: string) => typedError<WorkspaceInfo, ErrorDto>(__TAURI_INVOKE("open_demo", { id })),
 	closeWorkspace: () => typedError<null, ErrorDto>(__TAURI_INVOKE("close_workspace")),
-	listDepartments: () => typedError<Department[], ErrorDto>(__TAURI_INVOKE("list_departments")),
-	addDepartment: (parent: number | null, name: string) => typedError<Department, ErrorDto>(__TAURI_INVOKE("add_department", { parent, name })),
-	renameDepartment: (id: number, name: string) => typedError<Department, ErrorDto>(__TAURI_INVOKE("rename_department", { id, name })),
-	moveDepartment: (id: number, parent: number | null, position: number | null) => typedError<Department, ErrorDto>(__TAURI_INVOKE("move_department", { id, parent, position })),
-	deleteDepartment: (id: number) => typedError<Department, ErrorDto>(__TAURI_INVOKE("delete_department", { id })),
-	listMembers: (query: MemberQuery) => typedError<Member[], ErrorDto>(__TAURI_INVOKE("list_members", { query })),
-	addMember: (input: MemberInput) => typedError<MemberSaved, ErrorDto>(__TAURI_INVOKE("add_member", { input })),
-	updateMember: (userid: string, input: MemberInput) => typedError<MemberSaved, ErrorDto>(__TAURI_INVOKE("update_member", { userid, input })),
-	deleteMember: (userid: string) => typedError<Member, ErrorDto>(__TAURI_INVOKE("delete_member", { userid })),
-	undo: () => typedError<AuditEntry, ErrorDto>(__TAURI_INVOKE("undo")),
-	redo: () => typedError<AuditEntry, ErrorDto>(__TAURI_INVOKE("redo")),
-	history: () => typedError<HistoryStatus, ErrorDto>(__TAURI_INVOKE("history")),
-	auditLog: (limit: number | null) => typedError<AuditEntry[], ErrorDto>(__TAURI_INVOKE("audit_log", { limit })),
-	/**  Reads a file the user dropped or picked in the page (its bytes) and previews the import. */
-	importOpenBytes: (fileName: string, bytes: number[], options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_open_bytes", { fileName, bytes, options })),
-	/**  Reads a file chosen in the native dialog and previews the import. */
-	importOpenPath: (path: string, options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_open_path", { path, options })),
-	importPlan: (options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_plan", { options })),
-	importColumns: (options: ImportOptions) => typedError<ImportColumn[], ErrorDto>(__TAURI_INVOKE("import_columns", { options })),
-	/**  Writes the previewed import off the UI thread, streaming progress; cancellable. */
-	importCommit: (skipInvalid: boolean, onProgress: Channel<TaskProgress>) => typedError<ImportReport, ErrorDto>(__TAURI_INVOKE("import_commit", { skipInvalid, onProgress })),
-	importCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("import_cancel")),
-	importErrorWorkbook: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("import_error_workbook", { path })),
-	importRollback: (batch: number) => typedError<ImportBatch, ErrorDto>(__TAURI_INVOKE("import_rollback", { batch })),
-	importClose: () => typedError<null, ErrorDto>(__TAURI_INVOKE("import_close")),
-	importFieldChoices: () => typedError<string[], ErrorDto>(__TAURI_INVOKE("import_field_choices")),
-	listImports: () => typedError<ImportBatch[], ErrorDto>(__TAURI_INVOKE("list_imports")),
-	setDepartmentSensitive: (id: number, sensitive: boolean) => typedError<Department, ErrorDto>(__TAURI_INVOKE("set_department_sensitive", { id, sensitive })),
-	permissionMatrix: () => typedError<Matrix, ErrorDto>(__TAURI_INVOKE("permission_matrix")),
-	roleAdd: (name: string, level: Level) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_add", { name, level })),
-	roleDelete: (role: number) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_delete", { role })),
-	roleGrant: (role: number, permission: string, scope: Scope, departments: number[]) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_grant", { role, permission, scope, departments })),
-	roleRevoke: (role: number, permission: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_revoke", { role, permission })),
-	roleAssign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_assign", { role, userid })),
-	roleUnassign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_unassign", { role, userid })),
-	effectivePermissions: () => typedError<MemberPermissions[], ErrorDto>(__TAURI_INVOKE("effective_permissions")),
-	whoCan: (permission: string, department: number | null) => typedError<Holder[], ErrorDto>(__TAURI_INVOKE("who_can", { permission, department })),
-	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
-	roleMapping: (platforms: Platform[]) => typedError<RoleOnPlatform[], ErrorDto>(__TAURI_INVOKE("role_mapping", { platforms })),
-	exportPermissions: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_permissions", { path })),
 	compareRows: () => typedError<CompareRow[], ErrorDto>(__TAURI_INVOKE("compare_rows")),
 	needDefinitions: () => typedError<NeedDefinition[], ErrorDto>(__TAURI_INVOKE("need_definitions")),
 	listNeeds: () => typedError<Need[], ErrorDto>(__TAURI_INVOKE("list_needs")),
@@ -68,18 +32,59 @@ export const commands = {
 	exportPreflight: (format: string) => typedError<Problem[], ErrorDto>(__TAURI_INVOKE("export_preflight", { format })),
 	/**  Writes a platform member file off the UI thread, streaming progress; cancellable. */
 	exportMembers: (format: string, path: string, force: boolean, mask: Mask | null, onProgress: Channel<TaskProgress>) => typedError<ExportReport, ErrorDto>(__TAURI_INVOKE("export_members", { format, path, force, mask, onProgress })),
-	/**  Writes the report workbook in `language` off the UI thread, streaming progress; cancellable. */
+	/**
+	 *  Writes the report workbook in `language` (which may differ from the interface's) off the
+	 *  UI thread, streaming progress; cancellable.
+	 */
 	exportReport: (path: string, language: Lang, mask: Mask | null, onProgress: Channel<TaskProgress>) => typedError<ReportSummary, ErrorDto>(__TAURI_INVOKE("export_report", { path, language, mask, onProgress })),
 	exportCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("export_cancel")),
-	snapshotList: () => typedError<SnapshotInfo[], ErrorDto>(__TAURI_INVOKE("snapshot_list")),
-	snapshotSave: (name: string) => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("snapshot_save", { name })),
-	snapshotRestore: (id: number) => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("snapshot_restore", { id })),
-	snapshotDelete: (id: number) => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("snapshot_delete", { id })),
-	/**  Puts a demo workspace back as it was created. */
-	demoReset: () => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("demo_reset")),
-	/**  Writes a copy of the open workspace to `path` (complete or not at all). */
-	saveCopy: (path: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("save_copy", { path })),
+	undo: () => typedError<AuditEntry, ErrorDto>(__TAURI_INVOKE("undo")),
+	redo: () => typedError<AuditEntry, ErrorDto>(__TAURI_INVOKE("redo")),
+	history: () => typedError<HistoryStatus, ErrorDto>(__TAURI_INVOKE("history")),
+	auditLog: (limit: number | null) => typedError<AuditEntry[], ErrorDto>(__TAURI_INVOKE("audit_log", { limit })),
+	/**  Reads a file the user dropped or picked in the page (its bytes) and previews the import. */
+	importOpenBytes: (fileName: string, bytes: number[], options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_open_bytes", { fileName, bytes, options })),
+	/**  Reads a file chosen in the native dialog and previews the import. */
+	importOpenPath: (path: string, options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_open_path", { path, options })),
+	importPlan: (options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_plan", { options })),
+	importColumns: (options: ImportOptions) => typedError<ImportColumn[], ErrorDto>(__TAURI_INVOKE("import_columns", { options })),
+	/**  Writes the previewed import off the UI thread, streaming progress; cancellable. */
+	importCommit: (skipInvalid: boolean, onProgress: Channel<TaskProgress>) => typedError<ImportReport, ErrorDto>(__TAURI_INVOKE("import_commit", { skipInvalid, onProgress })),
+	importCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("import_cancel")),
+	/**  Writes the rows the latest preview rejects, with their reasons, to `path`. */
+	importErrorWorkbook: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("import_error_workbook", { path })),
+	importClose: () => typedError<null, ErrorDto>(__TAURI_INVOKE("import_close")),
+	importFieldChoices: () => typedError<string[], ErrorDto>(__TAURI_INVOKE("import_field_choices")),
+	listImports: () => typedError<ImportBatch[], ErrorDto>(__TAURI_INVOKE("list_imports")),
+	importRollback: (batch: number) => typedError<ImportBatch, ErrorDto>(__TAURI_INVOKE("import_rollback", { batch })),
+	listMembers: (query: MemberQuery) => typedError<Member[], ErrorDto>(__TAURI_INVOKE("list_members", { query })),
+	addMember: (input: MemberInput) => typedError<MemberSaved, ErrorDto>(__TAURI_INVOKE("add_member", { input })),
+	updateMember: (userid: string, input: MemberInput) => typedError<MemberSaved, ErrorDto>(__TAURI_INVOKE("update_member", { userid, input })),
+	deleteMember: (userid: string) => typedError<Member, ErrorDto>(__TAURI_INVOKE("delete_member", { userid })),
+	listDepartments: () => typedError<Department[], ErrorDto>(__TAURI_INVOKE("list_departments")),
+	addDepartment: (parent: number | null, name: string) => typedError<Department, ErrorDto>(__TAURI_INVOKE("add_department", { parent, name })),
+	renameDepartment: (id: number, name: string) => typedError<Department, ErrorDto>(__TAURI_INVOKE("rename_department", { id, name })),
+	moveDepartment: (id: number, parent: number | null, position: number | null) => typedError<Department, ErrorDto>(__TAURI_INVOKE("move_department", { id, parent, position })),
+	deleteDepartment: (id: number) => typedError<Department, ErrorDto>(__TAURI_INVOKE("delete_department", { id })),
+	setDepartmentSensitive: (id: number, sensitive: boolean) => typedError<Department, ErrorDto>(__TAURI_INVOKE("set_department_sensitive", { id, sensitive })),
 	profileUpdate: (input: ProfileInput) => typedError<OrgProfile, ErrorDto>(__TAURI_INVOKE("profile_update", { input })),
+	permissionMatrix: () => typedError<Matrix, ErrorDto>(__TAURI_INVOKE("permission_matrix")),
+	roleAdd: (name: string, level: Level) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_add", { name, level })),
+	roleDelete: (role: number) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_delete", { role })),
+	/**  Grants `permission` on a role; no scope: the core's default for the role. */
+	roleGrant: (role: number, permission: string, scope: Scope | null, departments: number[]) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_grant", { role, permission, scope, departments })),
+	roleRevoke: (role: number, permission: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_revoke", { role, permission })),
+	roleAssign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_assign", { role, userid })),
+	roleUnassign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_unassign", { role, userid })),
+	effectivePermissions: () => typedError<MemberPermissions[], ErrorDto>(__TAURI_INVOKE("effective_permissions")),
+	whoCan: (permission: string, department: number | null) => typedError<Holder[], ErrorDto>(__TAURI_INVOKE("who_can", { permission, department })),
+	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
+	/**
+	 *  How the roles would be set up on `platforms` (none given: the workspace's target platform,
+	 *  or all three while it is undecided).
+	 */
+	roleMapping: (platforms: Platform[]) => typedError<RoleOnPlatform[], ErrorDto>(__TAURI_INVOKE("role_mapping", { platforms })),
+	exportPermissions: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_permissions", { path })),
 	certificationPlan: () => typedError<CertificationPlan, ErrorDto>(__TAURI_INVOKE("certification_plan")),
 	certificationSet: (input: CertificationInput) => typedError<CertificationPlan, ErrorDto>(__TAURI_INVOKE("certification_set", { input })),
 	checklist: () => typedError<Checklist, ErrorDto>(__TAURI_INVOKE("checklist")),
@@ -94,6 +99,14 @@ export const commands = {
 	hardwareFlags: () => typedError<BatchQuarter[], ErrorDto>(__TAURI_INVOKE("hardware_flags")),
 	/**  Imports an inventory and/or offline log chosen in the open dialog. */
 	hardwareImport: (path: string) => typedError<HardwareImport, ErrorDto>(__TAURI_INVOKE("hardware_import", { path })),
+	snapshotList: () => typedError<SnapshotInfo[], ErrorDto>(__TAURI_INVOKE("snapshot_list")),
+	snapshotSave: (name: string) => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("snapshot_save", { name })),
+	snapshotRestore: (id: number) => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("snapshot_restore", { id })),
+	snapshotDelete: (id: number) => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("snapshot_delete", { id })),
+	/**  Puts a demo workspace back as it was created. */
+	demoReset: () => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("demo_reset")),
+	/**  Writes a copy of the open workspace to `path` (complete or not at all). */
+	saveCopy: (path: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("save_copy", { path })),
 };
 
 /** Events */
@@ -101,12 +114,27 @@ export const events = {
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
 };
 
+/* Constants */
+export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind":"name","limit":{"fallback":64,"from":"dataset","key":"member_name_length"},"personal":"name","unique":false},{"group":"work","import":true,"key":"position","kind":"text","limit":{"fallback":128,"from":"dataset","key":"position_length"},"personal":null,"unique":false},{"group":"contact","import":true,"key":"mobile","kind":"mobile","limit":null,"personal":"phone","unique":true},{"group":"contact","import":true,"key":"email","kind":"email","limit":null,"personal":"email","unique":true},{"group":"contact","import":true,"key":"telephone","kind":"code","limit":{"from":"fixed","max":256},"personal":"phone","unique":false},{"group":"contact","import":true,"key":"biz_email","kind":"email","limit":null,"personal":"email","unique":false},{"group":"work","import":true,"key":"employee_no","kind":"code","limit":{"from":"fixed","max":256},"personal":null,"unique":false},{"group":"basic","import":true,"key":"gender","kind":"gender","limit":null,"personal":null,"unique":false},{"group":"work","import":true,"key":"join_date","kind":"date","limit":null,"personal":null,"unique":false},{"group":"work","import":true,"key":"employment_type","kind":"text","limit":{"from":"fixed","max":256},"personal":null,"unique":false},{"group":"work","import":false,"key":"status","kind":"status","limit":null,"personal":null,"unique":false},{"group":"work","import":true,"key":"address","kind":"text","limit":{"from":"fixed","max":256},"personal":null,"unique":false},{"group":"basic","import":true,"key":"alias","kind":"text","limit":{"from":"fixed","max":256},"personal":"name","unique":false},{"group":"work","import":false,"key":"manager","kind":"member","limit":null,"personal":null,"unique":false},{"group":"work","import":true,"key":"rank","kind":"text","limit":{"from":"fixed","max":256},"personal":null,"unique":false}] as const;
+
 /* Types */
+/**  What an audit entry records; translated under `actions.` in the catalogues. */
+export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import";
+
+/**  What became of an undoable action. */
+export type ActionState = "done" | 
+/**  Reverted by undo; redo applies it again. */
+"undone" | 
+/**  Undone, then replaced by a newer action (can no longer be redone). */
+"discarded" | 
+/**  An import batch reverted out of order (cannot be redone). */
+"rolled_back";
+
 /**  Everything the start screen needs. */
 export type AppInfo = {
 	version: string,
 	language: Lang,
-	/**  Whether the user picked the language (else the UI may follow the system). */
+	/**  Whether the user picked the language (else the UI follows the system). */
 	language_chosen: boolean,
 	/**  True until the first-run welcome was dismissed. */
 	first_run: boolean,
@@ -124,14 +152,13 @@ export type AuditEntry = {
 	at: string,
 	source: Source,
 	actor: string,
-	/**  Action code, e.g. `department_add`; translated under `actions.` in the catalogue. */
-	action: string,
+	action: Action,
 	target: string,
 	before: Value | null,
 	after: Value | null,
-	/**  `done` / `undone` / `discarded` for actions, null for markers (undo, redo, init). */
-	state: string | null,
-	/**  For undo/redo markers: the action they reverted or re-applied. */
+	/**  Null for markers (undo, redo, init …). */
+	state: ActionState | null,
+	/**  For undo/redo/rollback markers: the action they reverted or re-applied. */
 	ref_id: number | null,
 };
 
@@ -373,6 +400,49 @@ export type ExportReport = {
 	masked: boolean,
 };
 
+/**  Where the member form shows a field. */
+export type FieldGroup = "basic" | "contact" | "work";
+
+/**  A member field, by its code (`mobile`, `biz_email` …). */
+export type FieldKey = "name" | "position" | "mobile" | "email" | "telephone" | "biz_email" | "employee_no" | "gender" | "join_date" | "employment_type" | "status" | "address" | "alias" | "manager" | "rank";
+
+/**  How a field's value is checked, cleaned and stored. */
+export type FieldKind = 
+/**  A person's name: required; spaces padding a Chinese name (`张　伟`) are removed on import. */
+"name" | 
+/**  Words (a position, an address): full-width letters and digits become half-width. */
+"text" | 
+/**
+ *  A code (a phone extension, an employee number): every full-width ASCII form becomes
+ *  half-width.
+ */
+"code" | 
+/**  A mobile number, normalised (`+86 138-0013-8000` → `13800138000`). */
+"mobile" | 
+/**  An email address, compared without case. */
+"email" | 
+/**  A date, stored as `YYYY-MM-DD` (Excel serials and Chinese dates are read). */
+"date" | "gender" | "status" | 
+/**  Another member, given by account and stored as a reference to them. */
+"member";
+
+/**  What OrgDesk knows about a member field. */
+export type FieldSpec = {
+	key: FieldKey,
+	kind: FieldKind,
+	group: FieldGroup,
+	limit: Limit | null,
+	/**  No two members may share a value (an account, a mobile, an email identify a member). */
+	unique: boolean,
+	/**  Hidden in presentation mode. */
+	personal: Personal | null,
+	/**
+	 *  Read from imported files (a reference to another member and the lifecycle status are
+	 *  not, yet: imported members are active).
+	 */
+	import: boolean,
+};
+
 /**  Files dropped onto the window (a workspace to open, a staff list to import). */
 export type FilesDropped = {
 	paths: string[],
@@ -461,7 +531,7 @@ export type Holder = {
 export type ImportBatch = {
 	batch: number,
 	at: string,
-	source: string,
+	source: Source,
 	file: string,
 	sheet: string,
 	rows: number,
@@ -471,7 +541,7 @@ export type ImportBatch = {
 	 *  `done`, `undone` (by undo), `rolled_back`, or `discarded` (undone, then replaced by a
 	 *  newer action).
 	 */
-	state: string,
+	state: ActionState,
 };
 
 /**  A column as detected and mapped. */
@@ -550,6 +620,11 @@ export type Lang = "zh-CN" | "en-US";
 /**  How senior a role is: org-wide admins, department-level managers, or ordinary employees. */
 export type Level = "admin" | "department" | "employee";
 
+/**  The longest value a field may hold, in characters. */
+export type Limit = 
+/**  The strictest platform's limit in the capability dataset (`fallback` when none says). */
+{ from: "dataset"; key: string; fallback: number } | { from: "fixed"; max: number };
+
 /**  Text in both languages, as data files carry it. */
 export type Localized = {
 	"zh-CN": string,
@@ -589,21 +664,6 @@ export type Matrix = {
 export type Member = {
 	id: number,
 	userid: string,
-	name: string,
-	alias: string | null,
-	mobile: string | null,
-	telephone: string | null,
-	email: string | null,
-	biz_email: string | null,
-	gender: Gender | null,
-	position: string | null,
-	employee_no: string | null,
-	manager: string | null,
-	rank: string | null,
-	join_date: string | null,
-	status: MemberStatus,
-	address: string | null,
-	employment_type: string | null,
 	/**  Department paths, the main department first. */
 	departments: string[],
 	/**  Department ids, in the same order as `departments`. */
@@ -612,36 +672,45 @@ export type Member = {
 	leader_of: string[],
 	created_at: string,
 	updated_at: string,
+} & MemberFields;
+
+/**
+ *  A member's fields (everything but the account, departments and leader flags). Given
+ *  as JSON, every field is present (an empty one is null); [`MemberFields::from_partial`]
+ *  reads a document that leaves some out.
+ */
+export type MemberFields = {
+	/**  The name as the platforms show it. */
+	name: string,
+	position: string | null,
+	mobile: string | null,
+	email: string | null,
+	telephone: string | null,
+	biz_email: string | null,
+	employee_no: string | null,
+	gender: Gender | null,
+	join_date: string | null,
+	employment_type: string | null,
+	/**  Invited → unverified → active → frozen → departed. */
+	status: MemberStatus,
+	address: string | null,
+	alias: string | null,
+	/**  The manager's account. */
+	manager: string | null,
+	rank: string | null,
 };
 
 /**
- *  What a form, the CLI or an import gives for a member. Text is cleaned and checked by the
+ *  What a form, the CLI or a demo file gives for a member. Text is cleaned and checked by the
  *  core; departments are ids or full paths, the first one is the main department.
  */
 export type MemberInput = {
 	/**  Generated from the name's pinyin when empty. */
 	userid?: string | null,
-	name?: string,
-	alias?: string | null,
-	mobile?: string | null,
-	telephone?: string | null,
-	email?: string | null,
-	biz_email?: string | null,
-	gender?: Gender | null,
-	position?: string | null,
-	employee_no?: string | null,
-	/**  The manager's account id. */
-	manager?: string | null,
-	rank?: string | null,
-	join_date?: string | null,
-	/**  Defaults to active for a new member and to the current status on update. */
-	status?: MemberStatus | null,
-	address?: string | null,
-	employment_type?: string | null,
 	departments?: DepartmentRef[],
 	/**  Departments (among `departments`) this member leads. */
 	leader_of?: DepartmentRef[],
-};
+} & MemberFields;
 
 export type MemberPermissions = {
 	userid: string,
@@ -740,6 +809,15 @@ export type Permission = {
 	platforms: { [key in string]: PlatformMapping },
 };
 
+/**  How presentation mode hides a field on the projector. */
+export type Personal = 
+/**  `138****8000`, always. */
+"phone" | 
+/**  `z***@domain`, always. */
+"email" | 
+/**  `张*`, when names are hidden too. */
+"name";
+
 /**  The platform the business is setting up. */
 export type Platform = "wecom" | "dingtalk" | "feishu" | "undecided";
 
@@ -756,11 +834,13 @@ export type PlatformMapping = {
 	confidence: string,
 };
 
+/**  What committing will do with a row, as the preview shows it. */
+export type PreviewAction = "create" | "update" | "unchanged" | "invalid";
+
 /**  The preview of one row for the import wizard. */
 export type PreviewRow = {
 	row: number,
-	/**  `create`, `update`, `unchanged` or `invalid`. */
-	action: string,
+	action: PreviewAction,
 	/**  Cleaned values of the mapped columns, in column order. */
 	values: string[],
 	problems: RowIssue[],
@@ -909,12 +989,14 @@ export type Severity = "error" | "warning" | "info";
 export type SnapshotInfo = {
 	id: number,
 	name: string,
-	/**  `manual`, or `initial` for the state a demo started from. */
-	kind: string,
+	kind: SnapshotKind,
 	created_at: string,
 	members: number,
 	departments: number,
 };
+
+/**  What a snapshot is: one saved by hand, or the state a demo workspace started from. */
+export type SnapshotKind = "manual" | "initial";
 
 /**  Where a change came from. */
 export type Source = "ui" | "cli" | "import";

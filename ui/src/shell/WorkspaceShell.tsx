@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Tag, Tooltip, Typography } from "antd";
 import {
   ApartmentOutlined,
@@ -69,6 +69,14 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
   const [history, setHistory] = useState<HistoryStatus>({ undo: null, redo: null });
 
   const changed = useCallback(() => setRevision((r) => r + 1), []);
+
+  // What the core wrote in the old language (checklist, findings, messages) is fetched again.
+  const shownLang = useRef(lang);
+  useEffect(() => {
+    if (shownLang.current === lang) return;
+    shownLang.current = lang;
+    changed();
+  }, [lang, changed]);
 
   useEffect(() => {
     call(api.history())

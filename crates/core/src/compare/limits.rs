@@ -4,9 +4,10 @@
 use super::Dataset;
 use crate::error::Result;
 use crate::i18n::{t, Lang};
-use crate::members::Member;
+use crate::members::schema::Limit;
+use crate::members::{FieldKey, Member, FIELDS};
 use crate::org::departments::Department;
-use crate::workspace::Workspace;
+use rusqlite::Connection;
 use serde::Serialize;
 
 /// One thing in the workspace the platform would refuse.
@@ -46,16 +47,21 @@ fn problem(
     }
 }
 
-/// Everything in `ws` that breaks `platform`'s known limits.
-pub fn check(
-    ws: &Workspace,
+/// Everything in the workspace that breaks `platform`'s known limits.
+pub(crate) fn check(
+    conn: &Connection,
     platform: &str,
     dataset: &Dataset,
     lang: Lang,
 ) -> Result<Vec<LimitProblem>> {
-    let mut out = check_departments(&ws.departments()?, platform, dataset, lang);
+    let mut out = check_departments(
+        &crate::org::departments::list(conn)?,
+        platform,
+        dataset,
+        lang,
+    );
     let members = MemberLimits::new(platform, dataset);
-    ws.each_member(|m| {
+    crate::members::each(conn, |m| {
         out.extend(members.check(&m, lang));
         Ok(())
     })?;
@@ -113,11 +119,12 @@ pub fn check_departments(
     out
 }
 
-/// The per-member limits of one platform.
+/// The per-member limits of one platform: the account's, and those of the fields whose limit
+/// the schema takes from the dataset.
 pub struct MemberLimits<'a> {
     platform: &'a str,
-    name: Option<f64>,
-    position: Option<f64>,
+    /// (field, limit key, the platform's limit).
+    fields: Vec<(FieldKey, &'static str, f64)>,
     userid: Option<f64>,
 }
 
@@ -125,25 +132,28 @@ impl<'a> MemberLimits<'a> {
     pub fn new(platform: &'a str, dataset: &Dataset) -> Self {
         MemberLimits {
             platform,
-            name: dataset.limit(platform, "member_name_length"),
-            position: dataset.limit(platform, "position_length"),
+            fields: FIELDS
+                .iter()
+                .filter_map(|spec| match spec.limit {
+                    Some(Limit::Dataset { key, .. }) => {
+                        Some((spec.key, key, dataset.limit(platform, key)?))
+                    }
+                    _ => None,
+                })
+                .collect(),
             userid: dataset.limit(platform, "userid_length"),
         }
     }
 
-    /// Name, position and account length of one member.
+    /// The length of each limited field (and the account) of one member.
     pub fn check(&self, m: &Member, lang: Lang) -> Vec<LimitProblem> {
-        let checks = [
-            ("member_name_length", self.name, m.name.chars().count()),
-            (
-                "position_length",
-                self.position,
-                m.position.as_deref().map_or(0, |p| p.chars().count()),
-            ),
-            ("userid_length", self.userid, m.userid.len()),
-        ];
+        let length = |key: FieldKey| m.fields.text(key).map_or(0, |v| v.chars().count());
+        let checks = self
+            .fields
+            .iter()
+            .map(|&(key, rule, max)| (rule, Some(max), length(key)))
+            .chain([("userid_length", self.userid, m.userid.len())]);
         checks
-            .into_iter()
             .filter_map(|(rule, max, actual)| {
                 let max = max.filter(|max| actual as f64 > *max)?;
                 Some(problem(

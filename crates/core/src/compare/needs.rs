@@ -3,9 +3,9 @@
 
 use super::{CellValue, Dataset, PLATFORMS};
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Tx};
 use crate::i18n::{t, Lang, Localized};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -98,7 +98,7 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Need>> {
     Ok(needs)
 }
 
-pub(crate) fn set(tx: &Transaction, need: &Need) -> Result<Change<Need>> {
+pub(crate) fn set(tx: &Tx, need: &Need) -> Result<Change<Need>> {
     let def = definition(&need.key)?;
     if !(1..=5).contains(&need.weight) {
         return Err(Error::invalid_value(
@@ -141,7 +141,7 @@ pub(crate) fn set(tx: &Transaction, need: &Need) -> Result<Change<Need>> {
     })
 }
 
-pub(crate) fn unset(tx: &Transaction, key: &str) -> Result<Change<()>> {
+pub(crate) fn unset(tx: &Tx, key: &str) -> Result<Change<()>> {
     definition(key)?;
     let before: Option<String> = tx
         .query_row("SELECT key FROM needs WHERE key = ?1", [key], |r| r.get(0))

@@ -3,6 +3,7 @@
 //! by editing the data file, not the code.
 
 use crate::i18n::{Lang, Localized};
+use crate::members::FieldKey;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -12,19 +13,9 @@ use std::sync::OnceLock;
 pub enum Value {
     /// Always empty (a template column OrgDesk has no data for).
     Empty,
-    Name,
+    /// A member field, by its code in the schema (`name`, `mobile`, `employee_no` …).
+    Field(FieldKey),
     Userid,
-    Alias,
-    Position,
-    Gender,
-    Mobile,
-    Telephone,
-    Email,
-    BizEmail,
-    Address,
-    EmployeeNo,
-    JoinDate,
-    EmploymentType,
     /// Every department path, the main one first, joined by the list separator.
     Departments,
     /// One level (from 1) of the main department's path.
@@ -52,19 +43,7 @@ impl Value {
         }
         Some(match code {
             "" => Value::Empty,
-            "name" => Value::Name,
             "userid" => Value::Userid,
-            "alias" => Value::Alias,
-            "position" => Value::Position,
-            "gender" => Value::Gender,
-            "mobile" => Value::Mobile,
-            "telephone" => Value::Telephone,
-            "email" => Value::Email,
-            "biz_email" => Value::BizEmail,
-            "address" => Value::Address,
-            "employee_no" => Value::EmployeeNo,
-            "join_date" => Value::JoinDate,
-            "employment_type" => Value::EmploymentType,
             "departments" => Value::Departments,
             "department_ids" => Value::DepartmentIds,
             "leader_flags" => Value::LeaderFlags,
@@ -72,7 +51,7 @@ impl Value {
             "id" => Value::DeptId,
             "parent_id" => Value::DeptParentId,
             "order" => Value::DeptOrder,
-            _ => return None,
+            field => Value::Field(FieldKey::parse(field)?),
         })
     }
 }
@@ -99,6 +78,16 @@ fn value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
     let code = String::deserialize(d)?;
     Value::parse(&code)
         .ok_or_else(|| serde::de::Error::custom(format!("unknown column value `{code}`")))
+}
+
+fn field_keys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<FieldKey>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .iter()
+        .map(|code| {
+            FieldKey::parse(code)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown member field `{code}`")))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,11 +136,11 @@ pub struct Rules {
     #[serde(default)]
     pub max_departments: Option<usize>,
     /// Fields that must be different for every member.
-    #[serde(default)]
-    pub unique: Vec<String>,
+    #[serde(default, deserialize_with = "field_keys")]
+    pub unique: Vec<FieldKey>,
     /// Fields the platform may ask for: missing ones are warned about.
-    #[serde(default)]
-    pub recommended: Vec<String>,
+    #[serde(default, deserialize_with = "field_keys")]
+    pub recommended: Vec<FieldKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -252,7 +241,7 @@ mod tests {
             assert!(
                 l.columns
                     .iter()
-                    .any(|c| c.value == Value::Name && c.required),
+                    .any(|c| c.value == Value::Field(FieldKey::Name) && c.required),
                 "{}",
                 l.format
             );

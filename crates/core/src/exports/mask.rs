@@ -1,7 +1,8 @@
 //! Presentation mode: personal data hidden the same way on screen and in exports (the UI masks
 //! by the same rules; both are tested against `assets/masking/cases.json`).
 
-use crate::members::Member;
+use crate::members::schema::Personal;
+use crate::members::{Member, FIELDS};
 use serde::{Deserialize, Serialize};
 
 /// What to hide: mobiles and emails always, names when asked.
@@ -103,18 +104,18 @@ pub fn text(s: &str) -> String {
 impl Mask {
     /// The member as presentation mode shows it.
     pub fn member(&self, mut m: Member) -> Member {
-        let hide = |v: &mut Option<String>, f: fn(&str) -> String| {
-            if let Some(s) = v.as_mut() {
-                *s = f(s);
+        for spec in FIELDS {
+            let hide: fn(&str) -> String = match spec.personal {
+                Some(Personal::Phone) => mobile,
+                Some(Personal::Email) => email,
+                Some(Personal::Name) if self.names => name,
+                _ => continue,
+            };
+            if let Some(text) = m.fields.text(spec.key) {
+                let hidden = hide(&text);
+                // Masked text is text: it always fits a text field.
+                let _ = m.fields.set_owned(spec.key, Some(hidden));
             }
-        };
-        hide(&mut m.mobile, mobile);
-        hide(&mut m.telephone, mobile);
-        hide(&mut m.email, email);
-        hide(&mut m.biz_email, email);
-        if self.names {
-            m.name = name(&m.name);
-            hide(&mut m.alias, name);
         }
         m
     }

@@ -6,16 +6,15 @@ pub mod mask;
 mod platform;
 pub mod preflight;
 pub mod report;
-pub mod safe;
 
-use crate::compare::Dataset;
+use crate::dataset::Dataset;
 use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::Lang;
-use crate::imports::Progress;
-use crate::workspace::Workspace;
+use crate::progress::Progress;
 use layout::{layouts, Layout};
 use platform::DepartmentIds;
 pub use preflight::Problem;
+use rusqlite::Connection;
 use serde::Serialize;
 use std::path::Path;
 
@@ -83,21 +82,19 @@ pub struct ExportReport {
     pub masked: bool,
 }
 
-fn member_count(ws: &Workspace) -> Result<u64> {
-    Ok(ws
-        .connection()
-        .query_row("SELECT count(*) FROM members", [], |r| r.get::<_, i64>(0))? as u64)
+fn member_count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM members", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// Pre-flight only: what exporting `ws` as `format` would run into.
-pub fn preflight(ws: &Workspace, format: &str, lang: Lang) -> Result<Vec<Problem>> {
-    preflight::check(ws, layout(format)?, Dataset::builtin(), lang)
+pub(crate) fn preflight(conn: &Connection, format: &str, lang: Lang) -> Result<Vec<Problem>> {
+    preflight::check(conn, layout(format)?, Dataset::builtin(), lang)
 }
 
 /// Checks and writes `out` (and the format's side files) in one pass; the files are kept only
 /// when the checks found no error, or with `force`.
-pub fn export_members(
-    ws: &Workspace,
+pub(crate) fn export_members(
+    conn: &Connection,
     format: &str,
     out: &Path,
     force: bool,
@@ -106,23 +103,20 @@ pub fn export_members(
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
     let layout = layout(format)?;
-    safe::folder_of(out)?;
+    crate::files::folder_of(out)?;
     let dataset = Dataset::builtin();
-    let departments = ws.departments()?;
+    let departments = crate::org::departments::list(conn)?;
     let mut checker = preflight::Checker::new(layout, dataset, lang);
     checker.departments(&departments, dataset);
     let ids = layout
         .departments_file
         .as_ref()
-        .map(|_| {
-            ws.profile()
-                .map(|p| DepartmentIds::new(&departments, &p.name))
-        })
+        .map(|_| crate::org::profile::load(conn).map(|p| DepartmentIds::new(&departments, &p.name)))
         .transpose()?;
-    let members = member_count(ws)?;
+    let members = member_count(conn)?;
     let mut ticker = platform::Ticker::new(members, progress);
     let written = platform::write(
-        ws,
+        conn,
         layout,
         out,
         ids.as_ref(),

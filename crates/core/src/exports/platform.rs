@@ -3,13 +3,13 @@
 
 use super::layout::{Kind, Layout, Value};
 use super::mask::Mask;
-use super::safe::{folder_of, io_error, neutralise, Staged};
 use crate::error::{Error, ErrorCode, Result};
-use crate::imports::Progress;
-use crate::members::{Member, MemberStatus};
+use crate::files::{folder_of, io_error, neutralise, Staged};
+use crate::members::{FieldKey, Member, MemberStatus};
 use crate::org::departments::Department;
-use crate::workspace::Workspace;
+use crate::progress::Progress;
 use crate::xlsx::{self, fail};
+use rusqlite::Connection;
 use rust_xlsxwriter::{Color, Format};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
@@ -58,10 +58,6 @@ impl DepartmentIds {
     }
 }
 
-fn opt(v: &Option<String>) -> Cow<'_, str> {
-    Cow::Borrowed(v.as_deref().unwrap_or(""))
-}
-
 fn join(layout: &Layout, paths: &[String]) -> String {
     let sep = &layout.path_separator;
     let paths: Vec<Cow<str>> = paths
@@ -86,23 +82,13 @@ pub(crate) fn cell<'m>(
 ) -> Cow<'m, str> {
     match value {
         Value::Empty => Cow::Borrowed(""),
-        Value::Name => Cow::Borrowed(&m.name),
-        Value::Userid => Cow::Borrowed(&m.userid),
-        Value::Alias => opt(&m.alias),
-        Value::Position => opt(&m.position),
-        Value::Gender => match m.gender {
+        Value::Field(FieldKey::Gender) => match m.fields.gender {
             Some(crate::members::Gender::Male) => Cow::Owned(layout.gender.male.clone()),
             Some(crate::members::Gender::Female) => Cow::Owned(layout.gender.female.clone()),
             None => Cow::Borrowed(""),
         },
-        Value::Mobile => opt(&m.mobile),
-        Value::Telephone => opt(&m.telephone),
-        Value::Email => opt(&m.email),
-        Value::BizEmail => opt(&m.biz_email),
-        Value::Address => opt(&m.address),
-        Value::EmployeeNo => opt(&m.employee_no),
-        Value::JoinDate => opt(&m.join_date),
-        Value::EmploymentType => opt(&m.employment_type),
+        Value::Field(key) => m.fields.text(key).unwrap_or(Cow::Borrowed("")),
+        Value::Userid => Cow::Borrowed(&m.userid),
         Value::Departments => Cow::Owned(join(layout, &m.departments)),
         Value::DepartmentLevel(n) => Cow::Owned(
             m.departments
@@ -128,7 +114,10 @@ pub(crate) fn cell<'m>(
                 .join(&layout.list_separator),
         ),
         Value::Disabled => Cow::Borrowed(
-            if matches!(m.status, MemberStatus::Frozen | MemberStatus::Departed) {
+            if matches!(
+                m.fields.status,
+                MemberStatus::Frozen | MemberStatus::Departed
+            ) {
                 "1"
             } else {
                 "0"
@@ -186,7 +175,7 @@ pub(crate) fn row_cells<'m>(
 
 /// The members as rows of a file, from display row `first`.
 struct Rows<'a> {
-    ws: &'a Workspace,
+    conn: &'a Connection,
     layout: &'a Layout,
     ids: Option<&'a DepartmentIds>,
     mask: Option<Mask>,
@@ -203,7 +192,7 @@ impl Rows<'_> {
         mut write: impl FnMut(u32, &[Cow<str>]) -> Result<()>,
     ) -> Result<()> {
         let mut row = self.first;
-        self.ws.each_member(|m| {
+        crate::members::each(self.conn, |m| {
             let cells = row_cells(self.layout, &m, self.ids);
             hook(&m, row, &cells);
             match self.mask {
@@ -236,7 +225,7 @@ impl Written {
 
 /// Writes the file (and its side files) in one pass over the members.
 pub(crate) fn write(
-    ws: &Workspace,
+    conn: &Connection,
     layout: &Layout,
     out: &Path,
     ids: Option<&DepartmentIds>,
@@ -245,13 +234,13 @@ pub(crate) fn write(
     hook: RowHook,
 ) -> Result<Written> {
     match layout.kind {
-        Kind::Xlsx => write_xlsx(ws, layout, out, mask, ticker, hook),
-        Kind::Csv => write_csv(ws, layout, out, ids, mask, ticker, hook),
+        Kind::Xlsx => write_xlsx(conn, layout, out, mask, ticker, hook),
+        Kind::Csv => write_csv(conn, layout, out, ids, mask, ticker, hook),
     }
 }
 
 fn write_xlsx(
-    ws: &Workspace,
+    conn: &Connection,
     layout: &Layout,
     out: &Path,
     mask: Option<Mask>,
@@ -295,7 +284,7 @@ fn write_xlsx(
     // Display rows start below the header; the sheet counts from 0.
     let first = header_row + 2;
     let rows = Rows {
-        ws,
+        conn,
         layout,
         ids: None,
         mask,
@@ -391,7 +380,7 @@ fn csv_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 }
 
 fn write_csv(
-    ws: &Workspace,
+    conn: &Connection,
     layout: &Layout,
     out: &Path,
     ids: Option<&DepartmentIds>,
@@ -407,7 +396,7 @@ fn write_csv(
         w.write_record(layout.columns.iter().map(|c| c.header.as_str()))
             .map_err(&err)?;
         let rows = Rows {
-            ws,
+            conn,
             layout,
             ids,
             mask,
@@ -434,7 +423,7 @@ fn write_csv(
                     .columns
                     .iter()
                     .map(|c| match c.value {
-                        Value::Name => neutralise(name),
+                        Value::Field(FieldKey::Name) => neutralise(name),
                         Value::DeptId => Cow::Owned(id.to_string()),
                         Value::DeptParentId => Cow::Owned(parent.to_string()),
                         Value::DeptOrder => Cow::Owned(order.to_string()),

@@ -4,12 +4,12 @@
 use super::layout::{Contact, Layout, Value};
 use super::platform::row_cells;
 use crate::compare::limits::{check_departments, LimitProblem, MemberLimits};
-use crate::compare::Dataset;
+use crate::dataset::Dataset;
 use crate::error::Result;
 use crate::i18n::{t, Lang};
-use crate::members::Member;
+use crate::members::{FieldKey, Member};
 use crate::org::departments::Department;
-use crate::workspace::Workspace;
+use rusqlite::Connection;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -45,7 +45,7 @@ pub(crate) struct Checker<'a> {
     limits: MemberLimits<'a>,
     cell_limit: Option<f64>,
     /// Unique fields: value → first member's name.
-    seen: Vec<(String, HashMap<String, String>)>,
+    seen: Vec<(FieldKey, HashMap<String, String>)>,
     problems: Vec<Problem>,
     /// Problems found per rule, and whether the rule is an error.
     counts: HashMap<String, (u32, bool)>,
@@ -60,10 +60,6 @@ pub(crate) struct Found {
     pub problems: Vec<Problem>,
     pub errors: u32,
     pub warnings: u32,
-}
-
-fn is_set(v: &Option<String>) -> bool {
-    v.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 
 impl<'a> Checker<'a> {
@@ -82,7 +78,7 @@ impl<'a> Checker<'a> {
                 .rules
                 .unique
                 .iter()
-                .map(|f| (f.clone(), HashMap::default()))
+                .map(|f| (*f, HashMap::default()))
                 .collect(),
             problems: Vec::new(),
             counts: HashMap::default(),
@@ -146,7 +142,7 @@ impl<'a> Checker<'a> {
 
     fn member(&mut self, error: bool, rule: &str, row: u32, m: &Member, params: &[(&str, String)]) {
         let mut params = params.to_vec();
-        params.push(("name", m.name.clone()));
+        params.push(("name", m.fields.name.clone()));
         params.push(("userid", m.userid.clone()));
         let (message, fix) = self.words(rule, &params);
         self.push(Problem {
@@ -154,7 +150,7 @@ impl<'a> Checker<'a> {
             rule: rule.into(),
             row: Some(row),
             userid: Some(m.userid.clone()),
-            name: Some(m.name.clone()),
+            name: Some(m.fields.name.clone()),
             department: m.main_department.clone(),
             message,
             fix,
@@ -183,7 +179,7 @@ impl<'a> Checker<'a> {
             rule: p.rule,
             row,
             userid: member.map(|m| m.userid.clone()),
-            name: member.map(|m| m.name.clone()),
+            name: member.map(|m| m.fields.name.clone()),
             department: match member {
                 Some(m) => m.main_department.clone(),
                 None => (!p.target.is_empty()).then_some(p.target),
@@ -237,10 +233,12 @@ impl<'a> Checker<'a> {
         }
         let layout = self.layout;
         match layout.rules.contact {
-            Contact::MobileOrEmail if !is_set(&m.mobile) && !is_set(&m.email) => {
+            Contact::MobileOrEmail
+                if !m.fields.is_set(FieldKey::Mobile) && !m.fields.is_set(FieldKey::Email) =>
+            {
                 self.member(true, "contact_missing", row, m, &[]);
             }
-            Contact::Mobile if !is_set(&m.mobile) => {
+            Contact::Mobile if !m.fields.is_set(FieldKey::Mobile) => {
                 self.member(true, "mobile_missing", row, m, &[]);
             }
             _ => {}
@@ -317,30 +315,20 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        for field in layout.rules.recommended.clone() {
-            let value = match field.as_str() {
-                "employment_type" => &m.employment_type,
-                "join_date" => &m.join_date,
-                _ => continue,
-            };
-            if !is_set(value) {
-                let header = header_of(layout, &field);
+        for &key in &layout.rules.recommended {
+            if !m.fields.is_set(key) {
+                let header = header_of(layout, key);
                 self.member(false, "recommended_missing", row, m, &[("column", header)]);
             }
         }
         for k in 0..self.seen.len() {
-            let field = self.seen[k].0.clone();
-            let value = match field.as_str() {
-                "mobile" => &m.mobile,
-                "employee_no" => &m.employee_no,
-                _ => continue,
-            };
-            let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) else {
+            let key = self.seen[k].0;
+            let Some(v) = m.fields.text(key).filter(|v| !v.trim().is_empty()) else {
                 continue;
             };
-            match self.seen[k].1.get(v).cloned() {
+            match self.seen[k].1.get(v.as_ref()).cloned() {
                 Some(first) => {
-                    let header = header_of(layout, &field);
+                    let header = header_of(layout, key);
                     self.member(
                         true,
                         "duplicate_value",
@@ -354,40 +342,34 @@ impl<'a> Checker<'a> {
                     );
                 }
                 None => {
-                    self.seen[k].1.insert(v.to_string(), m.name.clone());
+                    self.seen[k].1.insert(v.to_string(), m.fields.name.clone());
                 }
             }
         }
     }
 }
 
-fn header_of(layout: &Layout, field: &str) -> String {
-    let value = match field {
-        "employment_type" => Value::EmploymentType,
-        "join_date" => Value::JoinDate,
-        "mobile" => Value::Mobile,
-        "employee_no" => Value::EmployeeNo,
-        _ => Value::Empty,
-    };
+/// The header of the column holding `key` in `layout`.
+fn header_of(layout: &Layout, key: FieldKey) -> String {
     layout
         .columns
         .iter()
-        .find(|c| c.value == value)
+        .find(|c| c.value == Value::Field(key))
         .map(|c| c.header.clone())
-        .unwrap_or_else(|| field.to_string())
+        .unwrap_or_else(|| key.code().to_string())
 }
 
 /// Every problem of exporting `ws` with `layout`, without writing anything.
-pub fn check(
-    ws: &Workspace,
+pub(crate) fn check(
+    conn: &Connection,
     layout: &Layout,
     dataset: &Dataset,
     lang: Lang,
 ) -> Result<Vec<Problem>> {
     let mut checker = Checker::new(layout, dataset, lang);
-    checker.departments(&ws.departments()?, dataset);
+    checker.departments(&crate::org::departments::list(conn)?, dataset);
     let mut row = layout.header_row();
-    ws.each_member(|m| {
+    crate::members::each(conn, |m| {
         row += 1;
         checker.member_row(&m, row, &row_cells(layout, &m, None));
         Ok(())

@@ -4,17 +4,18 @@
 
 use super::mask::Mask;
 use super::platform::Ticker;
-use super::safe::folder_of;
-use crate::compare::{limits, Dataset};
+use crate::compare::limits;
+use crate::dataset::Dataset;
 use crate::error::Result;
+use crate::files::folder_of;
 use crate::i18n::{t, Lang};
-use crate::imports::Progress;
-use crate::members::{Member, MemberStatus};
+use crate::members::{FieldKey, FieldKind, Member, MemberStatus, FIELDS};
 use crate::org::departments::Department;
 use crate::org::profile::Platform;
+use crate::progress::Progress;
 use crate::roles::checks::Severity;
-use crate::workspace::Workspace;
 use crate::xlsx::{self, fail, FONT};
+use rusqlite::Connection;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartFont, ChartLegendPosition, ChartType, Format, Worksheet, XlsxError,
 };
@@ -62,9 +63,9 @@ fn chart_departments(departments: &[Department]) -> Vec<&Department> {
     out
 }
 
-fn failing_checks(ws: &Workspace, lang: Lang) -> Result<Vec<Check>> {
+fn failing_checks(conn: &Connection, lang: Lang) -> Result<Vec<Check>> {
     let mut out = Vec::new();
-    for f in ws.check_permissions(lang)? {
+    for f in crate::roles::checks::run(conn, lang)? {
         if f.severity == Severity::Info {
             continue;
         }
@@ -80,9 +81,9 @@ fn failing_checks(ws: &Workspace, lang: Lang) -> Result<Vec<Check>> {
             fix: f.fix,
         });
     }
-    let platform = ws.profile()?.platform;
+    let platform = crate::org::profile::load(conn)?.platform;
     if platform != Platform::Undecided {
-        for p in limits::check(ws, platform.as_str(), Dataset::builtin(), lang)? {
+        for p in limits::check(conn, platform.as_str(), Dataset::builtin(), lang)? {
             out.push(Check {
                 severity: tr(lang, "severities.error"),
                 area: t(
@@ -100,8 +101,8 @@ fn failing_checks(ws: &Workspace, lang: Lang) -> Result<Vec<Check>> {
 }
 
 /// Writes the report workbook to `out`.
-pub fn write(
-    ws: &Workspace,
+pub(crate) fn write(
+    conn: &Connection,
     out: &Path,
     lang: Lang,
     mask: Option<Mask>,
@@ -109,10 +110,10 @@ pub fn write(
 ) -> Result<ReportSummary> {
     let fail = fail(out);
     folder_of(out)?;
-    let profile = ws.profile()?;
-    let departments = ws.departments()?;
-    let roles = ws.roles()?;
-    let mut checks = failing_checks(ws, lang)?;
+    let profile = crate::org::profile::load(conn)?;
+    let departments = crate::org::departments::list(conn)?;
+    let roles = crate::roles::list(conn)?;
+    let mut checks = failing_checks(conn, lang)?;
     if mask.is_some() {
         for c in &mut checks {
             for text in [&mut c.target, &mut c.message, &mut c.fix] {
@@ -122,9 +123,7 @@ pub fn write(
     }
     let mut status_counts: HashMap<MemberStatus, u32> = HashMap::default();
     {
-        let mut stmt = ws
-            .connection()
-            .prepare("SELECT status, count(*) FROM members GROUP BY status")?;
+        let mut stmt = conn.prepare("SELECT status, count(*) FROM members GROUP BY status")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
         for row in rows {
             let (s, n) = row?;
@@ -158,7 +157,7 @@ pub fn write(
 
     let roster = book.add_worksheet_with_constant_memory().map_err(&fail)?;
     roster.set_name(&names[1]).map_err(&fail)?;
-    let leaders = write_roster(ws, out, roster, lang, total, mask, progress)?;
+    let leaders = write_roster(conn, out, roster, lang, total, mask, progress)?;
     write_org(
         book.add_worksheet(),
         &names[2],
@@ -295,7 +294,7 @@ impl Overview<'_> {
                 tr(lang, &format!("statuses.{}", s.as_str())),
                 &text,
             )?;
-            let n = self.status_counts.get(&s).copied().unwrap_or(0);
+            let n = self.status_counts.get(s).copied().unwrap_or(0);
             sheet.write_number_with_format(row, 1, n, &number)?;
         }
         let status_last = row;
@@ -426,12 +425,64 @@ impl Overview<'_> {
     }
 }
 
-/// Reads one roster cell from a member.
-type Getter = fn(&Member, Lang) -> Option<String>;
+/// A roster column: the account and departments, then every member field.
+#[derive(Clone, Copy)]
+enum RosterColumn {
+    Userid,
+    MainDepartment,
+    OtherDepartments,
+    Field(FieldKey),
+}
+
+impl RosterColumn {
+    fn all() -> Vec<RosterColumn> {
+        let mut all = vec![
+            RosterColumn::Field(FieldKey::Name),
+            RosterColumn::Userid,
+            RosterColumn::MainDepartment,
+            RosterColumn::OtherDepartments,
+        ];
+        all.extend(
+            FIELDS
+                .iter()
+                .filter(|s| s.key != FieldKey::Name)
+                .map(|s| RosterColumn::Field(s.key)),
+        );
+        all
+    }
+
+    fn header(self, lang: Lang) -> String {
+        match self {
+            RosterColumn::Userid => tr(lang, "fields.userid"),
+            RosterColumn::MainDepartment => tr(lang, "fields.main_department"),
+            RosterColumn::OtherDepartments => tr(lang, "report.other_departments"),
+            RosterColumn::Field(key) => tr(lang, &format!("fields.{}", key.code())),
+        }
+    }
+
+    /// The cell of member `m` (gender and status in words).
+    fn cell(self, m: &Member, lang: Lang) -> Option<String> {
+        match self {
+            RosterColumn::Userid => Some(m.userid.clone()),
+            RosterColumn::MainDepartment => m.departments.first().cloned(),
+            RosterColumn::OtherDepartments => {
+                (m.departments.len() > 1).then(|| m.departments[1..].join("；"))
+            }
+            RosterColumn::Field(key) => {
+                let text = m.fields.text(key)?;
+                Some(match key.spec().kind {
+                    FieldKind::Gender => tr(lang, &format!("genders.{text}")),
+                    FieldKind::Status => tr(lang, &format!("statuses.{text}")),
+                    _ => text.into_owned(),
+                })
+            }
+        }
+    }
+}
 
 /// The roster, streamed; returns department path → leader names, for the org chart.
 fn write_roster(
-    ws: &Workspace,
+    conn: &Connection,
     out: &Path,
     sheet: &mut Worksheet,
     lang: Lang,
@@ -440,32 +491,8 @@ fn write_roster(
     progress: &dyn Progress,
 ) -> Result<HashMap<String, Vec<String>>> {
     let fail = fail(out);
-    let columns: [(&str, Getter); 15] = [
-        ("fields.name", |m, _| Some(m.name.clone())),
-        ("fields.userid", |m, _| Some(m.userid.clone())),
-        ("fields.main_department", |m, _| {
-            m.departments.first().cloned()
-        }),
-        ("report.other_departments", |m, _| {
-            (m.departments.len() > 1).then(|| m.departments[1..].join("；"))
-        }),
-        ("fields.position", |m, _| m.position.clone()),
-        ("fields.mobile", |m, _| m.mobile.clone()),
-        ("fields.email", |m, _| m.email.clone()),
-        ("fields.telephone", |m, _| m.telephone.clone()),
-        ("fields.biz_email", |m, _| m.biz_email.clone()),
-        ("fields.employee_no", |m, _| m.employee_no.clone()),
-        ("fields.gender", |m, l| {
-            m.gender.map(|g| tr(l, &format!("genders.{}", g.as_str())))
-        }),
-        ("fields.join_date", |m, _| m.join_date.clone()),
-        ("fields.employment_type", |m, _| m.employment_type.clone()),
-        ("fields.status", |m, l| {
-            Some(tr(l, &format!("statuses.{}", m.status.as_str())))
-        }),
-        ("fields.address", |m, _| m.address.clone()),
-    ];
-    let headers: Vec<String> = columns.iter().map(|(k, _)| tr(lang, k)).collect();
+    let columns = RosterColumn::all();
+    let headers: Vec<String> = columns.iter().map(|c| c.header(lang)).collect();
     let mut widths: Vec<f64> = headers
         .iter()
         .map(|h| xlsx::fit(std::iter::once(h.as_str()), 6.0, 60.0))
@@ -477,7 +504,7 @@ fn write_roster(
     let mut leaders: HashMap<String, Vec<String>> = HashMap::default();
     let mut ticker = Ticker::new(total as u64, progress);
     let mut row = 0;
-    ws.each_member(|m| {
+    crate::members::each(conn, |m| {
         let m = match mask {
             Some(k) => k.member(m),
             None => m,
@@ -487,10 +514,12 @@ fn write_roster(
             leaders
                 .entry(path.clone())
                 .or_default()
-                .push(m.name.clone());
+                .push(m.fields.name.clone());
         }
-        for (c, (_, get)) in columns.iter().enumerate() {
-            let Some(v) = get(&m, lang) else { continue };
+        for (c, column) in columns.iter().enumerate() {
+            let Some(v) = column.cell(&m, lang) else {
+                continue;
+            };
             let w = xlsx::fit(std::iter::once(v.as_str()), 6.0, 60.0);
             if w > widths[c] {
                 widths[c] = w;

@@ -5,7 +5,7 @@ use super::header::{cell_text, normalize};
 use super::read::Workbook;
 use super::HEADER_SCAN_ROWS;
 use crate::error::{Error, ErrorCode, Result};
-use crate::exports::safe::unneutralise;
+use crate::files::unneutralise;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 

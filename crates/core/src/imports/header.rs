@@ -1,28 +1,22 @@
 //! Finding the header row and mapping its columns to member fields.
 
 use super::read::Sheet;
+use crate::i18n::{t, Lang};
+use crate::members::{FieldKey, FIELDS};
 use crate::validate::half_width;
 use calamine::Data;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-/// A member field a column can hold.
+/// What a column can hold: a member field of the schema that imports read, or one of the
+/// import's own columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
-    Name,
+    Member(FieldKey),
+    /// The account; matched case-insensitively, generated from the name when empty.
     Userid,
-    Alias,
-    Position,
+    /// Department paths (`A/B/C`), several separated by `;`, the main one first.
     Department,
-    Gender,
-    Mobile,
-    Telephone,
-    Email,
-    BizEmail,
-    Address,
-    EmployeeNo,
-    JoinDate,
-    EmploymentType,
     /// Whether the member leads their departments (`是否部门内领导`: `1;0` per department, or one
     /// yes/no for the main department).
     Leader,
@@ -30,36 +24,17 @@ pub enum Field {
     DepartmentLevel(u8),
 }
 
-const SIMPLE: [(Field, &str); 15] = [
-    (Field::Name, "name"),
-    (Field::Userid, "userid"),
-    (Field::Alias, "alias"),
-    (Field::Position, "position"),
-    (Field::Department, "department"),
-    (Field::Gender, "gender"),
-    (Field::Mobile, "mobile"),
-    (Field::Telephone, "telephone"),
-    (Field::Email, "email"),
-    (Field::BizEmail, "biz_email"),
-    (Field::Address, "address"),
-    (Field::EmployeeNo, "employee_no"),
-    (Field::JoinDate, "join_date"),
-    (Field::EmploymentType, "employment_type"),
-    (Field::Leader, "leader"),
-];
-
 const MAX_LEVELS: u8 = 15;
 
 impl Field {
     /// The stable code used in mappings (`name`, `mobile`, `department_level_2` …).
     pub fn code(self) -> String {
         match self {
+            Field::Member(key) => key.code().to_string(),
+            Field::Userid => "userid".into(),
+            Field::Department => "department".into(),
+            Field::Leader => "leader".into(),
             Field::DepartmentLevel(n) => format!("department_level_{n}"),
-            f => SIMPLE
-                .iter()
-                .find(|(x, _)| *x == f)
-                .map(|(_, c)| c.to_string())
-                .unwrap_or_default(),
         }
     }
 
@@ -73,12 +48,33 @@ impl Field {
                 .contains(&n)
                 .then_some(Field::DepartmentLevel(n));
         }
-        SIMPLE.iter().find(|(_, c)| *c == code).map(|(f, _)| *f)
+        match code.as_str() {
+            "userid" => Some(Field::Userid),
+            "department" => Some(Field::Department),
+            "leader" => Some(Field::Leader),
+            _ => FieldKey::parse(&code)
+                .filter(|k| k.spec().import)
+                .map(Field::Member),
+        }
+    }
+
+    /// Every field an import reads, in the order the wizard offers them: the name and the
+    /// account, the other member fields, the departments.
+    pub fn all() -> Vec<Field> {
+        let mut all = vec![Field::Member(FieldKey::Name), Field::Userid];
+        all.extend(
+            FIELDS
+                .iter()
+                .filter(|s| s.import && s.key != FieldKey::Name)
+                .map(|s| Field::Member(s.key)),
+        );
+        all.extend([Field::Department, Field::Leader]);
+        all
     }
 
     /// Every field code, for help texts.
     pub fn codes() -> Vec<String> {
-        let mut codes: Vec<String> = SIMPLE.iter().map(|(_, c)| c.to_string()).collect();
+        let mut codes: Vec<String> = Field::all().into_iter().map(Field::code).collect();
         codes.push("department_level_N".into());
         codes
     }
@@ -124,6 +120,15 @@ fn aliases() -> &'static Aliases {
                 .unwrap_or_else(|| panic!("unknown field {code} in member-headers.json"));
             for n in names {
                 exact.entry(normalize(&n)).or_insert(field);
+            }
+        }
+        // Each member field is also known by its name in either language.
+        for spec in FIELDS.iter().filter(|s| s.import) {
+            for lang in Lang::ALL {
+                let label = t(lang, &format!("fields.{}", spec.key.code()), &[]);
+                exact
+                    .entry(normalize(&label))
+                    .or_insert(Field::Member(spec.key));
             }
         }
         let level_patterns = file
@@ -223,7 +228,7 @@ pub fn map_columns(cells: &[Data], overrides: &BTreeMap<String, String>) -> Vec<
 /// Whether mapped columns make a usable header: a name and at least one other field.
 pub fn is_header(columns: &[Column]) -> bool {
     let fields: Vec<Field> = columns.iter().filter_map(|c| c.field).collect();
-    fields.contains(&Field::Name) && fields.len() >= 2
+    fields.contains(&Field::Member(FieldKey::Name)) && fields.len() >= 2
 }
 
 /// The first row among the first `scan` rows of `sheet` that is a header, with its columns.
@@ -245,20 +250,20 @@ mod tests {
     #[test]
     fn headers_match_their_fields_whatever_the_spelling() {
         for (h, f) in [
-            ("姓名", Field::Name),
-            ("姓名*", Field::Name),
-            (" 姓 名 ", Field::Name),
+            ("姓名", Field::Member(FieldKey::Name)),
+            ("姓名*", Field::Member(FieldKey::Name)),
+            (" 姓 名 ", Field::Member(FieldKey::Name)),
             ("*账号", Field::Userid),
             ("帐号", Field::Userid),
             ("用户 ID", Field::Userid),
             ("userid", Field::Userid),
             ("员工UserID", Field::Userid),
-            ("手机（必填）", Field::Mobile),
-            ("Mobile", Field::Mobile),
-            ("E-mail", Field::Email),
-            ("企业邮箱", Field::BizEmail),
-            ("Employee ID", Field::EmployeeNo),
-            ("入职时间", Field::JoinDate),
+            ("手机（必填）", Field::Member(FieldKey::Mobile)),
+            ("Mobile", Field::Member(FieldKey::Mobile)),
+            ("E-mail", Field::Member(FieldKey::Email)),
+            ("企业邮箱", Field::Member(FieldKey::BizEmail)),
+            ("Employee ID", Field::Member(FieldKey::EmployeeNo)),
+            ("入职时间", Field::Member(FieldKey::JoinDate)),
             ("１级部门", Field::DepartmentLevel(1)),
             ("7级部门", Field::DepartmentLevel(7)),
             ("Level 3 department", Field::DepartmentLevel(3)),
@@ -272,9 +277,12 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for (f, _) in SIMPLE {
+        for f in Field::all() {
             assert_eq!(Field::parse(&f.code()), Some(f));
         }
+        // A member field imports do not read is not offered.
+        assert_eq!(Field::parse("status"), None);
+        assert_eq!(Field::parse("rank"), Some(Field::Member(FieldKey::Rank)));
         assert_eq!(
             Field::parse("department_level_4"),
             Some(Field::DepartmentLevel(4))
@@ -292,7 +300,7 @@ mod tests {
         let cols = map_columns(&row, &o);
         assert_eq!(
             cols.iter().map(|c| c.field).collect::<Vec<_>>(),
-            [None, Some(Field::Mobile), None, None]
+            [None, Some(Field::Member(FieldKey::Mobile)), None, None]
         );
         assert!(!is_header(&cols));
         o.insert("员工".into(), "name".into());
@@ -302,10 +310,10 @@ mod tests {
         assert_eq!(
             cols.iter().map(|c| c.field).collect::<Vec<_>>(),
             [
-                Some(Field::Name),
+                Some(Field::Member(FieldKey::Name)),
                 None,
-                Some(Field::Mobile),
-                Some(Field::Position)
+                Some(Field::Member(FieldKey::Mobile)),
+                Some(Field::Member(FieldKey::Position))
             ]
         );
         assert!(is_header(&cols));

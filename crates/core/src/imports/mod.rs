@@ -5,24 +5,35 @@
 //! that says how to fix it. Nothing is written until [`commit`]; a failed or cancelled commit
 //! leaves the workspace as it was.
 
+mod clean;
 pub mod department_ids;
 pub mod header;
+mod issue;
+mod matching;
+mod plan;
+mod preview;
 pub mod read;
-pub(crate) mod rows;
+mod session;
 mod stream;
 mod workbook;
+mod writer;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::history::{Action, ActionState, Db, Source};
 use crate::i18n::Lang;
-use crate::workspace::Workspace;
+use crate::progress::Progress;
 use header::{Column, Field};
 use read::{Sheet, Workbook};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use rows::{Outcome, Plan, PreviewRow, RowAction};
-pub use workbook::write_error_workbook;
+pub(crate) use clean::date_of_cell;
+pub use plan::{Outcome, Plan, RowAction};
+pub use preview::{PreviewAction, PreviewRow};
+pub use session::ImportSession;
+pub(crate) use workbook::write_error_workbook;
 
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -150,27 +161,10 @@ pub fn field_choices() -> Vec<String> {
 
 /// A file that has been read, ready to be analysed against a workspace (again and again, as
 /// the user changes the options).
-pub struct ImportFile {
+pub(crate) struct ImportFile {
     pub name: String,
     workbook: Workbook,
     sheets: Vec<Option<Sheet>>,
-}
-
-/// Cancels a long import and reports how far it got.
-pub trait Progress: Sync {
-    /// `done` of `total` rows written.
-    fn update(&self, done: u64, total: u64);
-    fn cancelled(&self) -> bool;
-}
-
-/// No progress reporting, never cancelled.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn update(&self, _: u64, _: u64) {}
-    fn cancelled(&self) -> bool {
-        false
-    }
 }
 
 fn unusable(key: &'static str, file: &str) -> Error {
@@ -199,7 +193,7 @@ impl ImportFile {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::new(ErrorCode::FileNotFound, "file_not_found").with("path", path.display())
             } else {
-                crate::db::io_error(path, e)
+                crate::Error::io(path, &e)
             }
         })?;
         ImportFile::read(bytes, &name)
@@ -281,23 +275,23 @@ impl ImportFile {
             .collect())
     }
 
-    /// Reads, cleans and validates every row against `ws` without writing anything.
-    pub fn plan(&mut self, ws: &Workspace, options: &ImportOptions) -> Result<Plan> {
+    /// Reads, cleans and validates every row against the workspace without writing anything.
+    pub(crate) fn plan(&mut self, conn: &Connection, options: &ImportOptions) -> Result<Plan> {
         let ids = checked_options(options)?;
-        self.plan_with(ws, options, ids.as_ref())
+        self.plan_with(conn, options, ids.as_ref())
     }
 
     /// [`ImportFile::plan`] with the options' department file already read.
     fn plan_with(
         &mut self,
-        ws: &Workspace,
+        conn: &Connection,
         options: &ImportOptions,
         ids: Option<&department_ids::DepartmentIds>,
     ) -> Result<Plan> {
         let (index, header_row, columns) = self.layout(options)?;
         let file = self.name.clone();
         let sheet = self.sheet(index)?;
-        let plan = rows::analyse(ws.connection(), sheet, header_row, columns, ids)?;
+        let plan = matching::analyse(conn, sheet, header_row, columns, ids)?;
         if plan.rows.is_empty() {
             return Err(unusable("import_no_data", &file)
                 .with("sheet", &sheet.name)
@@ -352,29 +346,38 @@ fn header_of(
     };
     let cells = sheet.rows().nth(row).unwrap_or(&[]);
     let columns = header::map_columns(cells, &options.mapping);
-    if !columns.iter().any(|c| c.field == Some(Field::Name)) {
+    if !columns
+        .iter()
+        .any(|c| c.field == Some(Field::Member(crate::members::FieldKey::Name)))
+    {
         return Err(n);
     }
     Ok(Some((row, columns)))
 }
 
-/// Writes a plan: all of its valid rows in one transaction, or nothing when any row is invalid
-/// (unless `skip_invalid`). Returns the batch id (None when nothing was to be written).
-pub fn commit(
-    ws: &mut Workspace,
+/// Writes a plan: all of its valid rows in one transaction recorded as one undoable batch, or
+/// nothing when it is refused (see [`Plan::refused`]) or changes nothing.
+pub(crate) fn commit(
+    db: &mut Db,
     plan: &Plan,
     skip_invalid: bool,
     progress: &dyn Progress,
-) -> Result<Option<i64>> {
-    if plan.invalid() > 0 && !skip_invalid {
-        return Ok(None);
+) -> Result<Outcome> {
+    if plan.refused(skip_invalid) {
+        return Ok(Outcome::Refused);
     }
-    rows::commit(ws, plan, progress)
+    if !plan.writes() {
+        return Ok(Outcome::Committed(None));
+    }
+    let (_, batch) = db.record_bulk(Action::Import, |tx, recorder| {
+        writer::write(tx, recorder, plan, progress)
+    })?;
+    Ok(Outcome::Committed(batch))
 }
 
 /// The whole pipeline for one file, as the CLI runs it.
-pub fn run(
-    ws: &mut Workspace,
+pub(crate) fn run(
+    db: &mut Db,
     mut file: ImportFile,
     options: &ImportOptions,
     dry_run: bool,
@@ -384,7 +387,7 @@ pub fn run(
     // An .xlsx file is written while it is read, unless it needs to be read whole first.
     let ids = checked_options(options)?;
     if let Some((plan, outcome, rendered)) = stream::run(
-        ws,
+        db,
         &mut file,
         options,
         ids.as_ref(),
@@ -398,14 +401,12 @@ pub fn run(
         };
         return Ok((report, plan));
     }
-    let plan = file.plan_with(ws, options, ids.as_ref())?;
+    let plan = file.plan_with(db.conn(), options, ids.as_ref())?;
     drop(file); // the cells are no longer needed: free them before writing
     let outcome = if dry_run {
         Outcome::DryRun
-    } else if plan.invalid() > 0 && !options.skip_invalid {
-        Outcome::Refused
     } else {
-        Outcome::Committed(commit(ws, &plan, options.skip_invalid, progress)?)
+        commit(db, &plan, options.skip_invalid, progress)?
     };
     let report = plan.report(lang, outcome);
     Ok((report, plan))
@@ -416,7 +417,7 @@ pub fn run(
 pub struct ImportBatch {
     pub batch: i64,
     pub at: String,
-    pub source: String,
+    pub source: Source,
     pub file: String,
     pub sheet: String,
     pub rows: u32,
@@ -424,55 +425,51 @@ pub struct ImportBatch {
     pub updated: Updated,
     /// `done`, `undone` (by undo), `rolled_back`, or `discarded` (undone, then replaced by a
     /// newer action).
-    pub state: String,
+    pub state: ActionState,
 }
 
-/// Every committed import, newest first.
-pub fn batches(ws: &Workspace) -> Result<Vec<ImportBatch>> {
-    let mut stmt = ws
-        .connection()
-        .prepare("SELECT id, at, source, after, state FROM audit_log WHERE action = 'import' ORDER BY id DESC")?;
-    let rows = stmt.query_map([], |r| {
-        let after: Option<String> = r.get(3)?;
-        let after: serde_json::Value = after
-            .and_then(|a| serde_json::from_str(&a).ok())
-            .unwrap_or_default();
-        let n = |k: &str| after[k].as_u64().unwrap_or(0) as u32;
-        Ok(ImportBatch {
-            batch: r.get(0)?,
-            at: r.get(1)?,
-            source: r.get(2)?,
-            file: after["file"].as_str().unwrap_or_default().to_string(),
-            sheet: after["sheet"].as_str().unwrap_or_default().to_string(),
-            rows: n("rows"),
-            created: Created {
-                members: n("created_members"),
-                departments: n("created_departments"),
-            },
-            updated: Updated {
-                members: n("updated_members"),
-            },
-            state: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+/// Every committed import, newest first (from the audit log).
+pub(crate) fn batches(db: &Db) -> Result<Vec<ImportBatch>> {
+    Ok(db
+        .log(Some(Action::Import), None)?
+        .into_iter()
+        .map(|entry| {
+            let after = entry.after.unwrap_or_default();
+            let n = |k: &str| after[k].as_u64().unwrap_or(0) as u32;
+            ImportBatch {
+                batch: entry.id,
+                at: entry.at,
+                source: entry.source,
+                file: after["file"].as_str().unwrap_or_default().to_string(),
+                sheet: after["sheet"].as_str().unwrap_or_default().to_string(),
+                rows: n("rows"),
+                created: Created {
+                    members: n("created_members"),
+                    departments: n("created_departments"),
+                },
+                updated: Updated {
+                    members: n("updated_members"),
+                },
+                state: entry.state.unwrap_or(ActionState::Done),
+            }
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }
 
 /// Undoes a whole import batch, even when other actions came after it, as long as they did not
 /// touch what the import wrote.
-pub fn rollback(ws: &mut Workspace, batch: i64) -> Result<ImportBatch> {
-    let known = batches(ws)?
+pub(crate) fn rollback(db: &mut Db, batch: i64) -> Result<ImportBatch> {
+    let known = batches(db)?
         .into_iter()
-        .find(|b| b.batch == batch && b.state == "done");
+        .find(|b| b.batch == batch && b.state == ActionState::Done);
     let Some(found) = known else {
         return Err(
             Error::new(ErrorCode::BatchNotFound, "import_batch_not_found").with("batch", batch),
         );
     };
-    let source = ws.source();
-    crate::history::rollback(ws.connection_mut(), source, batch)?;
+    db.rollback(batch)?;
     Ok(ImportBatch {
-        state: "rolled_back".into(),
+        state: ActionState::RolledBack,
         ..found
     })
 }

@@ -8,24 +8,26 @@
 //! or the data, the transaction is rolled back and the caller falls back to reading the whole
 //! sheet first.
 
+use super::clean::Cleaned;
 use super::department_ids::DepartmentIds;
+use super::issue::Issue;
+use super::matching::Analyser;
+use super::plan::{refuses, Outcome, Plan, Rendered, RowAction};
 use super::read::{RowBatch, Sheet};
-use super::rows::{
-    Analyser, Cleaned, Issue, Outcome, Plan, Rendered, RowAction, Writer, BULK_ROWS,
-};
-use super::{header_of, ImportFile, ImportOptions, Progress, HEADER_SCAN_ROWS};
+use super::writer::{Writer, BULK_ROWS};
+use super::{header_of, ImportFile, ImportOptions, HEADER_SCAN_ROWS};
 use crate::error::{Error, Result};
-use crate::history::{self, Recorder, Source};
+use crate::history::{Action, Change, Db, Decision, Recorder, Tx};
 use crate::i18n::Lang;
-use crate::workspace::Workspace;
+use crate::progress::Progress;
 use calamine::Data;
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 
 /// Reads and (unless `dry_run`) writes `file` as [`super::run`] does. None: the file is not an
 /// .xlsx workbook, or it needs the whole-sheet path (merged cells in the data, no header, no data,
 /// a header row the user gave that is not one; that path also words the error).
 pub(super) fn run(
-    ws: &mut Workspace,
+    db: &mut Db,
     file: &mut ImportFile,
     options: &ImportOptions,
     ids: Option<&DepartmentIds>,
@@ -39,13 +41,13 @@ pub(super) fn run(
     };
     for index in candidates {
         let tried = if dry_run {
-            match read_sheet(file, index, options, ids, ws.connection(), None)? {
+            match read_sheet(file, index, options, ids, db.conn(), None)? {
                 Read::Rows(plan, _) => Tried::Done(plan, Outcome::DryRun, None),
                 Read::NoHeader => Tried::NoHeader,
                 Read::Fallback => Tried::Fallback,
             }
         } else {
-            write_sheet(ws, file, index, options, ids, lang, progress)?
+            write_sheet(db, file, index, options, ids, lang, progress)?
         };
         match tried {
             Tried::Done(plan, outcome, rendered) => return Ok(Some((plan, outcome, rendered))),
@@ -67,9 +69,10 @@ enum Tried {
     Fallback,
 }
 
-/// One sheet read and written in one transaction.
+/// One sheet read and written in one transaction, which is rolled back when the sheet is not
+/// the members' one, must be read whole first, or has invalid rows that may not be skipped.
 fn write_sheet(
-    ws: &mut Workspace,
+    db: &mut Db,
     file: &mut ImportFile,
     index: usize,
     options: &ImportOptions,
@@ -77,72 +80,66 @@ fn write_sheet(
     lang: Lang,
     progress: &dyn Progress,
 ) -> Result<Tried> {
-    let mut result = Tried::Fallback;
-    let mut refused = false;
-    let written = history::record_bulk(
-        ws.connection_mut(),
-        Source::Import,
-        "import",
-        |tx, recorder| {
-            let write = Write {
-                tx,
-                recorder,
-                progress,
-                skip_invalid: options.skip_invalid,
-            };
-            let (plan, writer) = match read_sheet(file, index, options, ids, tx, Some(write))? {
-                Read::Rows(plan, writer) => (plan, writer),
-                Read::NoHeader => {
-                    result = Tried::NoHeader;
-                    return Err(Error::internal("no header"));
-                }
-                Read::Fallback => return Err(Error::internal("fall back")),
-            };
-            if plan.invalid() > 0 && !options.skip_invalid {
-                result = Tried::Done(plan, Outcome::Refused, None);
-                refused = true;
-                return Err(Error::internal("refused"));
-            }
-            // (Every batch of the sheet came through the writer, so it exists when rows do.)
-            let Some((mut w, pending)) = writer else {
-                return Err(Error::internal("no writer"));
-            };
-            // Updates, and the new members whose accounts were generated at the end.
-            for row in plan.rows.iter() {
-                if matches!(row.action, RowAction::Update(_)) {
-                    w.update(row)?;
-                }
-            }
-            recorder.pause(true);
-            for &k in &pending {
-                w.create(&plan.rows[k])?;
-            }
-            recorder.pause(false);
-            // The indexes are rebuilt while another thread puts the issues into words.
-            let (finished, rendered) = std::thread::scope(|s| {
-                let rendered = s.spawn(|| plan.issues(lang));
-                (w.finish(recorder), rendered.join())
-            });
-            finished?;
-            let rendered = rendered.map_err(|_| Error::internal("report thread panicked"))?;
-            let change = plan.change();
-            result = Tried::Done(plan, Outcome::Committed(None), Some(rendered));
-            Ok(change)
-        },
-    );
-    match (written, result) {
-        (Ok((_, batch)), Tried::Done(plan, _, rendered)) => {
-            Ok(Tried::Done(plan, Outcome::Committed(batch), rendered))
+    let written = db.record_or_roll_back(Action::Import, |tx, recorder| {
+        let write = Write {
+            tx,
+            recorder,
+            progress,
+            skip_invalid: options.skip_invalid,
+        };
+        let (plan, writer) = match read_sheet(file, index, options, ids, tx, Some(write))? {
+            Read::Rows(plan, writer) => (plan, writer),
+            Read::NoHeader => return Ok(Decision::RollBack(Tried::NoHeader)),
+            Read::Fallback => return Ok(Decision::RollBack(Tried::Fallback)),
+        };
+        if plan.refused(options.skip_invalid) {
+            return Ok(Decision::RollBack(Tried::Done(
+                plan,
+                Outcome::Refused,
+                None,
+            )));
         }
-        (Err(_), result) if refused || matches!(result, Tried::NoHeader) => Ok(result),
-        (Err(e), _) if e.code != crate::error::ErrorCode::Internal => Err(e),
-        _ => Ok(Tried::Fallback),
-    }
+        // Every batch of the sheet came through the writer, so there is one when rows are.
+        let Some((mut w, pending)) = writer else {
+            return Err(Error::internal("import rows without a writer"));
+        };
+        // Updates, and the new members whose accounts were generated at the end.
+        for row in plan.rows.iter() {
+            if matches!(row.action, RowAction::Update(_)) {
+                w.update(row)?;
+            }
+        }
+        recorder.pause(true);
+        for &k in &pending {
+            w.create(&plan.rows[k])?;
+        }
+        recorder.pause(false);
+        // The indexes are rebuilt while another thread puts the issues into words.
+        let (finished, rendered) = std::thread::scope(|s| {
+            let rendered = s.spawn(|| plan.issues(lang));
+            (w.finish(recorder), rendered.join())
+        });
+        finished?;
+        let rendered = rendered.map_err(|_| Error::internal("report thread panicked"))?;
+        let change = plan.change();
+        Ok(Decision::Commit(Change {
+            value: (plan, rendered),
+            target: change.target,
+            before: change.before,
+            after: change.after,
+        }))
+    })?;
+    Ok(match written {
+        Ok(((plan, rendered), batch)) => {
+            Tried::Done(plan, Outcome::Committed(batch), Some(rendered))
+        }
+        Err(tried) => tried,
+    })
 }
 
 /// Where a streaming import writes.
 struct Write<'t, 'r, 's> {
-    tx: &'t Transaction<'t>,
+    tx: &'t Tx<'t>,
     recorder: &'r mut Recorder<'s>,
     progress: &'t dyn Progress,
     skip_invalid: bool,
@@ -253,7 +250,7 @@ fn read_sheet<'t>(
                     writer.insert(new)
                 }
             };
-            if analyser.invalid() > 0 && !w.skip_invalid {
+            if refuses(analyser.invalid(), w.skip_invalid) {
                 return Ok(true); // nothing more is written: the transaction will be rolled back
             }
             let rows = &analyser.rows[start..];

@@ -1,8 +1,8 @@
 //! The error workbook: the rejected rows exactly as they came, with a column of reasons, so the
 //! user fixes them and imports that file again.
 
-use super::rows::Plan;
-use crate::error::{Error, ErrorCode, Result};
+use super::plan::Plan;
+use crate::error::Result;
 use crate::i18n::{t, Lang};
 use calamine::Data;
 use rust_xlsxwriter::{Color, Format};
@@ -10,11 +10,7 @@ use std::path::Path;
 
 /// Writes the invalid rows of `plan` (header row first) to `path` as .xlsx.
 pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32> {
-    let fail = |e: rust_xlsxwriter::XlsxError| {
-        Error::new(ErrorCode::IoError, "io_error")
-            .with("path", path.display())
-            .with("detail", e)
-    };
+    let fail = crate::xlsx::fail(path);
     let mut book = crate::xlsx::workbook().map_err(&fail)?;
     let sheet = book.add_worksheet();
     sheet
@@ -36,7 +32,7 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
     sheet
         .write_string_with_format(0, width, t(lang, "imports.reason_column", &[]), &bold)
         .map_err(fail)?;
-    let mut by_row: std::collections::HashMap<u32, Vec<&super::rows::Issue>> =
+    let mut by_row: std::collections::HashMap<u32, Vec<&super::issue::Issue>> =
         std::collections::HashMap::new();
     for e in &plan.errors {
         by_row.entry(e.row).or_default().push(e);

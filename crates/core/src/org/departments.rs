@@ -2,7 +2,7 @@
 //! valid, explicit sibling order, no deleting a department that still has children or members.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Tx};
 use crate::validate::{self, DEPARTMENT_FORBIDDEN};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -260,7 +260,7 @@ pub(crate) fn resolve(tree: &Tree, r: &DepartmentRef) -> Result<i64> {
 /// Finds the department at `segments`, creating the missing levels. Returns its id and the
 /// paths that were created.
 pub(crate) fn ensure_path(
-    conn: &Connection,
+    tx: &Tx,
     tree: &mut Tree,
     segments: &[String],
 ) -> Result<(i64, Vec<String>)> {
@@ -270,7 +270,7 @@ pub(crate) fn ensure_path(
         let id = match tree.find_child(parent, seg) {
             Some(id) => id,
             None => {
-                let id = insert(conn, tree, parent, seg)?;
+                let id = insert(tx, tree, parent, seg)?;
                 created.push(tree.path(id));
                 id
             }
@@ -283,13 +283,13 @@ pub(crate) fn ensure_path(
 }
 
 /// Inserts a checked name as the last child of `parent`.
-fn insert(conn: &Connection, tree: &mut Tree, parent: Option<i64>, name: &str) -> Result<i64> {
+fn insert(tx: &Tx, tree: &mut Tree, parent: Option<i64>, name: &str) -> Result<i64> {
     let order = tree.children(parent).len() as i64;
-    conn.execute(
+    tx.execute(
         "INSERT INTO departments (parent_id, name, sort_order) VALUES (?1, ?2, ?3)",
         params![parent, name, order],
     )?;
-    let id = conn.last_insert_rowid();
+    let id = tx.last_insert_rowid();
     tree.add_local(id, parent, name.to_string(), order);
     Ok(id)
 }
@@ -312,8 +312,8 @@ fn check_unique(tree: &Tree, parent: Option<i64>, name: &str, except: Option<i64
 }
 
 /// Rewrites `sort_order` of `siblings` to their index, touching only rows that change.
-fn write_order(conn: &Connection, tree: &Tree, siblings: &[i64]) -> Result<()> {
-    let mut stmt = conn.prepare_cached("UPDATE departments SET sort_order = ?1 WHERE id = ?2")?;
+fn write_order(tx: &Tx, tree: &Tree, siblings: &[i64]) -> Result<()> {
+    let mut stmt = tx.prepare_cached("UPDATE departments SET sort_order = ?1 WHERE id = ?2")?;
     for (i, id) in siblings.iter().enumerate() {
         if tree.nodes.get(id).map(|n| n.order) != Some(i as i64) {
             stmt.execute(params![i as i64, id])?;
@@ -333,10 +333,10 @@ fn snapshot(tree: &Tree, id: i64) -> serde_json::Value {
     })
 }
 
-pub(crate) fn add_path(conn: &Connection, path: &str) -> Result<Change<DepartmentAdded>> {
+pub(crate) fn add_path(tx: &Tx, path: &str) -> Result<Change<DepartmentAdded>> {
     let segments = parse_path(path)?;
-    let mut tree = Tree::load(conn)?;
-    let (id, created) = ensure_path(conn, &mut tree, &segments)?;
+    let mut tree = Tree::load(tx)?;
+    let (id, created) = ensure_path(tx, &mut tree, &segments)?;
     let full = tree.path(id);
     if created.is_empty() {
         return Err(Error::new(ErrorCode::DepartmentExists, "department_exists").with("path", full));
@@ -353,56 +353,52 @@ pub(crate) fn add_path(conn: &Connection, path: &str) -> Result<Change<Departmen
     })
 }
 
-pub(crate) fn add_child(
-    conn: &Connection,
-    parent: Option<i64>,
-    name: &str,
-) -> Result<Change<Department>> {
+pub(crate) fn add_child(tx: &Tx, parent: Option<i64>, name: &str) -> Result<Change<Department>> {
     let name = validate_name(name)?;
-    let mut tree = Tree::load(conn)?;
+    let mut tree = Tree::load(tx)?;
     if let Some(p) = parent {
         if !tree.contains(p) {
             return Err(not_found(format!("#{p}")));
         }
     }
     check_unique(&tree, parent, &name, None)?;
-    let id = insert(conn, &mut tree, parent, &name)?;
+    let id = insert(tx, &mut tree, parent, &name)?;
     Ok(Change {
         target: tree.path(id),
         before: None,
         after: Some(snapshot(&tree, id)),
-        value: get(conn, id)?,
+        value: get(tx, id)?,
     })
 }
 
-pub(crate) fn rename(conn: &Connection, id: i64, new_name: &str) -> Result<Change<Department>> {
+pub(crate) fn rename(tx: &Tx, id: i64, new_name: &str) -> Result<Change<Department>> {
     let name = validate_name(new_name)?;
-    let tree = Tree::load(conn)?;
+    let tree = Tree::load(tx)?;
     let id = resolve(&tree, &DepartmentRef::Id(id))?;
     check_unique(&tree, tree.parent(id), &name, Some(id))?;
     let before = snapshot(&tree, id);
-    conn.execute(
+    tx.execute(
         "UPDATE departments SET name = ?1 WHERE id = ?2",
         params![name, id],
     )?;
-    let after = snapshot(&Tree::load(conn)?, id);
+    let after = snapshot(&Tree::load(tx)?, id);
     Ok(Change {
         target: tree.path(id),
         before: Some(before),
         after: Some(after),
-        value: get(conn, id)?,
+        value: get(tx, id)?,
     })
 }
 
 /// Moves `id` under `new_parent` (None = top level) at `position` among the new siblings
 /// (default: last). Moving within the same parent reorders.
 pub(crate) fn move_to(
-    conn: &Connection,
+    tx: &Tx,
     id: i64,
     new_parent: Option<i64>,
     position: Option<u32>,
 ) -> Result<Change<Department>> {
-    let tree = Tree::load(conn)?;
+    let tree = Tree::load(tx)?;
     let id = resolve(&tree, &DepartmentRef::Id(id))?;
     if let Some(p) = new_parent {
         resolve(&tree, &DepartmentRef::Id(p))?;
@@ -432,7 +428,7 @@ pub(crate) fn move_to(
     siblings.insert(pos, id);
     let before = snapshot(&tree, id);
     if old_parent != new_parent {
-        conn.execute(
+        tx.execute(
             "UPDATE departments SET parent_id = ?1 WHERE id = ?2",
             params![new_parent, id],
         )?;
@@ -442,22 +438,22 @@ pub(crate) fn move_to(
             .copied()
             .filter(|&c| c != id)
             .collect();
-        write_order(conn, &tree, &old_siblings)?;
+        write_order(tx, &tree, &old_siblings)?;
     }
-    write_order(conn, &tree, &siblings)?;
-    let after = snapshot(&Tree::load(conn)?, id);
+    write_order(tx, &tree, &siblings)?;
+    let after = snapshot(&Tree::load(tx)?, id);
     Ok(Change {
         target: tree.path(id),
         before: Some(before),
         after: Some(after),
-        value: get(conn, id)?,
+        value: get(tx, id)?,
     })
 }
 
-pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
-    let tree = Tree::load(conn)?;
+pub(crate) fn delete(tx: &Tx, id: i64) -> Result<Change<Department>> {
+    let tree = Tree::load(tx)?;
     let id = resolve(&tree, &DepartmentRef::Id(id))?;
-    let dept = get(conn, id)?;
+    let dept = get(tx, id)?;
     if dept.child_count > 0 {
         return Err(
             Error::new(ErrorCode::DepartmentNotEmpty, "department_has_children")
@@ -473,11 +469,11 @@ pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
         );
     }
     let before = snapshot(&tree, id);
-    conn.execute(
+    tx.execute(
         "DELETE FROM role_grant_departments WHERE department_id = ?1",
         [id],
     )?;
-    conn.execute("DELETE FROM departments WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM departments WHERE id = ?1", [id])?;
     let parent = tree.parent(id);
     let siblings: Vec<i64> = tree
         .children(parent)
@@ -485,7 +481,7 @@ pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
         .copied()
         .filter(|&c| c != id)
         .collect();
-    write_order(conn, &tree, &siblings)?;
+    write_order(tx, &tree, &siblings)?;
     Ok(Change {
         target: dept.path.clone(),
         before: Some(before),
@@ -494,17 +490,13 @@ pub(crate) fn delete(conn: &Connection, id: i64) -> Result<Change<Department>> {
     })
 }
 
-pub(crate) fn set_sensitive(
-    conn: &Connection,
-    id: i64,
-    sensitive: bool,
-) -> Result<Change<Department>> {
-    let before = get(conn, id)?;
-    conn.execute(
+pub(crate) fn set_sensitive(tx: &Tx, id: i64, sensitive: bool) -> Result<Change<Department>> {
+    let before = get(tx, id)?;
+    tx.execute(
         "UPDATE departments SET sensitive = ?1 WHERE id = ?2",
         params![sensitive, id],
     )?;
-    let after = get(conn, id)?;
+    let after = get(tx, id)?;
     Ok(Change {
         target: before.path.clone(),
         before: Some(json!({ "sensitive": before.sensitive })),

@@ -1,6 +1,7 @@
 //! The organisation profile (one row per workspace).
 
 use crate::error::{Error, Result};
+use crate::history::Tx;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -162,10 +163,7 @@ pub(crate) fn load(conn: &Connection) -> Result<OrgProfile> {
 }
 
 /// Checks and writes profile changes (inside the caller's recorded transaction).
-pub(crate) fn update(
-    tx: &rusqlite::Transaction,
-    input: &ProfileInput,
-) -> Result<crate::history::Change<OrgProfile>> {
+pub(crate) fn update(tx: &Tx, input: &ProfileInput) -> Result<crate::history::Change<OrgProfile>> {
     use crate::validate::clean_opt;
     let before = load(tx)?;
     let mut p = before.clone();
@@ -223,8 +221,8 @@ pub(crate) fn update(
     })
 }
 
-pub(crate) fn insert(conn: &Connection, name: &str, platform: Platform) -> Result<()> {
-    conn.execute(
+pub(crate) fn insert(tx: &Tx, name: &str, platform: Platform) -> Result<()> {
+    tx.execute(
         "INSERT INTO organization (id, name, platform, created_at) VALUES (1, ?1, ?2, ?3)",
         rusqlite::params![name, platform.as_str(), crate::history::now()],
     )?;

@@ -49,7 +49,16 @@ fn loc(zh: &str, en: &str) -> Localized {
     }
 }
 
-/// Every role on `platforms` (all three when none is given).
+/// The platforms a mapping shows when none is asked for: the workspace's target platform, or
+/// all three while it is undecided. The one default every face uses.
+pub fn default_platforms(target: Platform) -> Vec<Platform> {
+    match target {
+        Platform::Undecided => vec![Platform::Wecom, Platform::Dingtalk, Platform::Feishu],
+        p => vec![p],
+    }
+}
+
+/// Every role on `platforms`.
 pub(crate) fn mapping(conn: &Connection, platforms: &[Platform]) -> Result<Vec<RoleOnPlatform>> {
     let c = catalogue();
     let roles = list(conn)?;

@@ -9,7 +9,7 @@ pub mod export;
 pub mod mapping;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
 use crate::org::departments::{self, DepartmentRef, Tree};
 use catalogue::catalogue;
@@ -32,6 +32,19 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope of a grant when none is chosen: the chosen departments when some are given,
+    /// else the holder's own subtree for a department-level role, else the whole organisation.
+    /// The one default every face uses.
+    pub fn default_for(level: Level, departments_given: bool) -> Scope {
+        if departments_given {
+            Scope::Departments
+        } else if level == Level::Department {
+            Scope::OwnSubtree
+        } else {
+            Scope::Organization
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Organization => "organization",
@@ -302,7 +315,7 @@ fn snapshot(role: &Role) -> serde_json::Value {
     serde_json::to_value(role).unwrap_or_default()
 }
 
-pub(crate) fn add(tx: &Transaction, name: &str, level: Level) -> Result<Change<Role>> {
+pub(crate) fn add(tx: &Tx, name: &str, level: Level) -> Result<Change<Role>> {
     let name = crate::validate::clean(name)
         .ok_or_else(|| Error::new(ErrorCode::MissingRequired, "role_name_empty"))?;
     if name.chars().count() > 64 {
@@ -331,7 +344,7 @@ pub(crate) fn add(tx: &Transaction, name: &str, level: Level) -> Result<Change<R
     })
 }
 
-pub(crate) fn delete(tx: &Transaction, r: &RoleRef) -> Result<Change<Role>> {
+pub(crate) fn delete(tx: &Tx, r: &RoleRef) -> Result<Change<Role>> {
     let role = find(tx, r)?;
     if role.builtin {
         return Err(Error::new(ErrorCode::InvalidValue, "role_builtin")
@@ -352,16 +365,18 @@ pub(crate) fn delete(tx: &Transaction, r: &RoleRef) -> Result<Change<Role>> {
     })
 }
 
-/// Grants (or changes the scope of) `permission` on a role.
+/// Grants (or changes the scope of) `permission` on a role; without a scope, the default
+/// ([`Scope::default_for`]).
 pub(crate) fn grant(
-    tx: &Transaction,
+    tx: &Tx,
     r: &RoleRef,
     permission: &str,
-    scope: Scope,
+    scope: Option<Scope>,
     chosen: &[DepartmentRef],
 ) -> Result<Change<Role>> {
     check_permission(permission)?;
     let before = find(tx, r)?;
+    let scope = scope.unwrap_or_else(|| Scope::default_for(before.level, !chosen.is_empty()));
     let tree = Tree::load(tx)?;
     let mut ids = Vec::new();
     for d in chosen {
@@ -403,7 +418,7 @@ pub(crate) fn grant(
     })
 }
 
-pub(crate) fn revoke(tx: &Transaction, r: &RoleRef, permission: &str) -> Result<Change<Role>> {
+pub(crate) fn revoke(tx: &Tx, r: &RoleRef, permission: &str) -> Result<Change<Role>> {
     check_permission(permission)?;
     let before = find(tx, r)?;
     if before.grant(permission).is_none() {
@@ -440,7 +455,7 @@ fn member_id(conn: &Connection, userid: &str) -> Result<i64> {
     })
 }
 
-pub(crate) fn assign(tx: &Transaction, r: &RoleRef, userid: &str) -> Result<Change<Role>> {
+pub(crate) fn assign(tx: &Tx, r: &RoleRef, userid: &str) -> Result<Change<Role>> {
     let role = find(tx, r)?;
     if role.everyone {
         return Err(Error::new(ErrorCode::InvalidValue, "role_everyone")
@@ -460,7 +475,7 @@ pub(crate) fn assign(tx: &Transaction, r: &RoleRef, userid: &str) -> Result<Chan
     })
 }
 
-pub(crate) fn unassign(tx: &Transaction, r: &RoleRef, userid: &str) -> Result<Change<Role>> {
+pub(crate) fn unassign(tx: &Tx, r: &RoleRef, userid: &str) -> Result<Change<Role>> {
     let role = find(tx, r)?;
     let member = member_id(tx, userid)?;
     let removed = tx.execute(

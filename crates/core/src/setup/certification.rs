@@ -4,10 +4,10 @@
 
 use super::calendar::{self, add_months, add_working_days, format_date, parse_date};
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
 use crate::org::profile::{EntityType, OrgProfile};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -183,10 +183,7 @@ fn date_or_none(v: &Option<String>, field: &str) -> Result<Option<String>> {
 }
 
 /// Saves the owner's choices (inside the caller's recorded transaction).
-pub(crate) fn set(
-    tx: &Transaction,
-    input: &CertificationInput,
-) -> Result<Change<CertificationInput>> {
+pub(crate) fn set(tx: &Tx, input: &CertificationInput) -> Result<Change<CertificationInput>> {
     let m = method(input.method.trim())?;
     let known = &facts().materials;
     for key in &input.ready {
@@ -336,7 +333,7 @@ fn headcount(
     lang: Lang,
 ) -> Option<HeadcountCheck> {
     let platform = profile.platform.as_str();
-    let cap = crate::compare::Dataset::builtin().limit(platform, "unverified_headcount")? as u32;
+    let cap = crate::dataset::Dataset::builtin().limit(platform, "unverified_headcount")? as u32;
     let over = !certified && members > cap;
     let platform_name = crate::i18n::t(lang, &format!("platforms.{platform}"), &[]);
     let params = [

@@ -3,10 +3,10 @@
 //! (`assets/checklist/steps.json`); the rules that compute items are here.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Tx};
 use crate::i18n::{t, Lang};
-use crate::workspace::Workspace;
-use rusqlite::{params, Transaction};
+use rusqlite::params;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -90,7 +90,7 @@ pub struct Tick {
     pub reason: Option<String>,
 }
 
-pub(crate) fn tick(tx: &Transaction, tick: &Tick) -> Result<Change<Tick>> {
+pub(crate) fn tick(tx: &Tx, tick: &Tick) -> Result<Change<Tick>> {
     let def = steps()
         .iter()
         .flat_map(|s| &s.items)
@@ -153,30 +153,28 @@ struct Facts {
     flagged: Vec<String>,
 }
 
-fn facts(ws: &Workspace, lang: Lang) -> Result<Facts> {
-    let conn = ws.connection();
-    let profile = ws.profile()?;
+fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
+    let profile = crate::org::profile::load(conn)?;
     let (members, without_contact): (u32, u32) = conn.query_row(
         "SELECT count(*), count(*) FILTER (WHERE coalesce(mobile, '') = '' AND coalesce(email, '') = '')
          FROM members",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let departments = ws.departments()?;
-    let findings = ws.check_permissions(lang)?;
+    let departments = crate::org::departments::list(conn)?;
+    let findings = crate::roles::checks::run(conn, lang)?;
     let platform = profile.platform;
     let preflight_errors = if platform == crate::Platform::Undecided {
         None
     } else {
         Some(
-            crate::exports::preflight(ws, platform.as_str(), lang)?
+            crate::exports::preflight(conn, platform.as_str(), lang)?
                 .iter()
                 .filter(|p| p.is_error())
                 .count() as u32,
         )
     };
-    let super_admins = ws
-        .roles()?
+    let super_admins = crate::roles::list(conn)?
         .iter()
         .find(|r| r.key.as_deref() == Some("super_admin"))
         .map_or(0, |r| r.holders.len() as u32);
@@ -343,13 +341,11 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
     }
 }
 
-pub(crate) fn checklist(ws: &Workspace, lang: Lang) -> Result<Checklist> {
-    let f = facts(ws, lang)?;
+pub(crate) fn checklist(conn: &Connection, lang: Lang) -> Result<Checklist> {
+    let f = facts(conn, lang)?;
     let mut ticks: BTreeMap<String, (bool, Option<String>)> = BTreeMap::new();
     {
-        let mut stmt = ws
-            .connection()
-            .prepare("SELECT item, done, reason FROM checklist_ticks")?;
+        let mut stmt = conn.prepare("SELECT item, done, reason FROM checklist_ticks")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
             let (item, done, reason) = row?;
             ticks.insert(item, (done, reason));

@@ -4,11 +4,11 @@
 
 use super::calendar::{format_date, parse_date_of};
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Decision, Tx};
 use crate::i18n::{t, Lang};
 use crate::imports::header::{cell_text, normalize};
 use crate::imports::read::Workbook;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -155,7 +155,7 @@ fn normalize_connectivity(s: &str) -> Result<String> {
     .to_string())
 }
 
-pub(crate) fn add_device(tx: &Transaction, d: &DeviceInput) -> Result<Device> {
+pub(crate) fn add_device(tx: &Tx, d: &DeviceInput) -> Result<Device> {
     let serial = crate::validate::clean(&d.serial).ok_or_else(|| required("serial"))?;
     let site = crate::validate::clean(&d.site).ok_or_else(|| required("site"))?;
     let batch = crate::validate::clean(&d.batch).ok_or_else(|| required("batch"))?;
@@ -200,7 +200,7 @@ pub(crate) fn add_device(tx: &Transaction, d: &DeviceInput) -> Result<Device> {
     })
 }
 
-pub(crate) fn add_event(tx: &Transaction, e: &EventInput) -> Result<()> {
+pub(crate) fn add_event(tx: &Tx, e: &EventInput) -> Result<()> {
     let serial = crate::validate::clean(&e.serial).ok_or_else(|| required("serial"))?;
     let day = format_date(parse_date_of(&e.day, "day")?);
     let kind = e.kind.ok_or_else(|| required("kind"))?;
@@ -225,7 +225,7 @@ pub(crate) fn add_event(tx: &Transaction, e: &EventInput) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn delete_device(tx: &Transaction, serial: &str) -> Result<Change<String>> {
+pub(crate) fn delete_device(tx: &Tx, serial: &str) -> Result<Change<String>> {
     let n = tx.execute("DELETE FROM devices WHERE serial = ?1", [serial.trim()])?;
     if n == 0 {
         return Err(Error::new(ErrorCode::InvalidValue, "device_not_found").with("serial", serial));
@@ -457,7 +457,7 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
                             .get(*c)
                             .map(|cell| match *f {
                                 // A date or date-time cell, or its serial number.
-                                "day" => crate::imports::rows::date_of_cell(cell)
+                                "day" => crate::imports::date_of_cell(cell)
                                     .unwrap_or_else(|| cell_text(cell)),
                                 _ => cell_text(cell),
                             })
@@ -554,6 +554,54 @@ pub(crate) struct Parsed {
     pub devices: Vec<(u32, String, DeviceInput)>,
     pub events: Vec<(u32, String, EventInput)>,
     pub problems: Vec<RowProblem>,
+}
+
+impl Parsed {
+    /// The import's report: what was read, its problems, and whether it was written.
+    pub(crate) fn report(&self, committed: bool) -> HardwareImport {
+        HardwareImport {
+            devices: self.devices.len() as u32,
+            events: self.events.len() as u32,
+            problems: self.problems.clone(),
+            committed,
+        }
+    }
+}
+
+/// Writes what was read, every row or (when the workspace refuses one) none: the refused rows
+/// are handed back with their reasons.
+pub(crate) fn write(
+    tx: &Tx,
+    parsed: &Parsed,
+    name: &str,
+    lang: Lang,
+) -> Result<Decision<(), Vec<RowProblem>>> {
+    let mut problems = Vec::new();
+    let mut refused = |row: u32, sheet: &str, e: Error| {
+        problems.push(RowProblem {
+            sheet: sheet.to_string(),
+            row,
+            message: e.message(lang),
+        })
+    };
+    for (row, sheet, d) in &parsed.devices {
+        if let Err(e) = add_device(tx, d) {
+            refused(*row, sheet, e);
+        }
+    }
+    for (row, sheet, e) in &parsed.events {
+        if let Err(err) = add_event(tx, e) {
+            refused(*row, sheet, err);
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Decision::RollBack(problems));
+    }
+    Ok(Decision::Commit(Change::after(
+        (),
+        name,
+        Some(serde_json::json!({ "devices": parsed.devices.len(), "events": parsed.events.len() })),
+    )))
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! and console paths are data (`assets/security/settings.json`).
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::Change;
+use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -143,7 +143,7 @@ pub(crate) fn load(conn: &Connection) -> Result<BTreeMap<String, Value>> {
 
 /// Sets several settings at once (inside the caller's recorded transaction). A null value clears
 /// a setting.
-pub(crate) fn set(tx: &Transaction, values: &BTreeMap<String, Value>) -> Result<Change<()>> {
+pub(crate) fn set(tx: &Tx, values: &BTreeMap<String, Value>) -> Result<Change<()>> {
     let before = load(tx)?;
     for (key, value) in values {
         let s = setting(key)?;

@@ -3,7 +3,7 @@ import i18n from "../../i18n";
 import type { ImportColumn, PreviewRow } from "../../api";
 import { cellIssues, fieldLabel, fileBytes, filterRows, hasNameColumn, mappingOf } from "./importView";
 
-const row = (n: number, action: string, problems = 0, notes = 0): PreviewRow => ({
+const row = (n: number, action: PreviewRow["action"], problems = 0, notes = 0): PreviewRow => ({
   row: n,
   action,
   values: [],

@@ -2,7 +2,21 @@ import { useEffect, useMemo, useState } from "react";
 import { App, Button, Col, DatePicker, Divider, Drawer, Form, Input, Row, Select, Space, TreeSelect } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, call, type Department, type Gender, type Member, type MemberInput, type MemberStatus } from "../../api";
+import {
+  ApiError,
+  MEMBER_FIELDS,
+  api,
+  call,
+  type Department,
+  type FieldGroup,
+  type FieldKey,
+  type FieldSpec,
+  type Gender,
+  type Member,
+  type MemberFields,
+  type MemberInput,
+  type MemberStatus,
+} from "../../api";
 import { describe, errorField, errorMessage } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
 import { usePresentation } from "../../shell/presentation";
@@ -10,68 +24,50 @@ import { buildTree, type DeptNode } from "./tree";
 
 const STATUSES: MemberStatus[] = ["invited", "unverified", "active", "frozen", "departed"];
 const GENDERS: Gender[] = ["male", "female"];
-const TEXT_FIELDS = ["alias", "telephone", "biz_email", "employee_no", "rank", "address", "employment_type"] as const;
+const GROUPS: FieldGroup[] = ["basic", "contact", "work"];
 
-interface Values {
-  name: string;
+/** The form's values: the member fields (a date as a Dayjs), the account and departments. */
+type Values = { [K in FieldKey]?: K extends "join_date" ? Dayjs : K extends "gender" ? Gender : K extends "status" ? MemberStatus : string } & {
   userid?: string;
   departments: number[];
   main_department?: number;
   leader_of?: number[];
-  mobile?: string;
-  email?: string;
-  position?: string;
-  gender?: Gender;
-  status: MemberStatus;
-  manager?: string;
-  join_date?: Dayjs;
-  alias?: string;
-  telephone?: string;
-  biz_email?: string;
-  employee_no?: string;
-  rank?: string;
-  address?: string;
-  employment_type?: string;
-}
+};
 
 /** Form values → the core's input: the main department first, empty text as null. */
 export function toInput(v: Values): MemberInput {
   const main = v.main_department ?? v.departments[0];
   const departments = [main, ...v.departments.filter((d) => d !== main)].filter((d) => d !== undefined);
   const text = (s?: string) => (s && s.trim() ? s.trim() : null);
-  const input: MemberInput = {
+  const fields: Record<string, unknown> = {};
+  for (const spec of MEMBER_FIELDS) {
+    const value = v[spec.key];
+    if (spec.kind === "name") fields[spec.key] = value ?? "";
+    else if (spec.kind === "status") fields[spec.key] = value ?? "active";
+    else if (spec.kind === "gender") fields[spec.key] = value ?? null;
+    else if (spec.kind === "date") fields[spec.key] = value ? (value as Dayjs).format("YYYY-MM-DD") : null;
+    else fields[spec.key] = text(value as string | undefined);
+  }
+  return {
+    ...(fields as MemberFields),
     userid: text(v.userid),
-    name: v.name,
-    mobile: text(v.mobile),
-    email: text(v.email),
-    position: text(v.position),
-    gender: v.gender ?? null,
-    status: v.status,
-    manager: v.manager ?? null,
-    join_date: v.join_date ? v.join_date.format("YYYY-MM-DD") : null,
     departments,
     leader_of: (v.leader_of ?? []).filter((d) => departments.includes(d)),
   };
-  for (const f of TEXT_FIELDS) input[f] = text(v[f]);
-  return input;
 }
 
 function toValues(m: Member): Values {
   const values: Values = {
-    name: m.name,
     userid: m.userid,
     departments: m.department_ids,
     main_department: m.department_ids[0],
     leader_of: m.department_ids.filter((_, i) => m.leader_of.includes(m.departments[i])),
-    mobile: m.mobile ?? undefined,
-    email: m.email ?? undefined,
-    position: m.position ?? undefined,
-    gender: m.gender ?? undefined,
-    status: m.status,
-    manager: m.manager ?? undefined,
-    join_date: m.join_date ? dayjs(m.join_date) : undefined,
   };
-  for (const f of TEXT_FIELDS) values[f] = m[f] ?? undefined;
+  const fields = values as Record<string, unknown>;
+  for (const spec of MEMBER_FIELDS) {
+    const value = m[spec.key];
+    fields[spec.key] = spec.kind === "date" ? (value ? dayjs(value as string) : undefined) : (value ?? undefined);
+  }
   return values;
 }
 
@@ -93,8 +89,7 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
   const editing = member !== null && member !== "new" ? member : null;
   const pres = usePresentation();
   // In presentation mode an existing member's personal data is shown masked and kept as it is.
-  const masked = (field: keyof Values) =>
-    !!editing && pres.on && (["mobile", "email", "telephone", "biz_email"].includes(field) || (pres.mask?.names === true && (field === "name" || field === "alias")));
+  const masked = (spec: FieldSpec) => !!editing && pres.on && (spec.personal === "phone" || spec.personal === "email" || (spec.personal === "name" && pres.mask?.names === true));
 
   useEffect(() => {
     if (member === null) return;
@@ -102,12 +97,9 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
     if (editing) {
       const values = toValues(editing);
       if (pres.on) {
-        values.mobile = pres.mobile(values.mobile) || undefined;
-        values.telephone = pres.mobile(values.telephone) || undefined;
-        values.email = pres.email(values.email) || undefined;
-        values.biz_email = pres.email(values.biz_email) || undefined;
-        values.name = pres.name(values.name);
-        values.alias = pres.name(values.alias) || undefined;
+        const shown = values as unknown as Record<string, string | undefined>;
+        const hide = { phone: pres.mobile, email: pres.email, name: pres.name };
+        for (const spec of MEMBER_FIELDS) if (spec.personal) shown[spec.key] = hide[spec.personal](shown[spec.key]) || undefined;
       }
       form.setFieldsValue(values);
     } else {
@@ -134,9 +126,7 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
       const input = toInput(values);
       if (editing && pres.on) {
         // Masked fields were not editable: keep what the member has.
-        for (const f of ["mobile", "email", "telephone", "biz_email", "name", "alias"] as const) {
-          if (masked(f)) (input as Record<string, unknown>)[f] = editing[f];
-        }
+        for (const spec of MEMBER_FIELDS) if (masked(spec)) (input as Record<string, unknown>)[spec.key] = editing[spec.key];
       }
       const saved = editing ? await call(api.updateMember(editing.userid, input)) : await call(api.addMember(input));
       message.success(editing ? t("members.saved", { name: saved.name }) : t("members.added", { name: saved.name, userid: saved.userid }));
@@ -152,11 +142,54 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
     }
   };
 
-  const text = (name: keyof Values, placeholder?: string) => (
-    <Form.Item name={name} label={t(`fields.${name}`)} tooltip={masked(name) ? t("topbar.masked_field") : undefined}>
-      <Input placeholder={placeholder} disabled={masked(name)} data-testid={`member-${name}`} />
-    </Form.Item>
-  );
+  const placeholders: Partial<Record<FieldKey, string>> = { mobile: t("members.mobile_placeholder"), email: "zhangwei@example.com" };
+
+  /** One member field, drawn as its kind says. */
+  const field = (spec: FieldSpec) => {
+    const key = spec.key;
+    const label = t(`fields.${key}`);
+    const hidden = masked(spec);
+    let control;
+    switch (spec.kind) {
+      case "gender":
+        control = <Select allowClear options={GENDERS.map((g) => ({ value: g, label: t(`genders.${g}`) }))} />;
+        break;
+      case "status":
+        control = <Select options={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />;
+        break;
+      case "date":
+        control = <DatePicker style={{ width: "100%" }} placeholder={t("members.date_placeholder")} />;
+        break;
+      case "member":
+        control = (
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: "label" }}
+            placeholder={t("members.manager_placeholder")}
+            options={people.filter((p) => p.userid !== editing?.userid).map((p) => ({ value: p.userid, label: `${p.name} (${p.userid})` }))}
+          />
+        );
+        break;
+      default:
+        control = (
+          <Input
+            placeholder={placeholders[key]}
+            disabled={hidden}
+            maxLength={spec.limit?.from === "fixed" ? spec.limit.max : undefined}
+            data-testid={key === "name" ? "member-name-input" : `member-${key}`}
+          />
+        );
+    }
+    const required = spec.kind === "name" ? [{ required: true, whitespace: true, message: t("members.name_required") }] : undefined;
+    return (
+      <Col span={12} key={key}>
+        <Form.Item name={key} label={label} rules={required} tooltip={hidden ? t("topbar.masked_field") : undefined}>
+          {control}
+        </Form.Item>
+      </Col>
+    );
+  };
+  const inGroup = (group: FieldGroup) => MEMBER_FIELDS.filter((s) => s.group === group);
 
   return (
     <Drawer
@@ -184,81 +217,43 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
           form.setFields(Object.keys(changedValues).map((name) => ({ name: name as keyof Values, errors: [] })))
         }
       >
-        <Divider titlePlacement="start" plain>
-          {t("members.basic")}
-        </Divider>
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item name="name" label={t("fields.name")} rules={[{ required: true, whitespace: true, message: t("members.name_required") }]}>
-              <Input maxLength={64} disabled={masked("name")} data-testid="member-name-input" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="userid" label={t("fields.userid")} tooltip={editing ? t("members.userid_locked") : undefined}>
-              <Input disabled={!!editing} placeholder={t("members.userid_placeholder")} maxLength={64} data-testid="member-userid" />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="departments" label={t("fields.departments")} rules={[{ required: true, message: t("members.departments_required") }]}>
-          <TreeSelect multiple treeDefaultExpandAll treeData={treeData} placeholder={t("members.departments_placeholder")} data-testid="member-departments" />
-        </Form.Item>
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item name="main_department" label={t("members.main_department")} tooltip={t("members.main_department_hint")}>
-              <Select options={chosenOptions} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="leader_of" label={t("members.leader_of")}>
-              <Select mode="multiple" options={chosenOptions} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Divider titlePlacement="start" plain>
-          {t("members.contact")}
-        </Divider>
-        <Row gutter={16}>
-          <Col span={12}>{text("mobile", t("members.mobile_placeholder"))}</Col>
-          <Col span={12}>{text("email", "zhangwei@example.com")}</Col>
-          <Col span={12}>{text("telephone")}</Col>
-          <Col span={12}>{text("biz_email")}</Col>
-        </Row>
-        <Divider titlePlacement="start" plain>
-          {t("members.work")}
-        </Divider>
-        <Row gutter={16}>
-          <Col span={12}>{text("position")}</Col>
-          <Col span={12}>
-            <Form.Item name="manager" label={t("fields.manager")}>
-              <Select
-                allowClear
-                showSearch={{ optionFilterProp: "label" }}
-                placeholder={t("members.manager_placeholder")}
-                options={people.filter((p) => p.userid !== editing?.userid).map((p) => ({ value: p.userid, label: `${p.name} (${p.userid})` }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="status" label={t("fields.status")}>
-              <Select options={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="gender" label={t("fields.gender")}>
-              <Select allowClear options={GENDERS.map((g) => ({ value: g, label: t(`genders.${g}`) }))} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="join_date" label={t("fields.join_date")}>
-              <DatePicker style={{ width: "100%" }} placeholder={t("members.date_placeholder")} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>{text("employee_no")}</Col>
-          <Col span={12}>{text("rank")}</Col>
-          <Col span={12}>{text("employment_type")}</Col>
-          <Col span={12}>{text("alias")}</Col>
-          <Col span={12}>{text("address")}</Col>
-        </Row>
+        {GROUPS.map((group) => (
+          <div key={group}>
+            <Divider titlePlacement="start" plain>
+              {t(`members.${group}`)}
+            </Divider>
+            <Row gutter={16}>
+              {inGroup(group).slice(0, 1).map(field)}
+              {group === "basic" && (
+                <Col span={12}>
+                  <Form.Item name="userid" label={t("fields.userid")} tooltip={editing ? t("members.userid_locked") : undefined}>
+                    <Input disabled={!!editing} placeholder={t("members.userid_placeholder")} maxLength={64} data-testid="member-userid" />
+                  </Form.Item>
+                </Col>
+              )}
+              {inGroup(group).slice(1).map(field)}
+              {group === "basic" && (
+                <>
+                  <Col span={24}>
+                    <Form.Item name="departments" label={t("fields.departments")} rules={[{ required: true, message: t("members.departments_required") }]}>
+                      <TreeSelect multiple treeDefaultExpandAll treeData={treeData} placeholder={t("members.departments_placeholder")} data-testid="member-departments" />
+                    </Form.Item>
+                  </Col>
+                  <Col span={12}>
+                    <Form.Item name="main_department" label={t("members.main_department")} tooltip={t("members.main_department_hint")}>
+                      <Select options={chosenOptions} />
+                    </Form.Item>
+                  </Col>
+                  <Col span={12}>
+                    <Form.Item name="leader_of" label={t("members.leader_of")}>
+                      <Select mode="multiple" options={chosenOptions} />
+                    </Form.Item>
+                  </Col>
+                </>
+              )}
+            </Row>
+          </div>
+        ))}
       </Form>
     </Drawer>
   );

@@ -14,23 +14,28 @@ export default function MappingTab() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as "zh-CN" | "en-US";
   const report = useReport();
-  const { info, revision } = useWorkspace();
-  const target = info.profile.platform === "undecided" ? "wecom" : info.profile.platform;
-  const [platform, setPlatform] = useState<Platform>(target);
+  const { revision } = useWorkspace();
+  // Until one is picked, the core's default: the target platform, or all three while undecided.
+  const [platform, setPlatform] = useState<Platform | "all" | null>(null);
   const [items, setItems] = useState<RoleOnPlatform[]>([]);
 
   useEffect(() => {
-    call(api.roleMapping([platform])).then(setItems).catch(report);
+    const asked = platform === null ? [] : platform === "all" ? PLATFORMS : [platform];
+    call(api.roleMapping(asked)).then(setItems).catch(report);
   }, [platform, revision, report]);
+
+  const shown = new Set(items.map((m) => m.platform));
+  const selected = platform ?? (shown.size === 1 ? [...shown][0] : "all");
+  const options = [{ value: "all" as const, label: t("permissions_ui.all_platforms") }, ...PLATFORMS.map((p) => ({ value: p, label: t(`platforms.${p}`) }))];
 
   return (
     <div>
-      <Segmented<Platform> value={platform} onChange={setPlatform} options={PLATFORMS.map((p) => ({ value: p, label: t(`platforms.${p}`) }))} style={{ marginBottom: 16 }} />
+      <Segmented<Platform | "all"> value={selected} onChange={setPlatform} options={options} style={{ marginBottom: 16 }} data-testid="mapping-platform" />
       {items.length === 0 && <Empty />}
       <Row gutter={[16, 16]}>
         {items.map((m) => (
-          <Col key={m.role_id} xs={24} lg={12}>
-            <Card size="small" title={m.role[lang]} extra={<Tag color="purple">{m.admin_type ? m.admin_type[lang] : t("permissions_ui.no_admin")}</Tag>}>
+          <Col key={`${m.platform}-${m.role_id}`} xs={24} lg={12}>
+            <Card size="small" title={shown.size > 1 ? `${t(`platforms.${m.platform}`)} · ${m.role[lang]}` : m.role[lang]} extra={<Tag color="purple">{m.admin_type ? m.admin_type[lang] : t("permissions_ui.no_admin")}</Tag>}>
               {m.scope && (
                 <Typography.Paragraph>
                   <Typography.Text type="secondary">{t("permissions_ui.scope_label")}：</Typography.Text>
@@ -49,7 +54,7 @@ export default function MappingTab() {
                       {p.note && <Typography.Text type="secondary">{p.note[lang]}</Typography.Text>}
                     </Space>
                     <Tag color={CONFIDENCE_COLORS[p.confidence]} title={p.source}>
-                      {p.confidence}
+                      {t(`confidences.${p.confidence}`)}
                     </Tag>
                   </List.Item>
                 )}

@@ -7,7 +7,7 @@ import { api, call, type Department, type Level, type Matrix, type Member, type 
 import { describe } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
 import { buildTree, type DeptNode } from "../organization/tree";
-import { defaultScope, groupByCategory, scopeLabel } from "./matrixView";
+import { groupByCategory, scopeLabel } from "./matrixView";
 
 const RISK_COLORS = { low: "default", medium: "gold", high: "red" } as const;
 const LEVELS: Level[] = ["admin", "department", "employee"];
@@ -51,7 +51,8 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
     }
   };
 
-  const grant = (role: Role, permission: string, scope: Scope, depts: number[] = []) =>
+  /** Grants `permission`; no scope: the core's default for the role. */
+  const grant = (role: Role, permission: string, scope: Scope | null, depts: number[] = []) =>
     attempt(() => call(api.roleGrant(role.id, permission, scope, depts)));
 
   const rows: Row[] = useMemo(
@@ -76,7 +77,7 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
       return (
         <span ref={isFocus ? focused : undefined} style={style}>
           <Tooltip title={t("permissions_ui.not_granted")}>
-            <Button size="small" type="text" icon={<PlusOutlined />} aria-label={t("permissions_ui.grant")} data-testid={`grant-${role.id}-${p.key}`} onClick={() => grant(role, p.key, defaultScope(role.level))} />
+            <Button size="small" type="text" icon={<PlusOutlined />} aria-label={t("permissions_ui.grant")} data-testid={`grant-${role.id}-${p.key}`} onClick={() => grant(role, p.key, null)} />
           </Tooltip>
         </span>
       );

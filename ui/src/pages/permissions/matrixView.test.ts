@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
 import type { Finding, Matrix } from "../../api";
-import { countFindings, defaultScope, findingCell, groupByCategory, scopeLabel } from "./matrixView";
+import { countFindings, findingCell, groupByCategory, scopeLabel } from "./matrixView";
 
 const finding = (severity: Finding["severity"], role_id: number | null, permission: string | null): Finding => ({
   code: "x",
@@ -20,11 +20,6 @@ describe("permissions page helpers", () => {
     await i18n.changeLanguage("zh-CN");
     expect(scopeLabel(i18n.t, "organization", [])).toBe("全公司");
     expect(scopeLabel(i18n.t, "departments", ["公司/销售部", "公司/销售部/华东区"])).toBe("指定部门：销售部、华东区");
-  });
-
-  it("start department-level grants on the holder's own subtree", () => {
-    expect(defaultScope("department")).toBe("own_subtree");
-    expect(defaultScope("admin")).toBe("organization");
   });
 
   it("group permissions by category and point findings at cells", () => {

@@ -1,6 +1,6 @@
 // Pure helpers of the permissions page (tested in matrixView.test.ts).
 import type { TFunction } from "i18next";
-import type { Finding, Level, Matrix, Permission, Scope } from "../../api";
+import type { Finding, Matrix, Permission, Scope } from "../../api";
 
 /** How a scope reads in a cell. */
 export function scopeLabel(t: TFunction, scope: Scope, departments: string[]): string {
@@ -11,10 +11,6 @@ export function scopeLabel(t: TFunction, scope: Scope, departments: string[]): s
   return t(`scopes.${scope}`);
 }
 
-/** The scope a new grant starts with: a department-level role manages its own subtree. */
-export function defaultScope(level: Level): Scope {
-  return level === "department" ? "own_subtree" : "organization";
-}
 
 /** Permissions grouped by category, in catalogue order. */
 export function groupByCategory(m: Matrix): { key: string; name: Matrix["categories"][number]["name"]; permissions: Permission[] }[] {

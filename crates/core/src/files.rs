@@ -1,5 +1,6 @@
 //! Writing files safely: spreadsheet-injection neutralisation for CSV cells, and output that
 //! appears only when complete (a failed or cancelled export leaves no half-written file).
+//! Every module that writes a file the user chose goes through [`Staged`].
 
 use crate::error::{Error, ErrorCode, Result};
 use std::io::Write;
@@ -37,7 +38,18 @@ pub fn unneutralise(value: &str) -> &str {
     }
 }
 
-pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
+/// An error of a writer (xlsx, csv) about `path`: worded by its cause when it is an I/O error.
+pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display + 'static) -> Error {
+    let any: &dyn std::any::Any = &e;
+    if let Some(io) = any.downcast_ref::<std::io::Error>() {
+        return Error::io(path, io);
+    }
+    if let Some(rust_xlsxwriter::XlsxError::IoError(io)) = any.downcast_ref() {
+        return Error::io(path, io);
+    }
+    if let Some(csv::ErrorKind::Io(io)) = any.downcast_ref::<csv::Error>().map(|e| e.kind()) {
+        return Error::io(path, io);
+    }
     Error::new(ErrorCode::IoError, "io_error")
         .with("path", path.display())
         .with("detail", e)
@@ -92,7 +104,7 @@ impl Staged {
         self.temp.flush().map_err(|e| io_error(&self.target, e))?;
         self.temp
             .persist(&self.target)
-            .map_err(|e| io_error(&self.target, e.error))?;
+            .map_err(|e| Error::io(&self.target, &e.error))?;
         Ok(())
     }
 }

@@ -1,0 +1,363 @@
+//! Changesets: SQLite's binary format for an action's row changes. Rows a bulk import inserted
+//! while the session was paused are described here, exactly as the session would have, when the
+//! import is undone or rolled back (see [`super::Recorder::inserted`]).
+
+use crate::error::{Error, Result};
+use rusqlite::{params, Transaction};
+use serde::{Deserialize, Serialize};
+
+/// Rows inserted while the session was paused: those of `table` whose integer `column` is
+/// between `first` and `last`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Inserted(pub String, pub String, pub i64, pub i64);
+
+/// Appends the rows of `table` selected by `filter` (an SQL condition over `params`) to a
+/// changeset as inserts, exactly as SQLite stores them. `table` has a declared primary key (as
+/// every table the session tracks).
+fn describe_inserts(
+    tx: &Transaction,
+    out: &mut Vec<u8>,
+    table: &str,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<()> {
+    // Table header: 'T', the column count, each column's place in the primary key (as
+    // `PRAGMA table_info` gives it, which is what the session compares), the name.
+    let mut pk = Vec::new();
+    let mut stmt = tx.prepare("SELECT pk FROM pragma_table_info(?1) ORDER BY cid")?;
+    for v in stmt.query_map([table], |r| r.get::<_, u8>(0))? {
+        pk.push(v?);
+    }
+    out.push(b'T');
+    put_varint(out, pk.len() as u32);
+    out.extend_from_slice(&pk);
+    out.extend_from_slice(table.as_bytes());
+    out.push(0);
+    let mut stmt = tx.prepare(&format!("SELECT * FROM \"{table}\" WHERE {filter}"))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        out.push(18); // SQLITE_INSERT
+        out.push(0); // direct change
+        for i in 0..pk.len() {
+            use rusqlite::types::ValueRef;
+            match row.get_ref(i)? {
+                ValueRef::Null => out.push(5),
+                ValueRef::Integer(v) => {
+                    out.push(1);
+                    out.extend_from_slice(&v.to_be_bytes());
+                }
+                ValueRef::Real(v) => {
+                    out.push(2);
+                    out.extend_from_slice(&v.to_bits().to_be_bytes());
+                }
+                ValueRef::Text(b) => put_bytes(out, 3, b),
+                ValueRef::Blob(b) => put_bytes(out, 4, b),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rows action `id` inserted and has not described yet (see [`Recorder::inserted`]).
+pub(super) fn undescribed(tx: &Transaction, id: i64) -> Result<Vec<Inserted>> {
+    let listed: Option<String> =
+        tx.query_row("SELECT inserted FROM audit_log WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    Ok(match listed {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| Error::internal(format!("audit entry {id}: {e}")))?,
+        None => Vec::new(),
+    })
+}
+
+/// The whole changeset of action `id`, describing the rows it inserted first if it has not yet
+/// (they must be as the action left them: undo reverts later actions first, rollback checks).
+pub(super) fn changeset_of(tx: &Transaction, id: i64) -> Result<Vec<u8>> {
+    let mut changeset: Vec<u8> = tx.query_row(
+        "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let inserted = undescribed(tx, id)?;
+    if !inserted.is_empty() {
+        for Inserted(table, column, first, last) in &inserted {
+            let filter = format!("\"{column}\" BETWEEN ?1 AND ?2");
+            describe_inserts(tx, &mut changeset, table, &filter, [first, last])?;
+        }
+        tx.execute(
+            "UPDATE audit_log SET changeset = ?1, inserted = NULL WHERE id = ?2",
+            params![changeset, id],
+        )?;
+    }
+    Ok(changeset)
+}
+
+/// Whether an action after `id` that is still in effect changed one of the rows `id` inserted
+/// without describing them.
+pub(super) fn changed_later(tx: &Transaction, id: i64, inserted: &[Inserted]) -> Result<bool> {
+    use rusqlite::session::ChangesetIter;
+    use rusqlite::types::ValueRef;
+    let mut columns = Vec::new();
+    for Inserted(table, column, first, last) in inserted {
+        let cid: i64 = tx.query_row(
+            "SELECT cid FROM pragma_table_info(?1) WHERE name = ?2",
+            [table, column],
+            |r| r.get(0),
+        )?;
+        columns.push((table.as_str(), cid as usize, *first..=*last));
+    }
+    let mut stmt = tx.prepare(
+        "SELECT changeset FROM audit_log WHERE id > ?1 AND state = 'done' AND changeset IS NOT NULL",
+    )?;
+    let changesets = stmt
+        .query_map([id], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for bytes in changesets {
+        let mut input: &[u8] = &bytes;
+        let input: &mut dyn std::io::Read = &mut input;
+        let mut iter = ChangesetIter::start_strm(&input)?;
+        while let Some(item) =
+            rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)?
+        {
+            let op = item.op()?;
+            for (table, cid, range) in &columns {
+                if op.table_name() != *table {
+                    continue;
+                }
+                let value = match op.code() {
+                    rusqlite::hooks::Action::SQLITE_INSERT => item.new_value(*cid)?,
+                    _ => item.old_value(*cid)?,
+                };
+                if matches!(value, ValueRef::Integer(v) if range.contains(&v)) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn put_bytes(out: &mut Vec<u8>, kind: u8, bytes: &[u8]) {
+    out.push(kind);
+    put_varint(out, bytes.len() as u32);
+    out.extend_from_slice(bytes);
+}
+
+/// SQLite's variable-length integer (big-endian groups of 7 bits), as changesets use it.
+fn put_varint(out: &mut Vec<u8>, v: u32) {
+    let mut groups = [0u8; 5];
+    let mut n = 0;
+    let mut rest = v;
+    loop {
+        groups[n] = (rest & 0x7f) as u8;
+        n += 1;
+        rest >>= 7;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..n).rev() {
+        out.push(if i > 0 { groups[i] | 0x80 } else { groups[i] });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::history::{Action, Change, Db, Source, Tx};
+    use rusqlite::session::ChangesetIter;
+    use rusqlite::Connection;
+
+    const SCHEMA: &str = "
+        CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at, source, actor, action, target, before,
+                                after, changeset, state, ref_id, inserted);
+        CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, photo BLOB,
+                             note TEXT, age INTEGER);
+        CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, main INTEGER,
+                            PRIMARY KEY (b, a)) WITHOUT ROWID;";
+
+    /// Every change of a changeset as (table, operation, new values), in a stable order.
+    fn changes(bytes: &[u8]) -> Vec<(String, String, Vec<String>)> {
+        let mut input: &[u8] = bytes;
+        let input: &mut dyn std::io::Read = &mut input;
+        let mut iter = ChangesetIter::start_strm(&input).unwrap();
+        let mut out = Vec::new();
+        while let Some(item) =
+            rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)
+                .unwrap()
+        {
+            let op = item.op().unwrap();
+            let n = op.number_of_columns() as usize;
+            let values = (0..n)
+                .map(|i| format!("{:?}", item.new_value(i).unwrap()))
+                .collect();
+            out.push((
+                op.table_name().to_string(),
+                format!("{:?}", op.code()),
+                values,
+            ));
+        }
+        out.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        out
+    }
+
+    fn nothing() -> Change<()> {
+        Change {
+            value: (),
+            target: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+
+    fn write(tx: &Tx) {
+        for i in 1..=40i64 {
+            tx.execute(
+                "INSERT INTO people (name, score, photo, note, age) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    format!("成员{i}"),
+                    (i % 3 == 0).then_some(i as f64 / 7.0),
+                    (i % 4 == 0).then(|| vec![i as u8; (i * 5) as usize]),
+                    (i % 2 == 0).then(|| "x".repeat((i * 9) as usize)),
+                    i * 1_000_000_007
+                ],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT INTO links (a, b, main) VALUES (?1, ?2, ?3)",
+                params![i, i % 5, i % 2 == 0],
+            )
+            .unwrap();
+        }
+    }
+
+    /// [`write`] with the session paused, the rows listed; the action's id.
+    fn write_listed(db: &mut Db) -> i64 {
+        db.record_bulk(Action::Import, |tx, recorder| {
+            recorder.pause(true);
+            write(tx);
+            recorder.pause(false);
+            recorder.inserted("people", "id", 1, 40);
+            recorder.inserted("links", "a", 1, 40);
+            Ok(nothing())
+        })
+        .unwrap()
+        .1
+        .unwrap()
+    }
+
+    fn db() -> Db {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        Db::new(conn, Source::Cli).unwrap()
+    }
+
+    #[test]
+    fn inserts_described_by_hand_equal_what_the_session_records() {
+        let mut recorded = db();
+        let mut by_hand = db();
+        recorded
+            .record(Action::Import, |tx| {
+                write(tx);
+                Ok(nothing())
+            })
+            .unwrap();
+        write_listed(&mut by_hand);
+        let changeset = |db: &Db| -> Vec<u8> {
+            db.conn()
+                .query_row(
+                    "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        // The rows are listed, and described when the action is undone (which removes them).
+        assert!(changeset(&by_hand).is_empty());
+        by_hand.undo().unwrap();
+        let (a, b) = (changeset(&recorded), changeset(&by_hand));
+        assert_eq!(changes(&a).len(), 80);
+        assert_eq!(changes(&a), changes(&b));
+        let count = |db: &Db, t: &str| -> i64 {
+            db.conn()
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(
+            (count(&by_hand, "people"), count(&by_hand, "links")),
+            (0, 0)
+        );
+        by_hand.redo().unwrap();
+        assert_eq!(
+            (count(&by_hand, "people"), count(&by_hand, "links")),
+            (40, 40)
+        );
+    }
+
+    #[test]
+    fn a_rollback_of_listed_rows_is_refused_when_a_later_action_changed_one() {
+        let mut db = db();
+        let id = write_listed(&mut db);
+        // A later action that only adds a row of its own does not stop the rollback...
+        db.record(Action::MemberAdd, |tx| {
+            tx.execute("INSERT INTO people (id, name) VALUES (100, '新人')", [])?;
+            Ok(nothing())
+        })
+        .unwrap();
+        // ...one that changes a link of a listed row does.
+        db.record(Action::MemberUpdate, |tx| {
+            tx.execute("UPDATE links SET main = 7 WHERE a = 5", [])?;
+            Ok(nothing())
+        })
+        .unwrap();
+        let e = db.rollback(id).unwrap_err();
+        assert_eq!(e.code, ErrorCode::RollbackConflict);
+        db.undo().unwrap(); // the relink
+        db.rollback(id).unwrap();
+        let count = |t: &str| -> i64 {
+            db.conn()
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!((count("people"), count("links")), (1, 0));
+    }
+
+    #[test]
+    fn writes_outside_the_mutation_path_are_refused() {
+        let mut db = db();
+        let e = db
+            .conn()
+            .execute("INSERT INTO people (name) VALUES ('x')", [])
+            .unwrap_err();
+        assert!(e.to_string().contains("readonly"), "{e}");
+        db.record(Action::MemberAdd, |tx| {
+            tx.execute("INSERT INTO people (name) VALUES ('y')", [])?;
+            Ok(nothing())
+        })
+        .unwrap();
+        // Read-only again after the action, and after a failed one.
+        assert!(db.conn().execute("DELETE FROM people", []).is_err());
+        let failed: crate::Result<()> = db.record(Action::MemberAdd, |tx| {
+            tx.execute("INSERT INTO nowhere VALUES (1)", [])?;
+            Ok(nothing())
+        });
+        assert!(failed.is_err());
+        assert!(db.conn().execute("DELETE FROM people", []).is_err());
+    }
+
+    #[test]
+    fn varints_are_sqlites() {
+        let enc = |v: u32| {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            out
+        };
+        assert_eq!(enc(0), [0]);
+        assert_eq!(enc(127), [0x7f]);
+        assert_eq!(enc(128), [0x81, 0x00]);
+        assert_eq!(enc(16_383), [0xff, 0x7f]);
+        assert_eq!(enc(16_384), [0x81, 0x80, 0x00]);
+    }
+}

@@ -1,0 +1,221 @@
+//! Writing an import inside its transaction: departments first, then updates, then the new
+//! members in bulk (indexes rebuilt by one sort, rows listed for undo instead of recorded twice).
+
+use super::plan::{Plan, PlannedRow, RowAction, Values};
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::{self, Change, Recorder, Tx};
+use crate::members::store;
+use crate::org::departments::{self, Tree};
+use crate::progress::Progress;
+use rusqlite::params;
+use rustc_hash::FxHashMap as HashMap;
+
+/// Writes the plan's valid rows inside the import's transaction (see [`Writer`]).
+pub(crate) fn write(
+    tx: &Tx,
+    recorder: &mut Recorder,
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> Result<Change<()>> {
+    let updates: Vec<&PlannedRow> = plan
+        .rows
+        .iter()
+        .filter(|r| matches!(r.action, RowAction::Update(_)))
+        .collect();
+    let creates: Vec<&PlannedRow> = plan
+        .rows
+        .iter()
+        .filter(|r| r.action == RowAction::Create)
+        .collect();
+    let total = updates.len() + creates.len();
+    let mut w = Writer::new(tx, creates.len() >= BULK_ROWS, progress, total)?;
+    // New departments first, in the file's order, so siblings keep it; then every other
+    // path the rows name.
+    w.departments(
+        plan.new_departments.iter().chain(
+            updates
+                .iter()
+                .chain(&creates)
+                .flat_map(|r| r.values.departments.iter()),
+        ),
+    )?;
+    // Updates first: a create may take a mobile or email an update gives up.
+    for row in &updates {
+        w.update(row)?;
+    }
+    recorder.pause(true);
+    for row in &creates {
+        w.create(row)?;
+    }
+    recorder.pause(false);
+    w.finish(recorder)?;
+    Ok(plan.change())
+}
+
+/// Writes the rows of an import inside its transaction. Departments are created while the
+/// session records; new members are inserted while it is paused and listed, as one range of
+/// ids above every existing member, by [`Writer::finish`].
+pub(crate) struct Writer<'t> {
+    tx: &'t Tx<'t>,
+    tree: Tree,
+    dept_ids: HashMap<String, i64>,
+    now: String,
+    /// Indexes of the member tables dropped for a bulk insert, rebuilt by `finish`.
+    rebuild: Vec<(String, String)>,
+    /// Ids of the first and last new member.
+    created: Option<(i64, i64)>,
+    progress: &'t dyn Progress,
+    done: usize,
+    total: usize,
+    /// The two statements run for every new member.
+    insert: rusqlite::Statement<'t>,
+    link: rusqlite::Statement<'t>,
+}
+
+impl<'t> Writer<'t> {
+    /// `bulk`: many new members are coming (see [`BULK_ROWS`]); `total`: rows to be written,
+    /// for progress.
+    pub(crate) fn new(
+        tx: &'t Tx<'t>,
+        bulk: bool,
+        progress: &'t dyn Progress,
+        total: usize,
+    ) -> Result<Writer<'t>> {
+        let mut rebuild = Vec::new();
+        if bulk {
+            let mut stmt = tx.prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                 AND tbl_name IN ('members', 'member_departments')",
+            )?;
+            rebuild = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+            for (name, _) in &rebuild {
+                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            }
+        }
+        Ok(Writer {
+            tx,
+            tree: Tree::load(tx)?,
+            dept_ids: HashMap::default(),
+            now: history::now(),
+            rebuild,
+            created: None,
+            progress,
+            done: 0,
+            total,
+            insert: tx.prepare(store::insert_sql())?,
+            link: tx.prepare(store::LINK_INSERT)?,
+        })
+    }
+
+    /// Makes sure every department path exists (the session must be recording).
+    pub(crate) fn departments<'p>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'p String>,
+    ) -> Result<()> {
+        for path in paths {
+            if !self.dept_ids.contains_key(path) {
+                let segments: Vec<String> = path.split('/').map(str::to_string).collect();
+                let (id, _) = departments::ensure_path(self.tx, &mut self.tree, &segments)?;
+                self.dept_ids.insert(path.clone(), id);
+            }
+        }
+        Ok(())
+    }
+
+    fn tick(&mut self) -> Result<()> {
+        if self.done.is_multiple_of(256) {
+            self.progress.update(self.done as u64, self.total as u64);
+            if self.progress.cancelled() {
+                return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
+            }
+        }
+        self.done += 1;
+        Ok(())
+    }
+
+    fn link(&mut self, member: i64, v: &Values, leads: &[i64]) -> Result<()> {
+        let Writer { link, dept_ids, .. } = self;
+        for (i, path) in v.departments.iter().enumerate() {
+            let dept = dept_ids[path];
+            link.execute(params![
+                member,
+                dept,
+                i == 0,
+                leads.contains(&dept),
+                i as i64
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Updates an existing member (the session must be recording).
+    pub(crate) fn update(&mut self, row: &PlannedRow) -> Result<()> {
+        self.tick()?;
+        let RowAction::Update(id) = row.action else {
+            return Ok(());
+        };
+        let v = &row.values;
+        let mut update = self
+            .tx
+            .prepare_cached(store::update_sql(store::Update::Imported))?;
+        if store::execute(&mut update, &id, &v.fields, &self.now)? == 0 {
+            return Err(Error::new(
+                ErrorCode::HistoryConflict,
+                "import_workspace_changed",
+            ));
+        }
+        if v.departments.is_empty() {
+            return Ok(());
+        }
+        // Leaders as the file says, or as they were when it says nothing.
+        let kept: Vec<i64> = match v.leads() {
+            Some(leads) => leads.iter().map(|p| self.dept_ids[*p]).collect(),
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1",
+                )?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        self.tx
+            .prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?
+            .execute([id])?;
+        self.link(id, v, &kept)
+    }
+
+    /// Inserts a new member (the session must be paused).
+    pub(crate) fn create(&mut self, row: &PlannedRow) -> Result<()> {
+        self.tick()?;
+        let v = &row.values;
+        store::execute(&mut self.insert, &v.userid, &v.fields, &self.now)?;
+        let id = self.tx.last_insert_rowid();
+        self.created = Some((self.created.map_or(id, |c| c.0), id));
+        let leads: Vec<i64> = v
+            .leads()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| self.dept_ids[*p])
+            .collect();
+        self.link(id, v, &leads)
+    }
+
+    /// Rebuilds the dropped indexes and lists the new members for the action's changeset.
+    pub(crate) fn finish(self, recorder: &mut Recorder) -> Result<()> {
+        for (_, sql) in &self.rebuild {
+            self.tx.execute_batch(sql)?;
+        }
+        if let Some((first, last)) = self.created {
+            recorder.inserted("members", "id", first, last);
+            recorder.inserted("member_departments", "member_id", first, last);
+        }
+        self.progress.update(self.total as u64, self.total as u64);
+        Ok(())
+    }
+}
+
+/// From this many new members on, the import builds the indexes of the member tables after
+/// writing the rows (one sort) instead of updating them row by row.
+pub(crate) const BULK_ROWS: usize = 5_000;
