@@ -20,6 +20,7 @@ use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::setup::certification::CertificationInput;
 use orgdesk_core::setup::checklist::Tick;
 use orgdesk_core::setup::hardware::{DeviceKind, EventKind};
+use orgdesk_core::setup::security::{self, SettingKind};
 use orgdesk_core::{
     demo, exports, imports, DepartmentRef, Error, ErrorKind, FieldKey, Lang, MemberFields,
     MemberInput, MemberQuery, Platform, Source, Workspace,
@@ -603,32 +604,67 @@ enum SecurityCommand {
     /// Change settings: on/off switches, choices, texts, the IP allowlist.
     Set {
         workspace: PathBuf,
-        #[arg(long)]
-        watermark: Option<OnOff>,
-        #[arg(long)]
-        two_step: Option<OnOff>,
-        #[arg(long)]
-        audit: Option<OnOff>,
-        /// blocked, allowlist or open.
-        #[arg(long)]
-        overseas: Option<String>,
-        /// An IP allowlist entry, e.g. 203.0.113.0/24 or 2001:db8::/32 (repeat; replaces the list).
-        #[arg(long = "allow-ip", value_name = "CIDR")]
-        allow_ip: Vec<String>,
-        #[arg(long)]
-        sm_encryption: Option<OnOff>,
-        #[arg(long)]
-        pipl_purpose: Option<String>,
-        #[arg(long)]
-        pipl_consent: Option<OnOff>,
-        #[arg(long)]
-        retention_days: Option<u64>,
-        /// none, assessed or unassessed.
-        #[arg(long)]
-        cross_border: Option<String>,
-        #[arg(long)]
-        leaver_retention: Option<OnOff>,
+        #[command(flatten)]
+        settings: SecurityOptions,
     },
+}
+
+/// The options of `security set`: one per setting of `assets/security/settings.json`, named by
+/// its `flag` (a list setting is repeated).
+#[derive(Default)]
+struct SecurityOptions {
+    /// (setting key, the texts given).
+    given: Vec<(String, Vec<String>)>,
+}
+
+impl clap::FromArgMatches for SecurityOptions {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut options = SecurityOptions::default();
+        options.update_from_arg_matches(matches)?;
+        Ok(options)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.given = security::settings()
+            .iter()
+            .filter_map(|s| {
+                let texts: Vec<String> = matches.get_many::<String>(&s.key)?.cloned().collect();
+                Some((s.key.clone(), texts))
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+impl Args for SecurityOptions {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        use clap::{Arg, ArgAction};
+        for s in security::settings() {
+            let (value, help) = match s.kind {
+                SettingKind::Bool => ("on|off".to_string(), s.name.en_us.clone()),
+                SettingKind::Choice => (s.choices.join("|"), s.name.en_us.clone()),
+                SettingKind::Days => ("DAYS".into(), s.name.en_us.clone()),
+                SettingKind::Text => ("TEXT".into(), s.name.en_us.clone()),
+                SettingKind::CidrList => (
+                    "CIDR".into(),
+                    format!("{}: one entry, e.g. 203.0.113.0/24 or 2001:db8::/32 (repeat; replaces the list)", s.name.en_us),
+                ),
+            };
+            let arg = Arg::new(s.key.clone())
+                .long(s.flag.clone())
+                .value_name(value)
+                .help(help);
+            cmd = cmd.arg(match s.kind {
+                SettingKind::CidrList => arg.action(ArgAction::Append),
+                _ => arg,
+            });
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(Subcommand)]
@@ -671,12 +707,6 @@ enum HardwareCommand {
         #[arg(long)]
         hours: Option<f64>,
     },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum OnOff {
-    On,
-    Off,
 }
 
 #[derive(Subcommand)]
@@ -813,10 +843,11 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             action: None,
             workspace: None,
         } => {
-            return Err(
-                Error::new(orgdesk_core::ErrorCode::InvalidArgument, "invalid_argument")
-                    .with("detail", "give the workspace: orgdesk checklist WS"),
+            return Err(Error::new(
+                orgdesk_core::ErrorCode::InvalidArgument,
+                "cli_workspace_missing",
             )
+            .with("command", "orgdesk checklist WS"))
         }
         Command::Checklist {
             action:
@@ -1126,49 +1157,15 @@ fn profile(cmd: ProfileCommand, out: &Out) -> Result<(), Error> {
 }
 
 fn security(cmd: SecurityCommand, out: &Out) -> Result<(), Error> {
-    use serde_json::Value;
     match cmd {
         SecurityCommand::Show { workspace } => out.security(&open(&workspace)?.security(out.lang)?),
         SecurityCommand::Set {
             workspace,
-            watermark,
-            two_step,
-            audit,
-            overseas,
-            allow_ip,
-            sm_encryption,
-            pipl_purpose,
-            pipl_consent,
-            retention_days,
-            cross_border,
-            leaver_retention,
+            settings,
         } => {
             let mut values = std::collections::BTreeMap::new();
-            let mut switch = |key: &str, v: Option<OnOff>| {
-                if let Some(v) = v {
-                    values.insert(key.to_string(), Value::Bool(matches!(v, OnOff::On)));
-                }
-            };
-            switch("watermark", watermark);
-            switch("two_step", two_step);
-            switch("audit_sensitive", audit);
-            switch("sm_encryption", sm_encryption);
-            switch("pipl_consent", pipl_consent);
-            switch("leaver_chat_retention", leaver_retention);
-            for (key, v) in [
-                ("overseas_access", overseas),
-                ("pipl_purpose", pipl_purpose),
-                ("pipl_cross_border", cross_border),
-            ] {
-                if let Some(v) = v {
-                    values.insert(key.to_string(), Value::String(v));
-                }
-            }
-            if let Some(d) = retention_days {
-                values.insert("pipl_retention_days".into(), Value::from(d));
-            }
-            if !allow_ip.is_empty() {
-                values.insert("ip_allowlist".into(), Value::from(allow_ip));
+            for (key, texts) in settings.given {
+                values.insert(key.clone(), security::value_of_texts(&key, &texts)?);
             }
             out.security(&open(&workspace)?.set_security(&values, out.lang)?)
         }
@@ -1274,11 +1271,7 @@ fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
             if parent.is_none() && !top {
                 return Err(Error::new(
                     orgdesk_core::ErrorCode::InvalidArgument,
-                    "invalid_argument",
-                )
-                .with(
-                    "detail",
-                    "give the new parent department (PARENT or --to PATH), or --top",
+                    "cli_move_target_missing",
                 ));
             }
             let d = open(&workspace)?.move_department(

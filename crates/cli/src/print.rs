@@ -592,7 +592,7 @@ impl Out {
                     out.push_str(&format!(
                         "    ✓ {}：{setting} [{}]\n",
                         p.name.get(self.lang),
-                        p.confidence
+                        self.tr(&format!("confidences.{}", p.confidence.as_str()), &[])
                     ));
                 }
                 for u in &m.unsupported {
@@ -634,7 +634,7 @@ impl Out {
             if *n > SHOWN_PER_RULE {
                 continue;
             }
-            let severity = self.tr(&format!("severities.{}", p.severity), &[]);
+            let severity = self.tr(&format!("severities.{}", p.severity.as_str()), &[]);
             let at = match (&p.row, &p.name) {
                 (Some(row), Some(name)) => self.tr(
                     "cli.preflight_at_row",
@@ -816,7 +816,7 @@ impl Out {
                     m.review_min_days,
                     m.review_max_days,
                     self.tr("cli.working_days", &[]),
-                    m.confidence
+                    self.tr(&format!("confidences.{}", m.confidence.as_str()), &[])
                 ));
             }
             if let Some(note) = &p.entity_note {

@@ -12,6 +12,37 @@ use std::sync::OnceLock;
 /// The platforms compared, in display order.
 pub const PLATFORMS: [&str; 3] = ["wecom", "dingtalk", "feishu"];
 
+/// How sure a fact is: checked against the platform's own documentation, a third party's,
+/// only the setup guide's, uncertain, or not sourced at all.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Confidence {
+    Official,
+    ThirdParty,
+    Guide,
+    Uncertain,
+    Unsourced,
+}
+
+impl Confidence {
+    /// As the data files and the catalogues (`confidences.`) spell it.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// A typed cell value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
@@ -42,8 +73,7 @@ pub struct Claim {
     pub source: Option<String>,
     /// When the source was checked (YYYY-MM-DD), or `undated`.
     pub checked: String,
-    /// official, third-party, uncertain or unsourced.
-    pub confidence: String,
+    pub confidence: Confidence,
     /// Whether this is the statement that holds now (older or disputed ones are kept, marked not current).
     pub current: bool,
 }

@@ -56,6 +56,33 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// How much a finding of a check matters (least-privilege checks, export pre-flight …).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    specta::Type,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// Whether the input was rejected by a rule or the operation could not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {

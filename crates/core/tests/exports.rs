@@ -878,7 +878,7 @@ fn every_layout_file_is_listed_with_its_confidence() {
     let formats = exports::formats(Lang::EnUs);
     assert_eq!(formats.len(), layouts().len());
     let dingtalk = formats.iter().find(|f| f.format == "dingtalk").unwrap();
-    assert_eq!(dingtalk.confidence, "uncertain");
+    assert_eq!(dingtalk.confidence.as_str(), "uncertain");
     assert!(dingtalk.name.contains("best-documented"));
 }
 

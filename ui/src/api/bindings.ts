@@ -261,8 +261,7 @@ export type Claim = {
 	source: string | null,
 	/**  When the source was checked (YYYY-MM-DD), or `undated`. */
 	checked: string,
-	/**  official, third-party, uncertain or unsourced. */
-	confidence: string,
+	confidence: Confidence,
 	/**  Whether this is the statement that holds now (older or disputed ones are kept, marked not current). */
 	current: boolean,
 };
@@ -282,6 +281,12 @@ export type CompareRow = {
 	cells: { [key in string]: CompareCell },
 	differs: boolean,
 };
+
+/**
+ *  How sure a fact is: checked against the platform's own documentation, a third party's,
+ *  only the setup guide's, uncertain, or not sourced at all.
+ */
+export type Confidence = "official" | "third-party" | "guide" | "uncertain" | "unsourced";
 
 export type Created = {
 	members: number,
@@ -474,14 +479,14 @@ export type Fit = {
 
 /**  A platform file format, as the Reports page and `--format` list them. */
 export type FormatInfo = {
-	/**  `wecom`, `wecom-api`, `dingtalk`, `feishu`. */
+	/**  `wecom`, `wecom-api`, `dingtalk`, `feishu` (the layouts in `assets/exports`). */
 	format: string,
-	platform: string,
+	platform: Platform,
 	name: string,
 	/**  `xlsx` or `csv`. */
 	extension: string,
-	/**  `official`, `third-party` or `uncertain` (the layout is the best documented, not verified). */
-	confidence: string,
+	/**  `uncertain`: the layout is the best documented, not verified. */
+	confidence: Confidence,
 	checked: string,
 };
 
@@ -639,7 +644,7 @@ export type MappedPermission = {
 	setting: Localized | null,
 	note: Localized | null,
 	source: string,
-	confidence: string,
+	confidence: Confidence,
 };
 
 /**  What to hide: mobiles and emails always, names when asked. */
@@ -748,8 +753,8 @@ export type MethodInfo = {
 	/**  Null when no renewal is needed. */
 	renewal_months: number | null,
 	source: string,
-	/**  For the workspace's platform: `guide`, `official`, `unsourced` … */
-	confidence: string,
+	/**  For the workspace's platform. */
+	confidence: Confidence,
 	note: string | null,
 };
 
@@ -830,8 +835,7 @@ export type PlatformMapping = {
 	setting: Localized | null,
 	note: Localized | null,
 	source: string,
-	/**  official, third-party, uncertain or unsourced. */
-	confidence: string,
+	confidence: Confidence,
 };
 
 /**  What committing will do with a row, as the preview shows it. */
@@ -850,7 +854,7 @@ export type PreviewRow = {
 /**  One problem, tied to the file row and member (or department) it concerns. */
 export type Problem = {
 	/**  `error` (nothing is written without `--force`) or `warning`. */
-	severity: string,
+	severity: Severity,
 	/**  Stable rule code (`contact_missing`, `department_cell_too_long`, `member_name_length` …). */
 	rule: string,
 	/**  The row the member would have in the file, as the spreadsheet shows it. */
@@ -885,7 +889,7 @@ export type Reason = {
 	max: number | null,
 	message: string,
 	source: string | null,
-	confidence: string,
+	confidence: Confidence,
 };
 
 export type RecentWorkspace = {
@@ -969,11 +973,21 @@ export type SecurityReport = {
 	missing: string[],
 };
 
+/**  What kind of value a setting holds. */
+export type SettingKind = 
+/**  On or off. */
+"bool" | 
+/**  One of the setting's choices. */
+"choice" | 
+/**  A number of days (more than 0). */
+"days" | "text" | 
+/**  IP networks (`203.0.113.0/24`, `2001:db8::/32`). */
+"cidr_list";
+
 /**  One setting as the Security page shows it. */
 export type SettingState = {
 	key: string,
-	/**  `bool`, `choice`, `days`, `text`, `cidr_list`. */
-	kind: string,
+	kind: SettingKind,
 	choices: string[],
 	name: string,
 	why: string,
@@ -984,6 +998,7 @@ export type SettingState = {
 	weight: number,
 };
 
+/**  How much a finding of a check matters (least-privilege checks, export pre-flight …). */
 export type Severity = "error" | "warning" | "info";
 
 export type SnapshotInfo = {

@@ -74,7 +74,11 @@ pub fn write(
             let source = format!(
                 "{} · {} · {}",
                 claim.source.as_deref().unwrap_or("-"),
-                t(lang, &format!("confidences.{}", claim.confidence), &[]),
+                t(
+                    lang,
+                    &format!("confidences.{}", claim.confidence.as_str()),
+                    &[]
+                ),
                 claim.checked
             );
             sheet

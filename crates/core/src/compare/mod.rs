@@ -10,7 +10,7 @@ use crate::i18n::Localized;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use crate::dataset::{Capability, Category, CellValue, Claim, Dataset, PLATFORMS};
+pub use crate::dataset::{Capability, Category, CellValue, Claim, Confidence, Dataset, PLATFORMS};
 
 /// A row as `orgdesk compare --json` prints it.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -90,8 +90,6 @@ pub fn compare(
 mod tests {
     use super::*;
 
-    const CONFIDENCE: [&str; 4] = ["official", "third-party", "uncertain", "unsourced"];
-
     /// The dataset's schema rules: every platform has a value or an explicit `unsourced`, every
     /// sourced value names its source, one current claim per cell.
     pub(crate) fn validate(d: &Dataset) -> Vec<String> {
@@ -113,10 +111,10 @@ mod tests {
                     problems.push(format!("{} {p}: exactly one current claim", r.id));
                 }
                 for claim in claims {
-                    if !CONFIDENCE.contains(&claim.confidence.as_str()) {
-                        problems.push(format!("{} {p}: confidence {}", r.id, claim.confidence));
+                    if claim.confidence == Confidence::Guide {
+                        problems.push(format!("{} {p}: the guide is not a source here", r.id));
                     }
-                    let unsourced = claim.confidence == "unsourced";
+                    let unsourced = claim.confidence == Confidence::Unsourced;
                     match (&claim.value, &claim.source, unsourced) {
                         (None, _, false) => problems
                             .push(format!("{} {p}: no value and not marked unsourced", r.id)),
@@ -161,7 +159,7 @@ mod tests {
             note: None,
             source: Some("x".into()),
             checked: "2026-01-01".into(),
-            confidence: "official".into(),
+            confidence: Confidence::Official,
             current: true,
         };
         row.cells.get_mut("feishu").unwrap()[0].source = None;
@@ -191,7 +189,7 @@ mod tests {
         assert_eq!(claims.len(), 2);
         assert!(claims
             .iter()
-            .any(|c| c.current && c.confidence == "official"));
+            .any(|c| c.current && c.confidence == Confidence::Official));
         assert!(claims.iter().any(|c| !c.current
             && c.value
                 == Some(CellValue::Number {

@@ -1,7 +1,7 @@
 //! What the business needs of its platform, and the fit score each platform gets for it, with
 //! the reasons (which rows raised or lowered it, which must-haves rule a platform out).
 
-use super::{CellValue, Dataset, PLATFORMS};
+use super::{CellValue, Confidence, Dataset, PLATFORMS};
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Tx};
 use crate::i18n::{t, Lang, Localized};
@@ -169,7 +169,7 @@ pub struct Reason {
     pub max: f64,
     pub message: String,
     pub source: Option<String>,
-    pub confidence: String,
+    pub confidence: Confidence,
 }
 
 /// A platform's fit for the stated needs.
@@ -268,9 +268,7 @@ pub fn fit(dataset: &Dataset, needs: &[Need], lang: Lang) -> BTreeMap<String, Fi
                 max: if counted { weight } else { 0.0 },
                 message: t(lang, &key, &params),
                 source: claim.and_then(|c| c.source.clone()),
-                confidence: claim
-                    .map(|c| c.confidence.clone())
-                    .unwrap_or_else(|| "unsourced".into()),
+                confidence: claim.map_or(Confidence::Unsourced, |c| c.confidence),
             });
         }
         let score = (max > 0.0).then(|| (points / max * 100.0).round() as u32);

@@ -2,8 +2,10 @@
 //! separators, which columns are text and the platform's file rules. A changed template is fixed
 //! by editing the data file, not the code.
 
+use crate::dataset::Confidence;
 use crate::i18n::{Lang, Localized};
 use crate::members::FieldKey;
+use crate::org::profile::Platform;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -159,11 +161,11 @@ pub struct Genders {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Layout {
     pub format: String,
-    pub platform: String,
+    pub platform: Platform,
     pub kind: Kind,
     pub extension: String,
     pub name: Localized,
-    pub confidence: String,
+    pub confidence: Confidence,
     pub source: String,
     pub checked: String,
     #[serde(default)]
@@ -252,7 +254,7 @@ mod tests {
                 Kind::Csv => assert!(l.notes_file.is_some() && !l.notes.is_empty()),
             }
             // Uncertain layouts say so in the file.
-            if l.confidence == "uncertain" {
+            if l.confidence == Confidence::Uncertain {
                 assert!(l.notes_sheet.is_some() && !l.notes.is_empty());
             }
         }

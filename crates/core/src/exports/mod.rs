@@ -7,9 +7,10 @@ mod platform;
 pub mod preflight;
 pub mod report;
 
-use crate::dataset::Dataset;
+use crate::dataset::{Confidence, Dataset};
 use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::Lang;
+use crate::org::profile::Platform;
 use crate::progress::Progress;
 use layout::{layouts, Layout};
 use platform::DepartmentIds;
@@ -21,14 +22,14 @@ use std::path::Path;
 /// A platform file format, as the Reports page and `--format` list them.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct FormatInfo {
-    /// `wecom`, `wecom-api`, `dingtalk`, `feishu`.
+    /// `wecom`, `wecom-api`, `dingtalk`, `feishu` (the layouts in `assets/exports`).
     pub format: String,
-    pub platform: String,
+    pub platform: Platform,
     pub name: String,
     /// `xlsx` or `csv`.
     pub extension: String,
-    /// `official`, `third-party` or `uncertain` (the layout is the best documented, not verified).
-    pub confidence: String,
+    /// `uncertain`: the layout is the best documented, not verified.
+    pub confidence: Confidence,
     pub checked: String,
 }
 
@@ -37,10 +38,10 @@ pub fn formats(lang: Lang) -> Vec<FormatInfo> {
         .iter()
         .map(|l| FormatInfo {
             format: l.format.clone(),
-            platform: l.platform.clone(),
+            platform: l.platform,
             name: l.title(lang).to_string(),
             extension: l.extension.clone(),
-            confidence: l.confidence.clone(),
+            confidence: l.confidence,
             checked: l.checked.clone(),
         })
         .collect()

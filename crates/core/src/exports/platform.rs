@@ -355,7 +355,9 @@ fn notes_lines(layout: &Layout, out: &Path, mask: Option<Mask>) -> Vec<String> {
     ));
     lines.push(format!(
         "依据 / Source: {} ({}, {})",
-        layout.source, layout.confidence, layout.checked
+        layout.source,
+        layout.confidence.as_str(),
+        layout.checked
     ));
     lines
 }

@@ -5,7 +5,7 @@ use super::layout::{Contact, Layout, Value};
 use super::platform::row_cells;
 use crate::compare::limits::{check_departments, LimitProblem, MemberLimits};
 use crate::dataset::Dataset;
-use crate::error::Result;
+use crate::error::{Result, Severity};
 use crate::i18n::{t, Lang};
 use crate::members::{FieldKey, Member};
 use crate::org::departments::Department;
@@ -18,7 +18,7 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct Problem {
     /// `error` (nothing is written without `--force`) or `warning`.
-    pub severity: String,
+    pub severity: Severity,
     /// Stable rule code (`contact_missing`, `department_cell_too_long`, `member_name_length` …).
     pub rule: String,
     /// The row the member would have in the file, as the spreadsheet shows it.
@@ -33,7 +33,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn is_error(&self) -> bool {
-        self.severity == "error"
+        self.severity == Severity::Error
     }
 }
 
@@ -67,13 +67,17 @@ impl<'a> Checker<'a> {
         Checker {
             layout,
             lang,
-            platform_name: t(lang, &format!("platforms.{}", layout.platform), &[]),
-            limits: MemberLimits::new(&layout.platform, dataset),
+            platform_name: t(
+                lang,
+                &format!("platforms.{}", layout.platform.as_str()),
+                &[],
+            ),
+            limits: MemberLimits::new(layout.platform.as_str(), dataset),
             cell_limit: layout
                 .rules
                 .department_cell_limit
                 .as_deref()
-                .and_then(|key| dataset.limit(&layout.platform, key)),
+                .and_then(|key| dataset.limit(layout.platform.as_str(), key)),
             seen: layout
                 .rules
                 .unique
@@ -113,7 +117,11 @@ impl<'a> Checker<'a> {
                     ("count", (n - LISTED_PER_RULE).to_string()),
                 ];
                 self.problems.push(Problem {
-                    severity: if error { "error" } else { "warning" }.into(),
+                    severity: if error {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
                     rule: "more".into(),
                     row: None,
                     userid: None,
@@ -146,7 +154,11 @@ impl<'a> Checker<'a> {
         params.push(("userid", m.userid.clone()));
         let (message, fix) = self.words(rule, &params);
         self.push(Problem {
-            severity: if error { "error" } else { "warning" }.into(),
+            severity: if error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
             rule: rule.into(),
             row: Some(row),
             userid: Some(m.userid.clone()),
@@ -162,7 +174,11 @@ impl<'a> Checker<'a> {
         params.push(("department", path.to_string()));
         let (message, fix) = self.words(rule, &params);
         self.push(Problem {
-            severity: if error { "error" } else { "warning" }.into(),
+            severity: if error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
             rule: rule.into(),
             row: None,
             userid: None,
@@ -175,7 +191,7 @@ impl<'a> Checker<'a> {
 
     fn limit(&mut self, p: LimitProblem, row: Option<u32>, member: Option<&Member>) {
         self.push(Problem {
-            severity: "error".into(),
+            severity: Severity::Error,
             rule: p.rule,
             row,
             userid: member.map(|m| m.userid.clone()),
@@ -192,7 +208,12 @@ impl<'a> Checker<'a> {
     /// Rules about the tree: the dataset's limits, forbidden characters, departments the file
     /// cannot carry.
     pub fn departments(&mut self, departments: &[Department], dataset: &Dataset) {
-        for p in check_departments(departments, &self.layout.platform, dataset, self.lang) {
+        for p in check_departments(
+            departments,
+            self.layout.platform.as_str(),
+            dataset,
+            self.lang,
+        ) {
             self.limit(p, None, None);
         }
         let forbidden = self.layout.rules.department_name_forbidden.clone();

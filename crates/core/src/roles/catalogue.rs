@@ -1,6 +1,7 @@
 //! The permission catalogue (`assets/permissions/catalogue.json`): permissions, their risk, the
 //! built-in roles, and how each permission is set up in each platform's admin model.
 
+use crate::dataset::Confidence;
 use crate::i18n::Localized;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -35,8 +36,7 @@ pub struct PlatformMapping {
     pub setting: Option<Localized>,
     pub note: Option<Localized>,
     pub source: String,
-    /// official, third-party, uncertain or unsourced.
-    pub confidence: String,
+    pub confidence: Confidence,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -66,7 +66,7 @@ pub struct PlatformModel {
     #[serde(default)]
     pub own_subtree_note: Option<Localized>,
     pub source: String,
-    pub confidence: String,
+    pub confidence: Confidence,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
@@ -132,7 +132,6 @@ mod tests {
     use super::*;
 
     const PLATFORMS: [&str; 3] = ["wecom", "dingtalk", "feishu"];
-    const CONFIDENCE: [&str; 4] = ["official", "third-party", "uncertain", "unsourced"];
 
     #[test]
     fn every_permission_is_complete_for_every_platform() {
@@ -159,13 +158,9 @@ mod tests {
                     .platforms
                     .get(platform)
                     .unwrap_or_else(|| panic!("{} has no {platform} mapping", p.key));
-                assert!(
-                    CONFIDENCE.contains(&m.confidence.as_str()),
-                    "{} {platform} confidence",
-                    p.key
-                );
+                assert_ne!(m.confidence, Confidence::Guide, "{} {platform}", p.key);
                 assert!(!m.source.is_empty(), "{} {platform} source", p.key);
-                if m.confidence != "unsourced" {
+                if m.confidence != Confidence::Unsourced {
                     assert_ne!(
                         m.source, "unsourced",
                         "{} {platform}: a sourced value needs its source",

@@ -13,13 +13,7 @@ use serde::Serialize;
 /// The most super admins the guide allows.
 pub const MAX_SUPER_ADMINS: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
+pub use crate::error::Severity;
 
 /// One problem found by the checks.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

@@ -2,6 +2,7 @@
 
 use super::catalogue::{catalogue, PlatformMapping};
 use super::{list, Level, Scope};
+use crate::dataset::Confidence;
 use crate::error::Result;
 use crate::i18n::Localized;
 use crate::org::profile::Platform;
@@ -17,7 +18,7 @@ pub struct MappedPermission {
     pub setting: Option<Localized>,
     pub note: Option<Localized>,
     pub source: String,
-    pub confidence: String,
+    pub confidence: Confidence,
 }
 
 /// Something of the role the platform cannot express, and why.
@@ -143,7 +144,7 @@ pub(crate) fn mapping(conn: &Connection, platforms: &[Platform]) -> Result<Vec<R
                         setting: m.setting.clone(),
                         note: m.note.clone(),
                         source: m.source.clone(),
-                        confidence: m.confidence.clone(),
+                        confidence: m.confidence,
                     }),
                     Some(m) => unsupported.push(Unsupported {
                         permission: Some(p.key.clone()),

@@ -3,6 +3,7 @@
 //! submission date, the decision window in working days and the next review.
 
 use super::calendar::{self, add_months, add_working_days, format_date, parse_date};
+use crate::dataset::Confidence;
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
@@ -20,7 +21,7 @@ pub struct Days {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlatformNote {
-    pub confidence: String,
+    pub confidence: Confidence,
     #[serde(default)]
     pub note: Option<Localized>,
 }
@@ -34,7 +35,7 @@ pub struct Method {
     pub review_days: Days,
     pub renewal_months: Option<u32>,
     pub source: String,
-    pub confidence: String,
+    pub confidence: Confidence,
     pub platforms: BTreeMap<String, PlatformNote>,
 }
 
@@ -106,8 +107,8 @@ pub struct MethodInfo {
     /// Null when no renewal is needed.
     pub renewal_months: Option<u32>,
     pub source: String,
-    /// For the workspace's platform: `guide`, `official`, `unsourced` …
-    pub confidence: String,
+    /// For the workspace's platform.
+    pub confidence: Confidence,
     pub note: Option<String>,
 }
 
@@ -253,7 +254,7 @@ pub(crate) fn plan(
                 review_max_days: m.review_days.max,
                 renewal_months: m.renewal_months,
                 source: m.source.clone(),
-                confidence: on.map_or_else(|| m.confidence.clone(), |p| p.confidence.clone()),
+                confidence: on.map_or(m.confidence, |p| p.confidence),
                 note: on
                     .and_then(|p| p.note.as_ref())
                     .map(|n| n.get(lang).to_string()),

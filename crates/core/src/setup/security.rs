@@ -12,15 +12,33 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
+/// What kind of value a setting holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKind {
+    /// On or off.
+    Bool,
+    /// One of the setting's choices.
+    Choice,
+    /// A number of days (more than 0).
+    Days,
+    Text,
+    /// IP networks (`203.0.113.0/24`, `2001:db8::/32`).
+    CidrList,
+}
+
+/// A setting as `assets/security/settings.json` declares it.
 #[derive(Debug, Clone, Deserialize)]
-struct Setting {
-    key: String,
-    kind: String,
+pub struct Setting {
+    pub key: String,
+    /// The option of `orgdesk security set` (`--two-step`).
+    pub flag: String,
+    pub kind: SettingKind,
     #[serde(default)]
-    choices: Vec<String>,
-    weight: u32,
-    name: Localized,
-    why: Localized,
+    pub choices: Vec<String>,
+    pub weight: u32,
+    pub name: Localized,
+    pub why: Localized,
     console: BTreeMap<String, String>,
 }
 
@@ -29,7 +47,8 @@ struct File {
     settings: Vec<Setting>,
 }
 
-fn settings() -> &'static [Setting] {
+/// Every setting, in the order the Security page lists them.
+pub fn settings() -> &'static [Setting] {
     static FILE: OnceLock<File> = OnceLock::new();
     &FILE
         .get_or_init(|| {
@@ -95,27 +114,52 @@ pub fn validate_cidr(raw: &str) -> Result<String> {
     Ok(format!("{ip}/{prefix}"))
 }
 
+/// A setting's value given as text (`orgdesk security set --two-step on`; a list setting takes
+/// several texts): what [`Workspace::set_security`](crate::Workspace::set_security) takes.
+pub fn value_of_texts(key: &str, texts: &[String]) -> Result<Value> {
+    let s = setting(key)?;
+    let text = texts.first().map(String::as_str).unwrap_or_default();
+    let wrong = || {
+        Error::new(ErrorCode::InvalidValue, "security_value")
+            .with_localized("setting", &s.name)
+            .with("value", text)
+    };
+    Ok(match s.kind {
+        SettingKind::Bool => {
+            let on = match text.trim().to_ascii_lowercase().as_str() {
+                "on" | "yes" | "true" | "1" => Some(true),
+                "off" | "no" | "false" | "0" => Some(false),
+                other => crate::validate::yes_no(other),
+            };
+            Value::Bool(on.ok_or_else(wrong)?)
+        }
+        SettingKind::Days => Value::from(text.trim().parse::<u64>().map_err(|_| wrong())?),
+        SettingKind::CidrList => Value::from(texts.to_vec()),
+        SettingKind::Choice | SettingKind::Text => Value::String(text.to_string()),
+    })
+}
+
 /// Checks a value for `key` and returns it as stored.
 fn checked(s: &Setting, value: &Value) -> Result<Value> {
     let wrong = || {
         Error::new(ErrorCode::InvalidValue, "security_value")
-            .with("setting", s.name.zh_cn.clone())
+            .with_localized("setting", &s.name)
             .with("value", value.to_string())
     };
-    Ok(match s.kind.as_str() {
-        "bool" => Value::Bool(value.as_bool().ok_or_else(wrong)?),
-        "choice" => {
+    Ok(match s.kind {
+        SettingKind::Bool => Value::Bool(value.as_bool().ok_or_else(wrong)?),
+        SettingKind::Choice => {
             let c = value.as_str().ok_or_else(wrong)?;
             if !s.choices.iter().any(|x| x == c) {
                 return Err(Error::invalid_value(&s.key, c, &s.choices.join(", ")));
             }
             Value::String(c.into())
         }
-        "days" => Value::from(value.as_u64().filter(|d| *d > 0).ok_or_else(wrong)?),
-        "text" => Value::String(
+        SettingKind::Days => Value::from(value.as_u64().filter(|d| *d > 0).ok_or_else(wrong)?),
+        SettingKind::Text => Value::String(
             crate::validate::clean(value.as_str().ok_or_else(wrong)?).unwrap_or_default(),
         ),
-        "cidr_list" => {
+        SettingKind::CidrList => {
             let items = value.as_array().ok_or_else(wrong)?;
             let mut out = Vec::new();
             for item in items {
@@ -126,7 +170,6 @@ fn checked(s: &Setting, value: &Value) -> Result<Value> {
             }
             Value::from(out)
         }
-        _ => return Err(wrong()),
     })
 }
 
@@ -170,8 +213,7 @@ pub(crate) fn set(tx: &Tx, values: &BTreeMap<String, Value>) -> Result<Change<()
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SettingState {
     pub key: String,
-    /// `bool`, `choice`, `days`, `text`, `cidr_list`.
-    pub kind: String,
+    pub kind: SettingKind,
     pub choices: Vec<String>,
     pub name: String,
     pub why: String,
@@ -224,7 +266,7 @@ pub(crate) fn report(conn: &Connection, platform: &str, lang: Lang) -> Result<Se
         }
         states.push(SettingState {
             key: s.key.clone(),
-            kind: s.kind.clone(),
+            kind: s.kind,
             choices: s.choices.clone(),
             name: s.name.get(lang).to_string(),
             why: s.why.get(lang).to_string(),
@@ -275,5 +317,33 @@ mod tests {
             e.message(Lang::ZhCn)
         );
         assert_eq!(key("2001:db8::1/32"), "cidr_host_bits");
+    }
+
+    #[test]
+    fn options_given_as_text_become_values_and_errors_name_the_setting_in_each_language() {
+        let texts = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            value_of_texts("two_step", &texts(&["on"])).unwrap(),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            value_of_texts("watermark", &texts(&["否"])).unwrap(),
+            Value::Bool(false)
+        );
+        assert_eq!(
+            value_of_texts("pipl_retention_days", &texts(&["30"])).unwrap(),
+            Value::from(30)
+        );
+        assert_eq!(
+            value_of_texts("ip_allowlist", &texts(&["10.0.0.0/8", "::1"])).unwrap(),
+            serde_json::json!(["10.0.0.0/8", "::1"])
+        );
+        let e = value_of_texts("two_step", &texts(&["maybe"])).unwrap_err();
+        assert!(e.message(Lang::EnUs).contains("Two-step verification"));
+        assert!(e.message(Lang::ZhCn).contains("二次验证"));
+        // Every setting has an option of its own.
+        let flags: std::collections::BTreeSet<&str> =
+            settings().iter().map(|s| s.flag.as_str()).collect();
+        assert_eq!(flags.len(), settings().len());
     }
 }

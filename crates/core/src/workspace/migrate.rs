@@ -39,7 +39,7 @@ pub fn migrate(
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            temporary = Workspace::in_memory(&name, layout.platform.parse()?)?;
+            temporary = Workspace::in_memory(&name, layout.platform)?;
             &mut temporary
         }
     };

@@ -3,8 +3,8 @@ import i18n from "../../i18n";
 import type { Claim, CompareRow } from "../../api";
 import { filterRows, sourceUrl, valueText } from "./compareView";
 
-const claim = (value: Claim["value"], confidence = "official"): Claim => ({ value, note: null, source: "x", checked: "2026-11-01", confidence, current: true });
-const row = (id: string, category: string, differs: boolean, confidence = "official"): CompareRow => ({
+const claim = (value: Claim["value"], confidence: Claim["confidence"] = "official"): Claim => ({ value, note: null, source: "x", checked: "2026-11-01", confidence, current: true });
+const row = (id: string, category: string, differs: boolean, confidence: Claim["confidence"] = "official"): CompareRow => ({
   id,
   category,
   category_name: { "zh-CN": category, "en-US": category },

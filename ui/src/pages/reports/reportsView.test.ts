@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Problem } from "../../api";
 import { besideWorkspace, canExport, defaultFileName, ordered, percent, tally } from "./reportsView";
 
-const problem = (severity: string, row: number | null, rule = "contact_missing"): Problem => ({
+const problem = (severity: Problem["severity"], row: number | null, rule = "contact_missing"): Problem => ({
   severity,
   rule,
   row,
