@@ -1476,3 +1476,26 @@ fn roster_exports_with_department_levels_are_recognised() {
     );
     assert!(r.warnings.iter().any(|w| w.code == "department_under_root"));
 }
+
+/// A column headed by a member field's name, in either language, is that field: a new field of
+/// the schema is importable without a synonym list.
+#[test]
+fn a_header_that_is_a_fields_name_maps_to_it() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    for (header, rank) in [("职级", "P7"), ("Rank", "M2")] {
+        let path = dir.path().join(format!("{header}.csv"));
+        std::fs::write(
+            &path,
+            format!("姓名,手机,部门,{header}\n张伟,13800138000,示例科技/销售部,{rank}\n"),
+        )
+        .unwrap();
+        let r = import(&mut ws, &path);
+        assert_eq!(r.mapping[header], "rank", "{header}");
+        assert!(r.committed);
+        assert_eq!(
+            ws.member("zhangwei").unwrap().fields.rank.as_deref(),
+            Some(rank)
+        );
+    }
+}

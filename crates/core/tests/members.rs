@@ -385,3 +385,35 @@ fn deleting_a_manager_clears_the_reports_link() {
         Some("jia")
     );
 }
+
+/// The schema, the `members` table its migrations build and the catalogues agree: a field added
+/// to `members/schema.rs` without its migration or its name fails here.
+#[test]
+fn every_field_has_its_column_and_its_name_in_both_languages() {
+    use orgdesk_core::members::FIELDS;
+    let ws = Workspace::in_memory("x", Platform::Undecided).unwrap();
+    let mut columns: Vec<String> = ws
+        .raw_connection()
+        .prepare("SELECT name FROM pragma_table_info('members')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    columns.retain(|c| !["id", "userid", "created_at", "updated_at"].contains(&c.as_str()));
+    columns.sort();
+    let mut expected: Vec<String> = FIELDS.iter().map(|s| s.column.to_string()).collect();
+    expected.sort();
+    assert_eq!(columns, expected, "the members table and FIELDS differ");
+    for spec in FIELDS {
+        for lang in orgdesk_core::Lang::ALL {
+            let key = format!("fields.{}", spec.key.code());
+            assert_ne!(
+                orgdesk_core::i18n::t(lang, &key, &[]),
+                key,
+                "{key} in {}",
+                lang.tag()
+            );
+        }
+    }
+}

@@ -797,3 +797,99 @@ async fn an_owner_fills_in_certification_and_keeps_the_hardware_inventory() {
         );
     }
 }
+
+/// The text of the page, less the language switch (which always shows 中文 and EN).
+async fn page_text(app: &App) -> Result<String> {
+    let text = app
+        .driver
+        .execute(
+            "const t = document.body.innerText; return t.split('中文').join('');",
+            vec![],
+        )
+        .await?;
+    Ok(text.json().as_str().unwrap_or_default().to_string())
+}
+
+fn han(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| ('\u{3400}'..='\u{9fff}').contains(c) || ('\u{f900}'..='\u{faff}').contains(c))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_core_speaks_the_language_the_interface_shows() {
+    // Latin names, so that anything Chinese on an English screen is the app's own text.
+    let dir = TempDir::new().unwrap();
+    let ws = dir
+        .path()
+        .join("lang.orgdesk")
+        .to_str()
+        .unwrap()
+        .to_string();
+    cli_json(&["init", &ws, "--name", "Acme", "--platform", "wecom"]);
+    for p in ["Acme/Sales", "Acme/RnD"] {
+        cli_json(&["departments", "add", &ws, p]);
+    }
+    with_app!(&[ws.as_str()], |app| {
+        app.find("[data-testid=\"item-profile_complete\"]").await?;
+        app.click("[data-testid=\"language-switch\"] .ant-segmented-item:last-child")
+            .await?;
+        // Every page, the home checklist first, in English only.
+        for page in [
+            "home",
+            "organization",
+            "import",
+            "permissions",
+            "reports",
+            "certification",
+            "hardware",
+        ] {
+            app.click(&format!("[data-testid=\"nav-{page}\"]")).await?;
+            let last = std::sync::Mutex::new(String::new());
+            let settled = app
+                .until(&format!("{page} in English"), || async {
+                    let text = page_text(&app).await?;
+                    let english = han(&text).is_empty() && !text.trim().is_empty();
+                    *last.lock().unwrap() = text;
+                    Ok(english)
+                })
+                .await;
+            let last = last.into_inner().unwrap();
+            check(
+                settled.is_ok(),
+                format!("{page} shows Chinese in English: {:?}", han(&last)),
+            )?;
+        }
+        // The core's error messages too.
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        dept_action(&app, "Acme/RnD", "rename").await?;
+        app.type_into("[data-testid=\"dept-name-input\"]", "Sales")
+            .await?;
+        app.click("[data-testid=\"dept-name-ok\"]").await?;
+        let error = app.find_text("already has a department named").await?;
+        let message = error.text().await?;
+        check(
+            han(&message).is_empty(),
+            format!("the error is not English: {message}"),
+        )?;
+        app.click("[data-testid=\"dept-name-cancel\"]").await?;
+        app.screenshot("english-organization").await?;
+        // And back: the checklist the core writes is Chinese again.
+        app.click("[data-testid=\"language-switch\"] .ant-segmented-item:first-child")
+            .await?;
+        app.click("[data-testid=\"nav-home\"]").await?;
+        app.until("the checklist in Chinese", || async {
+            let items = app
+                .driver
+                .find_all(By::Css("[data-testid^=\"item-\"]"))
+                .await?;
+            let mut all = !items.is_empty();
+            for item in items {
+                all &= !han(&item.text().await?).is_empty();
+            }
+            Ok(all)
+        })
+        .await?;
+        Ok(())
+    });
+}

@@ -83,10 +83,6 @@ pub struct ExportReport {
     pub masked: bool,
 }
 
-fn member_count(conn: &Connection) -> Result<u64> {
-    Ok(conn.query_row("SELECT count(*) FROM members", [], |r| r.get::<_, i64>(0))? as u64)
-}
-
 /// Pre-flight only: what exporting `ws` as `format` would run into.
 pub(crate) fn preflight(conn: &Connection, format: &str, lang: Lang) -> Result<Vec<Problem>> {
     preflight::check(conn, layout(format)?, Dataset::builtin(), lang)
@@ -114,7 +110,7 @@ pub(crate) fn export_members(
         .as_ref()
         .map(|_| crate::org::profile::load(conn).map(|p| DepartmentIds::new(&departments, &p.name)))
         .transpose()?;
-    let members = member_count(conn)?;
+    let members = crate::members::count(conn)? as u64;
     let mut ticker = platform::Ticker::new(members, progress);
     let written = platform::write(
         conn,

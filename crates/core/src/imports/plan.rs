@@ -21,17 +21,6 @@ pub enum RowAction {
     Invalid,
 }
 
-impl RowAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RowAction::Create => "create",
-            RowAction::Update(_) => "update",
-            RowAction::Unchanged(_) => "unchanged",
-            RowAction::Invalid => "invalid",
-        }
-    }
-}
-
 /// Cleaned values of one row; an empty field means the file gives no value (an update keeps
 /// the member's).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -14,6 +14,6 @@ pub(crate) mod store;
 pub mod userid;
 
 pub use model::{Gender, Member, MemberInput, MemberQuery, MemberSaved, MemberStatus};
-pub(crate) use query::{each, get, list};
+pub(crate) use query::{count, each, get, list};
 pub use schema::{FieldKey, FieldKind, FieldSpec, MemberFields, FIELDS};
 pub(crate) use store::{add, delete, update};

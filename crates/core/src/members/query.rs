@@ -9,6 +9,11 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// How many members the workspace has.
+pub(crate) fn count(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("SELECT count(*) FROM members", [], |r| r.get(0))?)
+}
+
 /// The member with account `userid`.
 pub(crate) fn get(conn: &Connection, userid: &str) -> Result<Member> {
     let id: Option<i64> = conn

@@ -8,18 +8,12 @@ use crate::setup;
 use std::path::Path;
 
 impl Workspace {
-    fn member_count(&self) -> Result<u32> {
-        Ok(self
-            .db
-            .conn()
-            .query_row("SELECT count(*) FROM members", [], |r| r.get(0))?)
-    }
-
     pub fn certification_plan(
         &self,
         lang: Lang,
     ) -> Result<setup::certification::CertificationPlan> {
-        setup::certification::plan(self.db.conn(), &self.profile()?, self.member_count()?, lang)
+        let conn = self.db.conn();
+        setup::certification::plan(conn, &self.profile()?, crate::members::count(conn)?, lang)
     }
 
     pub fn set_certification(
@@ -111,15 +105,14 @@ impl Workspace {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let name = name.as_str();
-        let parsed = setup::hardware::read(bytes, name, lang)?;
+        let parsed = setup::hardware::read(bytes, &name, lang)?;
         if !parsed.problems.is_empty() {
             return Ok(parsed.report(false));
         }
         let written = self
             .db
             .record_or_roll_back(Action::HardwareImport, |tx, _| {
-                setup::hardware::write(tx, &parsed, name, lang)
+                setup::hardware::write(tx, &parsed, &name, lang)
             })?;
         Ok(match written {
             Ok(_) => parsed.report(true),

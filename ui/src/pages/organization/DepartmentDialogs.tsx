@@ -26,7 +26,16 @@ export function NameDialog(props: { open: boolean; title: string; initial?: stri
   };
 
   return (
-    <Modal open={open} title={title} onOk={submit} onCancel={onClose} confirmLoading={busy} forceRender okButtonProps={{ "data-testid": "dept-name-ok" } as ButtonProps}>
+    <Modal
+      open={open}
+      title={title}
+      onOk={submit}
+      onCancel={onClose}
+      confirmLoading={busy}
+      forceRender
+      okButtonProps={{ "data-testid": "dept-name-ok" } as ButtonProps}
+      cancelButtonProps={{ "data-testid": "dept-name-cancel" } as ButtonProps}
+    >
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="name" label={t("org.name")} rules={[{ required: true, whitespace: true, message: t("org.name_required") }]}>
           <Input data-testid="dept-name-input" placeholder={t("org.name_placeholder")} maxLength={64} autoFocus />
