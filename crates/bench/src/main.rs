@@ -510,8 +510,82 @@ fn main() {
                 i / b
             );
         }
+        Some("history") => {
+            // Undo, redo, rollback and snapshot restore of a large import, beside the import.
+            let rows = flag(&args, "--rows", 100_000);
+            let dir = tempfile::TempDir::new().unwrap();
+            let file = dir.path().join("roster.xlsx");
+            generate(&file, rows);
+            let path = dir.path().join("ws.orgdesk");
+            let mut ws =
+                Workspace::create(&path, "示例集团", Platform::Wecom, Source::Cli).unwrap();
+            let _ = Command::new("sync").status();
+            let time = |f: &mut dyn FnMut()| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            };
+            let import = |ws: &mut Workspace| {
+                let mut session = ImportSession::open(&file).unwrap();
+                let r = ws
+                    .run_import(
+                        &mut session,
+                        &ImportOptions::default(),
+                        false,
+                        Lang::ZhCn,
+                        &Silent,
+                    )
+                    .unwrap();
+                assert_eq!(r.created.members, rows);
+                r.batch.unwrap()
+            };
+            ws.save_snapshot("empty").unwrap();
+            let import_t = time(&mut || {
+                import(&mut ws);
+            });
+            let undo_t = time(&mut || {
+                ws.undo().unwrap();
+            });
+            let redo_t = time(&mut || {
+                ws.redo().unwrap();
+            });
+            ws.undo().unwrap();
+            let batch = import(&mut ws);
+            ws.add_department("另一家公司").unwrap();
+            let rollback_t = time(&mut || {
+                ws.rollback_import(batch).unwrap();
+            });
+            import(&mut ws);
+            ws.save_snapshot("full").unwrap();
+            let emptying_t = time(&mut || {
+                ws.restore_snapshot("empty").unwrap();
+            });
+            let filling_t = time(&mut || {
+                ws.restore_snapshot("full").unwrap();
+            });
+            let undo_restore_t = time(&mut || {
+                ws.undo().unwrap();
+            });
+            println!("{rows} members: import {import_t:.2}s");
+            for (what, t) in [
+                ("undo of the import", undo_t),
+                ("redo of the import", redo_t),
+                ("rollback of the import (an action after it)", rollback_t),
+                ("restore of a snapshot without them", emptying_t),
+                ("restore of a snapshot with them", filling_t),
+                ("undo of that restore", undo_restore_t),
+            ] {
+                println!(
+                    "  {what}: {t:.2}s ({:.2}x the import; target <= 2x)",
+                    t / import_t
+                );
+            }
+            println!("  peak {:.0} MB", peak_rss_mb());
+        }
         _ => {
-            eprintln!("usage: orgdesk-bench import|export [--rows N] [--runs K] | roles [N]");
+            eprintln!(
+                "usage: orgdesk-bench import|export|history [--rows N] [--runs K] | roles [N]"
+            );
             std::process::exit(2);
         }
     }

@@ -771,6 +771,30 @@ fn dept(path: &str) -> DepartmentRef {
     DepartmentRef::Path(path.to_string())
 }
 
+/// The files a command is about to write that exist already: afterwards the CLI says it
+/// replaced them (the core writes each file whole, then moves it into place).
+struct Replacing(Vec<PathBuf>);
+
+impl Replacing {
+    fn new(paths: impl IntoIterator<Item = PathBuf>) -> Replacing {
+        Replacing(paths.into_iter().filter(|p| p.is_file()).collect())
+    }
+
+    /// Notes the replaced files on stderr (stdout keeps the command's text or JSON document).
+    fn say(self, out: &Out) {
+        for path in self.0 {
+            eprintln!(
+                "{}",
+                t(
+                    out.lang,
+                    "cli.replaced_file",
+                    &[("path", path.display().to_string())]
+                )
+            );
+        }
+    }
+}
+
 /// How a command that ran ended.
 enum Exit {
     Done,
@@ -885,9 +909,13 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
                     return Ok(Exit::Rejected);
                 }
             } else {
+                let replacing = Replacing::new(exports::layout(&format)?.outputs(&path));
                 let report =
                     ws.export_members(&format, &path, force, out.lang, mask.get(), &Silent)?;
                 out.export(&report)?;
+                if report.written {
+                    replacing.say(out);
+                }
                 if report.errors > 0 {
                     return Ok(Exit::Rejected);
                 }
@@ -906,8 +934,10 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out: path,
             mask,
         } => {
+            let replacing = Replacing::new([path.clone()]);
             let summary = open(&workspace)?.export_report(&path, out.lang, mask.get(), &Silent)?;
-            out.report(&summary)?
+            out.report(&summary)?;
+            replacing.say(out)
         }
         Command::Roles(cmd) => roles(cmd, out)?,
         Command::WhoCan {
@@ -939,9 +969,11 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
                 _ => unreachable!("clap takes 1 or 2 paths"),
             };
             let fit = ws.as_ref().map(|w| w.fit(out.lang)).transpose()?;
+            let replacing = Replacing::new([path.clone()]);
             let rows =
                 compare::export::write(&path, out.lang, compare::Dataset::builtin(), fit.as_ref())?;
-            out.exported("cli.exported_rows", &path, rows)?
+            out.exported("cli.exported_rows", &path, rows)?;
+            replacing.say(out)
         }
         Command::Needs(NeedsCommand::Set {
             workspace,
@@ -1043,8 +1075,11 @@ fn roles(cmd: RolesCommand, out: &Out) -> Result<(), Error> {
             workspace,
             out: path,
         } => {
+            let replacing = Replacing::new([path.clone()]);
             let rows = open(&workspace)?.export_permissions(&path, out.lang)?;
-            out.exported("cli.exported", &path, rows)
+            out.exported("cli.exported", &path, rows)?;
+            replacing.say(out);
+            Ok(())
         }
         RolesCommand::Mapping {
             workspace,
@@ -1099,11 +1134,16 @@ fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
     let options = read_options(read, &file, skip_invalid)?;
     let mut ws = open(&workspace)?;
     let mut session = imports::ImportSession::open(&file)?;
+    if let Some(path) = &errors_out {
+        session.check_errors_path(path)?;
+    }
+    let replacing = Replacing::new(errors_out.clone());
     let report = ws.run_import(&mut session, &options, dry_run, out.lang, &Silent)?;
     if let Some(path) = &errors_out {
         session.write_errors(path, out.lang)?;
     }
     out.import(&report, errors_out.as_deref(), dry_run)?;
+    replacing.say(out);
     Ok(if report.invalid > 0 && !report.committed {
         Exit::Rejected
     } else {
@@ -1122,8 +1162,12 @@ fn migrate(
 ) -> Result<Exit, Error> {
     let options = read_options(read, &file, false)?;
     let mut ws = workspace.as_deref().map(open).transpose()?;
+    let replacing = Replacing::new(exports::layout(to)?.outputs(&path));
     let done = orgdesk_core::migrate(&file, &path, to, ws.as_mut(), &options, force, out.lang)?;
     out.migrated(&done.import, done.export.as_ref())?;
+    if done.export.as_ref().is_some_and(|e| e.written) {
+        replacing.say(out);
+    }
     Ok(match &done.export {
         Some(export) if export.errors == 0 => Exit::Done,
         _ => Exit::Rejected,

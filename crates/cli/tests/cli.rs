@@ -1426,3 +1426,79 @@ fn the_setup_journey_from_the_command_line() {
     let list = ok(&["hardware", "list", s(&ws), "--json"]).json();
     assert_eq!(list.as_array().unwrap().len(), 10);
 }
+
+/// No output is ever written over a workspace (also through a link, or its journal), a folder
+/// or the command's own input: exit 2, a message that says why, every file as it was.
+#[test]
+fn outputs_never_overwrite_a_workspace_or_the_input() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("w.orgdesk");
+    ok(&["demo", "create", "shili-keji", s(&ws)]);
+    let roster = dir.path().join("roster.xlsx");
+    ok(&["export", "members", s(&ws), s(&roster), "--format", "wecom"]);
+    let link = dir.path().join("link.xlsx");
+    std::os::unix::fs::symlink(&ws, &link).unwrap();
+    let other = dir.path().join("other.orgdesk");
+    ok(&["init", s(&other)]);
+    let wal = format!("{}-wal", s(&ws));
+    let before = |p: &Path| std::fs::read(p).unwrap();
+    let (ws_bytes, roster_bytes, other_bytes) = (before(&ws), before(&roster), before(&other));
+    let w = s(&ws);
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["export", "members", w, w, "--format", "wecom"],
+        vec!["export", "members", w, w, "--format", "wecom-api"],
+        vec!["export", "members", w, w, "--format", "dingtalk"],
+        vec!["export", "members", w, w, "--format", "feishu"],
+        vec!["export", "members", w, s(&link), "--format", "wecom"],
+        vec!["export", "members", w, s(&other), "--format", "wecom"],
+        vec!["export", "members", w, &wal, "--format", "wecom"],
+        vec!["export", "members", w, s(dir.path()), "--format", "wecom"],
+        vec!["report", w, w],
+        vec!["roles", "export", w, w],
+        vec!["compare", "export", w, w],
+        vec!["import", "members", w, s(&roster), "--errors-out", w],
+        vec![
+            "import",
+            "members",
+            w,
+            s(&roster),
+            "--errors-out",
+            s(&roster),
+        ],
+        vec!["migrate", s(&roster), w, "--to", "wecom", "--workspace", w],
+        vec!["migrate", s(&roster), s(&roster), "--to", "wecom"],
+    ];
+    for args in cases {
+        let r = orgdesk(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("nothing was written") || r.stderr.contains("is a folder"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(before(&ws), ws_bytes, "{args:?} changed the workspace");
+        assert_eq!(before(&roster), roster_bytes, "{args:?} changed the roster");
+        assert_eq!(
+            before(&other),
+            other_bytes,
+            "{args:?} changed another workspace"
+        );
+    }
+    // The workspace still opens, unchanged: no import ran for the refused --errors-out.
+    assert_eq!(
+        ok(&["members", "list", w, "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        41
+    );
+    // An ordinary file is replaced whole, and the CLI says so.
+    let r = ok(&["report", w, s(&roster)]);
+    assert!(
+        r.stderr.contains("Replaced the existing file"),
+        "{}",
+        r.stderr
+    );
+    assert_ne!(before(&roster), roster_bytes);
+}

@@ -4,7 +4,7 @@
 //! refused before a single byte is written; a file written by a newer schema is refused too.
 
 use crate::error::{Error, ErrorCode, Result};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::fs::OpenOptions;
 use std::io::Read;
 use std::path::Path;
@@ -34,7 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         sql: include_str!("../migrations/0004_roles.sql"),
-        seed: Some(crate::roles::seed_builtin_roles),
+        seed: Some(seed_builtin_roles),
     },
     Migration {
         sql: include_str!("../migrations/0005_needs.sql"),
@@ -52,7 +52,37 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0008_deferred_inserts.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0009_foreign_key_indexes.sql"),
+        seed: None,
+    },
 ];
+
+/// Seeds the built-in roles from the catalogue (migration 4).
+pub(crate) fn seed_builtin_roles(tx: &Transaction) -> Result<()> {
+    let c = crate::permissions::catalogue();
+    for (order, role) in c.builtin_roles.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO roles (key, level, everyone, sort_order) VALUES (?1, ?2, ?3, ?4)",
+            params![role.key, role.level, role.everyone, order as i64],
+        )?;
+        let id = tx.last_insert_rowid();
+        for g in &role.grants {
+            let keys: Vec<&str> = if g.permission == "*" {
+                c.keys()
+            } else {
+                vec![g.permission.as_str()]
+            };
+            for k in keys {
+                tx.execute(
+                    "INSERT INTO role_grants (role_id, permission, scope) VALUES (?1, ?2, ?3)",
+                    params![id, k, g.scope],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {
@@ -126,9 +156,30 @@ pub fn create(path: &Path, version: u32) -> Result<Connection> {
 /// Opens an existing workspace, upgrading an older schema in one transaction.
 pub fn open(path: &Path) -> Result<Connection> {
     let mut conn = open_checked(path)?;
-    configure(&conn).map_err(|e| corrupt(path, e))?;
-    migrate_to(&mut conn, latest_version())?;
+    configure(&conn).map_err(|e| cannot_write(path, e))?;
+    let found: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    // The migrations run in one transaction: when the tables do not match the version the file
+    // claims (a version lowered or raised by another program), nothing is changed.
+    migrate_to(&mut conn, latest_version()).map_err(|e| match e.code {
+        ErrorCode::DatabaseError => Error::new(ErrorCode::CorruptFile, "schema_mismatch")
+            .with("path", path.display())
+            .with("found", found),
+        _ => e,
+    })?;
     Ok(conn)
+}
+
+/// Why setting up a workspace that opened failed: SQLite keeps its journal next to the file, so
+/// a read-only file or folder shows here.
+fn cannot_write(path: &Path, e: Error) -> Error {
+    let detail = e.param("detail").unwrap_or_default().to_ascii_lowercase();
+    if detail.contains("readonly") || detail.contains("unable to open") {
+        Error::new(ErrorCode::IoError, "workspace_read_only").with("path", path.display())
+    } else {
+        corrupt(path, e.message(crate::Lang::EnUs))
+    }
 }
 
 /// Opens `path` and checks that it is a workspace this build can use, without writing anything.

@@ -4,13 +4,24 @@
 
 use crate::i18n::{t_fields, Arg, ArgText, Lang, Localized};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
 
 /// Stable error codes. Scripts and the UI branch on these; never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    specta::Type,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     // Input that was read and rejected by a rule (CLI exit 1).
     MissingRequired,
@@ -52,6 +63,8 @@ pub enum ErrorCode {
     NoWorkspaceOpen,
     InvalidArgument,
     UnreadableFile,
+    /// An output path that must not be written (a workspace, a folder, the command's input).
+    UnsafeOutput,
     Cancelled,
     Internal,
 }
@@ -96,25 +109,14 @@ impl ErrorCode {
         match self {
             FileNotFound | FileExists | NotAWorkspace | CorruptFile | NewerVersion | IoError
             | DatabaseError | HistoryConflict | NoWorkspaceOpen | InvalidArgument
-            | UnreadableFile | Cancelled | Internal => ErrorKind::Unusable,
+            | UnreadableFile | UnsafeOutput | Cancelled | Internal => ErrorKind::Unusable,
             _ => ErrorKind::Rejected,
         }
     }
 
     /// The code as it is serialised (`cyclic_move`).
     pub fn as_str(self) -> &'static str {
-        static NAMES: OnceLock<Mutex<HashMap<ErrorCode, &'static str>>> = OnceLock::new();
-        let mut names = NAMES
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        names.entry(self).or_insert_with(|| {
-            let name = serde_json::to_value(self)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            Box::leak(name.into_boxed_str())
-        })
+        self.into()
     }
 }
 

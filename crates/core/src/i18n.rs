@@ -292,49 +292,8 @@ mod tests {
         for text in &texts {
             let mut keys: Vec<String> = Vec::new();
             // `Error::new(ErrorCode::X, "key")`, `field_error(ErrorCode::X, "key", …)`.
-            for code in [
-                "MissingRequired",
-                "TooLong",
-                "InvalidDepartment",
-                "DepartmentExists",
-                "DuplicateDepartment",
-                "DepartmentNotFound",
-                "CyclicMove",
-                "DepartmentNotEmpty",
-                "MemberNotFound",
-                "InvalidUserid",
-                "DuplicateUserid",
-                "InvalidMobile",
-                "DuplicateMobile",
-                "InvalidEmail",
-                "DuplicateEmail",
-                "InvalidDate",
-                "InvalidValue",
-                "NothingToUndo",
-                "NothingToRedo",
-                "MissingContact",
-                "BatchNotFound",
-                "RollbackConflict",
-                "RoleNotFound",
-                "DuplicateRole",
-                "UnknownPermission",
-                "SnapshotNotFound",
-                "SnapshotExists",
-                "FileNotFound",
-                "FileExists",
-                "NotAWorkspace",
-                "CorruptFile",
-                "NewerVersion",
-                "IoError",
-                "DatabaseError",
-                "HistoryConflict",
-                "NoWorkspaceOpen",
-                "InvalidArgument",
-                "UnreadableFile",
-                "Cancelled",
-                "Internal",
-            ] {
-                keys.extend(literal_after(text, &format!("ErrorCode::{code},")));
+            for code in <crate::ErrorCode as strum::VariantArray>::VARIANTS {
+                keys.extend(literal_after(text, &format!("ErrorCode::{code:?},")));
             }
             for (key, section) in keys.iter().map(|k| (k, "errors")).chain(
                 // Import clean-ups, given to `warn` with their column.

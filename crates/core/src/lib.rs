@@ -2,8 +2,9 @@
 //!
 //! Layers, each using only those below it (`ARCHITECTURE.md` draws them; a test checks):
 //!
-//! 1. foundation — `error`, `i18n`, `dataset`, `validate`, `files`, `xlsx`, `progress`, `db`,
-//!    `history` (the one mutation path: [`history::Db`] and its [`history::Tx`]);
+//! 1. foundation — `error`, `i18n`, `dataset`, `permissions` (the catalogue), `validate`, `files`,
+//!    `xlsx`, `progress`, `db`, `history` (the one mutation path: [`history::Db`] and its
+//!    [`history::Tx`]);
 //! 2. domains — `org`, `members`, `roles`, `compare`, `imports`, `exports`, `setup`,
 //!    `snapshots`, `demo`, `settings`: reads take a connection, writes a `Tx`; no domain sees
 //!    the workspace;
@@ -31,6 +32,7 @@ pub mod i18n;
 pub mod imports;
 pub mod members;
 pub mod org;
+pub mod permissions;
 pub mod progress;
 pub mod roles;
 pub mod settings;
@@ -134,15 +136,22 @@ mod layers {
             }
         }
         // The foundation uses no domain.
-        for base in [
-            "error", "i18n", "dataset", "validate", "files", "xlsx", "progress", "history",
-        ] {
+        let foundation = [
+            "error",
+            "i18n",
+            "dataset",
+            "permissions",
+            "validate",
+            "files",
+            "xlsx",
+            "progress",
+            "db",
+            "history",
+        ];
+        for base in foundation {
             let used = &graph[base];
-            let allowed = [
-                "error", "i18n", "dataset", "validate", "files", "xlsx", "progress",
-            ];
             assert!(
-                used.iter().all(|u| allowed.contains(&u.as_str())),
+                used.iter().all(|u| foundation.contains(&u.as_str())),
                 "{base} uses {used:?}"
             );
         }

@@ -46,9 +46,13 @@ fn backup_to(src: &Connection, dest: &Path) -> Result<Connection> {
     Ok(out)
 }
 
+/// A temporary workspace file in `dir` (the system's temporary folder when None); what killed
+/// processes left there before is swept first.
 fn temp_in(dir: Option<&Path>) -> Result<tempfile::NamedTempFile> {
+    let temp = std::env::temp_dir();
+    crate::files::sweep(dir.unwrap_or(&temp), ".orgdesk");
     let mut b = tempfile::Builder::new();
-    b.prefix(".orgdesk-").suffix(".orgdesk");
+    b.prefix(crate::files::TEMP_PREFIX).suffix(".orgdesk");
     let made = match dir {
         Some(d) => b.tempfile_in(d),
         None => b.tempfile(),
@@ -219,7 +223,14 @@ pub(crate) fn extract(
     )?;
     let temp = temp_in(None)?;
     std::fs::write(temp.path(), &data).map_err(|e| Error::io(temp.path(), &e))?;
-    drop(crate::db::open(temp.path())?);
+    // Checked (and upgraded when an older version took it) as any workspace; a damaged one is
+    // named by its name, not by the temporary file.
+    if let Err(e) = crate::db::open(temp.path()) {
+        return Err(match e.code {
+            ErrorCode::IoError => e,
+            _ => Error::new(ErrorCode::CorruptFile, "snapshot_damaged").with("name", &found.name),
+        });
+    }
     Ok((found, temp))
 }
 
@@ -256,7 +267,7 @@ pub(crate) fn restore(tx: &Tx, found: &SnapshotInfo) -> Result<Change<()>> {
 
 /// Writes a consistent copy of the workspace to `dest`; the file appears only when complete.
 pub(crate) fn save_copy(conn: &Connection, dest: &Path) -> Result<()> {
-    let dir = crate::files::folder_of(dest)?;
+    let dir = crate::files::output_folder(dest)?;
     let temp = temp_in(Some(dir))?;
     let copy = backup_to(conn, temp.path())?;
     // A self-contained file: everything in the main file, nothing left in a -wal.

@@ -133,7 +133,14 @@ fn a_damaged_snapshot_is_refused_and_changes_nothing() {
         .unwrap();
     let before = paths(&ws);
     let undo_before = ws.history().unwrap().undo.map(|e| e.id);
-    assert!(ws.restore_snapshot("坏的").is_err());
+    let e = ws.restore_snapshot("坏的").unwrap_err();
+    // Named by its name, not by a temporary file.
+    assert_eq!(e.key, "snapshot_damaged");
+    let message = e.message(orgdesk_core::Lang::ZhCn);
+    assert!(
+        message.contains("坏的") && !message.contains(".orgdesk-"),
+        "{message}"
+    );
     assert_eq!(paths(&ws), before);
     assert_eq!(ws.history().unwrap().undo.map(|e| e.id), undo_before);
 }

@@ -224,3 +224,85 @@ fn a_version_2_file_keeps_its_history_through_the_audit_log_rebuild() {
     ws.redo().unwrap();
     assert_eq!(ws.departments().unwrap().len(), 1);
 }
+
+/// Every foreign key has an index starting with its columns (a primary key counts): deleting a
+/// row otherwise scans the child table once per deleted row.
+#[test]
+fn every_foreign_key_is_indexed() {
+    let ws = Workspace::in_memory("x", Platform::Undecided).unwrap();
+    let conn = ws.raw_connection();
+    // (An index on an expression has no column name: it counts as none.)
+    let strings = |sql: &str, arg: &str| -> Vec<String> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([arg], |r| {
+                Ok(r.get::<_, Option<String>>(0)?.unwrap_or_default())
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let tables = strings(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ?1",
+        "",
+    );
+    let mut checked = 0;
+    for table in &tables {
+        // Each foreign key's columns, in order.
+        let mut keys: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+        let mut stmt = conn
+            .prepare("SELECT id, \"from\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq")
+            .unwrap();
+        for row in stmt
+            .query_map([table], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .unwrap()
+        {
+            let (id, column) = row.unwrap();
+            keys.entry(id).or_default().push(column);
+        }
+        // The leading columns of every index, and of the primary key.
+        let mut leads: Vec<Vec<String>> = strings("SELECT name FROM pragma_index_list(?1)", table)
+            .iter()
+            .map(|index| {
+                strings(
+                    "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
+                    index,
+                )
+            })
+            .collect();
+        leads.push(strings(
+            "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk",
+            table,
+        ));
+        for columns in keys.values() {
+            checked += 1;
+            assert!(
+                leads.iter().any(|lead| lead.starts_with(columns)),
+                "{table} ({}) has no index",
+                columns.join(", ")
+            );
+        }
+    }
+    assert!(checked >= 10, "{checked} foreign keys");
+}
+
+/// A file whose version number was changed behind OrgDesk's back gets the product's message,
+/// not SQL, and is left as it was.
+#[test]
+fn a_lowered_schema_version_is_refused_with_a_message_and_left_alone() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("lowered.orgdesk");
+    {
+        let ws = Workspace::create(&path, "X", Platform::Wecom, Source::Cli).unwrap();
+        ws.raw_execute("PRAGMA user_version = 3").unwrap();
+    }
+    let before = bytes(&path);
+    let e = Workspace::open(&path, Source::Cli).err().unwrap();
+    assert_eq!((e.code, e.key), (ErrorCode::CorruptFile, "schema_mismatch"));
+    let message = e.message(orgdesk_core::Lang::EnUs);
+    assert!(message.contains("schema version 3"), "{message}");
+    assert!(!message.to_lowercase().contains("sql"), "{message}");
+    assert!(bytes(&path) == before, "the file was changed");
+}

@@ -368,7 +368,9 @@ export type EntityType = "enterprise" | "education" | "non_profit" | "government
 "overseas";
 
 /**  Stable error codes. Scripts and the UI branch on these; never rename one. */
-export type ErrorCode = "missing_required" | "too_long" | "invalid_department" | "department_exists" | "duplicate_department" | "department_not_found" | "cyclic_move" | "department_not_empty" | "member_not_found" | "invalid_userid" | "duplicate_userid" | "invalid_mobile" | "duplicate_mobile" | "invalid_email" | "duplicate_email" | "invalid_date" | "invalid_value" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "role_not_found" | "duplicate_role" | "unknown_permission" | "snapshot_not_found" | "snapshot_exists" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | "cancelled" | "internal";
+export type ErrorCode = "missing_required" | "too_long" | "invalid_department" | "department_exists" | "duplicate_department" | "department_not_found" | "cyclic_move" | "department_not_empty" | "member_not_found" | "invalid_userid" | "duplicate_userid" | "invalid_mobile" | "duplicate_mobile" | "invalid_email" | "duplicate_email" | "invalid_date" | "invalid_value" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "role_not_found" | "duplicate_role" | "unknown_permission" | "snapshot_not_found" | "snapshot_exists" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | 
+/**  An output path that must not be written (a workspace, a folder, the command's input). */
+"unsafe_output" | "cancelled" | "internal";
 
 /**  An error as the UI and `--json` output see it. */
 export type ErrorDto = {

@@ -207,6 +207,25 @@ impl Layout {
             .unwrap_or(0)
     }
 
+    /// The department file written next to `out`, if the layout has one.
+    pub fn departments_path(&self, out: &Path) -> Option<PathBuf> {
+        let side = self.departments_file.as_ref()?;
+        Some(side.next_to(out, &self.extension))
+    }
+
+    /// The notes file written next to `out`, if the layout has one.
+    pub fn notes_path(&self, out: &Path) -> Option<PathBuf> {
+        Some(self.notes_file.as_ref()?.next_to(out, "txt"))
+    }
+
+    /// Every file an export to `out` writes: `out` and its side files.
+    pub fn outputs(&self, out: &Path) -> Vec<PathBuf> {
+        std::iter::once(out.to_path_buf())
+            .chain(self.departments_path(out))
+            .chain(self.notes_path(out))
+            .collect()
+    }
+
     pub fn title(&self, lang: Lang) -> &str {
         self.name.get(lang)
     }

@@ -100,7 +100,9 @@ pub(crate) fn export_members(
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
     let layout = layout(format)?;
-    crate::files::folder_of(out)?;
+    for path in layout.outputs(out) {
+        crate::files::output_folder(&path)?;
+    }
     let dataset = Dataset::builtin();
     let departments = crate::org::departments::list(conn)?;
     let mut checker = preflight::Checker::new(layout, dataset, lang);

@@ -4,7 +4,7 @@
 use super::layout::{Kind, Layout, Value};
 use super::mask::Mask;
 use crate::error::{Error, ErrorCode, Result};
-use crate::files::{folder_of, io_error, neutralise, Staged};
+use crate::files::{io_error, neutralise, output_folder, Staged};
 use crate::members::{FieldKey, Member, MemberStatus};
 use crate::org::departments::Department;
 use crate::progress::Progress;
@@ -215,10 +215,9 @@ pub(crate) struct Written {
 }
 
 impl Written {
+    /// Every file appears, or none does.
     pub fn finish(self) -> Result<Vec<PathBuf>> {
-        for s in self.staged {
-            s.finish()?;
-        }
+        crate::files::finish_all(self.staged)?;
         Ok(self.paths)
     }
 }
@@ -247,7 +246,7 @@ fn write_xlsx(
     ticker: &mut Ticker,
     hook: RowHook,
 ) -> Result<Written> {
-    folder_of(out)?;
+    output_folder(out)?;
     let fail = fail(out);
     let mut book = xlsx::workbook().map_err(&fail)?;
     let sheet = book.add_worksheet_with_constant_memory().map_err(&fail)?;
@@ -412,8 +411,9 @@ fn write_csv(
         w.flush().map_err(|e| io_error(out, e))?;
     }
     let mut staged = vec![members];
-    if let (Some(side), Some(ids)) = (&layout.departments_file, ids) {
-        let path = side.next_to(out, &layout.extension);
+    if let (Some(side), Some(path), Some(ids)) =
+        (&layout.departments_file, layout.departments_path(out), ids)
+    {
         let mut file = Staged::new(&path)?;
         {
             let err = csv_error(&path);
@@ -440,8 +440,7 @@ fn write_csv(
         staged.push(file);
         paths.push(path);
     }
-    if let Some(side) = &layout.notes_file {
-        let path = side.next_to(out, "txt");
+    if let Some(path) = layout.notes_path(out) {
         let mut file = Staged::new(&path)?;
         let mut text = notes_lines(layout, out, mask).join("\r\n");
         text.push_str("\r\n");

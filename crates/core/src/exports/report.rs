@@ -7,7 +7,7 @@ use super::platform::Ticker;
 use crate::compare::limits;
 use crate::dataset::Dataset;
 use crate::error::Result;
-use crate::files::folder_of;
+use crate::files::output_folder;
 use crate::i18n::{t, Lang};
 use crate::members::{FieldKey, FieldKind, Member, MemberStatus, FIELDS};
 use crate::org::departments::Department;
@@ -109,7 +109,7 @@ pub(crate) fn write(
     progress: &dyn Progress,
 ) -> Result<ReportSummary> {
     let fail = fail(out);
-    folder_of(out)?;
+    output_folder(out)?;
     let profile = crate::org::profile::load(conn)?;
     let departments = crate::org::departments::list(conn)?;
     let roles = crate::roles::list(conn)?;

@@ -6,10 +6,12 @@
 use super::{ImportColumn, ImportFile, ImportOptions, Plan};
 use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::Lang;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub struct ImportSession {
     name: String,
+    /// The file read, when it was read from disk (outputs must not overwrite it).
+    path: Option<PathBuf>,
     /// None once a one-go import has consumed it (its cells are freed before writing).
     file: Option<ImportFile>,
     plan: Option<Plan>,
@@ -18,7 +20,10 @@ pub struct ImportSession {
 impl ImportSession {
     /// Reads the file at `path`.
     pub fn open(path: &Path) -> Result<ImportSession> {
-        Ok(ImportSession::new(ImportFile::open(path)?))
+        Ok(ImportSession {
+            path: Some(path.to_path_buf()),
+            ..ImportSession::new(ImportFile::open(path)?)
+        })
     }
 
     /// Reads a file's bytes (dropped onto the window or picked in the browser); `name` is how
@@ -30,6 +35,7 @@ impl ImportSession {
     fn new(file: ImportFile) -> ImportSession {
         ImportSession {
             name: file.name.clone(),
+            path: None,
             file: Some(file),
             plan: None,
         }
@@ -68,9 +74,25 @@ impl ImportSession {
         self.file()?.columns_at(options)
     }
 
+    /// Checks, before anything runs, that the error workbook may be written to `path`: not a
+    /// workspace, not a folder, not the file being imported.
+    pub fn check_errors_path(&self, path: &Path) -> Result<()> {
+        crate::files::output_folder(path)?;
+        if let Some(input) = &self.path {
+            crate::files::check_not_input(path, input)?;
+        }
+        Ok(())
+    }
+
     /// Writes the rows the latest plan rejects, exactly as they came and with their reasons, to
     /// `path`; returns how many.
     pub fn write_errors(&self, path: &Path, lang: Lang) -> Result<u32> {
+        self.check_errors_path(path)?;
         super::write_error_workbook(self.plan()?, lang, path)
+    }
+
+    /// The file read from disk, if it was.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 }

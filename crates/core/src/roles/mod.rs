@@ -2,7 +2,8 @@
 //! subtree, or chosen departments), assigned to members. Everything goes through the audited,
 //! undoable mutation path.
 
-pub mod catalogue;
+/// The permission catalogue, data of the foundation (the migrations seed the built-in roles from it).
+pub use crate::permissions as catalogue;
 pub mod checks;
 pub mod effective;
 pub mod export;
@@ -13,7 +14,7 @@ use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
 use crate::org::departments::{self, DepartmentRef, Tree};
 use catalogue::catalogue;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -157,32 +158,6 @@ fn same(n: &str) -> Localized {
         zh_cn: n.to_string(),
         en_us: n.to_string(),
     }
-}
-
-/// Seeds the built-in roles from the catalogue (migration 4).
-pub(crate) fn seed_builtin_roles(tx: &Transaction) -> Result<()> {
-    let c = catalogue();
-    for (order, role) in c.builtin_roles.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO roles (key, level, everyone, sort_order) VALUES (?1, ?2, ?3, ?4)",
-            params![role.key, role.level, role.everyone, order as i64],
-        )?;
-        let id = tx.last_insert_rowid();
-        for g in &role.grants {
-            let keys: Vec<&str> = if g.permission == "*" {
-                c.keys()
-            } else {
-                vec![g.permission.as_str()]
-            };
-            for k in keys {
-                tx.execute(
-                    "INSERT INTO role_grants (role_id, permission, scope) VALUES (?1, ?2, ?3)",
-                    params![id, k, g.scope],
-                )?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Every role with its grants and holders, built-ins first.

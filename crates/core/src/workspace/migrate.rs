@@ -4,6 +4,7 @@
 use super::Workspace;
 use crate::error::Result;
 use crate::exports::{self, ExportReport};
+use crate::files;
 use crate::i18n::Lang;
 use crate::imports::{ImportOptions, ImportReport, ImportSession};
 use crate::progress::Silent;
@@ -30,6 +31,16 @@ pub fn migrate(
     lang: Lang,
 ) -> Result<Migration> {
     let layout = exports::layout(format)?;
+    // What is written must not overwrite what is read: the file, its department file, or the
+    // workspace (checked as any output is).
+    let outputs = layout.outputs(out);
+    let inputs = std::iter::once(file).chain(options.departments_file.as_deref().map(Path::new));
+    for input in inputs {
+        for output in &outputs {
+            files::check_output(output)?;
+            files::check_not_input(output, input)?;
+        }
+    }
     let mut session = ImportSession::open(file)?;
     let mut temporary;
     let ws = match workspace {

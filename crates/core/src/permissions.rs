@@ -1,5 +1,6 @@
 //! The permission catalogue (`assets/permissions/catalogue.json`): permissions, their risk, the
-//! built-in roles, and how each permission is set up in each platform's admin model.
+//! built-in roles, and how each permission is set up in each platform's admin model. Data only
+//! (the `roles` domain uses it; the migrations seed the built-in roles from it).
 
 use crate::dataset::Confidence;
 use crate::i18n::Localized;
@@ -120,10 +121,8 @@ impl Catalogue {
 pub fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        serde_json::from_str(include_str!(
-            "../../../../assets/permissions/catalogue.json"
-        ))
-        .expect("catalogue.json is valid")
+        serde_json::from_str(include_str!("../../../assets/permissions/catalogue.json"))
+            .expect("catalogue.json is valid")
     })
 }
 
