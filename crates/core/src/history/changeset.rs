@@ -1,9 +1,10 @@
 //! Changesets: SQLite's binary format for an action's row changes. Rows a bulk import inserted
-//! while the session was paused are described here, exactly as the session would have, when the
-//! import is undone or rolled back (see [`super::Recorder::inserted`]).
+//! while the session was paused are listed by id range (see [`super::Recorder::inserted`]):
+//! undo and rollback delete them by those ranges in bulk, and undo first describes them here,
+//! exactly as the session would have, so that redo can insert them again.
 
 use crate::error::{Error, Result};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 /// Rows inserted while the session was paused: those of `table` whose integer `column` is
@@ -58,8 +59,8 @@ fn describe_inserts(
     Ok(())
 }
 
-/// The rows action `id` inserted and has not described yet (see [`Recorder::inserted`]).
-pub(super) fn undescribed(tx: &Transaction, id: i64) -> Result<Vec<Inserted>> {
+/// The rows action `id` inserted in bulk, by range (empty for other actions).
+pub(super) fn listed(tx: &Transaction, id: i64) -> Result<Vec<Inserted>> {
     let listed: Option<String> =
         tx.query_row("SELECT inserted FROM audit_log WHERE id = ?1", [id], |r| {
             r.get(0)
@@ -71,26 +72,72 @@ pub(super) fn undescribed(tx: &Transaction, id: i64) -> Result<Vec<Inserted>> {
     })
 }
 
-/// The whole changeset of action `id`, describing the rows it inserted first if it has not yet
-/// (they must be as the action left them: undo reverts later actions first, rollback checks).
-pub(super) fn changeset_of(tx: &Transaction, id: i64) -> Result<Vec<u8>> {
-    let mut changeset: Vec<u8> = tx.query_row(
-        "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
-    let inserted = undescribed(tx, id)?;
-    if !inserted.is_empty() {
-        for Inserted(table, column, first, last) in &inserted {
-            let filter = format!("\"{column}\" BETWEEN ?1 AND ?2");
-            describe_inserts(tx, &mut changeset, table, &filter, [first, last])?;
-        }
-        tx.execute(
-            "UPDATE audit_log SET changeset = ?1, inserted = NULL WHERE id = ?2",
-            params![changeset, id],
-        )?;
+/// The listed rows as a changeset of inserts (what redo applies after an undo removed them).
+pub(super) fn describe(tx: &Transaction, listed: &[Inserted]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for Inserted(table, column, first, last) in listed {
+        let filter = format!("\"{column}\" BETWEEN ?1 AND ?2");
+        describe_inserts(tx, &mut out, table, &filter, [first, last])?;
     }
-    Ok(changeset)
+    Ok(out)
+}
+
+/// Deletes the listed rows in bulk, dependents first (they were listed after what they depend
+/// on). Like the import that wrote them, a large delete rebuilds the indexes (see [`in_bulk`]).
+pub(super) fn delete_listed(tx: &Transaction, listed: &[Inserted]) -> Result<()> {
+    let rows: i64 = listed.iter().map(|Inserted(_, _, a, b)| b - a + 1).sum();
+    let tables: Vec<&str> = listed.iter().map(|i| i.0.as_str()).collect();
+    in_bulk(tx, &tables, rows, || {
+        for Inserted(table, column, first, last) in listed.iter().rev() {
+            tx.prepare(&format!(
+                "DELETE FROM \"{table}\" WHERE \"{column}\" BETWEEN ?1 AND ?2"
+            ))?
+            .execute([first, last])?;
+        }
+        Ok(())
+    })
+}
+
+/// Runs `write`, which changes `rows` rows of `tables`. From [`BULK_ROWS`] on, the tables'
+/// secondary indexes are dropped before and built again after (one sort each instead of an
+/// update per row); a unique index that no longer holds then fails the write, as it would have
+/// row by row.
+pub(super) fn in_bulk<T>(
+    tx: &Transaction,
+    tables: &[&str],
+    rows: i64,
+    write: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if rows < BULK_ROWS {
+        return write();
+    }
+    let rebuild = crate::db::drop_indexes(tx, tables, true)?;
+    let out = write()?;
+    for sql in rebuild {
+        tx.execute_batch(&sql)?;
+    }
+    Ok(out)
+}
+
+/// From this many rows on, a write rebuilds the indexes instead of updating them.
+const BULK_ROWS: i64 = 5_000;
+
+/// The tables a changeset changes and how many rows in all.
+pub(super) fn tables_of(changeset: &[u8]) -> Result<(Vec<String>, i64)> {
+    let mut input: &[u8] = changeset;
+    let input: &mut dyn std::io::Read = &mut input;
+    let mut iter = rusqlite::session::ChangesetIter::start_strm(&input)?;
+    let (mut tables, mut rows) = (Vec::<String>::new(), 0);
+    while let Some(item) =
+        rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)?
+    {
+        let op = item.op()?;
+        if !tables.iter().any(|t| t == op.table_name()) {
+            tables.push(op.table_name().to_string());
+        }
+        rows += 1;
+    }
+    Ok((tables, rows))
 }
 
 /// Whether an action after `id` that is still in effect changed one of the rows `id` inserted
@@ -168,11 +215,11 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::history::{Action, Change, Db, Source, Tx};
     use rusqlite::session::ChangesetIter;
-    use rusqlite::Connection;
+    use rusqlite::{params, Connection};
 
     const SCHEMA: &str = "
         CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at, source, actor, action, target, before,
-                                after, changeset, state, ref_id, inserted);
+                                after, changeset, state, ref_id, inserted, described);
         CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, photo BLOB,
                              note TEXT, age INTEGER);
         CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, main INTEGER,
@@ -265,19 +312,22 @@ mod tests {
             })
             .unwrap();
         write_listed(&mut by_hand);
-        let changeset = |db: &Db| -> Vec<u8> {
+        let column = |db: &Db, column: &str| -> Vec<u8> {
             db.conn()
                 .query_row(
-                    "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = 1",
+                    &format!("SELECT ifnull({column}, x'') FROM audit_log WHERE id = 1"),
                     [],
                     |r| r.get(0),
                 )
                 .unwrap()
         };
         // The rows are listed, and described when the action is undone (which removes them).
-        assert!(changeset(&by_hand).is_empty());
+        assert!(column(&by_hand, "changeset").is_empty());
         by_hand.undo().unwrap();
-        let (a, b) = (changeset(&recorded), changeset(&by_hand));
+        let (a, b) = (
+            column(&recorded, "changeset"),
+            column(&by_hand, "described"),
+        );
         assert_eq!(changes(&a).len(), 80);
         assert_eq!(changes(&a), changes(&b));
         let count = |db: &Db, t: &str| -> i64 {
@@ -294,6 +344,11 @@ mod tests {
             (count(&by_hand, "people"), count(&by_hand, "links")),
             (40, 40)
         );
+        // Back as listed, the rows need no description; undone again, they are described again.
+        assert!(column(&by_hand, "described").is_empty());
+        by_hand.undo().unwrap();
+        assert_eq!(changes(&column(&by_hand, "described")), changes(&a));
+        assert_eq!(count(&by_hand, "people"), 0);
     }
 
     #[test]

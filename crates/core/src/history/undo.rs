@@ -1,7 +1,7 @@
 //! Undo, redo and rollback: the inverted (or original) changeset of an action applied in one
 //! transaction; and reading the log.
 
-use super::changeset::{changed_later, changeset_of, undescribed};
+use super::changeset::{changed_later, delete_listed, describe, in_bulk, listed, tables_of};
 use super::record::{discard_redo, insert_entry, Entry, Writable};
 use super::{Action, ActionState, AuditEntry, HistoryStatus, Source};
 use crate::error::{Error, ErrorCode, Result};
@@ -39,19 +39,43 @@ fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEn
             Direction::Redo => Error::new(ErrorCode::NothingToRedo, "nothing_to_redo"),
         });
     };
-    let changeset = changeset_of(&tx, entry.id)?;
-    let to_apply = match dir {
-        Direction::Undo => {
-            let mut inverted = Vec::new();
-            invert_strm(&mut changeset.as_slice(), &mut inverted)?;
-            inverted
-        }
-        Direction::Redo => changeset,
-    };
-    apply(&tx, &to_apply).map_err(|_| {
+    let conflict = || {
         Error::new(ErrorCode::HistoryConflict, "history_conflict")
             .with_key("action", format!("actions.{}", entry.action.as_str()))
-    })?;
+    };
+    let changeset = recorded(&tx, entry.id)?;
+    let listed = listed(&tx, entry.id)?;
+    match dir {
+        Direction::Undo => {
+            // Rows inserted in bulk go first (what the session recorded, such as their new
+            // departments, may depend on them), described beforehand for redo.
+            if !listed.is_empty() {
+                let described = describe(&tx, &listed)?;
+                tx.execute(
+                    "UPDATE audit_log SET described = ?1 WHERE id = ?2",
+                    params![described, entry.id],
+                )?;
+                delete_listed(&tx, &listed)?;
+            }
+            apply(&tx, &inverted(&changeset)?).map_err(|_| conflict())?;
+        }
+        Direction::Redo => {
+            apply(&tx, &changeset).map_err(|_| conflict())?;
+            let described: Option<Vec<u8>> = tx.query_row(
+                "SELECT described FROM audit_log WHERE id = ?1",
+                [entry.id],
+                |r| r.get(0),
+            )?;
+            if let Some(described) = described {
+                apply(&tx, &described).map_err(|_| conflict())?;
+                // The rows are back as listed: their description is no longer needed.
+                tx.execute(
+                    "UPDATE audit_log SET described = NULL WHERE id = ?1",
+                    [entry.id],
+                )?;
+            }
+        }
+    }
     let (new_state, marker) = match dir {
         Direction::Undo => (ActionState::Undone, Action::Undo),
         Direction::Redo => (ActionState::Done, Action::Redo),
@@ -66,6 +90,21 @@ fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEn
         state: Some(new_state),
         ..entry
     })
+}
+
+/// What the session recorded of action `id`.
+fn recorded(tx: &Transaction, id: i64) -> Result<Vec<u8>> {
+    Ok(tx.query_row(
+        "SELECT ifnull(changeset, x'') FROM audit_log WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+fn inverted(changeset: &[u8]) -> Result<Vec<u8>> {
+    let mut inverted = Vec::new();
+    invert_strm(&mut &changeset[..], &mut inverted)?;
+    Ok(inverted)
 }
 
 fn marker_entry(source: Source, action: Action, target: &str, ref_id: i64) -> Entry<'_> {
@@ -98,13 +137,13 @@ pub(crate) fn rollback(conn: &mut Connection, source: Source, id: i64) -> Result
     )?;
     let conflict =
         || Error::new(ErrorCode::RollbackConflict, "import_rollback_conflict").with("batch", id);
-    if changed_later(&tx, id, &undescribed(&tx, id)?)? {
+    let listed = listed(&tx, id)?;
+    if changed_later(&tx, id, &listed)? {
         return Err(conflict());
     }
-    let changeset = changeset_of(&tx, id)?;
-    let mut inverted = Vec::new();
-    invert_strm(&mut changeset.as_slice(), &mut inverted)?;
-    apply(&tx, &inverted).map_err(|_| conflict())?;
+    // As undo does, without describing the rows: a rollback is not redone.
+    delete_listed(&tx, &listed)?;
+    apply(&tx, &inverted(&recorded(&tx, id)?)?).map_err(|_| conflict())?;
     discard_redo(&tx)?;
     tx.execute(
         "UPDATE audit_log SET state = ?1 WHERE id = ?2",
@@ -115,20 +154,25 @@ pub(crate) fn rollback(conn: &mut Connection, source: Source, id: i64) -> Result
     Ok(())
 }
 
-/// Applies a changeset; any conflict aborts, leaving the transaction's content untouched.
+/// Applies a changeset (a large one in bulk, see [`in_bulk`]); any conflict aborts, leaving
+/// the transaction's content untouched.
 fn apply(tx: &Transaction, changeset: &[u8]) -> Result<()> {
-    let conflicted = Arc::new(AtomicBool::new(false));
-    let flag = conflicted.clone();
-    let mut input = changeset;
-    let applied = tx.apply_strm(&mut input, None::<fn(&str) -> bool>, move |_kind, _item| {
-        flag.store(true, Ordering::SeqCst);
-        ConflictAction::SQLITE_CHANGESET_ABORT
-    });
-    if conflicted.load(Ordering::SeqCst) {
-        return Err(Error::new(ErrorCode::HistoryConflict, "history_conflict"));
-    }
-    applied?;
-    Ok(())
+    let (tables, rows) = tables_of(changeset)?;
+    let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
+    in_bulk(tx, &tables, rows, || {
+        let conflicted = Arc::new(AtomicBool::new(false));
+        let flag = conflicted.clone();
+        let mut input = changeset;
+        let applied = tx.apply_strm(&mut input, None::<fn(&str) -> bool>, move |_kind, _item| {
+            flag.store(true, Ordering::SeqCst);
+            ConflictAction::SQLITE_CHANGESET_ABORT
+        });
+        if conflicted.load(Ordering::SeqCst) {
+            return Err(Error::new(ErrorCode::HistoryConflict, "history_conflict"));
+        }
+        applied?;
+        Ok(())
+    })
 }
 
 const ENTRY_COLUMNS: &str = "id, at, source, actor, action, target, before, after, state, ref_id";

@@ -61,7 +61,7 @@ pub(crate) struct Writer<'t> {
     dept_ids: HashMap<String, i64>,
     now: String,
     /// Indexes of the member tables dropped for a bulk insert, rebuilt by `finish`.
-    rebuild: Vec<(String, String)>,
+    rebuild: Vec<String>,
     /// Ids of the first and last new member.
     created: Option<(i64, i64)>,
     progress: &'t dyn Progress,
@@ -81,19 +81,11 @@ impl<'t> Writer<'t> {
         progress: &'t dyn Progress,
         total: usize,
     ) -> Result<Writer<'t>> {
-        let mut rebuild = Vec::new();
-        if bulk {
-            let mut stmt = tx.prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-                 AND tbl_name IN ('members', 'member_departments')",
-            )?;
-            rebuild = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
-            for (name, _) in &rebuild {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-            }
-        }
+        let rebuild = if bulk {
+            crate::db::drop_indexes(tx, &["members", "member_departments"], false)?
+        } else {
+            Vec::new()
+        };
         Ok(Writer {
             tx,
             tree: Tree::load(tx)?,
@@ -204,7 +196,7 @@ impl<'t> Writer<'t> {
 
     /// Rebuilds the dropped indexes and lists the new members for the action's changeset.
     pub(crate) fn finish(self, recorder: &mut Recorder) -> Result<()> {
-        for (_, sql) in &self.rebuild {
+        for sql in &self.rebuild {
             self.tx.execute_batch(sql)?;
         }
         if let Some((first, last)) = self.created {
