@@ -957,6 +957,60 @@ fn a_rollback_that_would_lose_later_edits_is_refused() {
     let e = ws.rollback_import(batch).unwrap_err();
     assert_eq!(e.code, ErrorCode::RollbackConflict);
     assert_eq!(dump(&ws), before);
+    // So is one after a snapshot restore, which replaced everything (even with the same content).
+    ws.undo().unwrap();
+    ws.save_snapshot("导入后").unwrap();
+    ws.restore_snapshot("导入后").unwrap();
+    let before = dump(&ws);
+    let e = ws.rollback_import(batch).unwrap_err();
+    assert_eq!(e.code, ErrorCode::RollbackConflict);
+    assert_eq!(dump(&ws), before);
+}
+
+/// A large undo applies its changes with the indexes dropped and builds them again after: a
+/// unique index that no longer holds then is a conflict, exactly as it is row by row, and the
+/// workspace stays as it was, indexes included.
+#[test]
+fn a_large_undo_that_breaks_a_unique_index_is_a_conflict() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let write = |name: &str, prefix: &str| {
+        let mut csv = String::from("姓名,账号,手机,部门\n");
+        for i in 0..6000 {
+            csv.push_str(&format!(
+                "员工{i},u{i},{prefix}{i:08},示例科技/部门{}\n",
+                i % 9
+            ));
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, csv).unwrap();
+        path
+    };
+    import(&mut ws, &write("old.csv", "139"));
+    // Every member gets a new number: 6,000 updates the session records.
+    let r = import(&mut ws, &write("new.csv", "137"));
+    assert_eq!(r.updated.members, 6000);
+    let before = (dump(&ws), indexes(&ws));
+    // Someone else took an old number since (behind the history's back).
+    ws.raw_execute(
+        "INSERT INTO members (id, userid, name, mobile, created_at, updated_at)
+         VALUES (100000, 'other', '别人', '13900000042', '', '')",
+    )
+    .unwrap();
+    let taken = (dump(&ws), indexes(&ws));
+    let e = ws.undo().unwrap_err();
+    assert_eq!(e.code, ErrorCode::HistoryConflict, "{e:?}");
+    assert_eq!((dump(&ws), indexes(&ws)), taken);
+    // Once the number is free again, the undo goes through.
+    ws.raw_execute("DELETE FROM members WHERE id = 100000")
+        .unwrap();
+    assert_eq!((dump(&ws), indexes(&ws)), before);
+    ws.undo().unwrap();
+    assert_eq!(
+        ws.member("u42").unwrap().fields.mobile.as_deref(),
+        Some("13900000042")
+    );
+    assert_eq!(indexes(&ws), before.1);
 }
 
 #[test]

@@ -61,15 +61,55 @@ fn describe_inserts(
 
 /// The rows action `id` inserted in bulk, by range (empty for other actions).
 pub(super) fn listed(tx: &Transaction, id: i64) -> Result<Vec<Inserted>> {
-    let listed: Option<String> =
-        tx.query_row("SELECT inserted FROM audit_log WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?;
-    Ok(match listed {
+    json_column(tx, id, "inserted")
+}
+
+/// The tables action `id` replaced whole (empty for other actions).
+pub(super) fn replaced(tx: &Transaction, id: i64) -> Result<Vec<String>> {
+    json_column(tx, id, "replaced")
+}
+
+/// A list kept as JSON in `column` of audit entry `id`; empty when there is none.
+fn json_column<T: serde::de::DeserializeOwned>(
+    tx: &Transaction,
+    id: i64,
+    column: &str,
+) -> Result<Vec<T>> {
+    let json: Option<String> = tx.query_row(
+        &format!("SELECT {column} FROM audit_log WHERE id = ?1"),
+        [id],
+        |r| r.get(0),
+    )?;
+    Ok(match json {
         Some(json) => serde_json::from_str(&json)
             .map_err(|e| Error::internal(format!("audit entry {id}: {e}")))?,
         None => Vec::new(),
     })
+}
+
+/// The tables that hold workspace content: every table the history tracks.
+pub(super) fn content_tables(conn: &rusqlite::Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         ORDER BY name",
+    )?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names
+        .into_iter()
+        .filter(|n| !super::UNTRACKED.contains(&n.as_str()))
+        .collect())
+}
+
+/// Every row of `tables` as a changeset of inserts: what an action that replaces the whole
+/// content keeps of the content it replaced.
+pub(super) fn describe_all(tx: &Transaction, tables: &[String]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for table in tables {
+        describe_inserts(tx, &mut out, table, "1", [])?;
+    }
+    Ok(out)
 }
 
 /// The listed rows as a changeset of inserts (what redo applies after an undo removed them).
@@ -141,7 +181,8 @@ pub(super) fn tables_of(changeset: &[u8]) -> Result<(Vec<String>, i64)> {
 }
 
 /// Whether an action after `id` that is still in effect changed one of the rows `id` inserted
-/// without describing them.
+/// without describing them. (One that replaced the whole content holds them as it found them,
+/// as inserts: it counts as changing them.)
 pub(super) fn changed_later(tx: &Transaction, id: i64, inserted: &[Inserted]) -> Result<bool> {
     use rusqlite::session::ChangesetIter;
     use rusqlite::types::ValueRef;
@@ -219,7 +260,7 @@ mod tests {
 
     const SCHEMA: &str = "
         CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at, source, actor, action, target, before,
-                                after, changeset, state, ref_id, inserted, described);
+                                after, changeset, state, ref_id, inserted, described, replaced);
         CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL, photo BLOB,
                              note TEXT, age INTEGER);
         CREATE TABLE links (a INTEGER NOT NULL, b INTEGER NOT NULL, main INTEGER,

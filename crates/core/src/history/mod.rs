@@ -291,9 +291,11 @@ impl Db {
         record::record(&mut self.conn, source, action, f)
     }
 
-    /// [`Db::record`] with the workspace file at `path` attached as `alias` for `f` to read
-    /// from (a snapshot being restored); detached again whatever happens.
-    pub(crate) fn record_attached<T>(
+    /// [`Db::record`] for an action that replaces the whole content (a snapshot restore) with
+    /// that of the workspace file at `path`, attached as `alias` for `f` to read from (detached
+    /// again whatever happens). Instead of a session's changeset, the action keeps the content it
+    /// replaced, and undo and redo replace the content again in bulk, as fast as `f` did.
+    pub(crate) fn record_replacing<T>(
         &mut self,
         action: Action,
         path: &Path,
@@ -304,7 +306,8 @@ impl Db {
             "ATTACH DATABASE ?1 AS ?2",
             rusqlite::params![path.to_string_lossy(), alias],
         )?;
-        let done = self.record(action, f);
+        let source = self.source_of(action);
+        let done = record::record_replacing(&mut self.conn, source, action, f);
         let detached = self
             .conn
             .execute(&format!("DETACH DATABASE \"{alias}\""), []);

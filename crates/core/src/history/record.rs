@@ -1,7 +1,7 @@
 //! Recording: the two ways a write runs ([`record`] and [`unrecorded`]) and the audit entries
 //! they append. [`super::Db`] is their public face.
 
-use super::changeset::Inserted;
+use super::changeset::{content_tables, describe_all, Inserted};
 use super::{actor, now, Action, ActionState, Change, Source, Tx, UNTRACKED};
 use crate::error::{Error, Result};
 use rusqlite::session::Session;
@@ -117,6 +117,41 @@ pub(super) fn record<T, R>(
     }
     tx.commit()?;
     Ok(Ok((change.value, Some(id))))
+}
+
+/// See [`super::Db::record_replacing`].
+pub(super) fn record_replacing<T>(
+    conn: &mut Connection,
+    source: Source,
+    action: Action,
+    f: impl FnOnce(&Tx) -> Result<Change<T>>,
+) -> Result<T> {
+    let mut writable = Writable::new(conn)?;
+    let tx = writable.transaction()?;
+    let tables = content_tables(&tx)?;
+    let before = describe_all(&tx, &tables)?;
+    let change = f(&Tx(&tx))?;
+    discard_redo(&tx)?;
+    let id = insert_entry(
+        &tx,
+        Entry {
+            source,
+            action,
+            target: &change.target,
+            before: change.before,
+            after: change.after,
+            changeset: Some(&before),
+            state: Some(ActionState::Done),
+            ref_id: None,
+        },
+    )?;
+    let tables = serde_json::to_string(&tables).map_err(Error::internal)?;
+    tx.execute(
+        "UPDATE audit_log SET replaced = ?1 WHERE id = ?2",
+        params![tables, id],
+    )?;
+    tx.commit()?;
+    Ok(change.value)
 }
 
 /// See [`super::Db::unrecorded`].

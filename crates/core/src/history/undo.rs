@@ -1,7 +1,9 @@
 //! Undo, redo and rollback: the inverted (or original) changeset of an action applied in one
 //! transaction; and reading the log.
 
-use super::changeset::{changed_later, delete_listed, describe, in_bulk, listed, tables_of};
+use super::changeset::{
+    changed_later, delete_listed, describe, describe_all, in_bulk, listed, replaced, tables_of,
+};
 use super::record::{discard_redo, insert_entry, Entry, Writable};
 use super::{Action, ActionState, AuditEntry, HistoryStatus, Source};
 use crate::error::{Error, ErrorCode, Result};
@@ -45,34 +47,33 @@ fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEn
     };
     let changeset = recorded(&tx, entry.id)?;
     let listed = listed(&tx, entry.id)?;
+    let replaced = replaced(&tx, entry.id)?;
     match dir {
+        // The content the action replaced comes back whole; what it put there is kept for redo.
+        Direction::Undo if !replaced.is_empty() => {
+            let now = describe_all(&tx, &replaced)?;
+            keep_described(&tx, entry.id, Some(&now))?;
+            replace_content(&tx, &replaced, &changeset).map_err(|_| conflict())?;
+        }
+        Direction::Redo if !replaced.is_empty() => {
+            replace_content(&tx, &replaced, &described(&tx, entry.id)?).map_err(|_| conflict())?;
+            keep_described(&tx, entry.id, None)?;
+        }
         Direction::Undo => {
             // Rows inserted in bulk go first (what the session recorded, such as their new
             // departments, may depend on them), described beforehand for redo.
             if !listed.is_empty() {
-                let described = describe(&tx, &listed)?;
-                tx.execute(
-                    "UPDATE audit_log SET described = ?1 WHERE id = ?2",
-                    params![described, entry.id],
-                )?;
+                keep_described(&tx, entry.id, Some(&describe(&tx, &listed)?))?;
                 delete_listed(&tx, &listed)?;
             }
             apply(&tx, &inverted(&changeset)?).map_err(|_| conflict())?;
         }
         Direction::Redo => {
             apply(&tx, &changeset).map_err(|_| conflict())?;
-            let described: Option<Vec<u8>> = tx.query_row(
-                "SELECT described FROM audit_log WHERE id = ?1",
-                [entry.id],
-                |r| r.get(0),
-            )?;
-            if let Some(described) = described {
-                apply(&tx, &described).map_err(|_| conflict())?;
+            if !listed.is_empty() {
+                apply(&tx, &described(&tx, entry.id)?).map_err(|_| conflict())?;
                 // The rows are back as listed: their description is no longer needed.
-                tx.execute(
-                    "UPDATE audit_log SET described = NULL WHERE id = ?1",
-                    [entry.id],
-                )?;
+                keep_described(&tx, entry.id, None)?;
             }
         }
     }
@@ -89,6 +90,38 @@ fn step(conn: &mut Connection, source: Source, dir: Direction) -> Result<AuditEn
     Ok(AuditEntry {
         state: Some(new_state),
         ..entry
+    })
+}
+
+/// What an undone bulk action's undo removed, for redo (see [`keep_described`]).
+fn described(tx: &Transaction, id: i64) -> Result<Vec<u8>> {
+    Ok(tx.query_row(
+        "SELECT ifnull(described, x'') FROM audit_log WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Keeps (or, once redone, forgets) what the undo of bulk action `id` removed.
+fn keep_described(tx: &Transaction, id: i64, rows: Option<&[u8]>) -> Result<()> {
+    tx.execute(
+        "UPDATE audit_log SET described = ?1 WHERE id = ?2",
+        params![rows, id],
+    )?;
+    Ok(())
+}
+
+/// Empties `tables` and fills them with `rows` (a changeset of inserts), in bulk.
+fn replace_content(tx: &Transaction, tables: &[String], rows: &[u8]) -> Result<()> {
+    let names: Vec<&str> = tables.iter().map(String::as_str).collect();
+    let (_, count) = tables_of(rows)?;
+    in_bulk(tx, &names, count, || {
+        // Foreign keys are checked at commit, so the order of the tables does not matter.
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        for table in tables {
+            tx.execute(&format!("DELETE FROM main.\"{table}\""), [])?;
+        }
+        apply_now(tx, rows)
     })
 }
 
@@ -159,20 +192,23 @@ pub(crate) fn rollback(conn: &mut Connection, source: Source, id: i64) -> Result
 fn apply(tx: &Transaction, changeset: &[u8]) -> Result<()> {
     let (tables, rows) = tables_of(changeset)?;
     let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
-    in_bulk(tx, &tables, rows, || {
-        let conflicted = Arc::new(AtomicBool::new(false));
-        let flag = conflicted.clone();
-        let mut input = changeset;
-        let applied = tx.apply_strm(&mut input, None::<fn(&str) -> bool>, move |_kind, _item| {
-            flag.store(true, Ordering::SeqCst);
-            ConflictAction::SQLITE_CHANGESET_ABORT
-        });
-        if conflicted.load(Ordering::SeqCst) {
-            return Err(Error::new(ErrorCode::HistoryConflict, "history_conflict"));
-        }
-        applied?;
-        Ok(())
-    })
+    in_bulk(tx, &tables, rows, || apply_now(tx, changeset))
+}
+
+/// Applies a changeset as it is; any conflict aborts.
+fn apply_now(tx: &Transaction, changeset: &[u8]) -> Result<()> {
+    let conflicted = Arc::new(AtomicBool::new(false));
+    let flag = conflicted.clone();
+    let mut input = changeset;
+    let applied = tx.apply_strm(&mut input, None::<fn(&str) -> bool>, move |_kind, _item| {
+        flag.store(true, Ordering::SeqCst);
+        ConflictAction::SQLITE_CHANGESET_ABORT
+    });
+    if conflicted.load(Ordering::SeqCst) {
+        return Err(Error::new(ErrorCode::HistoryConflict, "history_conflict"));
+    }
+    applied?;
+    Ok(())
 }
 
 const ENTRY_COLUMNS: &str = "id, at, source, actor, action, target, before, after, state, ref_id";

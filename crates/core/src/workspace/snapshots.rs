@@ -37,7 +37,7 @@ impl Workspace {
     /// Puts the workspace back as it was in snapshot `name` (or `#id`), in one undoable action.
     pub fn restore_snapshot(&mut self, name: &str) -> Result<SnapshotInfo> {
         let (found, file) = snapshots::extract(self.db.conn(), name)?;
-        self.db.record_attached(
+        self.db.record_replacing(
             Action::SnapshotRestore,
             file.path(),
             snapshots::ATTACHED,
