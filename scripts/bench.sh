@@ -3,7 +3,9 @@
 #  - the member import side by side with a bare calamine + SQLite baseline on the same file;
 #  - effective permissions of every member, who-can, and the least-privilege checks;
 #  - the WeCom member file export side by side with a bare rust_xlsxwriter write of the same
-#    cells, and the report workbook (time and peak memory).
+#    cells, and the report workbook (time and peak memory);
+#  - undo, redo and rollback of a 100,000-member import and snapshot restores (with the undo of
+#    one) beside the import itself; `scripts/bench.sh --large` repeats it at 1,000,000 members.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,3 +13,7 @@ cargo build --release -p orgdesk-bench
 target/release/orgdesk-bench import --runs 5
 target/release/orgdesk-bench roles
 target/release/orgdesk-bench export
+target/release/orgdesk-bench history --rows 100000
+if [[ "${1:-}" == "--large" ]]; then
+  target/release/orgdesk-bench history --rows 1000000
+fi

@@ -7,6 +7,7 @@
 
 mod clean;
 pub mod department_ids;
+pub mod guard;
 pub mod header;
 mod issue;
 mod matching;

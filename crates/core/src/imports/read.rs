@@ -2,8 +2,9 @@
 //! name: .xlsx/.xlsm, .xls, .ods through calamine; anything else that is text is CSV, in UTF-8
 //! (with or without BOM), UTF-16 (with BOM) or GBK/GB18030 as Chinese Excel and WPS save it.
 
+use super::guard::{self, CellCount};
 use crate::error::{Error, ErrorCode, Result};
-use calamine::{Cell, Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx};
 use std::io::Cursor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,10 +26,14 @@ impl Format {
     }
 }
 
-/// One sheet: its cells at their absolute positions.
+/// One sheet: its rows from the first row and column with a value, each up to its last cell
+/// with a value (rows are as long as they need to be, not as wide as the sheet: a stray cell far
+/// to the right costs one long row, not a long row for every row).
 pub struct Sheet {
     pub name: String,
-    pub cells: Range<Data>,
+    /// Absolute position (row, column) of the grid's first row and column.
+    start: (u32, u32),
+    grid: Vec<Vec<Data>>,
     /// CSV only: the file line on which each record starts (records may span lines).
     lines: Option<Vec<u32>>,
 }
@@ -36,14 +41,14 @@ pub struct Sheet {
 impl Sheet {
     /// Number of grid rows (from the first used row).
     pub fn height(&self) -> usize {
-        self.cells.height()
+        self.grid.len()
     }
 
     /// The row number a user sees for grid row `i`: Excel's row number, or the CSV line.
     pub fn display_row(&self, i: usize) -> u32 {
         match &self.lines {
             Some(lines) => lines.get(i).copied().unwrap_or(i as u32 + 1),
-            None => self.cells.start().map(|(r, _)| r).unwrap_or(0) + i as u32 + 1,
+            None => self.start.0 + i as u32 + 1,
         }
     }
 
@@ -52,20 +57,195 @@ impl Sheet {
         (0..self.height()).find(|&i| self.display_row(i) == n)
     }
 
-    /// The grid rows in order, each as wide as the sheet.
+    /// The grid rows in order, each from the grid's first column.
     pub fn rows(&self) -> impl Iterator<Item = &[Data]> {
-        self.cells.rows()
+        self.grid.iter().map(Vec::as_slice)
     }
 
-    /// First column index (absolute), to name columns as Excel does.
-    pub fn first_column(&self) -> u32 {
-        self.cells.start().map(|(_, c)| c).unwrap_or(0)
+    /// Absolute position (row, column) of the grid's first row and column.
+    pub fn start(&self) -> (u32, u32) {
+        self.start
+    }
+
+    /// A sheet of the rows given (absolute row index from 0, cells from column A, in order).
+    pub fn from_rows(name: &str, rows: Vec<(u32, Vec<Data>)>) -> Sheet {
+        let filled = |cells: &[Data]| cells.iter().position(|v| *v != Data::Empty);
+        let first_column = rows
+            .iter()
+            .filter_map(|(_, cells)| filled(cells))
+            .min()
+            .unwrap_or(0);
+        let first_row = rows
+            .iter()
+            .filter(|(_, cells)| filled(cells).is_some())
+            .map(|(r, _)| *r)
+            .min()
+            .unwrap_or(0);
+        let mut grid: Vec<Vec<Data>> = Vec::new();
+        for (r, mut cells) in rows {
+            if r < first_row {
+                continue;
+            }
+            let at = (r - first_row) as usize;
+            if grid.len() <= at {
+                grid.resize_with(at + 1, Vec::new);
+            }
+            cells.drain(..first_column.min(cells.len()));
+            trim(&mut cells);
+            grid[at] = cells;
+        }
+        while grid.last().is_some_and(Vec::is_empty) {
+            grid.pop();
+        }
+        Sheet {
+            name: name.to_string(),
+            start: (first_row, first_column as u32),
+            grid,
+            lines: None,
+        }
+    }
+
+    /// A sheet of a reader's grid.
+    fn from_range(name: String, cells: Range<Data>) -> Sheet {
+        let start = cells.start().unwrap_or((0, 0));
+        let grid = cells
+            .rows()
+            .map(|row| {
+                let end = row
+                    .iter()
+                    .rposition(|v| *v != Data::Empty)
+                    .map_or(0, |e| e + 1);
+                row[..end].to_vec()
+            })
+            .collect();
+        Sheet {
+            name,
+            start,
+            grid,
+            lines: None,
+        }
+    }
+
+    /// Cells with a value, and cells held.
+    fn count(&self) -> CellCount {
+        let mut count = CellCount::default();
+        for row in &self.grid {
+            count.real += row.iter().filter(|v| **v != Data::Empty).count() as u64;
+            count.spread += row.len() as u64;
+        }
+        count
+    }
+
+    /// Fills merged regions with their top-left cell's value, as a reader of the sheet sees it.
+    /// Regions are clipped to the grid, and every cell they fill counts against the sheet's
+    /// [`guard::cell_budget`]: a crafted file cannot make this run long.
+    fn fill_merges(&mut self, merged: &[Dimensions], file: &str) -> Result<()> {
+        let mut count = self.count();
+        let width = self.grid.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        let (top, left) = self.start;
+        for region in merged {
+            let (Some(r0), Some(c0)) = (
+                region.start.0.checked_sub(top),
+                region.start.1.checked_sub(left),
+            ) else {
+                continue;
+            };
+            let value = match self
+                .grid
+                .get(r0 as usize)
+                .and_then(|row| row.get(c0 as usize))
+            {
+                Some(v) if *v != Data::Empty => v.clone(),
+                _ => continue,
+            };
+            let r1 = (region.end.0 - top).min(self.grid.len() as u32 - 1);
+            let c1 = (region.end.1 - left).min(width - 1);
+            let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+            count.add(0, area, file, &self.name)?;
+            for r in r0..=r1 {
+                let row = &mut self.grid[r as usize];
+                if row.len() <= c1 as usize {
+                    row.resize(c1 as usize + 1, Data::Empty);
+                }
+                for c in c0..=c1 {
+                    if (r, c) != (r0, c0) {
+                        row[c as usize] = value.clone();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Drops a row's trailing empty cells.
+fn trim(cells: &mut Vec<Data>) {
+    let end = cells
+        .iter()
+        .rposition(|v| *v != Data::Empty)
+        .map_or(0, |e| e + 1);
+    cells.truncate(end);
+}
+
+/// Builds the rows of a sheet from its cells in order (as an .xlsx reader gives them), counting
+/// what they hold against the sheet's [`guard::cell_budget`]. Cells right of `columns` (when
+/// given) are left out: nothing reads them.
+struct Rows<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    columns: Option<u32>,
+    count: CellCount,
+    row: Vec<Data>,
+    at: Option<u32>,
+}
+
+impl<'a> Rows<'a> {
+    fn new(file: &'a str, sheet: &'a str, columns: Option<u32>) -> Rows<'a> {
+        Rows {
+            file,
+            sheet,
+            columns,
+            count: CellCount::default(),
+            row: Vec::new(),
+            at: None,
+        }
+    }
+
+    /// Adds a cell with a value; hands back the previous row when this one starts a new row.
+    fn push(&mut self, (r, c): (u32, u32), value: Data) -> Result<Option<(u32, Vec<Data>)>> {
+        if self.columns.is_some_and(|n| c >= n) {
+            return Ok(None);
+        }
+        let (mut done, mut skipped) = (None, 0);
+        if self.at != Some(r) {
+            if let Some(previous) = self.at {
+                // The next row is about as wide: make room once.
+                let next = Vec::with_capacity(self.row.len());
+                done = Some((previous, std::mem::replace(&mut self.row, next)));
+                // Rows skipped between the two still take room in a sheet's grid.
+                skipped = u64::from(r.abs_diff(previous)).saturating_sub(1);
+            }
+            self.at = Some(r);
+        }
+        let c = c as usize;
+        let grown = (c + 1).saturating_sub(self.row.len()) as u64;
+        self.count.add(1, grown + skipped, self.file, self.sheet)?;
+        if grown > 0 {
+            self.row.resize(c + 1, Data::Empty);
+        }
+        self.row[c] = value;
+        Ok(done)
+    }
+
+    /// The last row.
+    fn finish(&mut self) -> Option<(u32, Vec<Data>)> {
+        self.at.take().map(|r| (r, std::mem::take(&mut self.row)))
     }
 }
 
 enum Book {
-    /// The reader, and the file's bytes (to look for merged regions cheaply).
-    Xlsx(Xlsx<Cursor<Vec<u8>>>, Vec<u8>),
+    /// The reader, and whether a worksheet has merged regions (found by [`guard::check_zip`]).
+    Xlsx(Xlsx<Cursor<Vec<u8>>>, bool),
     Xls(Xls<Cursor<Vec<u8>>>),
     Ods(Ods<Cursor<Vec<u8>>>),
     Csv(Option<Sheet>),
@@ -93,6 +273,8 @@ impl Workbook {
             return Err(unreadable(file, "import_empty_file"));
         }
         if bytes.starts_with(b"PK\x03\x04") {
+            // What the parts claim is checked before a reader believes it.
+            let scanned = guard::check_zip(&bytes, file)?;
             // A ZIP is a workbook only if one of the readers finds sheets in it.
             if let Ok(x) = Xlsx::new(Cursor::new(bytes.clone())) {
                 let names = x.sheet_names();
@@ -101,10 +283,11 @@ impl Workbook {
                         format: Format::Xlsx,
                         encoding: None,
                         sheet_names: names,
-                        book: Book::Xlsx(x, bytes),
+                        book: Book::Xlsx(x, scanned.merges),
                     });
                 }
             }
+            guard::check_ods(&bytes, file)?;
             return match Ods::new(Cursor::new(bytes)) {
                 Ok(o) if !o.sheet_names().is_empty() => {
                     let names = o.sheet_names();
@@ -119,6 +302,7 @@ impl Workbook {
             };
         }
         if bytes.starts_with(&XLS_MAGIC) {
+            let bytes = guard::check_cfb(bytes, file)?;
             return match Xls::new(Cursor::new(bytes)) {
                 Ok(x) => {
                     let names = x.sheet_names();
@@ -147,51 +331,46 @@ impl Workbook {
     pub fn sheet(&mut self, index: usize, file: &str) -> Result<Sheet> {
         let name = self.sheet_names.get(index).cloned().unwrap_or_default();
         let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
-        let (mut cells, merged) = match &mut self.book {
-            Book::Xlsx(x, bytes) => {
-                let cells = x.worksheet_range(&name).map_err(|_| damaged())?;
+        let (mut sheet, merged) = match &mut self.book {
+            Book::Xlsx(x, merges) => {
+                let mut cells = x.worksheet_cells_reader(&name).map_err(|_| damaged())?;
+                let mut rows = Rows::new(file, &name, None);
+                let mut read = Vec::new();
+                while let Some(cell) = cells.next_cell().map_err(|_| damaged())? {
+                    if matches!(cell.get_value(), DataRef::Empty) {
+                        continue;
+                    }
+                    let value = cell.get_value().clone().into();
+                    read.extend(rows.push(cell.get_position(), value)?);
+                }
+                read.extend(rows.finish());
+                drop(cells);
+                let sheet = Sheet::from_rows(&name, read);
                 // Merged regions need a second pass over the sheet's XML: only when there are.
-                let merged = if has_merges(bytes) {
+                let merged = if *merges {
                     x.merge_cells_by_sheet_name(&name).unwrap_or_default()
                 } else {
                     Vec::new()
                 };
-                (cells, merged)
+                (sheet, merged)
             }
             Book::Xls(x) => {
                 let cells = x.worksheet_range(&name).map_err(|_| damaged())?;
-                (
-                    cells,
-                    x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-                )
+                let merged = x.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                (Sheet::from_range(name, cells), merged)
             }
-            Book::Ods(o) => (o.worksheet_range(&name).map_err(|_| damaged())?, Vec::new()),
+            Book::Ods(o) => {
+                let cells = o.worksheet_range(&name).map_err(|_| damaged())?;
+                (Sheet::from_range(name, cells), Vec::new())
+            }
             Book::Csv(sheet) => {
                 return sheet
                     .take()
                     .ok_or_else(|| Error::internal("CSV sheet read twice"))
             }
         };
-        for region in merged {
-            let Some(value) = cells.get_value(region.start).cloned() else {
-                continue;
-            };
-            if value == Data::Empty {
-                continue;
-            }
-            for r in region.start.0..=region.end.0 {
-                for c in region.start.1..=region.end.1 {
-                    if (r, c) != region.start && cells.get_value((r, c)).is_some() {
-                        cells.set_value((r, c), value.clone());
-                    }
-                }
-            }
-        }
-        Ok(Sheet {
-            name,
-            cells,
-            lines: None,
-        })
+        sheet.fill_merges(&merged, file)?;
+        Ok(sheet)
     }
 }
 
@@ -207,88 +386,70 @@ impl Workbook {
     /// Reads sheet `index` of an .xlsx file on another thread, where each batch of rows is
     /// also given to `prepare`, and hands what it returns to `f` while the rest is still being
     /// read; `f` also gets the number of rows the sheet declares, and returns `Ok(false)` to stop
-    /// reading. Returns the sheet's merged regions when `merges` (they are written after the
-    /// cells, so known only at the end; else none), or None when the file is not an .xlsx
-    /// workbook.
+    /// reading. Cells right of `columns` (when given) are left out. Returns the sheet's merged
+    /// regions when `merges` (they are written after the cells, so known only at the end; else
+    /// none), or None when the file is not an .xlsx workbook.
     pub fn stream<T: Send>(
         &mut self,
         index: usize,
         file: &str,
         merges: bool,
+        columns: Option<u32>,
         prepare: impl Fn(RowBatch) -> T + Sync,
         mut f: impl FnMut(u32, T) -> Result<bool>,
     ) -> Result<Option<Vec<Dimensions>>> {
-        let Book::Xlsx(x, bytes) = &mut self.book else {
+        let Book::Xlsx(x, may_merge) = &mut self.book else {
             return Ok(None);
         };
+        let may_merge = *may_merge;
         let name = self.sheet_names.get(index).cloned().unwrap_or_default();
         let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
         let (send, receive) = std::sync::mpsc::sync_channel::<(u32, T)>(4);
         let stop = std::sync::atomic::AtomicBool::new(false);
-        let may_merge = std::sync::OnceLock::new();
         std::thread::scope(|scope| {
-            let reader = scope.spawn(
-                || -> std::result::Result<Option<Vec<Dimensions>>, calamine::XlsxError> {
-                    let send = send;
-                    let mut cells = x.worksheet_cells_reader(&name)?;
-                    let height = cells.dimensions().end.0 + 1;
-                    // A small first batch: the header is in the first rows, and the other
-                    // thread can start on them sooner.
-                    let mut size = FIRST_BATCH;
-                    let mut batch = Vec::with_capacity(size);
-                    let mut row: Vec<Data> = Vec::new();
-                    let mut at = None;
-                    while let Some(cell) = cells.next_cell()? {
-                        if matches!(cell.get_value(), DataRef::Empty) {
-                            continue;
-                        }
-                        let (r, c) = cell.get_position();
-                        if at != Some(r) {
-                            if let Some(previous) = at {
-                                if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                                    return Ok(None); // the receiver stopped reading
-                                }
-                                // The next row is about as wide: make room once.
-                                let next = Vec::with_capacity(row.len());
-                                batch.push((previous, std::mem::replace(&mut row, next)));
-                                if batch.len() == size {
-                                    let full = std::mem::take(&mut batch);
-                                    if send.send((height, prepare(full))).is_err() {
-                                        return Ok(None); // the receiver stopped reading
-                                    }
-                                    size = STREAM_BATCH;
-                                }
-                            }
-                            at = Some(r);
-                        }
-                        let c = c as usize;
-                        if row.len() <= c {
-                            row.resize(c + 1, Data::Empty);
-                        }
-                        row[c] = cell.get_value().clone().into();
+            let reader = scope.spawn(|| -> Result<Option<Vec<Dimensions>>> {
+                let send = send;
+                let mut cells = x.worksheet_cells_reader(&name).map_err(|_| damaged())?;
+                let height = cells.dimensions().end.0 + 1;
+                // A small first batch: the header is in the first rows, and the other thread
+                // can start on them sooner.
+                let mut size = FIRST_BATCH;
+                let mut batch = Vec::with_capacity(size);
+                let mut rows = Rows::new(file, &name, columns);
+                while let Some(cell) = cells.next_cell().map_err(|_| damaged())? {
+                    if matches!(cell.get_value(), DataRef::Empty) {
+                        continue;
                     }
-                    if let Some(last) = at {
-                        batch.push((last, row));
-                    }
-                    if !batch.is_empty() && send.send((height, prepare(batch))).is_err() {
-                        return Ok(None);
-                    }
-                    drop(cells);
-                    drop(send);
-                    // The other thread is still busy with the last rows: read the merges meanwhile.
-                    let m = if merges && *may_merge.wait() {
-                        x.merge_cells_by_sheet_name(&name)?
-                    } else {
-                        Vec::new()
+                    let value = cell.get_value().clone().into();
+                    let Some(done) = rows.push(cell.get_position(), value)? else {
+                        continue;
                     };
-                    Ok(Some(m))
-                },
-            );
-            // Whether there are merged regions to read at the end: found here while the reading
-            // starts, before the first rows come.
-            if merges {
-                let _ = may_merge.set(has_merges(bytes));
-            }
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Ok(None); // the receiver stopped reading
+                    }
+                    batch.push(done);
+                    if batch.len() == size {
+                        let full = std::mem::take(&mut batch);
+                        if send.send((height, prepare(full))).is_err() {
+                            return Ok(None); // the receiver stopped reading
+                        }
+                        size = STREAM_BATCH;
+                    }
+                }
+                batch.extend(rows.finish());
+                if !batch.is_empty() && send.send((height, prepare(batch))).is_err() {
+                    return Ok(None);
+                }
+                drop(cells);
+                drop(send);
+                // The other thread is still busy with the last rows: read the merges meanwhile.
+                let m = if merges && may_merge {
+                    x.merge_cells_by_sheet_name(&name).map_err(|_| damaged())?
+                } else {
+                    Vec::new()
+                };
+                Ok(Some(m))
+            });
             let mut failed = None;
             for (height, batch) in receive.iter() {
                 match f(height, batch) {
@@ -310,73 +471,9 @@ impl Workbook {
             if let Some(e) = failed {
                 return Err(e);
             }
-            Ok(Some(merges.map_err(|_| damaged())?.unwrap_or_default()))
+            Ok(Some(merges?.unwrap_or_default()))
         })
     }
-}
-
-impl Sheet {
-    /// A sheet of the rows given (row index from 0, cells from column A), as
-    /// [`Workbook::sheet`] would have read them without merged regions.
-    pub fn from_rows(name: &str, rows: &[(u32, Vec<Data>)]) -> Sheet {
-        let cells = rows
-            .iter()
-            .flat_map(|(r, cells)| {
-                cells
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| **v != Data::Empty)
-                    .map(|(c, v)| Cell::new((*r, c as u32), v.clone()))
-            })
-            .collect();
-        Sheet {
-            name: name.to_string(),
-            cells: Range::from_sparse(cells),
-            lines: None,
-        }
-    }
-}
-
-/// Whether a worksheet of an .xlsx file may have merged cells: its XML mentions `mergeCell`.
-/// Scanning the decompressed bytes costs a fraction of parsing them, which is what reading the
-/// regions takes (and only has to be done when they are there).
-fn has_merges(bytes: &[u8]) -> bool {
-    use std::io::Read;
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return true;
-    };
-    const WORD: &[u8] = b"mergeCell";
-    let finder = memchr::memmem::Finder::new(WORD);
-    let mut buffer = vec![0u8; 1 << 16];
-    for i in 0..zip.len() {
-        let Ok(mut entry) = zip.by_index(i) else {
-            return true;
-        };
-        let name = entry
-            .name()
-            .map(|n| n.to_ascii_lowercase())
-            .unwrap_or_default();
-        if !name.contains("worksheets/") {
-            continue;
-        }
-        // Each read is searched with the end of the previous one before it, so that the word
-        // is found across two reads too.
-        let mut kept = 0;
-        loop {
-            let n = match entry.read(&mut buffer[kept..]) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(_) => return true,
-            };
-            let end = kept + n;
-            if finder.find(&buffer[..end]).is_some() {
-                return true;
-            }
-            kept = (WORD.len() - 1).min(end);
-            buffer.copy_within(end - kept..end, 0);
-        }
-    }
-    false
 }
 
 /// Text of a CSV file and the encoding it was in; None for binary data.
@@ -443,27 +540,27 @@ fn parse_csv(text: &str, file: &str) -> Result<Sheet> {
             Err(_) => return Err(unreadable(file, "import_bad_csv").with("line", lines.len() + 1)),
         }
     }
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut cells = Range::new(
-        (0, 0),
-        (
-            rows.len().saturating_sub(1) as u32,
-            width.saturating_sub(1) as u32,
-        ),
-    );
-    if rows.is_empty() || width == 0 {
-        cells = Range::empty();
-    }
-    for (r, row) in rows.into_iter().enumerate() {
-        for (c, value) in row.into_iter().enumerate() {
-            if !value.is_empty() {
-                cells.set_value((r as u32, c as u32), Data::String(value));
-            }
-        }
-    }
+    let grid = rows
+        .into_iter()
+        .map(|row| {
+            let mut cells: Vec<Data> = row
+                .into_iter()
+                .map(|v| {
+                    if v.is_empty() {
+                        Data::Empty
+                    } else {
+                        Data::String(v)
+                    }
+                })
+                .collect();
+            trim(&mut cells);
+            cells
+        })
+        .collect();
     Ok(Sheet {
         name: "CSV".to_string(),
-        cells,
+        start: (0, 0),
+        grid,
         lines: Some(lines),
     })
 }

@@ -174,6 +174,7 @@ fn read_sheet<'t>(
         index,
         &file_name,
         false,
+        None,
         |b| b,
         |_, batch| {
             head.extend(batch);
@@ -188,21 +189,23 @@ fn read_sheet<'t>(
     if head.is_empty() {
         return Ok(Read::NoHeader);
     }
-    let sheet = Sheet::from_rows(&name, &head);
+    let sheet = Sheet::from_rows(&name, head);
     let (row, columns) = match header_of(&sheet, options) {
         Ok(Some(found)) => found,
         Ok(None) => return Ok(Read::NoHeader),
         Err(_) => return Ok(Read::Fallback),
     };
-    let (start_row, column) = sheet.cells.start().unwrap_or((0, 0));
-    let column = column as usize;
+    let (start_row, column) = sheet.start();
     let header = start_row + row as u32;
     let header_cells = sheet
         .rows()
         .nth(row)
         .map(<[Data]>::to_vec)
         .unwrap_or_default();
-    drop((head, sheet));
+    drop(sheet);
+    // Cells right of the header are read by nothing: the reader leaves them out.
+    let width = column + header_cells.len() as u32;
+    let column = column as usize;
 
     let (cleaning, mut analyser) = Analyser::new(conn, columns, ids)?;
     let mut writer: Option<Writer> = None;
@@ -224,9 +227,13 @@ fn read_sheet<'t>(
             })
             .collect()
     };
-    let merges = file
-        .workbook
-        .stream(index, &file_name, true, prepare, |height, rows| {
+    let merges = file.workbook.stream(
+        index,
+        &file_name,
+        true,
+        Some(width),
+        prepare,
+        |height, rows| {
             if analyser.rows.is_empty() {
                 // The size the sheet declares (capped: a file may declare more than it has).
                 analyser.reserve((height as usize).min(100_000));
@@ -272,7 +279,8 @@ fn read_sheet<'t>(
             }
             w.recorder.pause(false);
             Ok(true)
-        })?;
+        },
+    )?;
     let Some(merges) = merges else {
         return Ok(Read::Fallback);
     };
