@@ -41,6 +41,8 @@ pub enum ErrorCode {
     DuplicateEmail,
     InvalidDate,
     InvalidValue,
+    /// A control character (NUL …) in text.
+    InvalidCharacter,
     NothingToUndo,
     NothingToRedo,
     MissingContact,

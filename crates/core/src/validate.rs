@@ -155,6 +155,43 @@ pub fn normalize_date(raw: &str) -> Option<String> {
         .then(|| format!("{:04}-{:02}-{:02}", date.year(), m, d))
 }
 
+/// A control character `text` must not hold (C0, DEL, C1: NUL and the like, which break files
+/// and platforms' imports), if any. Tab and line breaks are allowed where `lines` (a field that
+/// may span lines).
+pub fn forbidden_control(text: &str, lines: bool) -> Option<char> {
+    text.chars()
+        .find(|&c| c.is_control() && !(lines && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// Characters that change how text shows or compares without being seen: bidi embeddings,
+/// overrides, isolates and marks (U+202E turns `gpj.exe` around), zero-width spaces and
+/// joiners, the word joiner and invisible operators, a byte-order mark inside text.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// `text` without [`is_invisible`] characters; None when it has none (nothing copied).
+pub fn without_invisible(text: &str) -> Option<String> {
+    text.contains(is_invisible)
+        .then(|| text.chars().filter(|&c| !is_invisible(c)).collect())
+}
+
+/// The error for a control character `c` in `what` (a field's or a column's name).
+pub fn invalid_character(what: &str, c: char) -> crate::Error {
+    crate::Error::new(crate::ErrorCode::InvalidCharacter, "invalid_character")
+        .with("field", what)
+        .with("char", format!("U+{:04X}", c as u32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +282,19 @@ mod tests {
         }
         assert_eq!(normalize_date("2023-02-30"), None);
         assert_eq!(normalize_date("May 1"), None);
+    }
+
+    #[test]
+    fn control_and_invisible_characters() {
+        assert_eq!(forbidden_control("张\0伟", true), Some('\0'));
+        assert_eq!(forbidden_control("a\u{85}b", false), Some('\u{85}'));
+        assert_eq!(forbidden_control("一行\n两行", false), Some('\n'));
+        assert_eq!(forbidden_control("一行\n两行\t", true), None);
+        assert_eq!(forbidden_control("张伟", false), None);
+        assert_eq!(without_invisible("张伟"), None);
+        assert_eq!(
+            without_invisible("\u{202E}张\u{200B}伟\u{2066}").as_deref(),
+            Some("张伟")
+        );
     }
 }

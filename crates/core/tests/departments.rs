@@ -266,3 +266,66 @@ fn unknown_departments_are_reported_with_their_path() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::DepartmentNotFound);
 }
+
+/// Departments nest no deeper than the platform allows (WeCom: 15 levels, from the capability
+/// dataset), nor deeper than 32 levels while the platform is undecided: adding, moving and a
+/// member's new department path are refused, and nothing is written.
+#[test]
+fn departments_nest_no_deeper_than_the_platform_allows() {
+    let (_dir, mut ws) = workspace();
+    let path = |levels: usize| {
+        let mut p = String::from("示例科技");
+        for i in 2..=levels {
+            p.push_str(&format!("/L{i}"));
+        }
+        p
+    };
+    ws.add_department(&path(15)).unwrap();
+    let before = paths(&ws);
+    let e = ws.add_department(&path(16)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidDepartment);
+    let message = e.message(orgdesk_core::Lang::ZhCn);
+    assert!(
+        message.contains("16 层") && message.contains("企业微信") && message.contains("15"),
+        "{message}"
+    );
+    assert_eq!(paths(&ws), before);
+    // A member's department path is held to the same limit.
+    let input = MemberInput {
+        fields: MemberFields {
+            name: "张伟".into(),
+            mobile: Some("13800000001".into()),
+            ..Default::default()
+        },
+        departments: vec![p(&path(16))],
+        ..Default::default()
+    };
+    assert_eq!(
+        ws.add_member(&input).unwrap_err().code,
+        ErrorCode::InvalidDepartment
+    );
+    assert_eq!(paths(&ws), before);
+    // Moving a branch counts the levels below it.
+    ws.add_department("示例科技/销售部/华东/上海").unwrap();
+    let e = ws
+        .move_department(&p("示例科技/销售部"), Some(&p(&path(13))), None)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidDepartment);
+    ws.move_department(&p("示例科技/销售部"), Some(&p(&path(12))), None)
+        .unwrap();
+
+    // Undecided: the absolute cap.
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("u.orgdesk"),
+        "示例科技",
+        Platform::Undecided,
+        Source::Cli,
+    )
+    .unwrap();
+    ws.add_department(&path(32)).unwrap();
+    assert_eq!(
+        ws.add_department(&path(33)).unwrap_err().code,
+        ErrorCode::InvalidDepartment
+    );
+}

@@ -364,11 +364,14 @@ fn preflight_lists_what_the_platform_would_refuse_and_writes_nothing() {
         |m| m.fields.mobile = Some("13800000004".into()),
     );
     ws.add_department("公司/研发-测试部").unwrap();
+    // A tree planned while the platform was undecided, too deep for WeCom once it is chosen.
+    to_platform(&mut ws, Platform::Undecided);
     let mut deep = String::from("公司");
     for i in 1..=15 {
         deep.push_str(&format!("/L{i}"));
     }
     ws.add_department(&deep).unwrap();
+    to_platform(&mut ws, Platform::Wecom);
 
     let out = dir.path().join("wecom.xlsx");
     std::fs::write(&out, b"an older export").unwrap();
@@ -839,7 +842,7 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
 #[test]
 fn a_report_without_roles_in_use_has_no_permission_sheet_and_lists_failing_checks() {
     let dir = TempDir::new().unwrap();
-    let mut ws = Workspace::in_memory("公司", Platform::Wecom).unwrap();
+    let mut ws = Workspace::in_memory("公司", Platform::Undecided).unwrap();
     let mut deep = String::from("公司");
     for i in 1..=15 {
         deep.push_str(&format!("/L{i}"));
@@ -847,6 +850,7 @@ fn a_report_without_roles_in_use_has_no_permission_sheet_and_lists_failing_check
     add(&mut ws, "甲", &[deep.as_str()], |m| {
         m.fields.mobile = Some("13800000001".into())
     });
+    to_platform(&mut ws, Platform::Wecom);
     let out = dir.path().join("r.xlsx");
     let summary = ws.export_report(&out, Lang::ZhCn, None, &Silent).unwrap();
     assert_eq!(summary.sheets, ["概览", "通讯录", "组织架构"]);
@@ -970,4 +974,48 @@ fn a_rule_broken_on_every_row_is_listed_a_few_hundred_times_and_counted_in_full(
         .collect();
     assert_eq!(more.len(), 1, "{more:?}");
     assert!(more[0].contains("700"), "{more:?}");
+}
+
+/// Text stored before the imports and forms refused control characters is never written raw
+/// into a platform file: pre-flight stops the export; invisible characters are pointed out.
+#[test]
+fn control_characters_in_old_data_stop_the_export() {
+    let dir = TempDir::new().unwrap();
+    let ws = demo_ws(&dir);
+    let first = ws.members(&MemberQuery::default()).unwrap()[0]
+        .userid
+        .clone();
+    ws.raw_execute(&format!(
+        "UPDATE members SET name = '张' || char(0) || '伟', position = char(8238) || '经理' WHERE userid = '{first}'"
+    ))
+    .unwrap();
+    for format in ["wecom", "wecom-api"] {
+        let out = dir.path().join(format!("out-{format}.xlsx"));
+        let r = export(&ws, format, &out, false);
+        assert!(!r.written, "{format}");
+        assert!(!out.exists());
+        let rules: Vec<&str> = r
+            .problems
+            .iter()
+            .filter(|p| p.userid.as_deref() == Some(first.as_str()))
+            .map(|p| p.rule.as_str())
+            .collect();
+        assert!(
+            rules.contains(&"text_control_character"),
+            "{format}: {rules:?}"
+        );
+        assert!(
+            rules.contains(&"text_invisible_character"),
+            "{format}: {rules:?}"
+        );
+    }
+}
+
+/// Chooses the workspace's platform (departments planned before may then be too deep).
+fn to_platform(ws: &mut Workspace, platform: Platform) {
+    ws.update_profile(&orgdesk_core::org::profile::ProfileInput {
+        platform: Some(platform),
+        ..Default::default()
+    })
+    .unwrap();
 }

@@ -1564,3 +1564,119 @@ fn a_header_that_is_a_fields_name_maps_to_it() {
         );
     }
 }
+
+/// Control characters are errors in every import (NUL from an .xlsx cell, which Excel writes
+/// as `_x0000_`); invisible characters (bidi controls, zero-width) are removed with a warning;
+/// line breaks inside a value are errors except in a field that spans lines (the address).
+#[test]
+fn control_characters_are_refused_and_invisible_ones_removed() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let file = write_xlsx(
+        &dir.path().join("hostile.xlsx"),
+        vec![sheet(
+            "Sheet1",
+            vec![
+                row(&["姓名", "账号", "手机", "部门", "地址"]),
+                row(&[
+                    "张\u{0}伟",
+                    "zhangwei",
+                    "13800000001",
+                    "示例科技/销售部",
+                    "",
+                ]),
+                row(&[
+                    "\u{202E}李娜\u{200B}",
+                    "lina",
+                    "13800000002",
+                    "示例科技/销\u{200D}售部",
+                    "北京\n朝阳区",
+                ]),
+                row(&[
+                    "王芳",
+                    "wang\u{7}fang",
+                    "13800000003",
+                    "示例科技/销售部",
+                    "",
+                ]),
+                row(&["赵\n强", "zhaoqiang", "13800000004", "示例科技/销售部", ""]),
+            ],
+        )],
+    );
+    let r = run(&mut ws, &file, &ImportOptions::default(), false).unwrap();
+    assert_eq!(
+        codes(&r.errors),
+        [
+            (2, "invalid_character".to_string()),
+            (4, "invalid_character".to_string()),
+            (5, "invalid_character".to_string())
+        ]
+    );
+    assert!(!r.committed);
+    assert!(
+        r.errors[0].message.contains("U+0000"),
+        "{}",
+        r.errors[0].message
+    );
+    assert!(
+        r.errors[0].message.contains("姓名"),
+        "{}",
+        r.errors[0].message
+    );
+    // Skipped, the invalid rows are not stored; the other one is, without its invisible marks.
+    let options = ImportOptions {
+        skip_invalid: true,
+        ..Default::default()
+    };
+    let r = run(&mut ws, &file, &options, false).unwrap();
+    assert_eq!((r.created.members, r.invalid), (1, 3));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.code == "invisible_removed" && w.row == 3));
+    let members = ws.members(&MemberQuery::default()).unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].fields.name, "李娜");
+    assert_eq!(members[0].fields.address.as_deref(), Some("北京\n朝阳区"));
+    assert_eq!(members[0].departments, ["示例科技/销售部"]);
+}
+
+/// A department path deeper than the platform allows is an error of its row, found while the
+/// rows are checked (a 10,000-level path included), before anything is written.
+#[test]
+fn department_paths_deeper_than_the_platform_allows_are_row_errors() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    ws.add_department("示例科技").unwrap();
+    let before = dump(&ws);
+    let deep = |levels: usize| {
+        (1..levels)
+            .map(|i| format!("L{i}"))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    // With the workspace's one top-level department put in front: 15 and 16 levels.
+    let csv = format!(
+        "姓名,手机,部门\n张伟,13800000001,{}\n李娜,13800000002,{}\n王芳,13800000003,{}\n",
+        deep(15),
+        deep(16),
+        deep(10_000)
+    );
+    let path = dir.path().join("deep.csv");
+    std::fs::write(&path, csv).unwrap();
+    let r = run(&mut ws, &path, &ImportOptions::default(), false).unwrap();
+    assert_eq!(
+        codes(&r.errors),
+        [
+            (3, "invalid_department".to_string()),
+            (4, "invalid_department".to_string())
+        ]
+    );
+    assert!(
+        r.errors[0].message.contains("16"),
+        "{}",
+        r.errors[0].message
+    );
+    assert!(!r.committed);
+    assert_eq!(dump(&ws), before);
+}

@@ -417,3 +417,35 @@ fn every_field_has_its_column_and_its_name_in_both_languages() {
         }
     }
 }
+
+/// Forms and the CLI follow the imports' rules: a control character is refused naming the
+/// field; invisible characters (bidi controls, zero-width) are removed; a department name too.
+#[test]
+fn control_characters_are_refused_and_invisible_ones_removed_in_edits() {
+    let (_dir, mut ws) = workspace();
+    let e = ws
+        .add_member(&member("张\u{0}伟", &["示例科技/研发中心"]))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidCharacter);
+    assert!(e.message(orgdesk_core::Lang::ZhCn).contains("姓名"));
+    assert!(e.message(orgdesk_core::Lang::EnUs).contains("U+0000"));
+    let mut input = member("\u{202E}李娜\u{200B}", &["示例科技/研发中心"]);
+    input.fields.position = Some("工程师\n（后端）".into());
+    assert_eq!(
+        ws.add_member(&input).unwrap_err().code,
+        ErrorCode::InvalidCharacter
+    );
+    input.fields.position = Some("工程师".into());
+    input.fields.address = Some("北京\n朝阳区".into());
+    let added = ws.add_member(&input).unwrap();
+    assert_eq!(added.member.fields.name, "李娜");
+    assert_eq!(added.member.fields.address.as_deref(), Some("北京\n朝阳区"));
+    assert_eq!(
+        ws.add_department("示例科技/市\u{200D}场部").unwrap().path,
+        "示例科技/市场部"
+    );
+    assert_eq!(
+        ws.add_department("示例科技/财\u{7}务部").unwrap_err().code,
+        ErrorCode::InvalidDepartment
+    );
+}

@@ -1,4 +1,4 @@
-//! `orgdesk-fuzz [--seconds N] [--seed S] [--out DIR]`: mutates real spreadsheets for N seconds
+//! `orgdesk-fuzz [--seconds N] [--seed S] [--out DIR]` (or `--replay FILE`): mutates real spreadsheets for N seconds
 //! (default 60) and imports each; inputs that crash a reader (a panic, or more than 10 s) are
 //! written to DIR (default `fuzz-crashes`). Exits 1 when there are any.
 
@@ -16,6 +16,17 @@ fn main() {
         .unwrap_or_else(|| fastrand::u64(..));
     let out = std::path::PathBuf::from(flag("--out").unwrap_or_else(|| "fuzz-crashes".into()));
     orgdesk_fuzz::count_panics();
+    // `--replay FILE`: one saved input, for a crash found earlier.
+    if let Some(file) = flag("--replay") {
+        let input = std::fs::read(&file).expect("the input to replay");
+        orgdesk_fuzz::one(&mut orgdesk_fuzz::workspace(), &input);
+        let panics = orgdesk_fuzz::panics();
+        println!(
+            "{file}: {}",
+            if panics == 0 { "no crash" } else { "crashed" }
+        );
+        std::process::exit(i32::from(panics > 0));
+    }
     // An input that takes more than 10 s hangs a reader: saved, and the run stops.
     let hangs = out.clone();
     std::thread::spawn(move || loop {

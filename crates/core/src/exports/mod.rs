@@ -113,6 +113,21 @@ pub(crate) fn export_members(
         .map(|_| crate::org::profile::load(conn).map(|p| DepartmentIds::new(&departments, &p.name)))
         .transpose()?;
     let members = crate::members::count(conn)? as u64;
+    let report = |found: preflight::Found| ExportReport {
+        format: layout.format.clone(),
+        files: Vec::new(),
+        members: members as u32,
+        departments: departments.len() as u32,
+        errors: found.errors,
+        warnings: found.warnings,
+        problems: found.problems,
+        written: false,
+        masked: mask.is_some(),
+    };
+    // A file that cannot hold everyone is not started (not even with `force`).
+    if !checker.fits(members) {
+        return Ok(report(checker.finish()));
+    }
     let mut ticker = platform::Ticker::new(members, progress);
     let written = platform::write(
         conn,
@@ -123,20 +138,8 @@ pub(crate) fn export_members(
         &mut ticker,
         &mut |m, row, cells| checker.member_row(m, row, cells),
     )?;
-    let found = checker.finish();
-    let errors = found.errors;
-    let mut report = ExportReport {
-        format: layout.format.clone(),
-        files: Vec::new(),
-        members: members as u32,
-        departments: departments.len() as u32,
-        errors,
-        warnings: found.warnings,
-        problems: found.problems,
-        written: false,
-        masked: mask.is_some(),
-    };
-    if errors == 0 || force {
+    let mut report = report(checker.finish());
+    if report.errors == 0 || force {
         report.files = written
             .finish()?
             .iter()

@@ -1,7 +1,7 @@
 //! Pre-flight: everything in a workspace the target platform would refuse in this file, found
 //! before a byte is written. Limits come from the capability dataset, file rules from the layout.
 
-use super::layout::{Contact, Layout, Value};
+use super::layout::{Contact, Kind, Layout, Value};
 use super::platform::row_cells;
 use crate::compare::limits::{check_departments, LimitProblem, MemberLimits};
 use crate::dataset::Dataset;
@@ -50,6 +50,9 @@ pub(crate) struct Checker<'a> {
     /// Problems found per rule, and whether the rule is an error.
     counts: HashMap<String, (u32, bool)>,
 }
+
+/// Rows of an .xlsx sheet.
+const XLSX_ROWS: u64 = 1_048_576;
 
 /// Problems listed per rule; the rest are counted in one summary line (a warning on every row
 /// of a 100,000-member workspace must not become 100,000 lines).
@@ -205,6 +208,35 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// Whether the file can hold `members` rows at all (an .xlsx sheet holds 1,048,576 rows,
+    /// the header and the notes above it included); an error when it cannot, found before
+    /// anything is written.
+    pub fn fits(&mut self, members: u64) -> bool {
+        let rows = u64::from(self.layout.header_row()) + members;
+        if self.layout.kind != Kind::Xlsx || rows <= XLSX_ROWS {
+            return true;
+        }
+        let params = [
+            ("count", members.to_string()),
+            (
+                "max",
+                (XLSX_ROWS - u64::from(self.layout.header_row())).to_string(),
+            ),
+        ];
+        let (message, fix) = self.words("too_many_rows", &params);
+        self.push(Problem {
+            severity: Severity::Error,
+            rule: "too_many_rows".into(),
+            row: None,
+            userid: None,
+            name: None,
+            department: None,
+            message,
+            fix,
+        });
+        false
+    }
+
     /// Rules about the tree: the dataset's limits, forbidden characters, departments the file
     /// cannot carry.
     pub fn departments(&mut self, departments: &[Department], dataset: &Dataset) {
@@ -314,6 +346,22 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            // Text from before imports and forms refused these: never written raw into a file.
+            // (Tabs and line breaks are safe in every format: cells and quoted CSV fields.)
+            if let Some(c) = crate::validate::forbidden_control(text, true) {
+                let code = format!("U+{:04X}", c as u32);
+                let rule = "text_control_character";
+                self.member(
+                    true,
+                    rule,
+                    row,
+                    m,
+                    &[("column", col.header.clone()), ("char", code)],
+                );
+            } else if text.contains(crate::validate::is_invisible) {
+                let rule = "text_invisible_character";
+                self.member(false, rule, row, m, &[("column", col.header.clone())]);
+            }
             if layout.rules.forbidden_in_values.is_empty() {
                 continue;
             }
@@ -389,6 +437,9 @@ pub(crate) fn check(
 ) -> Result<Vec<Problem>> {
     let mut checker = Checker::new(layout, dataset, lang);
     checker.departments(&crate::org::departments::list(conn)?, dataset);
+    if !checker.fits(crate::members::count(conn)? as u64) {
+        return Ok(checker.finish().problems);
+    }
     let mut row = layout.header_row();
     crate::members::each(conn, |m| {
         row += 1;
@@ -396,4 +447,26 @@ pub(crate) fn check(
         Ok(())
     })?;
     Ok(checker.finish().problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An .xlsx sheet holds 1,048,576 rows with the header and its notes: more members are a
+    /// pre-flight error before anything is written; a CSV file has no such limit.
+    #[test]
+    fn a_sheet_that_cannot_hold_everyone_is_an_error_up_front() {
+        let layout = super::super::layout("wecom").unwrap();
+        let room = XLSX_ROWS - u64::from(layout.header_row());
+        let mut checker = Checker::new(layout, Dataset::builtin(), Lang::EnUs);
+        assert!(checker.fits(room));
+        assert!(!checker.fits(room + 1));
+        let found = checker.finish();
+        assert_eq!(found.errors, 1);
+        assert_eq!(found.problems[0].rule, "too_many_rows");
+        assert!(found.problems[0].message.contains(&room.to_string()));
+        let csv = super::super::layout("wecom-api").unwrap();
+        assert!(Checker::new(csv, Dataset::builtin(), Lang::EnUs).fits(10_000_000));
+    }
 }

@@ -9,7 +9,7 @@ use super::plan::{PlannedRow, RowAction, Values};
 use crate::error::{Error, ErrorCode};
 use crate::files::unneutralise;
 use crate::members::{FieldKey, FieldKind, Gender, MemberFields, FIELDS};
-use crate::org::departments;
+use crate::org::departments::{self, DepthLimit};
 use crate::validate::{self, half_width, trimmed};
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use rustc_hash::FxHashMap as HashMap;
@@ -120,6 +120,7 @@ fn serial_to_iso(serial: f64) -> Option<String> {
 struct Cleaner<'a> {
     line: u32,
     single_root: Option<&'a str>,
+    depth: DepthLimit,
     /// Department ids of an API-style file → paths.
     ids: Option<&'a DepartmentIds>,
     warnings: Vec<Issue>,
@@ -142,9 +143,43 @@ impl Cleaner<'_> {
         self.errors.push(Issue::error(self.line, column, e));
     }
 
+    /// A cell's text: a control character is an error (tabs and line breaks are allowed only
+    /// where `lines`), invisible characters (bidi controls, zero-width) are removed and noted.
+    fn raw<'c>(&mut self, column: u16, cell: &'c Data, lines: bool) -> Option<Cow<'c, str>> {
+        let raw = raw_text(cell)?;
+        // Around the value, tabs and line breaks are spaces that trimming removes.
+        let inner = trimmed(&raw).unwrap_or_default();
+        if let Some(c) = validate::forbidden_control(inner, lines) {
+            self.fail(
+                column,
+                Error::new(ErrorCode::InvalidCharacter, "import_invalid_character")
+                    .with("char", format!("U+{:04X}", c as u32)),
+            );
+            return None;
+        }
+        match validate::without_invisible(&raw) {
+            Some(visible) => {
+                self.warn(column, "invisible_removed", [("value", visible.clone())]);
+                Some(Cow::Owned(visible))
+            }
+            None => Some(raw),
+        }
+    }
+
     /// Trimmed text (with half-width conversion `convert`), noting each clean-up.
     fn text(&mut self, column: u16, cell: &Data, convert: fn(&str) -> String) -> Option<String> {
-        let raw = raw_text(cell)?;
+        self.text_lines(column, cell, convert, false)
+    }
+
+    /// [`Cleaner::text`] of a field that may span lines when `lines`.
+    fn text_lines(
+        &mut self,
+        column: u16,
+        cell: &Data,
+        convert: fn(&str) -> String,
+        lines: bool,
+    ) -> Option<String> {
+        let raw = self.raw(column, cell, lines)?;
         let trimmed = trimmed(&raw)?;
         if trimmed.len() != raw.len() {
             self.warn(column, "trimmed", [("value", trimmed.to_string())]);
@@ -206,7 +241,7 @@ impl Cleaner<'_> {
     ) {
         let value = match key.spec().kind {
             FieldKind::Name => self.name(column, cell),
-            FieldKind::Text => self.text(column, cell, half_width_alnum),
+            FieldKind::Text => self.text_lines(column, cell, half_width_alnum, key.spec().lines),
             FieldKind::Code => self.text(column, cell, half_width),
             FieldKind::Mobile => self.mobile(column, cell),
             FieldKind::Email => self.email(column, cell),
@@ -237,7 +272,7 @@ impl Cleaner<'_> {
     }
 
     fn mobile(&mut self, column: u16, cell: &Data) -> Option<String> {
-        let raw = raw_text(cell)?;
+        let raw = self.raw(column, cell, false)?;
         if matches!(cell, Data::Float(_) | Data::Int(_)) {
             self.warn(column, "mobile_was_number", [("value", raw.to_string())]);
         }
@@ -372,6 +407,10 @@ impl Cleaner<'_> {
                     );
                 }
             }
+            if let Err(e) = self.depth.check(levels.len(), || levels.join("/")) {
+                self.fail(column, e);
+                continue;
+            }
             let path = levels.join("/");
             if !paths.contains(&path) {
                 paths.push(path);
@@ -439,6 +478,7 @@ fn clean_row(
     let mut cl = Cleaner {
         line,
         single_root: cleaning.root_name.as_deref(),
+        depth: cleaning.depth,
         ids: cleaning.ids,
         warnings: Vec::new(),
         errors: Vec::new(),
@@ -480,9 +520,11 @@ fn clean_row(
             v.departments = cl.departments(map.levels[0].2, &parts.join("/")).into();
         }
     }
-    if v.fields.name.is_empty() {
+    // (A name refused for its characters is not missing as well.)
+    let name_column = map.column(Field::Member(FieldKey::Name));
+    if v.fields.name.is_empty() && !cl.errors.iter().any(|e| e.column == name_column) {
         cl.fail(
-            map.column(Field::Member(FieldKey::Name)),
+            name_column,
             Error::new(ErrorCode::MissingRequired, "import_missing_name"),
         );
     }
@@ -499,7 +541,12 @@ fn clean_row(
     if map.has(position) && !v.fields.is_set(FieldKey::Position) {
         cl.warn(map.column(position), "missing_position", []);
     }
-    if v.departments.is_empty() && !cl.errors.iter().any(|e| e.code == "invalid_department") {
+    if v.departments.is_empty()
+        && !cl
+            .errors
+            .iter()
+            .any(|e| matches!(e.code, "invalid_department" | "invalid_character"))
+    {
         let column = map
             .levels
             .first()
@@ -534,6 +581,8 @@ pub(crate) struct Cleaning<'a> {
     /// Each member field's limit ([`FieldKey`] as index), looked up once.
     pub(crate) max: Vec<Option<usize>>,
     pub(crate) root_name: Option<String>,
+    /// How deep department paths may go.
+    pub(crate) depth: DepthLimit,
     pub(crate) ids: Option<&'a DepartmentIds>,
     /// Department cells already read without a note, and their paths: most rows repeat one.
     pub(crate) paths: std::sync::Mutex<HashMap<String, Arc<[String]>>>,
@@ -577,12 +626,14 @@ impl<'a> Cleaning<'a> {
     pub(crate) fn new(
         columns: &[Column],
         root_name: Option<String>,
+        depth: DepthLimit,
         ids: Option<&'a DepartmentIds>,
     ) -> Cleaning<'a> {
         Cleaning {
             map: Mapping::new(columns),
             max: FIELDS.iter().map(|s| s.limit.map(|l| l.max())).collect(),
             root_name,
+            depth,
             ids,
             paths: Default::default(),
         }

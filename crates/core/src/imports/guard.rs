@@ -310,7 +310,21 @@ fn check_biff(stream: &mut [u8], file: &str) -> Result<bool> {
         let mut changes = 0;
         for &start in &starts {
             let walk: Vec<(u16, usize, usize)> = records(stream, start).collect();
-            for (typ, at, len) in walk {
+            for (i, &(typ, at, len)) in walk.iter().enumerate() {
+                if typ == 0x00FC {
+                    // The shared strings run on into the CONTINUE records after them.
+                    let parts: Vec<&[u8]> = walk[i..]
+                        .iter()
+                        .take_while(|(t, ..)| *t == 0x00FC || *t == 0x003C)
+                        .enumerate()
+                        .take_while(|(k, (t, ..))| *k == 0 || *t == 0x003C)
+                        .map(|(_, &(_, at, len))| &stream[at..at + len])
+                        .collect();
+                    if !sst_reads_safely(&parts) {
+                        return Err(damaged());
+                    }
+                    continue;
+                }
                 let data = &mut stream[at..at + len];
                 let short = match typ {
                     0x0085 => len < 6,                                               // BoundSheet8
@@ -367,6 +381,85 @@ fn check_biff(stream: &mut [u8], file: &str) -> Result<bool> {
         }
     }
     Ok(changed)
+}
+
+/// Whether the .xls reader can read a shared-string table (the SST record's data, then its
+/// CONTINUE records') without indexing past the end of a record, as it would in a crafted
+/// file: its steps, mirrored with the checks it lacks.
+fn sst_reads_safely(parts: &[&[u8]]) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return true;
+    };
+    let Some(mut data) = first.get(8..) else {
+        return true; // the reader refuses a short SST record
+    };
+    let mut rest = rest.iter();
+    loop {
+        if data.is_empty() {
+            match rest.next() {
+                Some(next) => {
+                    data = next;
+                    continue;
+                }
+                None => return true,
+            }
+        }
+        if data.len() < 3 {
+            return true; // refused by the reader
+        }
+        let (count, flags) = (usize::from(u16_le(data, 0)), data[2]);
+        data = &data[3..];
+        let mut skip = 0usize;
+        if flags & 0x8 != 0 {
+            let Some(runs) = data.get(..2) else {
+                return false;
+            };
+            skip += usize::from(u16_le(runs, 0)) * 4;
+            data = &data[2..];
+        }
+        if flags & 0x4 != 0 {
+            let Some(ext) = data.get(..4) else {
+                return false;
+            };
+            skip =
+                skip.saturating_add(i32::from_le_bytes([ext[0], ext[1], ext[2], ext[3]]) as usize);
+            data = &data[4..];
+        }
+        // The characters, one or two bytes each, continuing in the next record after a byte
+        // of flags.
+        let (mut left, mut wide) = (count, flags & 0x1 != 0);
+        while left > 0 {
+            let taken = if wide {
+                (data.len() / 2).min(left)
+            } else {
+                data.len().min(left)
+            };
+            data = &data[if wide { 2 * taken } else { taken }..];
+            left -= taken;
+            if left > 0 {
+                match rest.next() {
+                    Some([]) => return false,
+                    Some(next) => {
+                        wide = next[0] & 0x1 != 0;
+                        data = &next[1..];
+                    }
+                    None => return true, // refused by the reader
+                }
+            }
+        }
+        // The formatting runs and the phonetic block, skipped across records.
+        while skip > 0 {
+            if data.is_empty() {
+                match rest.next() {
+                    Some(next) => data = next,
+                    None => return true, // refused by the reader
+                }
+            }
+            let n = skip.min(data.len());
+            data = &data[n..];
+            skip -= n;
+        }
+    }
 }
 
 fn u16_le(data: &[u8], i: usize) -> u16 {

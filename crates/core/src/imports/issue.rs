@@ -57,14 +57,18 @@ impl Issue {
         } else {
             "errors"
         };
+        let column = headers
+            .get(self.column as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""));
+        // Every message may name its column.
+        let mut params = self.params.clone();
+        params.push(("column", Arg::Text(column.to_string())));
         RowIssue {
             row: self.row,
-            column: headers
-                .get(self.column as usize)
-                .cloned()
-                .unwrap_or_else(|| Arc::from("")),
+            column,
             code: self.code,
-            message: t_fields(lang, &format!("{section}.{}", self.key), &self.params),
+            message: t_fields(lang, &format!("{section}.{}", self.key), &params),
         }
     }
 }

@@ -174,6 +174,7 @@ impl<'a> Analyser<'a> {
         let cleaning = Cleaning::new(
             &columns,
             (roots.len() == 1).then(|| tree.path(roots[0])),
+            tree.depth_limit,
             ids,
         );
         let map = cleaning.map.clone();

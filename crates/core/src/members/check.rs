@@ -41,6 +41,7 @@ fn checked_text(
     let Some(value) = validate::clean_opt(text) else {
         return Ok(None);
     };
+    let value = hygienic(value, key)?;
     let (name, userid, except) = member;
     let value =
         match spec.kind {
@@ -95,6 +96,15 @@ fn checked_text(
     Ok(Some(value))
 }
 
+/// `value` refused for a control character (tabs and line breaks only where the field spans
+/// lines) and without invisible ones (bidi controls, zero-width characters).
+fn hygienic(value: String, key: FieldKey) -> Result<String> {
+    if let Some(c) = validate::forbidden_control(&value, key.spec().lines) {
+        return Err(validate::invalid_character(key.code(), c));
+    }
+    Ok(validate::without_invisible(&value).unwrap_or(value))
+}
+
 /// Cleans and checks `input`. `existing` is the member being updated. Missing department levels
 /// given by path are created (inside the caller's transaction); their paths are returned.
 pub(super) fn check(
@@ -110,6 +120,7 @@ pub(super) fn check(
             FieldKey::Name,
         )
     })?;
+    let name = hygienic(name, FieldKey::Name)?;
     let userid = match (existing, validate::clean_opt(input.userid.as_deref())) {
         (Some(m), Some(u)) if !u.eq_ignore_ascii_case(&m.userid) => {
             return Err(

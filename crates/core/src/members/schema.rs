@@ -110,6 +110,9 @@ pub struct FieldSpec {
     /// Read from imported files (a reference to another member and the lifecycle status are
     /// not, yet: imported members are active).
     pub import: bool,
+    /// May span lines: tabs and line breaks are allowed (no other control character is, in any
+    /// field).
+    pub lines: bool,
     /// The column in the `members` table.
     #[serde(skip)]
     pub column: &'static str,
@@ -125,11 +128,16 @@ impl FieldSpec {
             unique: false,
             personal: None,
             import: !matches!(kind, FieldKind::Member | FieldKind::Status),
+            lines: false,
             column: key.code(),
         }
     }
     const fn limit(mut self, limit: Limit) -> FieldSpec {
         self.limit = Some(limit);
+        self
+    }
+    const fn lines(mut self) -> FieldSpec {
+        self.lines = true;
         self
     }
     const fn unique(mut self) -> FieldSpec {
@@ -368,7 +376,7 @@ member_fields! {
         FieldSpec::new(FieldKey::EmploymentType, Text, Work).limit(TEXT);
     /// Invited → unverified → active → frozen → departed.
     status: MemberStatus = Status, FieldSpec::new(FieldKey::Status, Status, Work);
-    address: Option<String> = Address, FieldSpec::new(FieldKey::Address, Text, Work).limit(TEXT);
+    address: Option<String> = Address, FieldSpec::new(FieldKey::Address, Text, Work).limit(TEXT).lines();
     alias: Option<String> = Alias, FieldSpec::new(FieldKey::Alias, Text, Basic)
         .limit(TEXT)
         .personal(Personal::Name);

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Tx};
+use crate::org::profile::Platform;
 use crate::validate::{self, DEPARTMENT_FORBIDDEN};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -60,10 +61,53 @@ struct Node {
     sensitive: bool,
 }
 
+/// Departments nest at most this deep where the platform's limit is not known (undecided, or no
+/// figure in the capability dataset): deeper than any platform allows.
+pub const DEPTH_CAP: usize = 32;
+
+/// How deep departments may nest in a workspace: its platform's limit from the capability
+/// dataset, else [`DEPTH_CAP`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DepthLimit {
+    pub max: usize,
+    platform: Platform,
+}
+
+impl DepthLimit {
+    pub(crate) fn load(conn: &Connection) -> Result<DepthLimit> {
+        let platform = super::profile::load(conn)?.platform;
+        let max = crate::dataset::Dataset::builtin()
+            .limit(platform.as_str(), "department_depth")
+            .map_or(DEPTH_CAP, |v| (v as usize).min(DEPTH_CAP));
+        Ok(DepthLimit { max, platform })
+    }
+
+    /// Refuses a department `depth` levels deep (`path` names it).
+    pub(crate) fn check(&self, depth: usize, path: impl FnOnce() -> String) -> Result<()> {
+        if depth <= self.max {
+            return Ok(());
+        }
+        let path = path();
+        let shown: String = if path.chars().count() > 120 {
+            path.chars().take(120).chain("…".chars()).collect()
+        } else {
+            path
+        };
+        Err(
+            Error::new(ErrorCode::InvalidDepartment, "department_too_deep")
+                .with("path", shown)
+                .with("depth", depth)
+                .with("max", self.max)
+                .with_key("platform", format!("platforms.{}", self.platform.as_str())),
+        )
+    }
+}
+
 /// The whole tree in memory (a workspace holds at most tens of thousands of departments).
 pub(crate) struct Tree {
     nodes: HashMap<i64, Node>,
     children: HashMap<Option<i64>, Vec<i64>>,
+    pub(crate) depth_limit: DepthLimit,
 }
 
 impl Tree {
@@ -74,6 +118,7 @@ impl Tree {
         let mut tree = Tree {
             nodes: HashMap::new(),
             children: HashMap::new(),
+            depth_limit: DepthLimit::load(conn)?,
         };
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -155,6 +200,18 @@ impl Tree {
         cur
     }
 
+    /// Levels from `id` down to the deepest department below it (1 for a department without
+    /// sub-departments).
+    fn height(&self, id: i64) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(id, 1)];
+        while let Some((node, level)) = stack.pop() {
+            deepest = deepest.max(level);
+            stack.extend(self.children(Some(node)).iter().map(|&c| (c, level + 1)));
+        }
+        deepest
+    }
+
     /// Whether `node` is `root` or lies below it.
     pub(crate) fn in_subtree(&self, node: i64, root: i64) -> bool {
         self.lineage(node).contains(&root)
@@ -211,6 +268,11 @@ pub fn validate_name(raw: &str) -> Result<String> {
     let Some(name) = validate::clean(raw) else {
         return Err(name_error("department_name_empty", raw));
     };
+    // Invisible characters (bidi controls, zero-width) go; control characters are refused below.
+    let name = validate::without_invisible(&name).unwrap_or(name);
+    if name.is_empty() {
+        return Err(name_error("department_name_empty", raw));
+    }
     if let Some(c) = name
         .chars()
         .find(|c| DEPARTMENT_FORBIDDEN.contains(c) || c.is_control())
@@ -282,8 +344,13 @@ pub(crate) fn ensure_path(
     Ok((id, created))
 }
 
-/// Inserts a checked name as the last child of `parent`.
+/// Inserts a checked name as the last child of `parent`, within the depth limit.
 fn insert(tx: &Tx, tree: &mut Tree, parent: Option<i64>, name: &str) -> Result<i64> {
+    let depth = parent.map_or(0, |p| tree.lineage(p).len()) + 1;
+    tree.depth_limit.check(depth, || match parent {
+        Some(p) => format!("{}/{name}", tree.path(p)),
+        None => name.to_string(),
+    })?;
     let order = tree.children(parent).len() as i64;
     tx.execute(
         "INSERT INTO departments (parent_id, name, sort_order) VALUES (?1, ?2, ?3)",
@@ -410,6 +477,15 @@ pub(crate) fn move_to(
     }
     let old_parent = tree.parent(id);
     check_unique(&tree, new_parent, &tree.nodes[&id].name, Some(id))?;
+    // The deepest department below it moves down (or up) with it.
+    let depth = new_parent.map_or(0, |p| tree.lineage(p).len()) + tree.height(id);
+    tree.depth_limit.check(depth, || {
+        let name = &tree.nodes[&id].name;
+        match new_parent {
+            Some(p) => format!("{}/{name}", tree.path(p)),
+            None => name.clone(),
+        }
+    })?;
     let mut siblings: Vec<i64> = tree
         .children(new_parent)
         .iter()

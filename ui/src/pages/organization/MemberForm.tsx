@@ -170,15 +170,16 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
           />
         );
         break;
-      default:
-        control = (
-          <Input
-            placeholder={placeholders[key]}
-            disabled={hidden}
-            maxLength={spec.limit?.from === "fixed" ? spec.limit.max : undefined}
-            data-testid={key === "name" ? "member-name-input" : `member-${key}`}
-          />
-        );
+      default: {
+        // A field that may span lines (the address) gets a text area.
+        const props = {
+          placeholder: placeholders[key],
+          disabled: hidden,
+          maxLength: spec.limit?.from === "fixed" ? spec.limit.max : undefined,
+          "data-testid": key === "name" ? "member-name-input" : `member-${key}`,
+        };
+        control = spec.lines ? <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} {...props} /> : <Input {...props} />;
+      }
     }
     const required = spec.kind === "name" ? [{ required: true, whitespace: true, message: t("members.name_required") }] : undefined;
     return (
