@@ -131,7 +131,8 @@ pub(crate) const TEMP_PREFIX: &str = ".orgdesk-";
 const STALE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// Removes what killed OrgDesk processes left in `dir`: temporary files of ours (`.orgdesk-*`
-/// ending with `suffix`) older than ten minutes (no write takes that long).
+/// ending with `suffix`) whose process is gone (the name carries its id; Linux), or older than
+/// ten minutes (no write takes that long).
 pub(crate) fn sweep(dir: &Path, suffix: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -139,19 +140,55 @@ pub(crate) fn sweep(dir: &Path, suffix: &str) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with(TEMP_PREFIX) || !name.ends_with(suffix) {
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+            continue;
+        };
+        if !name.ends_with(suffix) {
             continue;
         }
+        let owner_gone = rest
+            .split('-')
+            .next()
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(process_gone);
         let old = entry
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > STALE);
-        if old {
+        if owner_gone || old {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether process `pid` no longer runs (known on Linux only; elsewhere the age decides).
+fn process_gone(pid: u32) -> bool {
+    cfg!(target_os = "linux")
+        && pid != std::process::id()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// A new temporary file of ours in `dir`, named `.orgdesk-<process id>-…<suffix>` so that
+/// [`sweep`] knows whose it is (after sweeping what killed processes left there). `shared`:
+/// readable like any file the user saves (temporary files default to owner-only).
+pub(crate) fn temp_file(
+    dir: &Path,
+    suffix: &str,
+    shared: bool,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    sweep(dir, suffix);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(suffix);
+    #[cfg(unix)]
+    if shared {
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    }
+    #[cfg(not(unix))]
+    let _ = shared;
+    builder.tempfile_in(dir)
 }
 
 /// A file being written next to its destination; it replaces the destination only on
@@ -165,13 +202,7 @@ pub struct Staged {
 impl Staged {
     pub fn new(target: &Path) -> Result<Staged> {
         let dir = output_folder(target)?;
-        sweep(dir, ".part");
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(TEMP_PREFIX).suffix(".part");
-        // Readable like any file the user saves (temporary files default to owner-only).
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-        let temp = builder.tempfile_in(dir).map_err(|e| io_error(target, e))?;
+        let temp = temp_file(dir, ".part", true).map_err(|e| io_error(target, e))?;
         Ok(Staged {
             temp,
             target: target.to_path_buf(),
@@ -248,7 +279,12 @@ mod tests {
         let old = dir.path().join(".orgdesk-killed.part");
         let fresh = dir.path().join(".orgdesk-writing.part");
         let mine = dir.path().join("report.part");
-        for p in [&old, &fresh, &mine] {
+        // Fresh, but its process is gone (no process has that id): swept too (Linux).
+        let orphan = dir.path().join(".orgdesk-999999999-abc.part");
+        let running = dir
+            .path()
+            .join(format!(".orgdesk-{}-abc.part", std::process::id()));
+        for p in [&old, &fresh, &mine, &orphan, &running] {
             std::fs::write(p, "x").unwrap();
         }
         let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
@@ -263,6 +299,9 @@ mod tests {
         let staged = Staged::new(&dir.path().join("out.xlsx")).unwrap();
         assert!(!old.exists(), "a stale temporary file of ours is removed");
         assert!(fresh.exists() && mine.exists(), "others' files stay");
+        assert_eq!(orphan.exists(), !cfg!(target_os = "linux"));
+        assert!(running.exists(), "a running process's file stays");
+        std::fs::remove_file(&running).unwrap();
         drop(staged);
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()

@@ -50,14 +50,8 @@ fn backup_to(src: &Connection, dest: &Path) -> Result<Connection> {
 /// processes left there before is swept first.
 fn temp_in(dir: Option<&Path>) -> Result<tempfile::NamedTempFile> {
     let temp = std::env::temp_dir();
-    crate::files::sweep(dir.unwrap_or(&temp), ".orgdesk");
-    let mut b = tempfile::Builder::new();
-    b.prefix(crate::files::TEMP_PREFIX).suffix(".orgdesk");
-    let made = match dir {
-        Some(d) => b.tempfile_in(d),
-        None => b.tempfile(),
-    };
-    made.map_err(|e| crate::Error::io(dir.unwrap_or(Path::new(".")), &e))
+    let dir = dir.unwrap_or(&temp);
+    crate::files::temp_file(dir, ".orgdesk", false).map_err(|e| crate::Error::io(dir, &e))
 }
 
 fn counts(conn: &Connection) -> Result<(u32, u32)> {
