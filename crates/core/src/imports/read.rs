@@ -111,11 +111,9 @@ impl Sheet {
         let grid = cells
             .rows()
             .map(|row| {
-                let end = row
-                    .iter()
-                    .rposition(|v| *v != Data::Empty)
-                    .map_or(0, |e| e + 1);
-                row[..end].to_vec()
+                let mut cells = row.to_vec();
+                trim(&mut cells);
+                cells
             })
             .collect();
         Sheet {
@@ -158,8 +156,15 @@ impl Sheet {
                 Some(v) if *v != Data::Empty => v.clone(),
                 _ => continue,
             };
-            let r1 = (region.end.0 - top).min(self.grid.len() as u32 - 1);
-            let c1 = (region.end.1 - left).min(width - 1);
+            let r1 = region
+                .end
+                .0
+                .saturating_sub(top)
+                .min(self.grid.len() as u32 - 1);
+            let c1 = region.end.1.saturating_sub(left).min(width - 1);
+            if r1 < r0 || c1 < c0 {
+                continue; // a region that ends before it starts (a damaged file)
+            }
             let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
             count.add(0, area, file, &self.name)?;
             for r in r0..=r1 {
@@ -598,5 +603,26 @@ mod tests {
         assert_eq!(sheet.height(), 3);
         assert_eq!((sheet.display_row(1), sheet.display_row(2)), (2, 4));
         assert_eq!(sheet.rows().nth(2).unwrap()[0], Data::String("李娜".into()));
+    }
+
+    #[test]
+    fn merged_regions_are_clipped_to_the_grid() {
+        let text = |t: &str| Data::String(t.into());
+        let rows = vec![
+            (0, vec![text("部门"), text("姓名")]),
+            (1, vec![text("销售部"), text("张伟")]),
+            (2, vec![Data::Empty, text("李娜")]),
+        ];
+        let mut sheet = Sheet::from_rows("S", rows);
+        let region = |start: (u32, u32), end: (u32, u32)| Dimensions { start, end };
+        let merged = [
+            region((1, 0), (1_048_575, 16_383)), // to the end of the sheet: clipped
+            region((2, 1), (0, 0)),              // ends before it starts: ignored
+        ];
+        sheet.fill_merges(&merged, "f.xlsx").unwrap();
+        let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+        assert_eq!(rows[1], [text("销售部"), text("销售部")]);
+        assert_eq!(rows[2], [text("销售部"), text("销售部")]);
+        assert_eq!(rows.len(), 3);
     }
 }
