@@ -325,44 +325,11 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
             "hardware import",
             Box::new(|ws| ws.import_hardware(&devices, Lang::EnUs).unwrap().committed),
         ),
-        (
-            "import",
-            Box::new(|ws| {
-                let mut s = ImportSession::open(&roster).unwrap();
-                ws.run_import(
-                    &mut s,
-                    &ImportOptions::default(),
-                    false,
-                    Lang::EnUs,
-                    &Silent,
-                )
-                .unwrap()
-                .committed
-            }),
-        ),
-        (
-            "import dry run",
-            Box::new(|ws| {
-                let mut s = ImportSession::open(&roster).unwrap();
-                ws.run_import(&mut s, &ImportOptions::default(), true, Lang::EnUs, &Silent)
-                    .unwrap()
-                    .committed
-            }),
-        ),
+        ("import", Box::new(|ws| imported(ws, &roster, false))),
+        ("import dry run", Box::new(|ws| imported(ws, &roster, true))),
         (
             "import with an invalid row (refused)",
-            Box::new(|ws| {
-                let mut s = ImportSession::open(&bad_roster).unwrap();
-                ws.run_import(
-                    &mut s,
-                    &ImportOptions::default(),
-                    false,
-                    Lang::EnUs,
-                    &Silent,
-                )
-                .unwrap()
-                .committed
-            }),
+            Box::new(|ws| imported(ws, &bad_roster, false)),
         ),
         (
             "wizard plan and commit",
@@ -461,4 +428,18 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
     // Reopened, the file still has every entry.
     let ws = Workspace::open(&path, Source::Cli).unwrap();
     assert_eq!(ws.log(None).unwrap().len() as i64, entries);
+}
+
+/// Whether an import of `path` (one go, as the CLI runs it) committed.
+fn imported(ws: &mut Workspace, path: &std::path::Path, dry_run: bool) -> bool {
+    let mut s = ImportSession::open(path).unwrap();
+    ws.run_import(
+        &mut s,
+        &ImportOptions::default(),
+        dry_run,
+        Lang::EnUs,
+        &Silent,
+    )
+    .unwrap()
+    .committed
 }

@@ -94,29 +94,45 @@ pub(super) fn record<T, R>(
     if changeset.is_empty() && inserted.is_empty() {
         return Ok(Ok((change.value, None)));
     }
-    discard_redo(&tx)?;
+    let listed = (!inserted.is_empty()).then_some(("inserted", &inserted));
+    let (value, id) = append_done(&tx, source, action, change, &changeset, listed)?;
+    tx.commit()?;
+    Ok(Ok((value, Some(id))))
+}
+
+/// Appends undoable action `change` (state `done`, the redo stack cleared) with its changeset,
+/// and for a bulk action what it keeps beside it: the rows it listed (`inserted`) or the tables
+/// it replaced (`replaced`), as JSON. Returns the change's value and the entry's id.
+fn append_done<T>(
+    tx: &Transaction,
+    source: Source,
+    action: Action,
+    change: Change<T>,
+    changeset: &[u8],
+    bulk: Option<(&'static str, &impl serde::Serialize)>,
+) -> Result<(T, i64)> {
+    discard_redo(tx)?;
     let id = insert_entry(
-        &tx,
+        tx,
         Entry {
             source,
             action,
             target: &change.target,
             before: change.before,
             after: change.after,
-            changeset: Some(&changeset),
+            changeset: Some(changeset),
             state: Some(ActionState::Done),
             ref_id: None,
         },
     )?;
-    if !inserted.is_empty() {
-        let listed = serde_json::to_string(&inserted).map_err(Error::internal)?;
+    if let Some((column, list)) = bulk {
+        let json = serde_json::to_string(list).map_err(Error::internal)?;
         tx.execute(
-            "UPDATE audit_log SET inserted = ?1 WHERE id = ?2",
-            params![listed, id],
+            &format!("UPDATE audit_log SET {column} = ?1 WHERE id = ?2"),
+            params![json, id],
         )?;
     }
-    tx.commit()?;
-    Ok(Ok((change.value, Some(id))))
+    Ok((change.value, id))
 }
 
 /// See [`super::Db::record_replacing`].
@@ -131,27 +147,16 @@ pub(super) fn record_replacing<T>(
     let tables = content_tables(&tx)?;
     let before = describe_all(&tx, &tables)?;
     let change = f(&Tx(&tx))?;
-    discard_redo(&tx)?;
-    let id = insert_entry(
+    let (value, _) = append_done(
         &tx,
-        Entry {
-            source,
-            action,
-            target: &change.target,
-            before: change.before,
-            after: change.after,
-            changeset: Some(&before),
-            state: Some(ActionState::Done),
-            ref_id: None,
-        },
-    )?;
-    let tables = serde_json::to_string(&tables).map_err(Error::internal)?;
-    tx.execute(
-        "UPDATE audit_log SET replaced = ?1 WHERE id = ?2",
-        params![tables, id],
+        source,
+        action,
+        change,
+        &before,
+        Some(("replaced", &tables)),
     )?;
     tx.commit()?;
-    Ok(change.value)
+    Ok(value)
 }
 
 /// See [`super::Db::unrecorded`].
