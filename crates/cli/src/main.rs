@@ -517,9 +517,16 @@ enum MemberCommand {
         /// Only members directly in --department, not in its sub-departments.
         #[arg(long, requires = "department")]
         direct: bool,
-        /// Match name, account, mobile, alias or email.
+        /// Match name (also its pinyin: zw, zhangwei), account, mobile, alias or email: anywhere
+        /// from three characters on, at the start or end of a value for one or two.
         #[arg(long)]
         search: Option<String>,
+        /// At most N members; the JSON is then {"total","offset","members"}.
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Skip the first N members found.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        offset: u32,
     },
 }
 
@@ -1399,13 +1406,21 @@ fn members(cmd: MemberCommand, out: &Out) -> Result<(), Error> {
             department,
             direct,
             search,
+            limit,
+            offset,
         } => {
             let query = MemberQuery {
                 department: department.as_deref().map(dept),
                 direct_only: direct,
                 search,
+                offset,
+                limit,
             };
-            out.members(&open(&workspace)?.members(&query)?)
+            let ws = open(&workspace)?;
+            match limit {
+                Some(_) => out.member_page(&ws.member_page(&query)?),
+                None => out.members(&ws.members(&query)?),
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ use orgdesk_core::setup::hardware::{BatchQuarter, Device, HardwareImport};
 use orgdesk_core::setup::security::SecurityReport;
 use orgdesk_core::snapshots::{SnapshotInfo, SnapshotKind};
 use orgdesk_core::ActionState;
+use orgdesk_core::MemberPage;
 use orgdesk_core::OrgProfile;
 use orgdesk_core::{
     AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
@@ -193,32 +194,56 @@ impl Out {
             if list.is_empty() {
                 return self.tr("cli.no_members", &[]);
             }
-            let head = [
-                "userid",
-                "name",
-                "mobile",
-                "email",
-                "position",
-                "main_department",
-                "status",
-            ]
-            .map(|f| self.tr(&format!("fields.{f}"), &[]));
-            let mut rows = vec![head];
-            for m in list {
-                rows.push([
-                    m.userid.clone(),
-                    m.fields.name.clone(),
-                    m.fields.mobile.clone().unwrap_or_default(),
-                    m.fields.email.clone().unwrap_or_default(),
-                    m.fields.position.clone().unwrap_or_default(),
-                    m.main_department.clone().unwrap_or_default(),
-                    self.tr(&format!("statuses.{}", m.fields.status.as_str()), &[]),
-                ]);
-            }
-            let mut text = table(&rows, true);
+            let mut text = self.members_table(list);
             text.push_str(&self.tr("cli.members_count", &[("count", list.len().to_string())]));
             text
         })
+    }
+
+    pub fn member_page(&self, page: &MemberPage) -> R {
+        self.emit(page, || {
+            if page.members.is_empty() {
+                return self.tr(
+                    "cli.members_none_here",
+                    &[("total", page.total.to_string())],
+                );
+            }
+            let mut text = self.members_table(&page.members);
+            let from = page.offset as usize + 1;
+            let params = [
+                ("from", from.to_string()),
+                ("to", (from + page.members.len() - 1).to_string()),
+                ("total", page.total.to_string()),
+            ];
+            text.push_str(&self.tr("cli.members_page", &params));
+            text
+        })
+    }
+
+    fn members_table(&self, list: &[Member]) -> String {
+        let head = [
+            "userid",
+            "name",
+            "mobile",
+            "email",
+            "position",
+            "main_department",
+            "status",
+        ]
+        .map(|f| self.tr(&format!("fields.{f}"), &[]));
+        let mut rows = vec![head];
+        for m in list {
+            rows.push([
+                m.userid.clone(),
+                m.fields.name.clone(),
+                m.fields.mobile.clone().unwrap_or_default(),
+                m.fields.email.clone().unwrap_or_default(),
+                m.fields.position.clone().unwrap_or_default(),
+                m.main_department.clone().unwrap_or_default(),
+                self.tr(&format!("statuses.{}", m.fields.status.as_str()), &[]),
+            ]);
+        }
+        table(&rows, true)
     }
 
     pub fn history_step(&self, key: &str, entry: &AuditEntry) -> R {

@@ -60,6 +60,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0010_described_inserts.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0011_member_search.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).
@@ -255,7 +259,8 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
 /// statements that build them again: writing or deleting many rows and then building each index
 /// with one sort is much faster than updating it row by row. Before deleting, pass `deleting`:
 /// indexes led by a foreign-key column stay, as deleting a row looks up the rows pointing at it
-/// through them (without, every delete would scan the table).
+/// through them (without, every delete would scan the table). For members, the search index's
+/// triggers go too (the whole index is brought up to date at the next search instead).
 pub(crate) fn drop_indexes(
     conn: &Connection,
     tables: &[&str],
@@ -277,7 +282,32 @@ pub(crate) fn drop_indexes(
     for (name, _) in &indexes {
         conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
     }
-    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+    let mut rebuild: Vec<String> = indexes.into_iter().map(|(_, sql)| sql).collect();
+    if tables.contains(&"members") {
+        rebuild.extend(suspend_search(conn)?);
+    }
+    Ok(rebuild)
+}
+
+/// Drops the triggers that note changed members for the search index (see
+/// `members::search`) and notes every member instead; returns the statements that create them
+/// again.
+fn suspend_search(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'members'
+         AND name LIKE 'member\\_search\\_%' ESCAPE '\\'",
+    )?;
+    let triggers = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    conn.execute(
+        "INSERT INTO member_search_pending VALUES (?1, ?2)",
+        [i64::MIN, i64::MAX],
+    )?;
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// Deletes a workspace file with its `-wal`/`-shm`/`-journal` companions (after a failed create).
@@ -336,7 +366,8 @@ mod tests {
                 "members_manager"
             ]
         );
-        assert_eq!(rebuild.len() + kept.len(), before.len());
+        // The search index's three triggers are dropped with the indexes.
+        assert_eq!(rebuild.len() + kept.len(), before.len() + 3);
         assert!(rebuild.iter().any(|sql| sql.contains("members_mobile")));
         for sql in rebuild {
             conn.execute_batch(&sql).unwrap();

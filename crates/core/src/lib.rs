@@ -46,7 +46,8 @@ pub use error::{Error, ErrorCode, ErrorDto, ErrorKind, Result};
 pub use history::{Action, ActionState, AuditEntry, HistoryStatus, Source};
 pub use i18n::Lang;
 pub use members::{
-    FieldKey, Gender, Member, MemberFields, MemberInput, MemberQuery, MemberSaved, MemberStatus,
+    FieldKey, Gender, Member, MemberFields, MemberInput, MemberPage, MemberQuery, MemberSaved,
+    MemberStatus,
 };
 pub use org::departments::{Department, DepartmentAdded, DepartmentRef};
 pub use org::profile::{OrgProfile, Platform};

@@ -4,7 +4,7 @@
 //! transaction: atomic, and undoable like any other action. Also: "Save a copy as…".
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::{self, Change, Tx, UNTRACKED};
+use crate::history::{self, tracked, Change, Tx};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -190,10 +190,7 @@ fn content_tables(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
-    for name in names
-        .into_iter()
-        .filter(|n| !UNTRACKED.contains(&n.as_str()))
-    {
+    for name in names.into_iter().filter(|n| tracked(n)) {
         let mut cols = conn.prepare(&format!("SELECT name FROM pragma_table_info('{name}')"))?;
         let columns: Vec<String> = cols
             .query_map([], |r| r.get(0))?

@@ -22,7 +22,9 @@ fn state(ws: &Workspace) -> (BTreeMap<String, Vec<String>>, i64) {
     let conn = ws.raw_connection();
     let mut tables = BTreeMap::new();
     let names: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'audit_log'")
+        // The member search index is derived data that any read may bring up to date.
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'audit_log'
+                  AND name NOT LIKE 'member_search%'")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

@@ -39,6 +39,7 @@ fn query(dept: Option<&str>, direct_only: bool, search: Option<&str>) -> MemberQ
         department: dept.map(|d| DepartmentRef::Path(d.into())),
         direct_only,
         search: search.map(str::to_string),
+        ..Default::default()
     }
 }
 
@@ -363,6 +364,71 @@ fn search_by_name_userid_or_mobile() {
     // LIKE wildcards in the search text are literal.
     assert!(userids(&ws, &query(None, false, Some("%"))).is_empty());
     assert!(userids(&ws, &query(None, false, Some("_"))).is_empty());
+    // Pinyin, as Chinese users type: initials and full, at the start of a value from 1–2 letters.
+    assert_eq!(userids(&ws, &query(None, false, Some("zw"))), ["zhangwei"]);
+    assert_eq!(
+        userids(&ws, &query(None, false, Some("ZhangW"))),
+        ["zhangwei"]
+    );
+    assert_eq!(userids(&ws, &query(None, false, Some("ln"))), ["lina"]);
+    assert_eq!(userids(&ws, &query(None, false, Some("娜"))), ["lina"]);
+    // The index's query syntax is not the user's: quotes, stars and operators are literal.
+    for q in ["\"", "zw*", "zw OR ln", "NEAR(zw)", "-zw", "^z"] {
+        assert!(userids(&ws, &query(None, false, Some(q))).is_empty(), "{q}");
+    }
+}
+
+#[test]
+fn the_search_index_follows_every_change() {
+    let (_d, mut ws) = workspace();
+    ws.add_member(&member("张伟", &["示例科技"])).unwrap();
+    assert_eq!(userids(&ws, &query(None, false, Some("zw"))), ["zhangwei"]);
+    let mut renamed = member("王芳", &["示例科技"]);
+    renamed.userid = Some("zhangwei".into());
+    ws.update_member("zhangwei", &renamed).unwrap();
+    assert!(userids(&ws, &query(None, false, Some("zw"))).is_empty());
+    assert_eq!(userids(&ws, &query(None, false, Some("wf"))), ["zhangwei"]);
+    ws.undo().unwrap();
+    assert_eq!(userids(&ws, &query(None, false, Some("zw"))), ["zhangwei"]);
+    ws.delete_member("zhangwei").unwrap();
+    assert!(userids(&ws, &query(None, false, Some("zw"))).is_empty());
+    ws.undo().unwrap();
+    assert_eq!(
+        userids(&ws, &query(None, false, Some("张伟"))),
+        ["zhangwei"]
+    );
+}
+
+#[test]
+fn pages_with_their_total() {
+    let (_d, mut ws) = workspace();
+    for name in ["张一", "张二", "张三", "李四"] {
+        ws.add_member(&member(name, &["示例科技"])).unwrap();
+    }
+    let q = MemberQuery {
+        search: Some("张".into()),
+        offset: 1,
+        limit: Some(1),
+        ..Default::default()
+    };
+    let page = ws.member_page(&q).unwrap();
+    assert_eq!((page.total, page.offset), (3, 1));
+    let names: Vec<_> = page
+        .members
+        .iter()
+        .map(|m| m.fields.name.as_str())
+        .collect();
+    assert_eq!(names, ["张二"]);
+    let rest = ws
+        .member_page(&MemberQuery {
+            offset: 3,
+            limit: Some(10),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rest.total, 4);
+    assert_eq!(rest.members[0].fields.name, "李四");
+    assert_eq!(rest.members[0].departments, ["示例科技"]);
 }
 
 #[test]

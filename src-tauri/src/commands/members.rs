@@ -2,12 +2,20 @@
 
 use super::S;
 use crate::state::Res;
-use orgdesk_core::{Member, MemberInput, MemberQuery, MemberSaved};
+use orgdesk_core::{Member, MemberInput, MemberPage, MemberQuery, MemberSaved};
 
+/// The member with account `userid`.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn list_members(state: S, query: MemberQuery) -> Res<Vec<Member>> {
-    state.with(|ws, _| ws.members(&query))
+pub fn get_member(state: S, userid: String) -> Res<Member> {
+    state.with(|ws, _| ws.member(&userid))
+}
+
+/// One page of the members a query finds, with their number: what the member table shows.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn member_page(state: S, query: MemberQuery) -> Res<MemberPage> {
+    state.with(|ws, _| ws.member_page(&query))
 }
 
 #[tauri::command(async)]

@@ -57,7 +57,10 @@ export const commands = {
 	importFieldChoices: () => typedError<string[], ErrorDto>(__TAURI_INVOKE("import_field_choices")),
 	listImports: () => typedError<ImportBatch[], ErrorDto>(__TAURI_INVOKE("list_imports")),
 	importRollback: (batch: number) => typedError<ImportBatch, ErrorDto>(__TAURI_INVOKE("import_rollback", { batch })),
-	listMembers: (query: MemberQuery) => typedError<Member[], ErrorDto>(__TAURI_INVOKE("list_members", { query })),
+	/**  The member with account `userid`. */
+	getMember: (userid: string) => typedError<Member, ErrorDto>(__TAURI_INVOKE("get_member", { userid })),
+	/**  One page of the members a query finds, with their number: what the member table shows. */
+	memberPage: (query: MemberQuery) => typedError<MemberPage, ErrorDto>(__TAURI_INVOKE("member_page", { query })),
 	addMember: (input: MemberInput) => typedError<MemberSaved, ErrorDto>(__TAURI_INVOKE("add_member", { input })),
 	updateMember: (userid: string, input: MemberInput) => typedError<MemberSaved, ErrorDto>(__TAURI_INVOKE("update_member", { userid, input })),
 	deleteMember: (userid: string) => typedError<Member, ErrorDto>(__TAURI_INVOKE("delete_member", { userid })),
@@ -726,6 +729,14 @@ export type MemberInput = {
 	leader_of?: DepartmentRef[],
 } & MemberFields;
 
+/**  One page of a member list. */
+export type MemberPage = {
+	/**  How many members the query finds in all. */
+	total: number,
+	offset: number,
+	members: Member[],
+};
+
 export type MemberPermissions = {
 	userid: string,
 	name: string,
@@ -740,8 +751,16 @@ export type MemberQuery = {
 	/**  Only members of this department (and, unless `direct_only`, of its sub-departments). */
 	department?: DepartmentRef | null,
 	direct_only?: boolean,
-	/**  Matches name, account, mobile, alias and email (case-insensitive substring). */
+	/**
+	 *  Matches name (also by its pinyin, full or initials), account, mobile, alias and email,
+	 *  in either case: anywhere in a value from three characters on, at its start or end for one
+	 *  or two (see `members::search`).
+	 */
 	search?: string | null,
+	/**  Members skipped (in the order they were added). */
+	offset?: number,
+	/**  At most this many members (all when absent). */
+	limit?: number | null,
 };
 
 /**  What adding or updating a member did. */

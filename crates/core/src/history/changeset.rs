@@ -96,10 +96,7 @@ pub(super) fn content_tables(conn: &rusqlite::Connection) -> Result<Vec<String>>
     let names = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(names
-        .into_iter()
-        .filter(|n| !super::UNTRACKED.contains(&n.as_str()))
-        .collect())
+    Ok(names.into_iter().filter(|n| super::tracked(n)).collect())
 }
 
 /// Every row of `tables` as a changeset of inserts: what an action that replaces the whole

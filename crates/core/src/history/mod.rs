@@ -145,6 +145,12 @@ impl ActionState {
 /// Tables whose changes are bookkeeping, not workspace content.
 pub(crate) const UNTRACKED: &[&str] = &["audit_log", "snapshots"];
 
+/// Whether `table` holds content: not the history itself, the snapshots, nor derived data (the
+/// member search index, its tables all named `member_search…`).
+pub(crate) fn tracked(table: &str) -> bool {
+    !UNTRACKED.contains(&table) && !table.starts_with("member_search")
+}
+
 /// A write transaction of the mutation path. Only this module makes one, so a function that
 /// takes `&Tx` can only run inside [`record`] or [`unrecorded`]: every domain write takes one.
 /// It reads like a connection.
@@ -236,6 +242,21 @@ impl Db {
     /// The connection, for reads: it refuses writes.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Runs `f` in a write transaction that is neither audited nor undoable: for derived data
+    /// only (the member search index), which a read may bring up to date, hence `&self`.
+    pub(crate) fn derived<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "query_only", false)?;
+        let done = (|| {
+            let tx =
+                Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        self.conn.pragma_update(None, "query_only", true)?;
+        done
     }
 
     pub(crate) fn source(&self) -> Source {

@@ -2,7 +2,7 @@
 //! they append. [`super::Db`] is their public face.
 
 use super::changeset::{content_tables, describe_all, Inserted};
-use super::{actor, now, Action, ActionState, Change, Source, Tx, UNTRACKED};
+use super::{actor, now, tracked, Action, ActionState, Change, Source, Tx};
 use crate::error::{Error, Result};
 use rusqlite::session::Session;
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
@@ -77,7 +77,7 @@ pub(super) fn record<T, R>(
     let tx = writable.transaction()?;
     let (change, changeset, inserted) = {
         let mut session = Session::new(&tx)?;
-        session.table_filter(Some(|table: &str| !UNTRACKED.contains(&table)));
+        session.table_filter(Some(|table: &str| tracked(table)));
         session.attach::<&str>(None)?;
         let mut recorder = Recorder {
             session,

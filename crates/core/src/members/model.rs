@@ -155,8 +155,23 @@ pub struct MemberQuery {
     /// Only members of this department (and, unless `direct_only`, of its sub-departments).
     pub department: Option<DepartmentRef>,
     pub direct_only: bool,
-    /// Matches name, account, mobile, alias and email (case-insensitive substring).
+    /// Matches name (also by its pinyin, full or initials), account, mobile, alias and email,
+    /// in either case: anywhere in a value from three characters on, at its start or end for one
+    /// or two (see `members::search`).
     pub search: Option<String>,
+    /// Members skipped (in the order they were added).
+    pub offset: u32,
+    /// At most this many members (all when absent).
+    pub limit: Option<u32>,
+}
+
+/// One page of a member list.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct MemberPage {
+    /// How many members the query finds in all.
+    pub total: u32,
+    pub offset: u32,
+    pub members: Vec<Member>,
 }
 
 /// What adding or updating a member did.

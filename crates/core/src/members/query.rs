@@ -1,10 +1,10 @@
 //! Reading members: one, a filtered list, or every member streamed in constant memory.
 
 use super::schema::{FieldKind, MemberFields, FIELDS};
-use super::{Member, MemberQuery};
+use super::{search, Member, MemberPage, MemberQuery};
 use crate::error::{Error, ErrorCode, Result};
 use crate::org::departments::{self, Tree};
-use crate::validate::clean_opt;
+use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -33,52 +33,125 @@ pub(crate) fn get(conn: &Connection, userid: &str) -> Result<Member> {
 }
 
 pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {
-    fetch(
-        conn,
-        "WHERE m.id = ?1",
-        vec![rusqlite::types::Value::Integer(id)],
-    )?
-    .pop()
-    .ok_or_else(|| Error::internal(format!("member #{id} vanished")))
+    fetch(conn, "WHERE m.id = ?1", vec![Value::Integer(id)])?
+        .pop()
+        .ok_or_else(|| Error::internal(format!("member #{id} vanished")))
 }
 
+/// The members `query` finds, in the order they were added (a page of them with `limit`). A
+/// search needs the index up to date (see [`super::search::catch_up`]).
 pub(crate) fn list(conn: &Connection, query: &MemberQuery) -> Result<Vec<Member>> {
-    use rusqlite::types::Value;
-    let mut clauses = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    if let Some(r) = &query.department {
-        let tree = Tree::load(conn)?;
-        let dept = departments::resolve(&tree, r)?;
-        args.push(Value::Integer(dept));
-        let n = args.len();
-        clauses.push(if query.direct_only {
-            format!("m.id IN (SELECT member_id FROM member_departments WHERE department_id = ?{n})")
-        } else {
-            format!(
-                "m.id IN (SELECT member_id FROM member_departments WHERE department_id IN (
-                    WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION ALL SELECT d.id FROM departments d JOIN sub ON d.parent_id = sub.id)
-                    SELECT id FROM sub))"
-            )
-        });
-    }
-    if let Some(s) = clean_opt(query.search.as_deref()) {
-        let escaped = s
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        args.push(Value::Text(format!("%{escaped}%")));
-        let n = args.len();
-        clauses.push(format!(
-            "(m.name LIKE ?{n} ESCAPE '\\' OR m.userid LIKE ?{n} ESCAPE '\\' OR m.mobile LIKE ?{n} ESCAPE '\\'
-              OR m.alias LIKE ?{n} ESCAPE '\\' OR m.email LIKE ?{n} ESCAPE '\\')"
-        ));
-    }
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
+    let filter = Filter::new(conn, query)?;
+    let window = match (query.limit, query.offset) {
+        (Some(limit), offset) => format!(" LIMIT {limit} OFFSET {offset}"),
+        (None, 0) => String::new(),
+        (None, offset) => format!(" LIMIT -1 OFFSET {offset}"),
     };
-    fetch(conn, &filter, args)
+    match filter.search_only() {
+        // The index gives its matches in id order: only the page is read.
+        Some(expr) => fetch(
+            conn,
+            &format!(
+                "WHERE m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ?1 ORDER BY rowid{window}) ORDER BY m.id"
+            ),
+            vec![Value::Text(expr.to_string())],
+        ),
+        None => fetch(conn, &format!("{} ORDER BY m.id{window}", filter.sql), filter.args),
+    }
+}
+
+/// [`list`] with the number of members the query finds in all.
+pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<MemberPage> {
+    let filter = Filter::new(conn, query)?;
+    let total = match (filter.search_only(), &filter.departments) {
+        (Some(expr), _) => conn.query_row(
+            "SELECT count(*) FROM member_search WHERE member_search MATCH ?1",
+            [expr],
+            |r| r.get(0),
+        )?,
+        (None, Some(ids)) if filter.search.is_none() => conn.query_row(
+            &format!(
+                "SELECT count(DISTINCT member_id) FROM member_departments WHERE {IN_DEPARTMENTS}"
+            ),
+            [ids],
+            |r| r.get(0),
+        )?,
+        _ => conn.query_row(
+            &format!("SELECT count(*) FROM members m {}", filter.sql),
+            params_from_iter(filter.args.iter()),
+            |r| r.get(0),
+        )?,
+    };
+    Ok(MemberPage {
+        total,
+        offset: query.offset,
+        members: list(conn, query)?,
+    })
+}
+
+/// The `WHERE` clause (possibly empty) for a query's department and search, with its arguments.
+struct Filter {
+    sql: String,
+    args: Vec<Value>,
+    /// The search expression, when the query has one.
+    search: Option<String>,
+    /// The departments the query picks (a JSON array of ids), unless that is all of them.
+    departments: Option<String>,
+}
+
+/// Member links in the departments of a JSON array of ids (`?1`).
+const IN_DEPARTMENTS: &str = "department_id IN (SELECT value FROM json_each(?1))";
+
+impl Filter {
+    fn new(conn: &Connection, query: &MemberQuery) -> Result<Filter> {
+        let mut clauses = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let mut departments = None;
+        if let Some(r) = &query.department {
+            let tree = Tree::load(conn)?;
+            let dept = departments::resolve(&tree, r)?;
+            let ids = if query.direct_only {
+                vec![dept]
+            } else {
+                tree.subtree(dept)
+            };
+            // Every member is in a department: the whole tree is everyone.
+            if ids.len() < tree.len() {
+                let ids = serde_json::to_string(&ids).map_err(Error::internal)?;
+                args.push(Value::Text(ids.clone()));
+                departments = Some(ids);
+                clauses.push(format!(
+                    "m.id IN (SELECT member_id FROM member_departments WHERE {IN_DEPARTMENTS})"
+                ));
+            }
+        }
+        let search = query.search.as_deref().and_then(search::match_expr);
+        if let Some(expr) = &search {
+            args.push(Value::Text(expr.clone()));
+            clauses.push(format!(
+                "m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ?{})",
+                args.len()
+            ));
+        }
+        let sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        Ok(Filter {
+            sql,
+            args,
+            search,
+            departments,
+        })
+    }
+
+    /// The search expression when the query is a search and nothing else.
+    fn search_only(&self) -> Option<&str> {
+        self.search
+            .as_deref()
+            .filter(|_| self.departments.is_none())
+    }
 }
 
 /// `SELECT … FROM members m …` with every field after `m.id, m.userid, m.created_at,
@@ -182,13 +255,10 @@ pub(crate) fn each(conn: &Connection, mut f: impl FnMut(Member) -> Result<()>) -
     Ok(())
 }
 
-fn fetch(
-    conn: &Connection,
-    filter: &str,
-    args: Vec<rusqlite::types::Value>,
-) -> Result<Vec<Member>> {
+/// The members `tail` (conditions, order, limit) selects, with their departments.
+fn fetch(conn: &Connection, tail: &str, args: Vec<Value>) -> Result<Vec<Member>> {
     let tree = Tree::load(conn)?;
-    let mut stmt = conn.prepare(&format!("{} {filter} ORDER BY m.id", select()))?;
+    let mut stmt = conn.prepare(&format!("{} {tail}", select()))?;
     let mut members: Vec<Member> = stmt
         .query_map(params_from_iter(args.iter()), from_row)?
         .collect::<rusqlite::Result<_>>()?;
@@ -204,10 +274,13 @@ fn fetch(
             .push((r.get(1)?, r.get(2)?, r.get(3)?));
         Ok(())
     };
-    if members.len() == 1 {
-        let mut stmt =
-            conn.prepare_cached(&format!("{LINK_SQL} WHERE member_id = ?1{LINK_ORDER}"))?;
-        let mut rows = stmt.query([members[0].id])?;
+    if members.len() <= FEW {
+        let ids = serde_json::to_string(&members.iter().map(|m| m.id).collect::<Vec<_>>())
+            .map_err(Error::internal)?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "{LINK_SQL} WHERE member_id IN (SELECT value FROM json_each(?1)){LINK_ORDER}"
+        ))?;
+        let mut rows = stmt.query([ids])?;
         while let Some(r) = rows.next()? {
             push(r)?;
         }
@@ -226,3 +299,6 @@ fn fetch(
     }
     Ok(members)
 }
+
+/// Up to this many members, their links are looked up one member at a time.
+const FEW: usize = 2_000;

@@ -20,9 +20,10 @@ fn surnames() -> &'static HashMap<String, String> {
     })
 }
 
-/// The pinyin form of a name, lower-case ASCII letters and digits only.
-pub fn base_from_name(name: &str) -> String {
-    let mut out = String::new();
+/// The syllables of a name in pinyin (lower-case ASCII; a compound or polyphonic surname read as
+/// a surname), and each run of ASCII letters and digits as one piece.
+pub fn syllables(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
     let mut rest = name.trim();
     let table = surnames();
     // Compound surnames first (欧阳, 尉迟 …), then a single-character surname.
@@ -31,16 +32,31 @@ pub fn base_from_name(name: &str) -> String {
         .filter(|(k, _)| rest.starts_with(k.as_str()))
         .max_by_key(|(k, _)| k.chars().count());
     if let Some((k, v)) = surname {
-        out.push_str(v);
+        out.push(v.clone());
         rest = &rest[k.len()..];
     }
+    let mut ascii = String::new();
     for c in rest.chars() {
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !ascii.is_empty() {
+            out.push(std::mem::take(&mut ascii));
+        }
         if let Some(p) = c.to_pinyin() {
-            out.push_str(&p.plain().replace('ü', "v"));
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
+            out.push(p.plain().replace('ü', "v"));
         }
     }
+    if !ascii.is_empty() {
+        out.push(ascii);
+    }
+    out
+}
+
+/// The pinyin form of a name, lower-case ASCII letters and digits only.
+pub fn base_from_name(name: &str) -> String {
+    let mut out = syllables(name).concat();
     out.truncate(60);
     if out.is_empty() {
         out.push_str("user");

@@ -217,6 +217,22 @@ impl Tree {
         self.lineage(node).contains(&root)
     }
 
+    /// `root` and every department under it.
+    pub(crate) fn subtree(&self, root: i64) -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            out.push(id);
+            stack.extend(self.children(Some(id)));
+        }
+        out
+    }
+
+    /// How many departments there are.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// Every department in display order: parents before children, siblings by order.
     pub(crate) fn preorder(&self) -> Vec<i64> {
         let mut out = Vec::with_capacity(self.nodes.len());
@@ -582,42 +598,57 @@ pub(crate) fn set_sensitive(tx: &Tx, id: i64, sensitive: bool) -> Result<Change<
 }
 
 /// Every department in tree order, with member counts.
+///
+/// One pass over the member links in member order counts each department's own members; a
+/// department's total is then its own plus its children's totals, less the members counted twice
+/// (linked to two departments under it), which only members with several links can be.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
     let tree = Tree::load(conn)?;
     let mut direct: HashMap<i64, u32> = HashMap::new();
-    let mut total: HashMap<i64, u32> = HashMap::new();
+    let mut twice: HashMap<i64, u32> = HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT member_id, department_id FROM member_departments ORDER BY member_id",
     )?;
     let mut rows = stmt.query([])?;
     let mut current: Option<i64> = None;
-    let mut seen: Vec<i64> = Vec::new();
-    let flush = |seen: &mut Vec<i64>, total: &mut HashMap<i64, u32>| {
-        seen.sort_unstable();
-        seen.dedup();
-        for d in seen.drain(..) {
-            *total.entry(d).or_default() += 1;
+    let mut links: Vec<i64> = Vec::new();
+    let flush = |links: &mut Vec<i64>, twice: &mut HashMap<i64, u32>| {
+        if links.len() > 1 {
+            let mut lineages: Vec<i64> = links
+                .iter()
+                .flat_map(|&d| tree.ancestors_and_self(d))
+                .collect();
+            lineages.sort_unstable();
+            for same in lineages.chunk_by(|a, b| a == b) {
+                if same.len() > 1 {
+                    *twice.entry(same[0]).or_default() += same.len() as u32 - 1;
+                }
+            }
         }
+        links.clear();
     };
     while let Some(row) = rows.next()? {
         let (member, dept): (i64, i64) = (row.get(0)?, row.get(1)?);
         if current != Some(member) {
-            flush(&mut seen, &mut total);
+            flush(&mut links, &mut twice);
             current = Some(member);
         }
         *direct.entry(dept).or_default() += 1;
-        seen.extend(tree.ancestors_and_self(dept));
+        links.push(dept);
     }
-    flush(&mut seen, &mut total);
-    Ok(tree
-        .preorder()
+    flush(&mut links, &mut twice);
+    let order = tree.preorder();
+    // Children come after their parent in preorder: summing in reverse has each child's total.
+    let mut links_under: HashMap<i64, u32> = HashMap::with_capacity(order.len());
+    for &id in order.iter().rev() {
+        let below: u32 = tree.children(Some(id)).iter().map(|c| links_under[c]).sum();
+        links_under.insert(id, direct.get(&id).copied().unwrap_or(0) + below);
+    }
+    Ok(order
         .into_iter()
         .map(|id| {
-            tree.department(
-                id,
-                direct.get(&id).copied().unwrap_or(0),
-                total.get(&id).copied().unwrap_or(0),
-            )
+            let total = links_under[&id] - twice.get(&id).copied().unwrap_or(0);
+            tree.department(id, direct.get(&id).copied().unwrap_or(0), total)
         })
         .collect())
 }

@@ -32,6 +32,9 @@ impl Workspace {
     ) -> Result<ImportReport> {
         let plan = session.plan()?;
         let outcome = imports::commit(&mut self.db, plan, skip_invalid, progress)?;
+        // The new members are indexed for search now, while the import's progress shows, not at
+        // the first keystroke; the import stands if this fails (the next search tries again).
+        let _ = self.refresh_search();
         Ok(plan.report(lang, outcome))
     }
 

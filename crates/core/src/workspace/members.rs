@@ -3,7 +3,7 @@
 use super::Workspace;
 use crate::error::Result;
 use crate::history::Action;
-use crate::members::{self, Member, MemberInput, MemberQuery, MemberSaved};
+use crate::members::{self, search, Member, MemberInput, MemberPage, MemberQuery, MemberSaved};
 
 impl Workspace {
     /// Calls `f` with every member in turn (constant memory, whatever the size).
@@ -11,8 +11,32 @@ impl Workspace {
         members::each(self.db.conn(), f)
     }
 
+    /// The members `query` finds (all of them, or the page `offset`/`limit` asks for).
     pub fn members(&self, query: &MemberQuery) -> Result<Vec<Member>> {
+        self.ready_to_search(query)?;
         members::list(self.db.conn(), query)
+    }
+
+    /// A page of the members `query` finds, with how many it finds in all.
+    pub fn member_page(&self, query: &MemberQuery) -> Result<MemberPage> {
+        self.ready_to_search(query)?;
+        members::page(self.db.conn(), query)
+    }
+
+    /// Brings the search index up to date (after a bulk change it is built again, which a caller
+    /// can do ahead of the first search, e.g. while an import's progress is showing).
+    pub fn refresh_search(&self) -> Result<()> {
+        if search::is_current(self.db.conn())? {
+            return Ok(());
+        }
+        self.db.derived(search::catch_up)
+    }
+
+    fn ready_to_search(&self, query: &MemberQuery) -> Result<()> {
+        match query.search.as_deref() {
+            Some(s) if !s.trim().is_empty() => self.refresh_search(),
+            _ => Ok(()),
+        }
     }
 
     pub fn member(&self, userid: &str) -> Result<Member> {

@@ -20,6 +20,7 @@ import {
 import { describe, errorField, errorMessage } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
 import { usePresentation } from "../../shell/presentation";
+import MemberPicker from "../../shell/MemberPicker";
 import { buildTree, type DeptNode } from "./tree";
 
 const STATUSES: MemberStatus[] = ["invited", "unverified", "active", "frozen", "departed"];
@@ -84,7 +85,6 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
   const { changed } = useWorkspace();
   const [form] = Form.useForm<Values>();
   const [busy, setBusy] = useState(false);
-  const [people, setPeople] = useState<Member[]>([]);
   const chosen: number[] = Form.useWatch("departments", form) ?? [];
   const editing = member !== null && member !== "new" ? member : null;
   const pres = usePresentation();
@@ -105,9 +105,6 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
     } else {
       form.setFieldsValue({ status: "active", departments: defaultDepartment ? [defaultDepartment.id] : [], main_department: defaultDepartment?.id });
     }
-    call(api.listMembers({ department: null, direct_only: false, search: null }))
-      .then(setPeople)
-      .catch(() => setPeople([]));
   }, [member, editing, defaultDepartment, form, pres]);
 
   const treeData = useMemo(() => {
@@ -162,12 +159,7 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
         break;
       case "member":
         control = (
-          <Select
-            allowClear
-            showSearch={{ optionFilterProp: "label" }}
-            placeholder={t("members.manager_placeholder")}
-            options={people.filter((p) => p.userid !== editing?.userid).map((p) => ({ value: p.userid, label: `${p.name} (${p.userid})` }))}
-          />
+          <MemberPicker allowClear placeholder={t("members.manager_placeholder")} exclude={editing ? [editing.userid] : []} data-testid="member-manager" />
         );
         break;
       default: {

@@ -9,6 +9,10 @@ import { useWorkspace } from "../../shell/workspace";
 import MemberForm from "./MemberForm";
 import { useHeight } from "../../shell/useHeight";
 import { usePresentation } from "../../shell/presentation";
+import { latest, STALE } from "../../shell/latest";
+
+/** Rows per page: the core reads only these, whatever the workspace's size. */
+const PAGE_SIZES = [50, 100, 200];
 
 const STATUS_COLORS: Record<MemberStatus, string> = {
   invited: "gold",
@@ -30,28 +34,40 @@ export default function MemberTable({ department, departments }: Props) {
   const [search, setSearch] = useState("");
   const [includeSub, setIncludeSub] = useState(true);
   const [members, setMembers] = useState<Member[]>([]);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState({ current: 1, size: PAGE_SIZES[0] });
   const [loading, setLoading] = useState(false);
+  const run = useRef(latest()).current;
   const [editing, setEditing] = useState<Member | "new" | null>(null);
   const report = useReport();
   const pres = usePresentation();
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
 
+  // A new department, search or switch starts at the first page; an edit (revision) stays put.
+  useEffect(() => setPage((p) => ({ ...p, current: 1 })), [department, includeSub, search]);
+
   useEffect(() => {
-    let cancelled = false;
     setLoading(true);
-    // Searching per keystroke: a short pause lets fast typing coalesce.
-    const timer = setTimeout(() => {
-      call(api.listMembers({ department: department?.id ?? null, direct_only: !includeSub, search: search || null }))
-        .then((list) => !cancelled && setMembers(list))
-        .catch((e) => !cancelled && report(e))
-        .finally(() => !cancelled && setLoading(false));
-    }, 120);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [department, includeSub, search, revision, report]);
+    // Searching per keystroke: a short pause lets fast typing coalesce, and an answer to an
+    // older query that comes late is dropped.
+    const timer = setTimeout(async () => {
+      const query = { department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset: (page.current - 1) * page.size, limit: page.size };
+      try {
+        const found = await run(call(api.memberPage(query)));
+        if (found === STALE) return;
+        setMembers(found.members);
+        setTotal(found.total);
+        // After deletions the page may lie past the end: show the last one.
+        if (found.members.length === 0 && found.total > 0) setPage((p) => ({ ...p, current: Math.ceil(found.total / p.size) }));
+        setLoading(false);
+      } catch (e) {
+        report(e);
+        setLoading(false);
+      }
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [department, includeSub, search, page, revision, report, run]);
 
   const remove = async (m: Member) => {
     try {
@@ -164,17 +180,23 @@ export default function MemberTable({ department, departments }: Props) {
           rowKey="id"
           size="middle"
           virtual
-          scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56, 120) }}
+          scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 48, 120) }}
           columns={columns}
           dataSource={members}
           loading={loading}
-          pagination={false}
+          pagination={{
+            current: page.current,
+            pageSize: page.size,
+            total,
+            size: "small",
+            showSizeChanger: true,
+            pageSizeOptions: PAGE_SIZES,
+            showTotal: (n) => <span data-testid="member-count">{t("members.count", { count: n })}</span>,
+            onChange: (current, size) => setPage({ current: size === page.size ? current : 1, size }),
+          }}
           locale={{ emptyText: t("members.empty") }}
         />
       </div>
-      <Typography.Text type="secondary" style={{ marginTop: 8 }} data-testid="member-count">
-        {t("members.count", { count: members.length })}
-      </Typography.Text>
       <MemberForm
         member={editing}
         departments={departments}

@@ -3,9 +3,10 @@ import { App, Button, Dropdown, Form, Input, List, Modal, Popconfirm, Select, Sp
 import { DeleteOutlined, PlusOutlined, TeamOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { usePresentation } from "../../shell/presentation";
-import { api, call, type Department, type Level, type Matrix, type Member, type Permission, type Role, type Scope } from "../../api";
+import { api, call, type Department, type Level, type Matrix, type Permission, type Role, type Scope } from "../../api";
 import { describe } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
+import MemberPicker from "../../shell/MemberPicker";
 import { buildTree, type DeptNode } from "../organization/tree";
 import { groupByCategory, scopeLabel } from "./matrixView";
 
@@ -32,7 +33,7 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
   const [holdersOf, setHoldersOf] = useState<Role | null>(null);
   const [choosing, setChoosing] = useState<{ role: Role; permission: Permission } | null>(null);
   const [chosen, setChosen] = useState<number[]>([]);
-  const [people, setPeople] = useState<Member[]>([]);
+  const [names, setNames] = useState<Record<string, string>>({});
   const [form] = Form.useForm<{ name: string; level: Level }>();
   const focused = useRef<HTMLSpanElement | null>(null);
 
@@ -166,11 +167,21 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
     })),
   ];
 
-  const openHolders = async (role: Role) => {
-    setHoldersOf(role);
-    setPeople(await call(api.listMembers({ department: null, direct_only: false, search: null })).catch(() => []));
-  };
+  const openHolders = (role: Role) => setHoldersOf(role);
   const holdersRole = holdersOf ? matrix.roles.find((r) => r.id === holdersOf.id) ?? null : null;
+
+  // The holders' names, looked up one by one (a role has few holders, a workspace may have a million members).
+  const holders = holdersRole?.holders.join("\n") ?? "";
+  useEffect(() => {
+    let live = true;
+    const wanted = holders ? holders.split("\n") : [];
+    Promise.all(wanted.map((u) => call(api.getMember(u)).then((m) => [u, m.name] as const, () => [u, u] as const))).then(
+      (pairs) => live && setNames(Object.fromEntries(pairs)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [holders]);
 
   return (
     <>
@@ -213,12 +224,11 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
       <Modal open={!!holdersRole} title={holdersRole ? t("permissions_ui.holders_title", { role: holdersRole.name[lang] }) : ""} footer={null} onCancel={() => setHoldersOf(null)}>
         {holdersRole && (
           <>
-            <Select
-              showSearch={{ optionFilterProp: "label" }}
+            <MemberPicker
               style={{ width: "100%", marginBottom: 12 }}
               placeholder={t("permissions_ui.add_holder")}
               value={null}
-              options={people.filter((p) => !holdersRole.holders.includes(p.userid)).map((p) => ({ value: p.userid, label: `${pres.name(p.name)} (${p.userid})` }))}
+              exclude={holdersRole.holders}
               onChange={(userid: string) => attempt(() => call(api.roleAssign(holdersRole.id, userid)))}
               data-testid="add-holder"
             />
@@ -227,7 +237,7 @@ export default function MatrixTab({ matrix, departments, focus }: Props) {
               dataSource={holdersRole.holders}
               renderItem={(u) => (
                 <List.Item actions={[<Button key="x" size="small" danger type="link" onClick={() => attempt(() => call(api.roleUnassign(holdersRole.id, u)))}>{t("common.delete")}</Button>]}>
-                  {pres.name(people.find((p) => p.userid === u)?.name ?? u)} <Typography.Text type="secondary">({u})</Typography.Text>
+                  {pres.name(names[u] ?? u)} <Typography.Text type="secondary">({u})</Typography.Text>
                 </List.Item>
               )}
             />

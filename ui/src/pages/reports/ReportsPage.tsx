@@ -92,9 +92,7 @@ export default function ReportsPage() {
 
   const editMember = async (userid: string) => {
     try {
-      const [found, depts] = await Promise.all([call(api.listMembers({ department: null, direct_only: false, search: userid })), call(api.listDepartments())]);
-      const m = found.find((x) => x.userid === userid);
-      if (!m) return;
+      const [m, depts] = await Promise.all([call(api.getMember(userid)), call(api.listDepartments())]);
       setDepartments(depts);
       setEditing(m);
     } catch (e) {
