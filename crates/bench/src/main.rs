@@ -5,6 +5,8 @@
 //! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
 
+mod search;
+
 use orgdesk_core::imports::{self, ImportOptions, ImportSession};
 use orgdesk_core::progress::Silent;
 use orgdesk_core::{Lang, Platform, Source, Workspace};
@@ -54,12 +56,7 @@ fn generate(path: &Path, rows: u32) {
     }
     for i in 0..rows {
         let r = i + 1;
-        let name = format!(
-            "{}{}{}",
-            SURNAMES[i as usize % 20],
-            GIVEN[(i as usize / 20) % 20],
-            i / 400
-        );
+        let name = search::name(i);
         let dept = format!(
             "示例集团/事业部{}/区域{}/组{}",
             i % 5,
@@ -582,9 +579,23 @@ fn main() {
             }
             println!("  peak {:.0} MB", peak_rss_mb());
         }
+        Some("workspace") => search::workspace(
+            Path::new(&args[2]),
+            flag(&args, "--rows", 100_000),
+            flag(&args, "--departments", 2_000),
+        ),
+        Some("search") => {
+            let workspaces: Vec<PathBuf> = args[2..]
+                .iter()
+                .take_while(|a| !a.starts_with("--"))
+                .map(PathBuf::from)
+                .collect();
+            search::search(&workspaces, flag(&args, "--runs", 5));
+        }
         _ => {
             eprintln!(
-                "usage: orgdesk-bench import|export|history [--rows N] [--runs K] | roles [N]"
+                "usage: orgdesk-bench import|export|history [--rows N] [--runs K] | roles [N] \
+                 | workspace OUT [--rows N] [--departments D] | search WS... [--runs K]"
             );
             std::process::exit(2);
         }

@@ -341,6 +341,26 @@ fn members_add_list_search_and_json_shape() {
     assert_eq!(ids(&["--search", "李"]), ["lina"]);
     assert_eq!(ids(&["--search", "0139"]), ["lina"]);
     assert_eq!(ids(&["--search", "ZHANG"]), ["zhangwei"]);
+    assert_eq!(ids(&["--search", "zw"]), ["zhangwei"]);
+    assert_eq!(ids(&["--search", "lina"]), ["lina"]);
+    // With --limit: a page and the total.
+    let page = ok(&[
+        "members",
+        "list",
+        s(&ws),
+        "--limit",
+        "1",
+        "--offset",
+        "1",
+        "--json",
+    ])
+    .json();
+    assert_eq!(page["total"], 2);
+    assert_eq!(page["offset"], 1);
+    assert_eq!(page["members"].as_array().unwrap().len(), 1);
+    assert_eq!(page["members"][0]["userid"], "lina");
+    let text = ok(&["members", "list", s(&ws), "--limit", "1"]).stdout;
+    assert!(text.contains("Members 1–1 of 2"), "{text}");
     let text = ok(&["members", "list", s(&ws)]).stdout;
     assert!(
         text.contains("张伟") && text.contains("2 member(s)"),

@@ -34,8 +34,11 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
 
+/// A built binary: the debug build, or the profile `ORGDESK_E2E_PROFILE` names (the UI bench
+/// runs the release app).
 fn binary(name: &str) -> PathBuf {
-    let path = target_dir().join("debug").join(name);
+    let profile = std::env::var("ORGDESK_E2E_PROFILE").unwrap_or_else(|_| "debug".into());
+    let path = target_dir().join(profile).join(name);
     assert!(
         path.exists(),
         "{} is missing: build it first (scripts/test.sh does)",

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { App, Avatar, Breadcrumb, Button, Input, Popconfirm, Space, Switch, Table, Tag, Typography, type TableColumnsType } from "antd";
+import { App, Breadcrumb, Button, Input, Popconfirm, Space, Switch, Table, Tag, Typography, type TableColumnsType } from "antd";
 import { DeleteOutlined, EditOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Department, type Member, type MemberStatus } from "../../api";
@@ -86,9 +86,8 @@ export default function MemberTable({ department, departments }: Props) {
       width: 150,
       render: (name: string, m) => (
         <Space>
-          <Avatar size="small" style={{ background: "#1677ff" }}>
-            {pres.name(name).slice(-2)}
-          </Avatar>
+          {/* A plain circle: antd's Avatar measures its text in every row, which a long page feels. */}
+          <span className="member-avatar">{pres.name(name).slice(-2)}</span>
           <span data-testid="member-name">{pres.name(name)}</span>
           {m.leader_of.length > 0 && (
             <Tag color="purple" title={m.leader_of.join("\n")}>
@@ -105,11 +104,7 @@ export default function MemberTable({ department, departments }: Props) {
       dataIndex: "departments",
       width: 100,
       ellipsis: true,
-      render: (paths: string[]) => (
-        <Typography.Text ellipsis title={paths.join("\n")}>
-          {paths.map((p) => p.split("/").at(-1)).join("、")}
-        </Typography.Text>
-      ),
+      render: (paths: string[]) => <span title={paths.join("\n")}>{paths.map((p) => p.split("/").at(-1)).join("、")}</span>,
     },
     {
       title: t("fields.mobile"),
@@ -183,7 +178,7 @@ export default function MemberTable({ department, departments }: Props) {
           scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 48, 120) }}
           columns={columns}
           dataSource={members}
-          loading={loading}
+          loading={{ spinning: loading, delay: 400 }}
           pagination={{
             current: page.current,
             pageSize: page.size,
