@@ -135,8 +135,7 @@ async fn ui_bench() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| d["depth"] == 2)
-            .last()
+            .rfind(|d| d["depth"] == 2)
             .expect("a department on the second level")["path"]
             .as_str()
             .unwrap()
