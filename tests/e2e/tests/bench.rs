@@ -129,13 +129,13 @@ async fn ui_bench() {
         let mut t = Timings(Vec::new());
         let everyone = expect(ws, &[]);
         let second_page = expect(ws, &["--offset", "50"]);
-        // A division: the last department on the second level.
+        // A division: the first department on the second level (in view without scrolling).
         let departments = cli_json(&["departments", "list", ws]);
         let division = departments
             .as_array()
             .unwrap()
             .iter()
-            .rfind(|d| d["depth"] == 2)
+            .find(|d| d["depth"] == 2)
             .expect("a department on the second level")["path"]
             .as_str()
             .unwrap()
