@@ -15,6 +15,11 @@ pub type Res<T> = Result<T, ErrorDto>;
 
 pub struct AppState {
     workspace: Mutex<Option<Workspace>>,
+    /// A second connection to the open workspace's file, for the long reads (the checklist and
+    /// the checks): they read the last committed state without holding `workspace`, so the
+    /// pages' other requests answer meanwhile (in WAL mode readers and the writer do not wait
+    /// for each other).
+    reader: Mutex<Option<(PathBuf, Workspace)>>,
     settings: Mutex<Settings>,
     settings_path: PathBuf,
     data_dir: PathBuf,
@@ -56,6 +61,7 @@ impl AppState {
         AppState {
             lang: Mutex::new(settings.language.unwrap_or_else(system_lang)),
             workspace: Mutex::new(None),
+            reader: Mutex::new(None),
             settings: Mutex::new(settings),
             settings_path,
             data_dir,
@@ -108,6 +114,26 @@ impl AppState {
         ws.and_then(|ws| f(ws, lang)).map_err(|e| e.to_dto(lang))
     }
 
+    /// Runs the read-only `f` on its own connection to the open workspace (see `reader`); an
+    /// open workspace that is not a file (none yet) is read as by [`AppState::with`].
+    pub fn read<T>(&self, f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T>) -> Res<T> {
+        let path = lock(&self.workspace)
+            .as_ref()
+            .and_then(|ws| ws.path().map(PathBuf::from));
+        let Some(path) = path else {
+            return self.with(|ws, lang| f(ws, lang));
+        };
+        let lang = self.lang();
+        let mut reader = lock(&self.reader);
+        if reader.as_ref().is_none_or(|(p, _)| *p != path) {
+            *reader = None;
+            let ws = Workspace::open(&path, Source::Ui).map_err(|e| e.to_dto(lang))?;
+            *reader = Some((path, ws));
+        }
+        let (_, ws) = reader.as_ref().expect("opened above");
+        f(ws, lang).map_err(|e| e.to_dto(lang))
+    }
+
     /// Runs `f` (no workspace needed) in the interface's language.
     pub fn run<T>(&self, f: impl FnOnce(Lang) -> orgdesk_core::Result<T>) -> Res<T> {
         let lang = self.lang();
@@ -121,6 +147,7 @@ impl AppState {
         if let Some(path) = &info.path {
             self.update_settings(|s| s.remember(path, &info.profile.name))?;
         }
+        *lock(&self.reader) = None;
         *lock(&self.workspace) = Some(ws);
         Ok(info)
     }
@@ -173,6 +200,7 @@ impl AppState {
     }
 
     pub fn close(&self) {
+        *lock(&self.reader) = None;
         *lock(&self.workspace) = None;
     }
 

@@ -61,7 +61,7 @@ pub fn role_unassign(state: S, role: i64, userid: String) -> Res<Role> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn effective_permissions(state: S) -> Res<Vec<MemberPermissions>> {
-    state.with(|ws, _| ws.effective_permissions())
+    state.read(|ws, _| ws.effective_permissions())
 }
 
 #[tauri::command(async)]
@@ -73,7 +73,7 @@ pub fn who_can(state: S, permission: String, department: Option<i64>) -> Res<Vec
 #[tauri::command(async)]
 #[specta::specta]
 pub fn check_permissions(state: S) -> Res<Vec<Finding>> {
-    state.with(|ws, lang| ws.check_permissions(lang))
+    state.read(|ws, lang| ws.check_permissions(lang))
 }
 
 /// How the roles would be set up on `platforms` (none given: the workspace's target platform,

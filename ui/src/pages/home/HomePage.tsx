@@ -1,11 +1,12 @@
-import { useEffect, useState } from "react";
-import { App, Button, Card, Checkbox, Col, Flex, Input, Modal, Progress, Row, Space, Tag, Typography } from "antd";
+import { useEffect, useRef, useState } from "react";
+import { App, Button, Card, Checkbox, Col, Flex, Input, Modal, Progress, Row, Skeleton, Space, Tag, Typography } from "antd";
 import { CheckCircleFilled, ExclamationCircleOutlined, RightOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Checklist, type ChecklistItem } from "../../api";
 import { describe } from "../../errors";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
+import { latest, STALE } from "../../shell/latest";
 
 interface Props {
   /** Opens the page where an item is fixed. */
@@ -22,9 +23,14 @@ export default function HomePage({ onNavigate }: Props) {
   const [reasonFor, setReasonFor] = useState<ChecklistItem | null>(null);
   const [reason, setReason] = useState("");
 
+  // The previous checklist stays on screen while a change is checked again (seconds with a
+  // million members); an answer overtaken by a newer change is dropped.
+  const run = useRef(latest()).current;
   useEffect(() => {
-    call(api.checklist()).then(setList).catch(report);
-  }, [revision, report]);
+    run(call(api.checklist()))
+      .then((l) => l !== STALE && setList(l))
+      .catch(report);
+  }, [revision, report, run]);
 
   const tick = async (item: ChecklistItem, done: boolean, why: string | null) => {
     try {
@@ -35,7 +41,7 @@ export default function HomePage({ onNavigate }: Props) {
     }
   };
 
-  if (!list) return null;
+  if (!list) return <Skeleton active paragraph={{ rows: 8 }} />;
 
   const itemRow = (item: ChecklistItem) => (
     <Flex key={item.key} gap={8} align="start" style={{ padding: "6px 0" }} data-testid={`item-${item.key}`} data-done={item.done}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { App, Breadcrumb, Button, Input, Popconfirm, Space, Switch, Table, Tag, Typography, type TableColumnsType } from "antd";
 import { DeleteOutlined, EditOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
@@ -45,12 +45,12 @@ export default function MemberTable({ department, departments }: Props) {
   const height = useHeight(box);
 
   // A new department, search or switch starts at the first page; an edit (revision) stays put.
-  useEffect(() => setPage((p) => ({ ...p, current: 1 })), [department, includeSub, search]);
+  useEffect(() => setPage((p) => (p.current === 1 ? p : { ...p, current: 1 })), [department, includeSub, search]);
 
   useEffect(() => {
-    setLoading(true);
     // Searching per keystroke: a short pause lets fast typing coalesce, and an answer to an
-    // older query that comes late is dropped.
+    // older query that comes late is dropped. The spinner shows only when an answer is slow.
+    const slow = setTimeout(() => setLoading(true), 300);
     const timer = setTimeout(async () => {
       const query = { department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset: (page.current - 1) * page.size, limit: page.size };
       try {
@@ -60,93 +60,127 @@ export default function MemberTable({ department, departments }: Props) {
         setTotal(found.total);
         // After deletions the page may lie past the end: show the last one.
         if (found.members.length === 0 && found.total > 0) setPage((p) => ({ ...p, current: Math.ceil(found.total / p.size) }));
-        setLoading(false);
       } catch (e) {
         report(e);
-        setLoading(false);
       }
+      clearTimeout(slow);
+      setLoading(false);
     }, 50);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      clearTimeout(slow);
+    };
   }, [department, includeSub, search, page, revision, report, run]);
 
-  const remove = async (m: Member) => {
-    try {
-      await call(api.deleteMember(m.userid));
-      message.success(t("members.deleted", { name: m.name }));
-      changed();
-    } catch (e) {
-      message.error(describe(t, e));
-    }
-  };
+  // The columns (and below, the table) are made again only when what they show changes, not on
+  // every keystroke in the search box.
+  const columns = useMemo<TableColumnsType<Member>>(() => {
+    const remove = async (m: Member) => {
+      try {
+        await call(api.deleteMember(m.userid));
+        message.success(t("members.deleted", { name: m.name }));
+        changed();
+      } catch (e) {
+        message.error(describe(t, e));
+      }
+    };
 
-  const columns: TableColumnsType<Member> = [
-    {
-      title: t("fields.name"),
-      dataIndex: "name",
-      width: 150,
-      render: (name: string, m) => (
-        <Space>
-          {/* A plain circle: antd's Avatar measures its text in every row, which a long page feels. */}
-          <span className="member-avatar">{pres.name(name).slice(-2)}</span>
-          <span data-testid="member-name">{pres.name(name)}</span>
-          {m.leader_of.length > 0 && (
-            <Tag color="purple" title={m.leader_of.join("\n")}>
-              {t("members.leader_tag")}
-            </Tag>
-          )}
-        </Space>
-      ),
-    },
-    { title: t("fields.userid"), dataIndex: "userid", width: 110, ellipsis: true },
-    { title: t("fields.position"), dataIndex: "position", width: 110, ellipsis: true },
-    {
-      title: t("fields.departments"),
-      dataIndex: "departments",
-      width: 100,
-      ellipsis: true,
-      render: (paths: string[]) => <span title={paths.join("\n")}>{paths.map((p) => p.split("/").at(-1)).join("、")}</span>,
-    },
-    {
-      title: t("fields.mobile"),
-      dataIndex: "mobile",
-      width: 130,
-      render: (v: string | null) => (
-        <span data-testid="member-mobile" style={{ whiteSpace: "nowrap" }}>
-          {pres.mobile(v)}
-        </span>
-      ),
-    },
-    { title: t("fields.email"), dataIndex: "email", width: 160, ellipsis: true, render: (v: string | null) => pres.email(v) },
-    {
-      title: t("fields.status"),
-      dataIndex: "status",
-      width: 76,
-      render: (s: MemberStatus) => <Tag color={STATUS_COLORS[s]}>{t(`statuses.${s}`)}</Tag>,
-    },
-    {
-      title: t("members.actions"),
-      key: "actions",
-      width: 76,
-      fixed: "right",
-      render: (_, m) => (
-        <Space size={0}>
-          <Button type="link" size="small" icon={<EditOutlined />} aria-label={t("common.edit")} onClick={() => setEditing(m)} data-testid={`edit-${m.userid}`} />
-          <Popconfirm
-            title={t("members.delete_title", { name: m.name })}
-            description={t("members.delete_hint")}
-            okText={t("common.delete")}
-            okButtonProps={{ danger: true }}
-            cancelText={t("common.cancel")}
-            onConfirm={() => remove(m)}
-          >
-            <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t("common.delete")} data-testid={`delete-${m.userid}`} />
-          </Popconfirm>
-        </Space>
-      ),
-    },
-  ];
+    return [
+      {
+        title: t("fields.name"),
+        dataIndex: "name",
+        width: 150,
+        render: (name: string, m) => (
+          <Space>
+            {/* A plain circle: antd's Avatar measures its text in every row, which a long page feels. */}
+            <span className="member-avatar">{pres.name(name).slice(-2)}</span>
+            <span data-testid="member-name">{pres.name(name)}</span>
+            {m.leader_of.length > 0 && (
+              <Tag color="purple" title={m.leader_of.join("\n")}>
+                {t("members.leader_tag")}
+              </Tag>
+            )}
+          </Space>
+        ),
+      },
+      { title: t("fields.userid"), dataIndex: "userid", width: 110, ellipsis: true },
+      { title: t("fields.position"), dataIndex: "position", width: 110, ellipsis: true },
+      {
+        title: t("fields.departments"),
+        dataIndex: "departments",
+        width: 100,
+        ellipsis: true,
+        render: (paths: string[]) => <span title={paths.join("\n")}>{paths.map((p) => p.split("/").at(-1)).join("、")}</span>,
+      },
+      {
+        title: t("fields.mobile"),
+        dataIndex: "mobile",
+        width: 130,
+        render: (v: string | null) => (
+          <span data-testid="member-mobile" style={{ whiteSpace: "nowrap" }}>
+            {pres.mobile(v)}
+          </span>
+        ),
+      },
+      { title: t("fields.email"), dataIndex: "email", width: 160, ellipsis: true, render: (v: string | null) => pres.email(v) },
+      {
+        title: t("fields.status"),
+        dataIndex: "status",
+        width: 76,
+        render: (s: MemberStatus) => <Tag color={STATUS_COLORS[s]}>{t(`statuses.${s}`)}</Tag>,
+      },
+      {
+        title: t("members.actions"),
+        key: "actions",
+        width: 76,
+        fixed: "right",
+        render: (_, m) => (
+          <Space size={0}>
+            <Button type="link" size="small" icon={<EditOutlined />} aria-label={t("common.edit")} onClick={() => setEditing(m)} data-testid={`edit-${m.userid}`} />
+            <Popconfirm
+              title={t("members.delete_title", { name: m.name })}
+              description={t("members.delete_hint")}
+              okText={t("common.delete")}
+              okButtonProps={{ danger: true }}
+              cancelText={t("common.cancel")}
+              onConfirm={() => remove(m)}
+            >
+              <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t("common.delete")} data-testid={`delete-${m.userid}`} />
+            </Popconfirm>
+          </Space>
+        ),
+      },
+    ];
+  }, [t, pres, message, changed]);
 
   const crumbs = department ? department.path.split("/").map((title) => ({ title })) : [{ title: t("members.all") }];
+
+  const table = useMemo(
+    () => (
+      <Table<Member>
+        data-testid="member-table"
+        rowKey="id"
+        size="middle"
+        virtual
+        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 48, 120) }}
+        columns={columns}
+        dataSource={members}
+        loading={loading}
+        pagination={{
+          current: page.current,
+          pageSize: page.size,
+          total,
+          size: "small",
+          showSizeChanger: true,
+          pageSizeOptions: PAGE_SIZES,
+          showTotal: (n) => <span data-testid="member-count">{t("members.count", { count: n })}</span>,
+          onChange: (current, size) => setPage({ current: size === page.size ? current : 1, size }),
+        }}
+        locale={{ emptyText: t("members.empty") }}
+      />
+    ),
+    [columns, members, loading, page, total, height, t],
+  );
 
   return (
     <div style={{ display: "flex", flexDirection: "column", height: "100%", minHeight: 0 }}>
@@ -170,27 +204,7 @@ export default function MemberTable({ department, departments }: Props) {
         </Button>
       </div>
       <div ref={box} style={{ flex: 1, minHeight: 0 }}>
-        <Table<Member>
-          data-testid="member-table"
-          rowKey="id"
-          size="middle"
-          virtual
-          scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 48, 120) }}
-          columns={columns}
-          dataSource={members}
-          loading={{ spinning: loading, delay: 400 }}
-          pagination={{
-            current: page.current,
-            pageSize: page.size,
-            total,
-            size: "small",
-            showSizeChanger: true,
-            pageSizeOptions: PAGE_SIZES,
-            showTotal: (n) => <span data-testid="member-count">{t("members.count", { count: n })}</span>,
-            onChange: (current, size) => setPage({ current: size === page.size ? current : 1, size }),
-          }}
-          locale={{ emptyText: t("members.empty") }}
-        />
+        {table}
       </div>
       <MemberForm
         member={editing}
