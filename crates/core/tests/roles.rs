@@ -4,8 +4,8 @@ use calamine::{open_workbook, Reader, Xlsx};
 use orgdesk_core::roles::checks::Severity;
 use orgdesk_core::roles::{Level, RoleRef, Scope};
 use orgdesk_core::{
-    DepartmentRef, ErrorCode, Lang, MemberFields, MemberInput, MemberStatus, Platform, Source,
-    Workspace,
+    DepartmentRef, ErrorCode, Lang, MemberFields, MemberInput, MemberQuery, MemberStatus, Platform,
+    Source, Workspace,
 };
 use tempfile::TempDir;
 
@@ -528,4 +528,43 @@ fn an_older_workspace_gets_the_built_in_roles_when_upgraded() {
     let ws = Workspace::open(&path, Source::Cli).unwrap();
     assert_eq!(ws.roles().unwrap().len(), 4);
     assert!(!ws.departments().unwrap().iter().any(|d| d.sensitive));
+}
+
+#[test]
+fn a_page_of_effective_permissions_is_that_page_of_everyones() {
+    let (_d, mut ws) = company();
+    ws.assign_role(&role("department_head"), "east").unwrap();
+    ws.assign_role(&role("department_head"), "dev").unwrap();
+    let everyone = ws.effective_permissions().unwrap();
+    let page = |query: MemberQuery| ws.effective_permissions_page(&query).unwrap();
+    for offset in 0..6 {
+        let got = page(MemberQuery {
+            offset,
+            limit: Some(2),
+            ..Default::default()
+        });
+        assert_eq!(got.total, 5);
+        let want: Vec<_> = everyone
+            .iter()
+            .skip(offset as usize)
+            .take(2)
+            .cloned()
+            .collect();
+        assert_eq!(got.members, want, "offset {offset}");
+    }
+    // A search and a department narrow it as in the member list.
+    let found = page(MemberQuery {
+        search: Some("east".into()),
+        limit: Some(10),
+        ..Default::default()
+    });
+    assert_eq!(found.total, 1);
+    assert_eq!(found.members[0], everyone[3]);
+    let sales = page(MemberQuery {
+        department: Some(p("公司/销售部")),
+        limit: Some(10),
+        ..Default::default()
+    });
+    let ids: Vec<_> = sales.members.iter().map(|m| m.userid.as_str()).collect();
+    assert_eq!(ids, ["sales_head", "east"]);
 }

@@ -3,10 +3,10 @@
 use super::S;
 use crate::state::Res;
 use orgdesk_core::roles::checks::Finding;
-use orgdesk_core::roles::effective::{Holder, MemberPermissions};
+use orgdesk_core::roles::effective::{Holder, PermissionsPage};
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{Level, Matrix, Role, RoleRef, Scope};
-use orgdesk_core::{DepartmentRef, Platform};
+use orgdesk_core::{DepartmentRef, MemberQuery, Platform};
 
 #[tauri::command(async)]
 #[specta::specta]
@@ -58,10 +58,11 @@ pub fn role_unassign(state: S, role: i64, userid: String) -> Res<Role> {
     state.with(|ws, _| ws.unassign_role(&RoleRef::Id(role), &userid))
 }
 
+/// What one page of the members `query` finds can do (the members × permissions tab).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn effective_permissions(state: S) -> Res<Vec<MemberPermissions>> {
-    state.read(|ws, _| ws.effective_permissions())
+pub fn effective_permissions_page(state: S, query: MemberQuery) -> Res<PermissionsPage> {
+    state.with(|ws, _| ws.effective_permissions_page(&query))
 }
 
 #[tauri::command(async)]

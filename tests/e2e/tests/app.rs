@@ -395,6 +395,13 @@ async fn granting_a_risky_permission_in_the_matrix_raises_a_check() {
         finding.click().await?;
         app.find(&format!("[data-testid=\"cell-{employee}-data.export\"]"))
             .await?;
+        // Members × permissions: a page searched by the core (pinyin initials find 张伟 and 张薇).
+        app.click("[data-node-key=\"members\"]").await?;
+        app.find_text("共 41 人").await?;
+        app.type_into("input[data-testid=\"permissions-member-search\"], [data-testid=\"permissions-member-search\"] input", "zw")
+            .await?;
+        app.find_text("共 2 人").await?;
+        app.find_text("张薇").await?;
         Ok(())
     });
     let (code, out, _) = orgdesk_e2e::cli(&["check", &ws, "--json"]);

@@ -79,7 +79,8 @@ export const commands = {
 	roleRevoke: (role: number, permission: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_revoke", { role, permission })),
 	roleAssign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_assign", { role, userid })),
 	roleUnassign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_unassign", { role, userid })),
-	effectivePermissions: () => typedError<MemberPermissions[], ErrorDto>(__TAURI_INVOKE("effective_permissions")),
+	/**  What one page of the members `query` finds can do (the members × permissions tab). */
+	effectivePermissionsPage: (query: MemberQuery) => typedError<PermissionsPage, ErrorDto>(__TAURI_INVOKE("effective_permissions_page", { query })),
 	whoCan: (permission: string, department: number | null) => typedError<Holder[], ErrorDto>(__TAURI_INVOKE("who_can", { permission, department })),
 	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
 	/**
@@ -840,6 +841,14 @@ export type Permission = {
 	description: Localized,
 	/**  wecom, dingtalk, feishu. */
 	platforms: { [key in string]: PlatformMapping },
+};
+
+/**  One page of members' effective permissions. */
+export type PermissionsPage = {
+	/**  How many members the query finds in all. */
+	total: number,
+	offset: number,
+	members: MemberPermissions[],
 };
 
 /**  How presentation mode hides a field on the projector. */

@@ -3,7 +3,7 @@
 use super::{list, Role, Scope};
 use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::Localized;
-use crate::members::MemberStatus;
+use crate::members::{MemberQuery, MemberStatus};
 use crate::org::departments::{self, DepartmentRef, Tree};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -60,6 +60,11 @@ pub(crate) struct Resolver {
 
 impl Resolver {
     pub(crate) fn load(conn: &Connection) -> Result<Resolver> {
+        Resolver::load_members(conn, None)
+    }
+
+    /// [`Resolver::load`] with only the members of ids `only` (a JSON array), when given.
+    fn load_members(conn: &Connection, only: Option<&str>) -> Result<Resolver> {
         let roles = list(conn)?;
         let tree = Tree::load(conn)?;
         let order = tree.preorder();
@@ -78,16 +83,24 @@ impl Resolver {
         while let Some((done, start)) = stack.pop() {
             span.insert(done, (start, last.saturating_sub(1)));
         }
+        let (links_of, members_of) = match only {
+            Some(_) => (
+                "WHERE member_id IN (SELECT value FROM json_each(?1))",
+                "WHERE id IN (SELECT value FROM json_each(?1))",
+            ),
+            None => ("WHERE ?1 IS NULL", "WHERE ?1 IS NULL"),
+        };
         let mut links: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut stmt = conn.prepare_cached("SELECT member_id, department_id FROM member_departments ORDER BY member_id, is_main DESC, sort_order")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT member_id, department_id FROM member_departments {links_of} ORDER BY member_id, is_main DESC, sort_order"))?;
+        let mut rows = stmt.query([only])?;
         while let Some(r) = rows.next()? {
             links.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
-        let mut stmt =
-            conn.prepare_cached("SELECT id, userid, name, status FROM members ORDER BY id")?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT id, userid, name, status FROM members {members_of} ORDER BY id"
+        ))?;
         let members = stmt
-            .query_map([], |r| {
+            .query_map([only], |r| {
                 let id: i64 = r.get(0)?;
                 Ok(MemberRow {
                     id,
@@ -245,8 +258,31 @@ pub(crate) fn who_can(
         .collect())
 }
 
-/// Every member's effective permissions (the members × permissions view and its export).
+/// Every member's effective permissions (the export of the members × permissions view).
 pub(crate) fn all(conn: &Connection) -> Result<Vec<MemberPermissions>> {
     let r = Resolver::load(conn)?;
     Ok(r.members.iter().map(|m| r.member_permissions(m)).collect())
+}
+
+/// One page of members' effective permissions.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PermissionsPage {
+    /// How many members the query finds in all.
+    pub total: u32,
+    pub offset: u32,
+    pub members: Vec<MemberPermissions>,
+}
+
+/// The effective permissions of the page of members `query` finds (the members × permissions
+/// view): only those members are read and resolved, whatever the workspace's size.
+pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<PermissionsPage> {
+    let found = crate::members::page(conn, query)?;
+    let ids = serde_json::to_string(&found.members.iter().map(|m| m.id).collect::<Vec<_>>())
+        .map_err(Error::internal)?;
+    let r = Resolver::load_members(conn, Some(&ids))?;
+    Ok(PermissionsPage {
+        total: found.total,
+        offset: found.offset,
+        members: r.members.iter().map(|m| r.member_permissions(m)).collect(),
+    })
 }

@@ -32,7 +32,7 @@ impl Workspace {
         self.db.derived(search::catch_up)
     }
 
-    fn ready_to_search(&self, query: &MemberQuery) -> Result<()> {
+    pub(super) fn ready_to_search(&self, query: &MemberQuery) -> Result<()> {
         match query.search.as_deref() {
             Some(s) if !s.trim().is_empty() => self.refresh_search(),
             _ => Ok(()),

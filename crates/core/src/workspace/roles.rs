@@ -81,6 +81,15 @@ impl Workspace {
         roles::effective::all(self.db.conn())
     }
 
+    /// The effective permissions of one page of the members `query` finds.
+    pub fn effective_permissions_page(
+        &self,
+        query: &crate::MemberQuery,
+    ) -> Result<roles::effective::PermissionsPage> {
+        self.ready_to_search(query)?;
+        roles::effective::page(self.db.conn(), query)
+    }
+
     /// The least-privilege checks, errors first.
     pub fn check_permissions(&self, lang: Lang) -> Result<Vec<roles::checks::Finding>> {
         roles::checks::run(self.db.conn(), lang)

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { App, Breadcrumb, Button, Input, Popconfirm, Space, Switch, Table, Tag, Typography, type TableColumnsType } from "antd";
 import { DeleteOutlined, EditOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
@@ -9,10 +9,7 @@ import { useWorkspace } from "../../shell/workspace";
 import MemberForm from "./MemberForm";
 import { useHeight } from "../../shell/useHeight";
 import { usePresentation } from "../../shell/presentation";
-import { latest, STALE } from "../../shell/latest";
-
-/** Rows per page: the core reads only these, whatever the workspace's size. */
-const PAGE_SIZES = [50, 100, 200];
+import { pagination, usePaged } from "../../shell/usePaged";
 
 const STATUS_COLORS: Record<MemberStatus, string> = {
   invited: "gold",
@@ -33,11 +30,6 @@ export default function MemberTable({ department, departments }: Props) {
   const { revision, changed } = useWorkspace();
   const [search, setSearch] = useState("");
   const [includeSub, setIncludeSub] = useState(true);
-  const [members, setMembers] = useState<Member[]>([]);
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState({ current: 1, size: PAGE_SIZES[0] });
-  const [loading, setLoading] = useState(false);
-  const run = useRef(latest()).current;
   const [editing, setEditing] = useState<Member | "new" | null>(null);
   const report = useReport();
   const pres = usePresentation();
@@ -45,32 +37,14 @@ export default function MemberTable({ department, departments }: Props) {
   const height = useHeight(box);
 
   // A new department, search or switch starts at the first page; an edit (revision) stays put.
-  useEffect(() => setPage((p) => (p.current === 1 ? p : { ...p, current: 1 })), [department, includeSub, search]);
-
-  useEffect(() => {
-    // Searching per keystroke: a short pause lets fast typing coalesce, and an answer to an
-    // older query that comes late is dropped. The spinner shows only when an answer is slow.
-    const slow = setTimeout(() => setLoading(true), 300);
-    const timer = setTimeout(async () => {
-      const query = { department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset: (page.current - 1) * page.size, limit: page.size };
-      try {
-        const found = await run(call(api.memberPage(query)));
-        if (found === STALE) return;
-        setMembers(found.members);
-        setTotal(found.total);
-        // After deletions the page may lie past the end: show the last one.
-        if (found.members.length === 0 && found.total > 0) setPage((p) => ({ ...p, current: Math.ceil(found.total / p.size) }));
-      } catch (e) {
-        report(e);
-      }
-      clearTimeout(slow);
-      setLoading(false);
-    }, 50);
-    return () => {
-      clearTimeout(timer);
-      clearTimeout(slow);
-    };
-  }, [department, includeSub, search, page, revision, report, run]);
+  const filter = JSON.stringify([department?.id ?? null, includeSub, search]);
+  const {
+    rows: members,
+    total,
+    page,
+    loading,
+    turn,
+  } = usePaged((offset, limit) => call(api.memberPage({ department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset, limit })), filter, revision, report);
 
   // The columns (and below, the table) are made again only when what they show changes, not on
   // every keystroke in the search box.
@@ -166,20 +140,11 @@ export default function MemberTable({ department, departments }: Props) {
         columns={columns}
         dataSource={members}
         loading={loading}
-        pagination={{
-          current: page.current,
-          pageSize: page.size,
-          total,
-          size: "small",
-          showSizeChanger: true,
-          pageSizeOptions: PAGE_SIZES,
-          showTotal: (n) => <span data-testid="member-count">{t("members.count", { count: n })}</span>,
-          onChange: (current, size) => setPage({ current: size === page.size ? current : 1, size }),
-        }}
+        pagination={pagination(page, total, turn, (n) => <span data-testid="member-count">{t("members.count", { count: n })}</span>)}
         locale={{ emptyText: t("members.empty") }}
       />
     ),
-    [columns, members, loading, page, total, height, t],
+    [columns, members, loading, page, total, turn, height, t],
   );
 
   return (

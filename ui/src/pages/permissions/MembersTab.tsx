@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { Input, Table, Tooltip, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { usePresentation } from "../../shell/presentation";
 import { api, call, type Matrix, type MemberPermissions } from "../../api";
 import { useReport } from "../../shell/useReport";
 import { useHeight } from "../../shell/useHeight";
+import { pagination, usePaged } from "../../shell/usePaged";
 import { useWorkspace } from "../../shell/workspace";
 import { scopeLabel } from "./matrixView";
 
@@ -15,19 +16,11 @@ export default function MembersTab({ matrix }: { matrix: Matrix }) {
   const lang = i18n.language as "zh-CN" | "en-US";
   const report = useReport();
   const { revision } = useWorkspace();
-  const [rows, setRows] = useState<MemberPermissions[]>([]);
   const [search, setSearch] = useState("");
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
-
-  useEffect(() => {
-    call(api.effectivePermissions()).then(setRows).catch(report);
-  }, [revision, report]);
-
-  const shown = useMemo(() => {
-    const s = search.trim().toLowerCase();
-    return s ? rows.filter((r) => r.name.toLowerCase().includes(s) || r.userid.toLowerCase().includes(s)) : rows;
-  }, [rows, search]);
+  // A page at a time, searched by the core (a workspace may hold a million members).
+  const { rows, total, page, loading, turn } = usePaged((offset, limit) => call(api.effectivePermissionsPage({ search: search || null, offset, limit })), search, revision, report);
 
   const columns = [
     {
@@ -63,16 +56,17 @@ export default function MembersTab({ matrix }: { matrix: Matrix }) {
 
   return (
     <div style={{ display: "flex", flexDirection: "column", height: "100%", minHeight: 0 }}>
-      <Input.Search allowClear placeholder={t("permissions_ui.members_filter")} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 280, marginBottom: 12 }} />
+      <Input.Search allowClear placeholder={t("permissions_ui.members_filter")} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 280, marginBottom: 12 }} data-testid="permissions-member-search" />
       <div ref={box} style={{ flex: 1, minHeight: 200 }}>
         <Table<MemberPermissions>
           size="small"
           virtual
           rowKey="userid"
-          pagination={false}
+          loading={loading}
+          pagination={pagination(page, total, turn, (n) => t("members.count", { count: n }))}
           columns={columns}
-          dataSource={shown}
-          scroll={{ x: 150 + 130 * matrix.permissions.length, y: Math.max(height - 48, 160) }}
+          dataSource={rows}
+          scroll={{ x: 150 + 130 * matrix.permissions.length, y: Math.max(height - 48 - 48, 160) }}
         />
       </div>
     </div>
