@@ -1680,3 +1680,58 @@ fn department_paths_deeper_than_the_platform_allows_are_row_errors() {
     assert!(!r.committed);
     assert_eq!(dump(&ws), before);
 }
+
+#[test]
+fn the_preview_comes_a_page_at_a_time_with_counts_per_filter() {
+    use orgdesk_core::imports::{PreviewAction, RowFilter};
+    let dir = TempDir::new().unwrap();
+    let ws = workspace(&dir);
+    let csv = dir.path().join("p.csv");
+    // Lines 2–13: every third mobile is invalid, every fourth name is padded (a clean-up note).
+    let mut text = String::from("姓名,账号,手机,部门\n");
+    for i in 0..12 {
+        let name = if i % 4 == 0 {
+            format!(" 成员{i} ")
+        } else {
+            format!("成员{i}")
+        };
+        let mobile = if i % 3 == 0 {
+            "123".to_string()
+        } else {
+            format!("138{i:08}")
+        };
+        text.push_str(&format!("{name},m{i},{mobile},示例科技\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mut session = ImportSession::open(&csv).unwrap();
+    let preview = ws
+        .plan_import(&mut session, &ImportOptions::default(), Lang::ZhCn)
+        .unwrap();
+    assert_eq!(
+        (
+            preview.counts.all,
+            preview.counts.invalid,
+            preview.counts.problems
+        ),
+        (12, 4, 6)
+    );
+    let page = |filter, offset, limit| {
+        session
+            .preview_page(Lang::ZhCn, filter, offset, limit)
+            .unwrap()
+    };
+    let lines = |p: &orgdesk_core::imports::PreviewPage| -> Vec<u32> {
+        p.members.iter().map(|r| r.row).collect()
+    };
+    let all = page(RowFilter::All, 10, 5);
+    assert_eq!((all.total, lines(&all)), (12, vec![12, 13]));
+    let invalid = page(RowFilter::Invalid, 0, 10);
+    assert_eq!(lines(&invalid), [2, 5, 8, 11]);
+    assert!(invalid
+        .members
+        .iter()
+        .all(|r| r.action == PreviewAction::Invalid && r.problems[0].code == "invalid_mobile"));
+    let problems = page(RowFilter::Problems, 1, 3);
+    assert_eq!((problems.total, lines(&problems)), (6, vec![5, 6, 8]));
+    assert_eq!(problems.members[1].notes.len(), 1, "line 6 was trimmed");
+}

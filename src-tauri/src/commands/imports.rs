@@ -5,6 +5,7 @@ use super::{off_ui_thread, S};
 use crate::state::{Res, TaskFlag, TaskProgress};
 use orgdesk_core::imports::{
     self, ImportBatch, ImportColumn, ImportOptions, ImportPreview, ImportReport, ImportSession,
+    PreviewPage, RowFilter,
 };
 use tauri::ipc::Channel;
 use tauri::AppHandle;
@@ -32,6 +33,18 @@ pub fn import_open_path(state: S, path: String, options: ImportOptions) -> Res<I
 #[specta::specta]
 pub fn import_plan(state: S, options: ImportOptions) -> Res<ImportPreview> {
     state.with_import(|ws, session, lang| ws.plan_import(session, &options, lang))
+}
+
+/// One page of the preview table (rows of the latest plan that `filter` shows).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_preview_rows(
+    state: S,
+    filter: RowFilter,
+    offset: u32,
+    limit: u32,
+) -> Res<PreviewPage> {
+    state.with_import(|_, session, lang| session.preview_page(lang, filter, offset, limit))
 }
 
 #[tauri::command(async)]

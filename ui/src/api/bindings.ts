@@ -47,6 +47,8 @@ export const commands = {
 	/**  Reads a file chosen in the native dialog and previews the import. */
 	importOpenPath: (path: string, options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_open_path", { path, options })),
 	importPlan: (options: ImportOptions) => typedError<ImportPreview, ErrorDto>(__TAURI_INVOKE("import_plan", { options })),
+	/**  One page of the preview table (rows of the latest plan that `filter` shows). */
+	importPreviewRows: (filter: RowFilter, offset: number, limit: number) => typedError<PreviewPage, ErrorDto>(__TAURI_INVOKE("import_preview_rows", { filter, offset, limit })),
 	importColumns: (options: ImportOptions) => typedError<ImportColumn[], ErrorDto>(__TAURI_INVOKE("import_columns", { options })),
 	/**  Writes the previewed import off the UI thread, streaming progress; cancellable. */
 	importCommit: (skipInvalid: boolean, onProgress: Channel<TaskProgress>) => typedError<ImportReport, ErrorDto>(__TAURI_INVOKE("import_commit", { skipInvalid, onProgress })),
@@ -595,7 +597,11 @@ export type ImportPreview = {
 	error_count: number,
 	/**  Field codes of the mapped columns, in the order of each row's `values`. */
 	fields: string[],
-	rows: PreviewRow[],
+	/**
+	 *  How many rows each filter of the preview table shows (its rows come a page at a time:
+	 *  `Plan::preview_page`).
+	 */
+	counts: RowCounts,
 	/**  Department paths the import will create. */
 	new_departments: string[],
 };
@@ -878,6 +884,15 @@ export type PlatformMapping = {
 /**  What committing will do with a row, as the preview shows it. */
 export type PreviewAction = "create" | "update" | "unchanged" | "invalid";
 
+/**  One page of the preview table. */
+export type PreviewPage = {
+	/**  How many rows the filter shows in all. */
+	total: number,
+	offset: number,
+	/**  Named like a member page's, so that tables page both the same way. */
+	members: PreviewRow[],
+};
+
 /**  The preview of one row for the import wizard. */
 export type PreviewRow = {
 	row: number,
@@ -976,6 +991,20 @@ export type RoleOnPlatform = {
 	unsupported: Unsupported[],
 	notes: Localized[],
 };
+
+/**  How many rows each filter shows. */
+export type RowCounts = {
+	all: number,
+	problems: number,
+	invalid: number,
+};
+
+/**  Which rows the wizard's preview table shows. */
+export type RowFilter = "all" | 
+/**  Rows with errors or warnings. */
+"problems" | 
+/**  Rows that will not be imported. */
+"invalid";
 
 /**  A problem or a clean-up, tied to a row and a column of the file. */
 export type RowIssue = {

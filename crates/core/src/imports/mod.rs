@@ -32,7 +32,7 @@ use std::path::Path;
 
 pub(crate) use clean::date_of_cell;
 pub use plan::{Outcome, Plan, RowAction};
-pub use preview::{PreviewAction, PreviewRow};
+pub use preview::{PreviewAction, PreviewPage, PreviewRow, RowCounts, RowFilter};
 pub use session::ImportSession;
 pub(crate) use workbook::write_error_workbook;
 
@@ -122,7 +122,9 @@ pub struct ImportPreview {
     pub error_count: u32,
     /// Field codes of the mapped columns, in the order of each row's `values`.
     pub fields: Vec<String>,
-    pub rows: Vec<PreviewRow>,
+    /// How many rows each filter of the preview table shows (its rows come a page at a time:
+    /// `Plan::preview_page`).
+    pub counts: RowCounts,
     /// Department paths the import will create.
     pub new_departments: Vec<String>,
 }
@@ -144,7 +146,7 @@ impl Plan {
                 .iter()
                 .filter_map(|c| c.field.map(Field::code))
                 .collect(),
-            rows: self.preview(lang, false),
+            counts: self.row_counts(),
             new_departments: self.new_departments.clone(),
         }
     }

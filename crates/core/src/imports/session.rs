@@ -3,7 +3,7 @@
 //! rejects can be written to an error workbook. The app keeps one session per wizard, the CLI one
 //! per command; the workspace façade plans, commits and runs it.
 
-use super::{ImportColumn, ImportFile, ImportOptions, Plan};
+use super::{ImportColumn, ImportFile, ImportOptions, Plan, PreviewPage, RowFilter};
 use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::Lang;
 use std::path::{Path, PathBuf};
@@ -66,6 +66,17 @@ impl ImportSession {
         self.plan
             .as_ref()
             .ok_or_else(|| Error::new(ErrorCode::InvalidArgument, "import_not_planned"))
+    }
+
+    /// One page of the preview table of the latest plan.
+    pub fn preview_page(
+        &self,
+        lang: Lang,
+        filter: RowFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<PreviewPage> {
+        Ok(self.plan()?.preview_page(lang, filter, offset, limit))
     }
 
     /// The columns of the header row the options point at, mapped as far as they are

@@ -37,12 +37,15 @@ import {
   type TaskProgress,
   type ImportReport,
   type PreviewRow,
+  type RowFilter,
 } from "../../api";
 import { describe, errorMessage } from "../../errors";
 import { useHeight } from "../../shell/useHeight";
+import { useReport } from "../../shell/useReport";
+import { pagination, usePaged } from "../../shell/usePaged";
 import { useWorkspace } from "../../shell/workspace";
 import { usePresentation } from "../../shell/presentation";
-import { cellIssues, fieldLabel, fileBytes, filterRows, hasNameColumn, mappingOf, type RowFilter } from "./importView";
+import { cellIssues, fieldLabel, fileBytes, hasNameColumn, mappingOf } from "./importView";
 
 const ACCEPT = ".xlsx,.xlsm,.xls,.ods,.csv,.txt";
 const ACTION_COLORS: Record<string, string> = { create: "green", update: "blue", unchanged: "default", invalid: "red" };
@@ -66,6 +69,9 @@ export default function ImportPage({ onOpenOrganization, dropped, onDroppedTaken
   const [busy, setBusy] = useState(false);
   const [fileName, setFileName] = useState("");
   const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const reportError = useReport();
+  // Counts the plans made, so that the preview table reads each new one.
+  const [planVersion, setPlanVersion] = useState(0);
   const [columns, setColumns] = useState<ImportColumn[]>([]);
   const [overrides, setOverrides] = useState<Record<string, string>>({});
   const [sheet, setSheet] = useState<string | null>(null);
@@ -95,6 +101,7 @@ export default function ImportPage({ onOpenOrganization, dropped, onDroppedTaken
     try {
       const p = await work;
       setPreview(p);
+      setPlanVersion((v) => v + 1);
       setColumns(p.report.columns);
       setSheet(p.report.sheet);
       setHeaderRow(p.report.header_row);
@@ -207,7 +214,8 @@ export default function ImportPage({ onOpenOrganization, dropped, onDroppedTaken
     [choices, t],
   );
 
-  const rows = useMemo(() => (preview ? filterRows(preview.rows, filter) : []), [preview, filter]);
+  // The rows come from the core a page at a time (a file may have a million); a new plan is a new preview.
+  const { rows, total, page, loading, turn } = usePaged((offset, limit) => call(api.importPreviewRows(filter, offset, limit)), filter, planVersion, reportError);
   const report = preview?.report;
   const mappedHeaders = useMemo(() => (report ? report.columns.filter((c) => c.field !== null) : []), [report]);
 
@@ -448,8 +456,8 @@ export default function ImportPage({ onOpenOrganization, dropped, onDroppedTaken
               value={filter}
               onChange={setFilter}
               options={[
-                { value: "all", label: t("import_ui.filter_all", { count: preview!.rows.length }) },
-                { value: "problems", label: t("import_ui.filter_problems", { count: filterRows(preview!.rows, "problems").length }) },
+                { value: "all", label: t("import_ui.filter_all", { count: preview!.counts.all }) },
+                { value: "problems", label: t("import_ui.filter_problems", { count: preview!.counts.problems }) },
                 { value: "invalid", label: t("import_ui.filter_invalid", { count: invalid }) },
               ]}
             />
@@ -471,10 +479,11 @@ export default function ImportPage({ onOpenOrganization, dropped, onDroppedTaken
               size="small"
               rowKey="row"
               virtual
-              pagination={false}
+              loading={loading}
+              pagination={pagination(page, total, turn, (n) => t("import_ui.rows_shown", { count: n }))}
               columns={tableColumns}
               dataSource={rows}
-              scroll={{ x: 64 + 84 + 140 * mappedHeaders.length + 320, y: Math.max(height - 48, 120) }}
+              scroll={{ x: 64 + 84 + 140 * mappedHeaders.length + 320, y: Math.max(height - 48 - 48, 120) }}
             />
           </div>
         </>

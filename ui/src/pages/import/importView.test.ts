@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import i18n from "../../i18n";
 import type { ImportColumn, PreviewRow } from "../../api";
-import { cellIssues, fieldLabel, fileBytes, filterRows, hasNameColumn, mappingOf } from "./importView";
+import { cellIssues, fieldLabel, fileBytes, hasNameColumn, mappingOf } from "./importView";
 
 const row = (n: number, action: PreviewRow["action"], problems = 0, notes = 0): PreviewRow => ({
   row: n,
@@ -18,11 +18,8 @@ describe("import wizard helpers", () => {
     expect(fieldLabel(i18n.t, "department_level_2")).toBe("部门层级 2");
   });
 
-  it("filter rows by their problems", () => {
+  it("find a row's issues by column", () => {
     const rows = [row(2, "create"), row(3, "invalid", 1), row(4, "update", 0, 2)];
-    expect(filterRows(rows, "all").map((r) => r.row)).toEqual([2, 3, 4]);
-    expect(filterRows(rows, "problems").map((r) => r.row)).toEqual([3, 4]);
-    expect(filterRows(rows, "invalid").map((r) => r.row)).toEqual([3]);
     expect(cellIssues(rows[1].problems, "手机")).toHaveLength(1);
     expect(cellIssues(rows[1].problems, "部门")).toHaveLength(0);
   });

@@ -1,21 +1,12 @@
 // Pure helpers of the import wizard (tested in importView.test.ts).
 import type { TFunction } from "i18next";
-import type { ImportColumn, PreviewRow, RowIssue } from "../../api";
+import type { ImportColumn, RowIssue } from "../../api";
 
 /** The label of a field code: `mobile` → 手机, `department_level_2` → 部门层级 2. */
 export function fieldLabel(t: TFunction, code: string): string {
   const level = /^department_level_(\d+)$/.exec(code);
   if (level) return `${t("fields.department_level")} ${level[1]}`;
   return t(`fields.${code}`);
-}
-
-export type RowFilter = "all" | "problems" | "invalid";
-
-/** Rows shown for a filter. */
-export function filterRows(rows: PreviewRow[], filter: RowFilter): PreviewRow[] {
-  if (filter === "invalid") return rows.filter((r) => r.action === "invalid");
-  if (filter === "problems") return rows.filter((r) => r.problems.length > 0 || r.notes.length > 0);
-  return rows;
 }
 
 /** The issues of a row that concern the column with this header. */
