@@ -568,3 +568,28 @@ fn a_page_of_effective_permissions_is_that_page_of_everyones() {
     let ids: Vec<_> = sales.members.iter().map(|m| m.userid.as_str()).collect();
     assert_eq!(ids, ["sales_head", "east"]);
 }
+
+#[test]
+fn who_can_pages_through_the_holders() {
+    let (_d, mut ws) = company();
+    ws.assign_role(&role("department_head"), "east").unwrap();
+    let everyone = ws.who_can("contacts.view", None).unwrap();
+    assert!(everyone.len() >= 5, "every employee views contacts");
+    for offset in 0..=everyone.len() as u32 {
+        let page = ws.who_can_page("contacts.view", None, offset, 2).unwrap();
+        assert_eq!(page.total as usize, everyone.len());
+        let want: Vec<_> = everyone
+            .iter()
+            .skip(offset as usize)
+            .take(2)
+            .cloned()
+            .collect();
+        assert_eq!(page.members, want, "offset {offset}");
+    }
+    let narrowed = ws
+        .who_can_page("contacts.manage", Some(&p("公司/销售部/华东区")), 0, 10)
+        .unwrap();
+    assert_eq!(narrowed.total, 1);
+    assert_eq!(narrowed.members[0].userid, "east");
+    assert!(ws.who_can_page("no.such", None, 0, 10).is_err());
+}

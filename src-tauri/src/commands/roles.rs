@@ -3,7 +3,7 @@
 use super::S;
 use crate::state::Res;
 use orgdesk_core::roles::checks::Finding;
-use orgdesk_core::roles::effective::{Holder, PermissionsPage};
+use orgdesk_core::roles::effective::{HoldersPage, PermissionsPage};
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{Level, Matrix, Role, RoleRef, Scope};
 use orgdesk_core::{DepartmentRef, MemberQuery, Platform};
@@ -65,10 +65,18 @@ pub fn effective_permissions_page(state: S, query: MemberQuery) -> Res<Permissio
     state.with(|ws, _| ws.effective_permissions_page(&query))
 }
 
+/// One page of the members who hold `permission` (in `department`, when given).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn who_can(state: S, permission: String, department: Option<i64>) -> Res<Vec<Holder>> {
-    state.with(|ws, _| ws.who_can(&permission, department.map(DepartmentRef::Id).as_ref()))
+pub fn who_can_page(
+    state: S,
+    permission: String,
+    department: Option<i64>,
+    offset: u32,
+    limit: u32,
+) -> Res<HoldersPage> {
+    let department = department.map(DepartmentRef::Id);
+    state.read(|ws, _| ws.who_can_page(&permission, department.as_ref(), offset, limit))
 }
 
 #[tauri::command(async)]

@@ -402,6 +402,17 @@ async fn granting_a_risky_permission_in_the_matrix_raises_a_check() {
             .await?;
         app.find_text("共 2 人").await?;
         app.find_text("张薇").await?;
+        // Who can export: everyone active now, counted by the core and shown a page at a time.
+        app.click("[data-node-key=\"who\"]").await?;
+        app.find_text("40 名成员可以").await?;
+        let shown = app
+            .driver
+            .find_all(By::Css("[data-testid=\"who-can-result\"] .ant-list-item"))
+            .await?;
+        check(
+            shown.len() == 40,
+            format!("{} holders on the first page", shown.len()),
+        )?;
         Ok(())
     });
     let (code, out, _) = orgdesk_e2e::cli(&["check", &ws, "--json"]);

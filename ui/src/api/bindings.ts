@@ -83,7 +83,7 @@ export const commands = {
 	roleUnassign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_unassign", { role, userid })),
 	/**  What one page of the members `query` finds can do (the members × permissions tab). */
 	effectivePermissionsPage: (query: MemberQuery) => typedError<PermissionsPage, ErrorDto>(__TAURI_INVOKE("effective_permissions_page", { query })),
-	whoCan: (permission: string, department: number | null) => typedError<Holder[], ErrorDto>(__TAURI_INVOKE("who_can", { permission, department })),
+	whoCanPage: (permission: string, department: number | null, offset: number, limit: number) => typedError<HoldersPage, ErrorDto>(__TAURI_INVOKE("who_can_page", { permission, department, offset, limit })),
 	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
 	/**
 	 *  How the roles would be set up on `platforms` (none given: the workspace's target platform,
@@ -545,6 +545,14 @@ export type Holder = {
 	name: string,
 	/**  The grants that give it (several roles may). */
 	via: EffectiveGrant[],
+};
+
+/**  One page of the holders of a permission. */
+export type HoldersPage = {
+	/**  How many members hold it in all. */
+	total: number,
+	offset: number,
+	members: Holder[],
 };
 
 /**  A committed import, as listed by `orgdesk imports list`. */

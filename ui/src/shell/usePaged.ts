@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { TablePaginationConfig } from "antd";
+import type { PaginationProps } from "antd";
 import { latest, STALE } from "./latest";
 
 /** Rows per page: the core reads only these, whatever the workspace's size. */
@@ -58,7 +58,7 @@ export function usePaged<T>(read: (offset: number, limit: number) => Promise<Pag
 }
 
 /** A table's pagination for `usePaged`'s page and total; `showTotal` words the count. */
-export function pagination(page: { current: number; size: number }, total: number, turn: (current: number, size: number) => void, showTotal: (total: number) => React.ReactNode): TablePaginationConfig {
+export function pagination(page: { current: number; size: number }, total: number, turn: (current: number, size: number) => void, showTotal: (total: number) => React.ReactNode): PaginationProps {
   return {
     current: page.current,
     pageSize: page.size,

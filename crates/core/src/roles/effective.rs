@@ -235,27 +235,71 @@ pub(crate) fn who_can(
     permission: &str,
     department: Option<&DepartmentRef>,
 ) -> Result<Vec<Holder>> {
+    let mut all = Vec::new();
+    each_holder(conn, permission, department, |h| all.push(h()))?;
+    Ok(all)
+}
+
+/// One page of the holders of a permission.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct HoldersPage {
+    /// How many members hold it in all.
+    pub total: u32,
+    pub offset: u32,
+    pub members: Vec<Holder>,
+}
+
+/// [`who_can`] a page at a time: when everyone holds it, a million members are counted, not sent.
+pub(crate) fn who_can_page(
+    conn: &Connection,
+    permission: &str,
+    department: Option<&DepartmentRef>,
+    offset: u32,
+    limit: u32,
+) -> Result<HoldersPage> {
+    let mut total = 0;
+    let mut members = Vec::new();
+    each_holder(conn, permission, department, |h| {
+        if total >= offset && members.len() < limit as usize {
+            members.push(h());
+        }
+        total += 1;
+    })?;
+    Ok(HoldersPage {
+        total,
+        offset,
+        members,
+    })
+}
+
+/// Calls `f` for each holder of `permission` (in `department`, when given), in member order,
+/// with a function that describes them (only the holders a caller keeps are described).
+fn each_holder(
+    conn: &Connection,
+    permission: &str,
+    department: Option<&DepartmentRef>,
+    mut f: impl FnMut(&dyn Fn() -> Holder),
+) -> Result<()> {
     super::check_permission(permission)?;
     let r = Resolver::load(conn)?;
     let dept = department
         .map(|d| departments::resolve(&r.tree, d))
         .transpose()?;
-    Ok(r.members
-        .iter()
-        .filter_map(|m| {
-            let via: Vec<EffectiveGrant> = r
-                .grants_of(m)
-                .into_iter()
-                .filter(|(g, roots)| g.permission == permission && r.applies(g.scope, roots, dept))
-                .map(|(g, _)| g)
-                .collect();
-            (!via.is_empty()).then(|| Holder {
+    for m in &r.members {
+        let via: Vec<(EffectiveGrant, Vec<i64>)> = r
+            .grants_of(m)
+            .into_iter()
+            .filter(|(g, roots)| g.permission == permission && r.applies(g.scope, roots, dept))
+            .collect();
+        if !via.is_empty() {
+            f(&|| Holder {
                 userid: m.userid.clone(),
                 name: m.name.clone(),
-                via,
-            })
-        })
-        .collect())
+                via: via.iter().map(|(g, _)| g.clone()).collect(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every member's effective permissions (the export of the members × permissions view).

@@ -90,6 +90,17 @@ impl Workspace {
         roles::effective::page(self.db.conn(), query)
     }
 
+    /// One page of [`Workspace::who_can`].
+    pub fn who_can_page(
+        &self,
+        permission: &str,
+        department: Option<&DepartmentRef>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<roles::effective::HoldersPage> {
+        roles::effective::who_can_page(self.db.conn(), permission, department, offset, limit)
+    }
+
     /// The least-privilege checks, errors first.
     pub fn check_permissions(&self, lang: Lang) -> Result<Vec<roles::checks::Finding>> {
         roles::checks::run(self.db.conn(), lang)

@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Empty, List, Select, Space, Tag, TreeSelect, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { usePresentation } from "../../shell/presentation";
 import { api, call, type Department, type Holder, type Matrix } from "../../api";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
+import { pagination, usePaged } from "../../shell/usePaged";
 import { buildTree, type DeptNode } from "../organization/tree";
 import { scopeLabel } from "./matrixView";
 
@@ -17,11 +18,13 @@ export default function WhoCanTab({ matrix, departments }: { matrix: Matrix; dep
   const { revision } = useWorkspace();
   const [permission, setPermission] = useState("data.export");
   const [department, setDepartment] = useState<number | null>(null);
-  const [holders, setHolders] = useState<Holder[] | null>(null);
-
-  useEffect(() => {
-    call(api.whoCan(permission, department)).then(setHolders).catch(report);
-  }, [permission, department, revision, report]);
+  // A page at a time: when everyone holds the permission, a million members are counted, not sent.
+  const { rows: holders, total, page, loading, turn } = usePaged(
+    (offset, limit) => call(api.whoCanPage(permission, department, offset, limit)),
+    `${permission} ${department}`,
+    revision,
+    report,
+  );
 
   const treeData = useMemo(() => {
     type Item = { value: number; title: string; children: Item[] };
@@ -37,12 +40,14 @@ export default function WhoCanTab({ matrix, departments }: { matrix: Matrix; dep
         {t("permissions_ui.who_department")}
         <TreeSelect allowClear treeDefaultExpandAll style={{ width: 240 }} treeData={treeData} value={department ?? undefined} onChange={(v) => setDepartment(v ?? null)} />
       </Space>
-      {holders && holders.length === 0 && <Empty description={t("permissions_ui.who_none")} />}
-      {holders && holders.length > 0 && (
+      {!loading && total === 0 && <Empty description={t("permissions_ui.who_none")} />}
+      {total > 0 && (
         <>
-          <Typography.Title level={5}>{t("permissions_ui.who_result", { count: holders.length })}</Typography.Title>
-          <List
+          <Typography.Title level={5}>{t("permissions_ui.who_result", { count: total })}</Typography.Title>
+          <List<Holder>
             data-testid="who-can-result"
+            loading={loading}
+            pagination={pagination(page, total, turn, () => null)}
             dataSource={holders}
             renderItem={(h) => (
               <List.Item>
