@@ -41,7 +41,10 @@ pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {
 /// The members `query` finds, in the order they were added (a page of them with `limit`). A
 /// search needs the index up to date (see [`super::search::catch_up`]).
 pub(crate) fn list(conn: &Connection, query: &MemberQuery) -> Result<Vec<Member>> {
-    let filter = Filter::new(conn, query)?;
+    list_with(conn, Filter::new(conn, query)?, query)
+}
+
+fn list_with(conn: &Connection, filter: Filter, query: &MemberQuery) -> Result<Vec<Member>> {
     let window = match (query.limit, query.offset) {
         (Some(limit), offset) => format!(" LIMIT {limit} OFFSET {offset}"),
         (None, 0) => String::new(),
@@ -85,7 +88,7 @@ pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<MemberPage>
     Ok(MemberPage {
         total,
         offset: query.offset,
-        members: list(conn, query)?,
+        members: list_with(conn, filter, query)?,
     })
 }
 
