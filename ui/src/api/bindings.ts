@@ -83,6 +83,7 @@ export const commands = {
 	roleUnassign: (role: number, userid: string) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_unassign", { role, userid })),
 	/**  What one page of the members `query` finds can do (the members × permissions tab). */
 	effectivePermissionsPage: (query: MemberQuery) => typedError<PermissionsPage, ErrorDto>(__TAURI_INVOKE("effective_permissions_page", { query })),
+	/**  One page of the members who hold `permission` (in `department`, when given). */
 	whoCanPage: (permission: string, department: number | null, offset: number, limit: number) => typedError<HoldersPage, ErrorDto>(__TAURI_INVOKE("who_can_page", { permission, department, offset, limit })),
 	checkPermissions: () => typedError<Finding[], ErrorDto>(__TAURI_INVOKE("check_permissions")),
 	/**
