@@ -216,6 +216,12 @@ async fn members_are_added_through_the_form_with_core_validation() {
             .text()
             .await?;
         check(mobile == "13900139000", format!("mobile shown as {mobile}"))?;
+        // Deleting asks first; undo brings the member back.
+        app.click("[data-testid=\"delete-lina\"]").await?;
+        app.click("[data-testid=\"confirm-ok\"]").await?;
+        app.gone("[data-testid=\"edit-lina\"]").await?;
+        app.click("[data-testid=\"undo\"]").await?;
+        app.find("[data-testid=\"edit-lina\"]").await?;
         Ok(())
     });
     let members = cli_json(&["members", "list", &ws]);
