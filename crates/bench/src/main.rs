@@ -133,7 +133,7 @@ fn baseline(file: &Path, ws: &Path) -> usize {
     n
 }
 
-fn full_import(file: &Path, ws: &Path) -> usize {
+pub(crate) fn full_import(file: &Path, ws: &Path) -> usize {
     let mut workspace = Workspace::create(ws, "示例集团", Platform::Wecom, Source::Cli).unwrap();
     let mut session = ImportSession::open(file).unwrap();
     let report = workspace

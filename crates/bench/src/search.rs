@@ -5,9 +5,7 @@
 //!   for a set of queries as a person types them, K times each, and prints medians per size.
 
 use super::{GIVEN, SURNAMES};
-use orgdesk_core::imports::{ImportOptions, ImportSession};
-use orgdesk_core::progress::Silent;
-use orgdesk_core::{Lang, Platform, Source, Workspace};
+use orgdesk_core::{Source, Workspace};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,18 +45,10 @@ pub(crate) fn workspace(out: &Path, rows: u32, departments: u32) {
     drop(w);
     let _ = std::fs::remove_file(out);
     let start = Instant::now();
-    let mut ws = Workspace::create(out, "示例集团", Platform::Wecom, Source::Cli).unwrap();
-    let mut session = ImportSession::open(&csv).unwrap();
-    ws.run_import(
-        &mut session,
-        &ImportOptions::default(),
-        false,
-        Lang::ZhCn,
-        &Silent,
-    )
-    .unwrap();
+    super::full_import(&csv, out);
     let imported = start.elapsed().as_secs_f64();
     let start = Instant::now();
+    let ws = Workspace::open(out, Source::Cli).unwrap();
     ws.refresh_search().unwrap();
     println!(
         "{}: {rows} members in {} departments; import {imported:.1}s, search index {:.1}s",
