@@ -21,6 +21,7 @@ use orgdesk_core::setup::certification::CertificationInput;
 use orgdesk_core::setup::checklist::Tick;
 use orgdesk_core::setup::hardware::{DeviceKind, EventKind};
 use orgdesk_core::setup::security::{self, SettingKind};
+use orgdesk_core::Visibility;
 use orgdesk_core::{
     demo, exports, imports, DepartmentRef, Error, ErrorKind, FieldKey, Lang, MemberFields,
     MemberInput, MemberQuery, Platform, Source, Workspace,
@@ -64,6 +65,8 @@ enum Command {
     /// Members: add, update, delete, show, list.
     #[command(subcommand, alias = "member")]
     Members(Box<MemberCommand>),
+    /// What a member sees of the directory, given the departments' visibility settings.
+    Sees { workspace: PathBuf, userid: String },
     /// Revert the last action.
     Undo { workspace: PathBuf },
     /// Re-apply the last undone action.
@@ -380,12 +383,33 @@ enum DeptCommand {
     Delete { workspace: PathBuf, path: String },
     /// List every department in tree order.
     List { workspace: PathBuf },
-    /// Mark a department as sensitive (visibility isolated), or not with --off.
+    /// Mark a department as holding sensitive data, or not with --off.
     Sensitive {
         workspace: PathBuf,
         path: String,
         #[arg(long)]
         off: bool,
+    },
+    /// Show who sees the department at PATH, or set its visibility: the options given replace
+    /// the whole setting (--everyone alone resets it).
+    Visibility {
+        workspace: PathBuf,
+        path: String,
+        /// Hidden from the directory except to its own members (and the viewers below).
+        #[arg(long)]
+        hidden: bool,
+        /// A department (with those under it) that still sees it; implies --hidden. Repeatable.
+        #[arg(long = "visible-to", value_name = "PATH")]
+        visible_to: Vec<String>,
+        /// A member (account) who still sees it; implies --hidden. Repeatable.
+        #[arg(long = "visible-to-member", value_name = "USERID")]
+        visible_to_member: Vec<String>,
+        /// Its members (and those of the departments under it) see only their own departments.
+        #[arg(long)]
+        only_own: bool,
+        /// Visible to everyone again, no restriction on its members.
+        #[arg(long, conflicts_with_all = ["hidden", "visible_to", "visible_to_member", "only_own"])]
+        everyone: bool,
     },
 }
 
@@ -825,6 +849,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.created(&ws.info()?)?
         }
         Command::Departments(cmd) => departments(cmd, out)?,
+        Command::Sees { workspace, userid } => out.sight(&open(&workspace)?.sees(&userid)?)?,
         Command::Members(cmd) => members(*cmd, out)?,
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?
@@ -1351,6 +1376,31 @@ fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
         } => {
             let d = open(&workspace)?.set_department_sensitive(&dept(&path), !off)?;
             out.department_changed("cli.sensitive_department", &path, &d)
+        }
+        DeptCommand::Visibility {
+            workspace,
+            path,
+            hidden,
+            visible_to,
+            visible_to_member,
+            only_own,
+            everyone,
+        } => {
+            let mut ws = open(&workspace)?;
+            let setting = Visibility {
+                hidden,
+                departments: visible_to,
+                members: visible_to_member,
+                only_own,
+            };
+            let changed = if everyone || !setting.is_default() {
+                Some(ws.set_department_visibility(&dept(&path), &setting)?)
+            } else {
+                None
+            };
+            let d = ws.department(&dept(&path))?;
+            let audience = ws.department_audience(&dept(&path))?;
+            out.visibility(&d, &audience, ws.profile()?.platform, changed.is_some())
         }
     }
 }

@@ -9,6 +9,7 @@ use orgdesk_core::exports::{ExportReport, Problem};
 use orgdesk_core::i18n::t;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
 use orgdesk_core::members::{FieldKind, FIELDS};
+use orgdesk_core::org::visibility::platform_mapping;
 use orgdesk_core::roles::checks::Finding;
 use orgdesk_core::roles::effective::{EffectiveGrant, Holder, MemberPermissions};
 use orgdesk_core::roles::export::scope_text;
@@ -23,9 +24,11 @@ use orgdesk_core::ActionState;
 use orgdesk_core::MemberPage;
 use orgdesk_core::OrgProfile;
 use orgdesk_core::{
-    AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, WorkspaceInfo,
+    Audience, AuditEntry, Department, DepartmentAdded, Error, Lang, Member, MemberSaved, Platform,
+    Sight, WorkspaceInfo,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
 
 /// Pre-flight problems of one rule printed before the rest are only counted.
@@ -99,6 +102,107 @@ impl Out {
                 key,
                 &[("from", from.trim().to_string()), ("to", d.path.clone())],
             )
+        })
+    }
+
+    /// A department's visibility, who sees it, and where the platform sets it.
+    pub fn visibility(
+        &self,
+        d: &Department,
+        audience: &Audience,
+        platform: Platform,
+        changed: bool,
+    ) -> R {
+        let mapping = platform_mapping();
+        let platforms: Vec<&str> = match platform {
+            Platform::Undecided => vec!["wecom", "dingtalk", "feishu"],
+            p => vec![p.as_str()],
+        };
+        let doc = serde_json::json!({
+            "department": d,
+            "audience": audience,
+            "platforms": platforms.iter().map(|p| (*p, &mapping[*p])).collect::<BTreeMap<_, _>>(),
+        });
+        self.emit(&doc, || {
+            let mut lines = Vec::new();
+            if changed {
+                lines.push(self.tr("cli.visibility_changed", &[("path", d.path.clone())]));
+            }
+            lines.push(format!("{}: {}", d.path, d.visibility.describe(self.lang)));
+            lines.push(self.tr(
+                "cli.visibility_audience",
+                &[
+                    ("count", audience.count.to_string()),
+                    ("total", audience.members_total.to_string()),
+                ],
+            ));
+            let used: Vec<&str> = [
+                (d.visibility.hidden, "hidden"),
+                (
+                    !d.visibility.departments.is_empty() || !d.visibility.members.is_empty(),
+                    "viewers",
+                ),
+                (d.visibility.only_own, "only_own"),
+            ]
+            .into_iter()
+            .filter_map(|(on, key)| on.then_some(key))
+            .collect();
+            for p in &platforms {
+                let settings: Vec<_> = mapping[*p]
+                    .iter()
+                    .filter(|s| used.is_empty() || used.contains(&s.setting.as_str()))
+                    .collect();
+                lines.push(self.tr(
+                    "cli.visibility_on_platform",
+                    &[("platform", self.tr(&format!("platforms.{p}"), &[]))],
+                ));
+                for s in settings {
+                    let api = s
+                        .api
+                        .as_ref()
+                        .map(|a| format!(" [API: {a}]"))
+                        .unwrap_or_default();
+                    lines.push(format!(
+                        "  {}: {}{api} ({}, {})",
+                        self.tr(&format!("cli.visibility_setting_{}", s.setting), &[]),
+                        s.console
+                            .get(self.lang.tag())
+                            .map(String::as_str)
+                            .unwrap_or(""),
+                        self.tr(&format!("confidences.{}", s.confidence), &[]),
+                        s.source,
+                    ));
+                }
+            }
+            lines.join("\n")
+        })
+    }
+
+    /// What one member sees of the directory.
+    pub fn sight(&self, s: &Sight) -> R {
+        self.emit(s, || {
+            let mut lines = vec![self.tr(
+                "cli.sees",
+                &[
+                    ("name", s.name.clone()),
+                    ("userid", s.userid.clone()),
+                    ("departments", s.departments.len().to_string()),
+                    (
+                        "departments_total",
+                        (s.departments.len() + s.hidden.len()).to_string(),
+                    ),
+                    ("members", s.members_seen.to_string()),
+                    ("members_total", s.members_total.to_string()),
+                ],
+            )];
+            if s.only_own {
+                lines.push(self.tr("cli.sees_only_own", &[]));
+            }
+            if !s.hidden.is_empty() {
+                lines.push(self.tr("cli.sees_hidden", &[]));
+                lines.extend(s.hidden.iter().map(|p| format!("  {p}")));
+            }
+            lines.join("\n")
         })
     }
 

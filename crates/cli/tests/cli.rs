@@ -1522,3 +1522,133 @@ fn outputs_never_overwrite_a_workspace_or_the_input() {
     );
     assert_ne!(before(&roster), roster_bytes);
 }
+
+#[test]
+fn department_visibility_is_set_shown_and_queried_per_member() {
+    let (_d, ws) = new_ws();
+    for (name, userid, mobile, dept) in [
+        ("财务甲", "cw", "13800000001", "示例科技/财务部"),
+        ("研发乙", "yf", "13800000002", "示例科技/研发部"),
+        ("销售丙", "xs", "13800000003", "示例科技/销售部"),
+    ] {
+        ok(&[
+            "members",
+            "add",
+            s(&ws),
+            "--name",
+            name,
+            "--userid",
+            userid,
+            "--mobile",
+            mobile,
+            "--department",
+            dept,
+        ]);
+    }
+    // Without options: shown, not changed.
+    let shown = ok(&[
+        "departments",
+        "visibility",
+        s(&ws),
+        "示例科技/财务部",
+        "--json",
+    ])
+    .json();
+    assert_eq!(shown["department"]["visibility"]["hidden"], false);
+    assert_eq!(shown["audience"]["count"], 3);
+    assert!(shown["platforms"]["wecom"].as_array().unwrap().len() == 3);
+    let set = ok(&[
+        "departments",
+        "visibility",
+        s(&ws),
+        "示例科技/财务部",
+        "--visible-to",
+        "示例科技/研发部",
+        "--json",
+    ])
+    .json();
+    assert_eq!(set["department"]["visibility"]["hidden"], true);
+    assert_eq!(
+        set["department"]["visibility"]["departments"],
+        serde_json::json!(["示例科技/研发部"])
+    );
+    assert_eq!(set["audience"]["count"], 2);
+    let text = ok(&["departments", "visibility", s(&ws), "示例科技/财务部"]).stdout;
+    assert!(
+        text.contains("Hidden (its own members and 示例科技/研发部)"),
+        "{text}"
+    );
+    assert!(text.contains("Members who see it: 2 of 3"), "{text}");
+    let xs = ok(&["sees", s(&ws), "xs", "--json"]).json();
+    assert_eq!(xs["hidden"], serde_json::json!(["示例科技/财务部"]));
+    assert_eq!(
+        (xs["members_seen"].as_u64(), xs["members_total"].as_u64()),
+        (Some(2), Some(3))
+    );
+    let yf = ok(&["sees", s(&ws), "yf"]).stdout;
+    assert!(
+        yf.contains("sees 4 of 4 departments and 3 of 3 members"),
+        "{yf}"
+    );
+    // Restricted to their own department.
+    ok(&[
+        "departments",
+        "visibility",
+        s(&ws),
+        "示例科技/销售部",
+        "--only-own",
+    ]);
+    let xs = ok(&["sees", s(&ws), "xs", "--json"]).json();
+    assert_eq!(xs["only_own"], true);
+    assert_eq!(xs["departments"], serde_json::json!(["示例科技/销售部"]));
+    // Errors say what is wrong and change nothing.
+    let r = orgdesk(&[
+        "departments",
+        "visibility",
+        s(&ws),
+        "示例科技/财务部",
+        "--visible-to-member",
+        "nobody",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("“nobody”"), "{}", r.stderr);
+    assert_eq!(orgdesk(&["sees", s(&ws), "nobody"]).code, 1);
+    assert_eq!(
+        orgdesk(&[
+            "departments",
+            "visibility",
+            s(&ws),
+            "示例科技/财务部",
+            "--everyone",
+            "--hidden"
+        ])
+        .code,
+        2
+    );
+    ok(&[
+        "departments",
+        "visibility",
+        s(&ws),
+        "示例科技/财务部",
+        "--everyone",
+    ]);
+    assert_eq!(
+        ok(&["sees", s(&ws), "yf", "--json"]).json()["hidden"],
+        serde_json::json!([])
+    );
+    // Undoable like any change.
+    ok(&["undo", s(&ws)]);
+    assert_eq!(
+        ok(&["sees", s(&ws), "yf", "--json"]).json()["hidden"],
+        serde_json::json!([])
+    );
+    let back = ok(&[
+        "departments",
+        "visibility",
+        s(&ws),
+        "示例科技/财务部",
+        "--json",
+    ])
+    .json();
+    assert_eq!(back["department"]["visibility"]["hidden"], true);
+}

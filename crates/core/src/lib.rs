@@ -51,6 +51,7 @@ pub use members::{
 };
 pub use org::departments::{Department, DepartmentAdded, DepartmentRef};
 pub use org::profile::{OrgProfile, Platform};
+pub use org::visibility::{Audience, Sight, Visibility};
 pub use workspace::migrate::{migrate, Migration};
 pub use workspace::{Workspace, WorkspaceInfo};
 

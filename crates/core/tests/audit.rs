@@ -139,6 +139,33 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
             }),
         ),
         (
+            "visibility",
+            Box::new(|ws| {
+                ws.set_department_visibility(
+                    &p("示例科技/审计部"),
+                    &orgdesk_core::Visibility {
+                        departments: vec!["示例科技/销售部".into()],
+                        only_own: true,
+                        ..Default::default()
+                    },
+                )
+                .is_ok()
+            }),
+        ),
+        (
+            "visibility with an unknown viewer (refused)",
+            Box::new(|ws| {
+                ws.set_department_visibility(
+                    &p("示例科技/审计部"),
+                    &orgdesk_core::Visibility {
+                        members: vec!["nobody".into()],
+                        ..Default::default()
+                    },
+                )
+                .is_ok()
+            }),
+        ),
+        (
             "delete department",
             Box::new(|ws| ws.delete_department(&p("示例科技/销售部/二组")).is_ok()),
         ),

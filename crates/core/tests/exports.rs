@@ -878,6 +878,45 @@ fn a_report_without_roles_in_use_has_no_permission_sheet_and_lists_failing_check
 }
 
 #[test]
+fn the_report_org_sheet_says_each_departments_visibility() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::in_memory("公司", Platform::Wecom).unwrap();
+    add(&mut ws, "甲", &["公司/财务部"], |m| {
+        m.fields.mobile = Some("13800000001".into())
+    });
+    add(&mut ws, "乙", &["公司/研发部"], |m| {
+        m.fields.mobile = Some("13800000002".into())
+    });
+    let p = |s: &str| DepartmentRef::Path(s.into());
+    ws.set_department_sensitive(&p("公司/财务部"), true)
+        .unwrap();
+    ws.set_department_visibility(
+        &p("公司/财务部"),
+        &orgdesk_core::Visibility {
+            departments: vec!["公司/研发部".into()],
+            only_own: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let out = dir.path().join("r.xlsx");
+    ws.export_report(&out, Lang::ZhCn, None, &Silent).unwrap();
+    let (name, rows) = sheet_rows(&out, 2);
+    assert_eq!(name, "组织架构");
+    assert_eq!(rows[0][4], Data::String("可见性".into()));
+    let row = |path: &str| {
+        rows.iter()
+            .find(|r| r[5] == Data::String(path.into()))
+            .unwrap()
+    };
+    assert_eq!(
+        row("公司/财务部")[4],
+        Data::String("敏感 · 隐藏（本部门成员及 公司/研发部 可见） · 成员只能看到本部门".into())
+    );
+    assert_eq!(row("公司/研发部")[4], Data::String("全员可见".into()));
+}
+
+#[test]
 fn every_layout_file_is_listed_with_its_confidence() {
     let formats = exports::formats(Lang::EnUs);
     assert_eq!(formats.len(), layouts().len());

@@ -3,7 +3,9 @@
 use super::S;
 use crate::state::Res;
 use orgdesk_core::org::profile::ProfileInput;
-use orgdesk_core::{Department, DepartmentRef, OrgProfile};
+use orgdesk_core::org::visibility::{platform_mapping, PlatformSetting};
+use orgdesk_core::{Audience, Department, DepartmentRef, OrgProfile, Sight, Visibility};
+use std::collections::HashMap;
 
 #[tauri::command(async)]
 #[specta::specta]
@@ -50,6 +52,34 @@ pub fn delete_department(state: S, id: i64) -> Res<Department> {
 #[specta::specta]
 pub fn set_department_sensitive(state: S, id: i64, sensitive: bool) -> Res<Department> {
     state.with(|ws, _| ws.set_department_sensitive(&DepartmentRef::Id(id), sensitive))
+}
+
+/// Replaces a department's visibility in the directory.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_department_visibility(state: S, id: i64, visibility: Visibility) -> Res<Department> {
+    state.with(|ws, _| ws.set_department_visibility(&DepartmentRef::Id(id), &visibility))
+}
+
+/// Who sees a department in the directory.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn department_audience(state: S, id: i64) -> Res<Audience> {
+    state.read(|ws, _| ws.department_audience(&DepartmentRef::Id(id)))
+}
+
+/// What a member sees of the directory.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn member_sight(state: S, userid: String) -> Res<Sight> {
+    state.read(|ws, _| ws.sees(&userid))
+}
+
+/// Where each platform sets each visibility setting, keyed by platform.
+#[tauri::command]
+#[specta::specta]
+pub fn visibility_mapping() -> HashMap<String, Vec<PlatformSetting>> {
+    platform_mapping().clone()
 }
 
 #[tauri::command(async)]

@@ -917,3 +917,50 @@ async fn the_core_speaks_the_language_the_interface_shows() {
         Ok(())
     });
 }
+
+#[tokio::test]
+async fn hiding_a_sensitive_department_clears_its_check_and_changes_what_members_see() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir
+        .path()
+        .join("demo.orgdesk")
+        .to_str()
+        .unwrap()
+        .to_string();
+    cli_json(&["demo", "create", "shili-keji", &ws]);
+    let before = cli_json(&["sees", &ws, "zhangwei"]);
+    assert_eq!(before["hidden"], serde_json::json!([]));
+    with_app!(&[ws.as_str()], |app| {
+        // The demo's sensitive 财务部 is in everyone's directory: a finding says so.
+        app.click("[data-testid=\"nav-permissions\"]").await?;
+        let finding = app
+            .find("[data-testid=\"finding-sensitive_department_visible\"]")
+            .await?;
+        check(
+            finding.text().await?.contains("示例科技/财务部"),
+            "the finding names 财务部",
+        )?;
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        dept_action(&app, "示例科技/财务部", "visibility").await?;
+        app.find_text("目前能看到它的成员：41 / 41 人").await?;
+        app.click("[data-testid=\"visibility-hidden\"]").await?;
+        // Where WeCom (the demo's platform) sets it.
+        app.find_text("通讯录查看权限 → 隐藏的部门/成员").await?;
+        app.screenshot("department-visibility").await?;
+        app.click("[data-testid=\"visibility-ok\"]").await?;
+        app.find("[data-path=\"示例科技/财务部\"] .anticon-eye-invisible")
+            .await?;
+        app.click("[data-testid=\"nav-permissions\"]").await?;
+        app.find("[data-testid=\"permission-matrix\"]").await?;
+        app.gone("[data-testid=\"finding-sensitive_department_visible\"]")
+            .await?;
+        Ok(())
+    });
+    let after = cli_json(&["sees", &ws, "zhangwei"]);
+    assert_eq!(after["hidden"], serde_json::json!(["示例科技/财务部"]));
+    let last = &cli_json(&["log", &ws])[0];
+    assert_eq!(
+        (last["action"].as_str(), last["source"].as_str()),
+        (Some("department_visibility"), Some("ui"))
+    );
+}

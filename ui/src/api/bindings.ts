@@ -72,6 +72,14 @@ export const commands = {
 	moveDepartment: (id: number, parent: number | null, position: number | null) => typedError<Department, ErrorDto>(__TAURI_INVOKE("move_department", { id, parent, position })),
 	deleteDepartment: (id: number) => typedError<Department, ErrorDto>(__TAURI_INVOKE("delete_department", { id })),
 	setDepartmentSensitive: (id: number, sensitive: boolean) => typedError<Department, ErrorDto>(__TAURI_INVOKE("set_department_sensitive", { id, sensitive })),
+	/**  Replaces a department's visibility in the directory. */
+	setDepartmentVisibility: (id: number, visibility: Visibility) => typedError<Department, ErrorDto>(__TAURI_INVOKE("set_department_visibility", { id, visibility })),
+	/**  Who sees a department in the directory. */
+	departmentAudience: (id: number) => typedError<Audience, ErrorDto>(__TAURI_INVOKE("department_audience", { id })),
+	/**  What a member sees of the directory. */
+	memberSight: (userid: string) => typedError<Sight, ErrorDto>(__TAURI_INVOKE("member_sight", { userid })),
+	/**  Where each platform sets each visibility setting, keyed by platform. */
+	visibilityMapping: () => __TAURI_INVOKE<{ [key in string]: PlatformSetting[] }>("visibility_mapping"),
 	profileUpdate: (input: ProfileInput) => typedError<OrgProfile, ErrorDto>(__TAURI_INVOKE("profile_update", { input })),
 	permissionMatrix: () => typedError<Matrix, ErrorDto>(__TAURI_INVOKE("permission_matrix")),
 	roleAdd: (name: string, level: Level) => typedError<Role, ErrorDto>(__TAURI_INVOKE("role_add", { name, level })),
@@ -126,7 +134,7 @@ export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind"
 
 /* Types */
 /**  What an audit entry records; translated under `actions.` in the catalogues. */
-export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import";
+export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import";
 
 /**  What became of an undoable action. */
 export type ActionState = "done" | 
@@ -150,6 +158,20 @@ export type AppInfo = {
 	workspace: WorkspaceInfo | null,
 	/**  Why the workspace given on the command line could not be opened. */
 	startup_error: ErrorDto | null,
+};
+
+/**  Who sees one department. */
+export type Audience = {
+	department: string,
+	/**  Every member sees it. */
+	everyone: boolean,
+	/**  How many members see it. */
+	count: number,
+	members_total: number,
+	/**  The first of them (at most [`AUDIENCE_SAMPLE`]), as "name (account)", in member order. */
+	sample: string[],
+	/**  Hidden on its own or through a department above it: the paths of those departments. */
+	hidden_by: string[],
 };
 
 /**  One entry of the audit log. */
@@ -327,8 +349,13 @@ export type Department = {
 	/**  Distinct members in this department and all its sub-departments. */
 	total_member_count: number,
 	child_count: number,
-	/**  Visibility isolated: only its own members and the roles scoped to it should see it. */
+	/**
+	 *  Holds sensitive data: it should be hidden from the directory or shown to chosen viewers
+	 *  only (a check says when it is not).
+	 */
 	sensitive: boolean,
+	/**  Who sees it in the directory, and what its members see. */
+	visibility: Visibility,
 };
 
 /**  A department given by id (from the UI) or by full path (from the CLI and imports). */
@@ -890,6 +917,20 @@ export type PlatformMapping = {
 	confidence: Confidence,
 };
 
+/**  Where a visibility setting is made on one platform (`assets/visibility/platforms.json`). */
+export type PlatformSetting = {
+	/**  `hidden`, `viewers` or `only_own`. */
+	setting: string,
+	/**  Where in the admin console, zh-CN and en-US. */
+	console: { [key in string]: string },
+	/**  The field of the platform's department API that carries it, where there is one. */
+	api: string | null,
+	source: string,
+	checked: string,
+	/**  `official`, `third-party` or `unsourced`, as in the capability dataset. */
+	confidence: string,
+};
+
 /**  What committing will do with a row, as the preview shows it. */
 export type PreviewAction = "create" | "update" | "unchanged" | "invalid";
 
@@ -1076,6 +1117,21 @@ export type SettingState = {
 /**  How much a finding of a check matters (least-privilege checks, export pre-flight …). */
 export type Severity = "error" | "warning" | "info";
 
+/**  What one member sees of the directory. */
+export type Sight = {
+	userid: string,
+	name: string,
+	/**  Restricted to their own departments (and those under them) by an "only own" setting. */
+	only_own: boolean,
+	/**  The departments they see, in tree order. */
+	departments: string[],
+	/**  The departments hidden from them, in tree order. */
+	hidden: string[],
+	/**  How many members they see (members of a department they see, and themselves). */
+	members_seen: number,
+	members_total: number,
+};
+
 export type SnapshotInfo = {
 	id: number,
 	name: string,
@@ -1115,6 +1171,21 @@ export type Updated = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**
+ *  A department's visibility setting. Listing viewers makes the department hidden (the viewers
+ *  are the exceptions); with nothing set it is visible to everyone.
+ */
+export type Visibility = {
+	/**  Hidden from the directory, except to its own members and the viewers below. */
+	hidden: boolean,
+	/**  Departments (full paths) whose members, with those of their sub-departments, still see it. */
+	departments: string[],
+	/**  Members (accounts) who still see it. */
+	members: string[],
+	/**  Its members (and those of the departments under it) see only their own departments. */
+	only_own: boolean,
+};
 
 /**  What the app shows about the open workspace. */
 export type WorkspaceInfo = {

@@ -552,7 +552,7 @@ fn write_org(
         (tr(lang, "report.org_direct"), 12.0),
         (tr(lang, "report.org_total"), 12.0),
         (tr(lang, "report.org_leaders"), 20.0),
-        (tr(lang, "report.org_visibility"), 22.0),
+        (tr(lang, "report.org_visibility"), 36.0),
         (tr(lang, "report.org_path"), 50.0),
     ];
     xlsx::table_header(sheet, &headers, 1, departments.len() as u32)?;
@@ -577,9 +577,13 @@ fn write_org(
         if let Some(names) = leaders.get(&d.path) {
             sheet.write_string_with_format(row, 3, names.join("、"), &text)?;
         }
-        if d.sensitive {
-            sheet.write_string_with_format(row, 4, &sensitive, &text)?;
-        }
+        let visibility = d.visibility.describe(lang);
+        let visibility = if d.sensitive {
+            format!("{sensitive} · {visibility}")
+        } else {
+            visibility
+        };
+        sheet.write_string_with_format(row, 4, visibility, &text)?;
         sheet.write_string_with_format(row, 5, &d.path, &text)?;
     }
     // Rows are in preorder: a department's branch is the rows after it that are deeper.

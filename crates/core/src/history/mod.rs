@@ -81,6 +81,7 @@ pub enum Action {
     DepartmentMove,
     DepartmentDelete,
     DepartmentSensitive,
+    DepartmentVisibility,
     MemberAdd,
     MemberUpdate,
     MemberDelete,

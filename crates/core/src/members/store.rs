@@ -173,6 +173,10 @@ pub(crate) fn delete(tx: &Tx, userid: &str) -> Result<Change<Member>> {
         [old.id],
     )?;
     tx.execute(
+        "DELETE FROM department_viewers WHERE viewer_member_id = ?1",
+        [old.id],
+    )?;
+    tx.execute(
         "DELETE FROM member_departments WHERE member_id = ?1",
         [old.id],
     )?;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
 
+pub use super::visibility::Visibility;
+
 /// A department as listed: its place in the tree and how many members it has.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct Department {
@@ -27,8 +29,11 @@ pub struct Department {
     /// Distinct members in this department and all its sub-departments.
     pub total_member_count: u32,
     pub child_count: u32,
-    /// Visibility isolated: only its own members and the roles scoped to it should see it.
+    /// Holds sensitive data: it should be hidden from the directory or shown to chosen viewers
+    /// only (a check says when it is not).
     pub sensitive: bool,
+    /// Who sees it in the directory, and what its members see.
+    pub visibility: Visibility,
 }
 
 /// A department given by id (from the UI) or by full path (from the CLI and imports).
@@ -59,6 +64,17 @@ struct Node {
     name: String,
     order: i64,
     sensitive: bool,
+    hidden: bool,
+    only_own: bool,
+}
+
+/// Who still sees a hidden department besides its own members.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Viewers {
+    /// Departments, each with the departments under it.
+    pub departments: Vec<i64>,
+    /// Members by id, with their accounts.
+    pub members: Vec<(i64, String)>,
 }
 
 /// Departments nest at most this deep where the platform's limit is not known (undecided, or no
@@ -107,40 +123,52 @@ impl DepthLimit {
 pub(crate) struct Tree {
     nodes: HashMap<i64, Node>,
     children: HashMap<Option<i64>, Vec<i64>>,
+    viewers: HashMap<i64, Viewers>,
     pub(crate) depth_limit: DepthLimit,
 }
 
 impl Tree {
     pub(crate) fn load(conn: &Connection) -> Result<Tree> {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, parent_id, name, sort_order, sensitive FROM departments ORDER BY sort_order, id",
+            "SELECT id, parent_id, name, sort_order, sensitive, hidden, only_own
+             FROM departments ORDER BY sort_order, id",
         )?;
         let mut tree = Tree {
             nodes: HashMap::new(),
             children: HashMap::new(),
+            viewers: HashMap::new(),
             depth_limit: DepthLimit::load(conn)?,
         };
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, parent, name, order, sensitive) = row?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let parent: Option<i64> = r.get(1)?;
             tree.children.entry(parent).or_default().push(id);
             tree.nodes.insert(
                 id,
                 Node {
                     parent,
-                    name,
-                    order,
-                    sensitive,
+                    name: r.get(2)?,
+                    order: r.get(3)?,
+                    sensitive: r.get(4)?,
+                    hidden: r.get(5)?,
+                    only_own: r.get(6)?,
                 },
             );
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT v.department_id, v.viewer_department_id, v.viewer_member_id, m.userid
+             FROM department_viewers v LEFT JOIN members m ON m.id = v.viewer_member_id
+             ORDER BY v.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let entry = tree.viewers.entry(r.get(0)?).or_default();
+            match (r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?) {
+                (Some(d), _) => entry.departments.push(d),
+                (None, Some(m)) => entry.members.push((m, r.get(3)?)),
+                (None, None) => {}
+            }
         }
         Ok(tree)
     }
@@ -155,6 +183,36 @@ impl Tree {
 
     pub(crate) fn parent(&self, id: i64) -> Option<i64> {
         self.nodes.get(&id).and_then(|n| n.parent)
+    }
+
+    /// Whether `id` is set hidden from the directory (its own setting, not its ancestors').
+    pub(crate) fn hidden(&self, id: i64) -> bool {
+        self.nodes.get(&id).is_some_and(|n| n.hidden)
+    }
+
+    /// Whether the members of `id` are set to see only their own departments.
+    pub(crate) fn only_own(&self, id: i64) -> bool {
+        self.nodes.get(&id).is_some_and(|n| n.only_own)
+    }
+
+    /// Who still sees `id` when it is hidden.
+    pub(crate) fn viewers(&self, id: i64) -> Option<&Viewers> {
+        self.viewers.get(&id)
+    }
+
+    /// The listed form of `id`'s visibility setting.
+    pub(crate) fn visibility(&self, id: i64) -> Visibility {
+        let v = self.viewers.get(&id);
+        Visibility {
+            hidden: self.hidden(id),
+            departments: v
+                .map(|v| v.departments.iter().map(|&d| self.path(d)).collect())
+                .unwrap_or_default(),
+            members: v
+                .map(|v| v.members.iter().map(|(_, u)| u.clone()).collect())
+                .unwrap_or_default(),
+            only_own: self.only_own(id),
+        }
     }
 
     /// The ids from the top level down to `id`.
@@ -258,6 +316,7 @@ impl Tree {
             total_member_count,
             child_count: self.children(Some(id)).len() as u32,
             sensitive: node.sensitive,
+            visibility: self.visibility(id),
         }
     }
 
@@ -270,6 +329,8 @@ impl Tree {
                 name,
                 order,
                 sensitive: false,
+                hidden: false,
+                only_own: false,
             },
         );
     }
@@ -563,6 +624,10 @@ pub(crate) fn delete(tx: &Tx, id: i64) -> Result<Change<Department>> {
     let before = snapshot(&tree, id);
     tx.execute(
         "DELETE FROM role_grant_departments WHERE department_id = ?1",
+        [id],
+    )?;
+    tx.execute(
+        "DELETE FROM department_viewers WHERE department_id = ?1 OR viewer_department_id = ?1",
         [id],
     )?;
     tx.execute("DELETE FROM departments WHERE id = ?1", [id])?;

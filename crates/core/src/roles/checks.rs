@@ -245,6 +245,18 @@ pub(crate) fn run(conn: &Connection, lang: Lang) -> Result<Vec<Finding>> {
     let tree = crate::org::departments::Tree::load(conn)?;
     for dept in sensitive {
         let path = tree.path(dept);
+        // Shown in everyone's directory: hide it (or show it to chosen viewers only).
+        if !crate::org::visibility::effectively_hidden(&tree, dept) {
+            out.add(
+                "sensitive_department_visible",
+                Severity::Warning,
+                &[("department", path.clone())],
+                At {
+                    department: Some(&path),
+                    ..Default::default()
+                },
+            );
+        }
         for role in r.roles.iter().filter(|x| {
             x.key.as_deref() != Some("super_admin") && (x.everyone || !x.holders.is_empty())
         }) {

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::history::Action;
 use crate::org::departments::{self, Department, DepartmentAdded, DepartmentRef, Tree};
 use crate::org::profile::{self, OrgProfile};
+use crate::org::visibility::{self, Audience, Sight, Visibility};
 
 impl Workspace {
     pub fn departments(&self) -> Result<Vec<Department>> {
@@ -82,6 +83,30 @@ impl Workspace {
             let id = departments::resolve(&Tree::load(tx)?, r)?;
             departments::set_sensitive(tx, id, sensitive)
         })
+    }
+
+    /// Replaces a department's visibility in the directory (hidden, its viewers, members who see
+    /// only their own departments).
+    pub fn set_department_visibility(
+        &mut self,
+        r: &DepartmentRef,
+        visibility: &Visibility,
+    ) -> Result<Department> {
+        self.db.record(Action::DepartmentVisibility, |tx| {
+            let id = departments::resolve(&Tree::load(tx)?, r)?;
+            visibility::set(tx, id, visibility)
+        })
+    }
+
+    /// What the member with account `userid` sees of the directory.
+    pub fn sees(&self, userid: &str) -> Result<Sight> {
+        visibility::sight(self.db.conn(), userid)
+    }
+
+    /// Who sees a department in the directory.
+    pub fn department_audience(&self, r: &DepartmentRef) -> Result<Audience> {
+        let id = departments::resolve(&Tree::load(self.db.conn())?, r)?;
+        visibility::audience(self.db.conn(), id)
     }
 
     /// Changes the organisation profile (name, platform, legal details).

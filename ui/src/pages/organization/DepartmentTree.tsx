@@ -1,12 +1,25 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { App, Button, Dropdown, Empty, Tooltip, Tree, Typography, type ButtonProps, type TreeProps } from "antd";
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined, LockOutlined, MoreOutlined, PlusOutlined, SwapOutlined } from "@ant-design/icons";
+import {
+  ArrowDownOutlined,
+  ArrowUpOutlined,
+  DeleteOutlined,
+  EditOutlined,
+  EyeInvisibleOutlined,
+  EyeOutlined,
+  LockOutlined,
+  MoreOutlined,
+  PlusOutlined,
+  SwapOutlined,
+  TeamOutlined,
+} from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Department } from "../../api";
 import { describe } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
 import { useHeight } from "../../shell/useHeight";
 import { MoveDialog, NameDialog } from "./DepartmentDialogs";
+import { VisibilityDialog } from "./VisibilityDialog";
 import { buildTree, computeDrop, dropMode, initialExpanded, siblings, type DeptNode } from "./tree";
 
 interface Props {
@@ -24,6 +37,7 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
   const [expanded, setExpanded] = useState<number[]>([]);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [moving, setMoving] = useState<Department | null>(null);
+  const [visibilityOf, setVisibilityOf] = useState<Department | null>(null);
   const [initialised, setInitialised] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
@@ -104,6 +118,7 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
           (x) => t(x.sensitive ? "org.sensitive_on" : "org.sensitive_off", { path: x.path }),
         ),
       ),
+      item("visibility", <EyeOutlined />, t("org.visibility"), () => setVisibilityOf(d)),
       { type: "divider" as const },
       item("delete", <DeleteOutlined />, t("common.delete"), () => confirmDelete(d), { danger: true }),
     ];
@@ -180,6 +195,16 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
                         <LockOutlined style={{ color: "#fa8c16" }} aria-label={t("org.sensitive_tag")} />
                       </Tooltip>
                     )}
+                    {d.visibility.hidden && (
+                      <Tooltip title={t("org.hidden_tag")}>
+                        <EyeInvisibleOutlined style={{ color: "#8c8c8c" }} aria-label={t("org.hidden_tag")} data-testid={`dept-hidden-${d.id}`} />
+                      </Tooltip>
+                    )}
+                    {d.visibility.only_own && (
+                      <Tooltip title={t("org.only_own_tag")}>
+                        <TeamOutlined style={{ color: "#8c8c8c" }} aria-label={t("org.only_own_tag")} />
+                      </Tooltip>
+                    )}
                     <span className="tree-node-count" title={t("org.counts", { direct: d.member_count, total: d.total_member_count })}>
                       {d.total_member_count}
                     </span>
@@ -217,6 +242,17 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
         initial={dialog?.kind === "rename" ? dialog.dept.name : ""}
         onSubmit={submitName}
         onClose={() => setDialog(null)}
+      />
+      <VisibilityDialog
+        dept={visibilityOf}
+        departments={departments}
+        onSubmit={(d, visibility) =>
+          attempt(
+            () => call(api.setDepartmentVisibility(d.id, visibility)),
+            (x) => t("org.visibility_saved", { path: x.path }),
+          )
+        }
+        onClose={() => setVisibilityOf(null)}
       />
       <MoveDialog
         moving={moving}

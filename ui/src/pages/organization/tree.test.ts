@@ -15,6 +15,7 @@ function dept(name: string, parent: Department | null, order: number): Departmen
     total_member_count: 0,
     child_count: 0,
     sensitive: false,
+    visibility: { hidden: false, departments: [], members: [], only_own: false },
   };
 }
 
