@@ -10,9 +10,11 @@ want_tests=false
 
 # Build: the WebKitGTK webview and a C toolchain; libclang for the SQLite session bindings.
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libclang-dev fonts-noto-cjk)
-# Tests: a virtual display, WebKit's WebDriver, a private D-Bus with an unlocked keyring, and
-# xdotool to answer native save dialogs.
-$want_tests && packages+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring keyutils xdotool)
+# Tests: a virtual display, WebKit's WebDriver, a private D-Bus with an unlocked keyring,
+# xdotool to answer native save dialogs; for the .deb's install test, what a desktop uses to
+# know file types and their applications.
+$want_tests && packages+=(xvfb xauth webkit2gtk-driver dbus gnome-keyring keyutils xdotool
+  shared-mime-info desktop-file-utils xdg-utils libglib2.0-bin)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, core + CLI, UI logic, the app's contract with the UI,
-# and the real app end to end over WebDriver under Xvfb with a private D-Bus and keyring.
+# the real app end to end over WebDriver under Xvfb with a private D-Bus and keyring, and the
+# installable .deb (built, installed, opened by double-click, removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -33,5 +34,14 @@ xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c '
   echo -n orgdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   cargo test -p orgdesk-e2e -- --test-threads=1
 ' 2> >(grep -vE "^dbus-daemon|SpiRegistry daemon" >&2)
+
+step "package: build the .deb (debug) and install it as a desktop would"
+if command -v dpkg >/dev/null 2>&1; then
+  scripts/package.sh --debug
+  target="${CARGO_TARGET_DIR:-target}/debug"
+  tests/package/deb.sh "$(ls -t "$target"/bundle/deb/*.deb | head -1)" "$target/orgdesk"
+else
+  echo "not a Debian/Ubuntu system: the .deb is not built or installed here"
+fi
 
 step "all tests passed"

@@ -40,6 +40,12 @@ pub struct TaskProgress {
     pub total: u32,
 }
 
+/// A core error for the UI, noted in the log (by code only).
+fn report(e: Error, lang: Lang) -> ErrorDto {
+    crate::logging::failed(&e);
+    e.to_dto(lang)
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic elsewhere must not make the workspace unreachable.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -87,7 +93,7 @@ impl AppState {
     }
 
     pub fn dto(&self, e: Error) -> ErrorDto {
-        e.to_dto(self.lang())
+        report(e, self.lang())
     }
 
     pub fn settings(&self) -> Settings {
@@ -111,7 +117,7 @@ impl AppState {
         let ws = guard
             .as_mut()
             .ok_or_else(|| Error::new(ErrorCode::NoWorkspaceOpen, "no_workspace_open"));
-        ws.and_then(|ws| f(ws, lang)).map_err(|e| e.to_dto(lang))
+        ws.and_then(|ws| f(ws, lang)).map_err(|e| report(e, lang))
     }
 
     /// Runs the read-only `f` on its own connection to the open workspace (see `reader`); an
@@ -127,17 +133,17 @@ impl AppState {
         let mut reader = lock(&self.reader);
         if reader.as_ref().is_none_or(|(p, _)| *p != path) {
             *reader = None;
-            let ws = Workspace::open(&path, Source::Ui).map_err(|e| e.to_dto(lang))?;
+            let ws = Workspace::open(&path, Source::Ui).map_err(|e| report(e, lang))?;
             *reader = Some((path, ws));
         }
         let (_, ws) = reader.as_ref().expect("opened above");
-        f(ws, lang).map_err(|e| e.to_dto(lang))
+        f(ws, lang).map_err(|e| report(e, lang))
     }
 
     /// Runs `f` (no workspace needed) in the interface's language.
     pub fn run<T>(&self, f: impl FnOnce(Lang) -> orgdesk_core::Result<T>) -> Res<T> {
         let lang = self.lang();
-        f(lang).map_err(|e| e.to_dto(lang))
+        f(lang).map_err(|e| report(e, lang))
     }
 
     /// Makes `ws` the open workspace and puts it first in the recent list.
@@ -149,6 +155,11 @@ impl AppState {
         }
         *lock(&self.reader) = None;
         *lock(&self.workspace) = Some(ws);
+        tracing::info!(
+            schema = info.schema_version,
+            platform = info.profile.platform.as_str(),
+            "workspace opened"
+        );
         Ok(info)
     }
 
@@ -202,6 +213,12 @@ impl AppState {
     pub fn close(&self) {
         *lock(&self.reader) = None;
         *lock(&self.workspace) = None;
+        tracing::info!("workspace closed");
+    }
+
+    /// The app's data folder (settings, logs).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 
     // ----- import wizard -----

@@ -7,7 +7,7 @@ import "dayjs/locale/zh-cn";
 import { useTranslation } from "react-i18next";
 import { api, call, events, type AppInfo, type Lang, type WorkspaceInfo } from "./api";
 import i18n, { systemLang } from "./i18n";
-import { describe } from "./errors";
+import { describe, errorMessage } from "./errors";
 import StartPage from "./pages/start/StartPage";
 import WorkspaceShell from "./shell/WorkspaceShell";
 
@@ -68,10 +68,22 @@ export default function App() {
         else Modal.info({ title: t("app.drop_needs_workspace") });
       }
     });
+    // A workspace double-clicked while the app runs: the app opened it already.
+    const handedOver = events.workspaceHandedOver.listen(({ payload }) => {
+      if (payload.workspace) setWorkspace(payload.workspace);
+      else if (payload.error) Modal.error({ title: t("app.open_failed"), content: errorMessage(t, payload.error) });
+    });
     return () => {
       void listening.then((unlisten) => unlisten());
+      void handedOver.then((unlisten) => unlisten());
     };
   }, [t]);
+
+  // The first screen is up: the app notes in its log how long the start took.
+  const ready = info !== null || failure !== null;
+  useEffect(() => {
+    if (ready) void api.uiReady(failure ? "error" : info?.workspace ? "workspace" : "start");
+  }, [ready]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const closeWorkspace = useCallback(async () => {
     await call(api.closeWorkspace());

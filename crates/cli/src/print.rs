@@ -15,7 +15,7 @@ use orgdesk_core::roles::effective::{EffectiveGrant, Holder, MemberPermissions};
 use orgdesk_core::roles::export::scope_text;
 use orgdesk_core::roles::mapping::RoleOnPlatform;
 use orgdesk_core::roles::{catalogue::catalogue, Matrix, Role};
-use orgdesk_core::setup::certification::CertificationPlan;
+use orgdesk_core::setup::certification::{CertificationPlan, FeeInfo};
 use orgdesk_core::setup::checklist::Checklist;
 use orgdesk_core::setup::hardware::{BatchQuarter, Device, HardwareImport};
 use orgdesk_core::setup::security::SecurityReport;
@@ -947,6 +947,9 @@ impl Out {
                     self.tr("cli.working_days", &[]),
                     self.tr(&format!("confidences.{}", m.confidence.as_str()), &[])
                 ));
+                if let Some(f) = &m.fee {
+                    text.push_str(&format!("    {}\n", fee_text(self, f)));
+                }
             }
             if let Some(note) = &p.entity_note {
                 text.push_str(&format!("{note}\n"));
@@ -1324,4 +1327,14 @@ fn table<const N: usize>(rows: &[[String; N]], header: bool) -> String {
         }
     }
     out
+}
+
+/// "300 元/年：…" for a certification fee.
+fn fee_text(out: &Out, f: &FeeInfo) -> String {
+    let amount = match (f.yuan, f.per_year) {
+        (0, _) => out.tr("cert_ui.fee_exempt", &[]),
+        (y, true) => out.tr("cert_ui.fee_per_year", &[("yuan", y.to_string())]),
+        (y, false) => out.tr("cert_ui.fee_once", &[("yuan", y.to_string())]),
+    };
+    format!("{amount}: {}", f.note)
 }

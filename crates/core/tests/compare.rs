@@ -104,21 +104,22 @@ fn number_needs_compare_with_the_rows_numbers() {
         key: "headcount".into(),
         importance: Importance::Nice,
         weight: 3,
-        value: Some(150.0),
+        value: Some(300.0),
     })
     .unwrap();
     let fit = ws.fit(Lang::EnUs).unwrap();
-    // A cap is a note, not a score: 150 people exceed Feishu's 100 before certification.
+    // A cap is a note, not a score: 300 people exceed WeCom's 200 before certification and
+    // stay within Feishu's 500 (feishu.cn/hc/zh-CN/articles/360043180534).
     assert!(fit.values().all(|f| f.score.is_none()));
     assert!(
-        fit["feishu"].reasons[0].message.contains("certify"),
-        "{:?}",
-        fit["feishu"].reasons
-    );
-    assert!(
-        fit["wecom"].reasons[0].message.contains("within"),
+        fit["wecom"].reasons[0].message.contains("certify"),
         "{:?}",
         fit["wecom"].reasons
+    );
+    assert!(
+        fit["feishu"].reasons[0].message.contains("within"),
+        "{:?}",
+        fit["feishu"].reasons
     );
     let e = ws
         .set_need(&Need {

@@ -231,8 +231,8 @@ fn uncertain_layouts_say_so_in_their_notes() {
     let dir = TempDir::new().unwrap();
     let ws = demo_ws(&dir);
     for (format, header) in [
-        ("dingtalk", ["姓名", "员工UserID", "手机号", "工号"]),
-        ("feishu", ["姓名", "用户 ID", "手机号", "邮箱"]),
+        ("dingtalk", ["姓名", "手机号", "部门", "UserID"]),
+        ("feishu", ["姓名", "别名", "用户 ID", "手机号"]),
     ] {
         let out = dir.path().join(format!("{format}.xlsx"));
         export(&ws, format, &out, true);
@@ -245,12 +245,39 @@ fn uncertain_layouts_say_so_in_their_notes() {
         assert!(all.contains("未能从公开资料确认"), "{format}");
         assert!(all.contains("best-documented"), "{format}");
     }
-    // DingTalk's level columns hold the main department's levels.
+    // DingTalk: one coherent layout (no roster-export level columns); the notes say which
+    // columns are sourced.
     let (_, rows) = sheet_rows(&dir.path().join("dingtalk.xlsx"), 0);
-    let sales = rows.iter().find(|r| text(&r[1]) == "zhangwei").unwrap();
-    assert_eq!(text(&sales[9]), "示例科技/销售部/华东区");
-    let levels: Vec<String> = sales[10..13].iter().map(text).collect();
-    assert_eq!(levels, ["示例科技", "销售部", "华东区"]);
+    assert!(!rows[0]
+        .iter()
+        .any(|c| text(c).contains("级部门") || text(c) == "员工UserID"));
+    let sales = rows.iter().find(|r| text(&r[3]) == "zhangwei").unwrap();
+    assert_eq!(text(&sales[2]), "示例科技/销售部/华东区");
+    let (_, notes) = sheet_rows(&dir.path().join("dingtalk.xlsx"), 1);
+    let all: String = notes.iter().map(|r| text(&r[0])).collect();
+    assert!(
+        all.contains("有公开来源的") && all.contains("没有公开来源的"),
+        "{all}"
+    );
+    // Feishu: 工作邮箱 is the member's email, 企业邮箱 the business (Lark Mail) address, and
+    // the direct manager is there by user ID.
+    let (_, rows) = sheet_rows(&dir.path().join("feishu.xlsx"), 0);
+    let col = |h: &str| rows[0].iter().position(|c| text(c) == h).unwrap();
+    assert!(!rows[0].iter().any(|c| text(c) == "邮箱"));
+    let zhangwei = rows.iter().find(|r| text(&r[2]) == "zhangwei").unwrap();
+    let member = ws.member("zhangwei").unwrap();
+    assert_eq!(
+        Some(text(&zhangwei[col("工作邮箱")])),
+        member.fields.email.clone()
+    );
+    assert_eq!(
+        text(&zhangwei[col("企业邮箱")]),
+        member.fields.biz_email.clone().unwrap_or_default()
+    );
+    assert_eq!(
+        text(&zhangwei[col("直属上级")]),
+        member.fields.manager.clone().unwrap_or_default()
+    );
 }
 
 fn add(ws: &mut Workspace, name: &str, departments: &[&str], f: impl FnOnce(&mut MemberInput)) {

@@ -71,7 +71,20 @@ fn the_certification_plan_counts_working_days_across_the_spring_festival() {
     assert_eq!(plan.expected_earliest.as_deref(), Some("2026-02-26"));
     assert_eq!(plan.expected_latest.as_deref(), Some("2026-03-04"));
     assert!(plan.holidays_known);
-    assert_eq!(plan.next_review.as_deref(), Some("2028-03-04"));
+    // Every WeCom certification lasts a year, special organisations' too (the guide's "two
+    // years" is corrected from public sources); government bodies are exempt from the fee only.
+    assert_eq!(plan.next_review.as_deref(), Some("2027-03-04"));
+    let special = plan
+        .methods
+        .iter()
+        .find(|m| m.key == "special_org")
+        .unwrap();
+    assert_eq!(special.renewal_months, Some(12));
+    assert_eq!(special.fee.as_ref().map(|f| f.yuan), Some(0));
+    let wechat = plan.methods.iter().find(|m| m.key == "wechat").unwrap();
+    let fee = wechat.fee.as_ref().unwrap();
+    assert!(fee.per_year && fee.yuan == 300, "{fee:?}");
+    assert!(fee.note.contains("300 元"), "{}", fee.note);
     assert!(plan.missing.is_empty());
     // Approved: the review counts from the approval.
     let plan = ws
@@ -156,6 +169,19 @@ fn the_unverified_headcount_cap_comes_from_the_dataset() {
         &ws.checklist(Lang::EnUs).unwrap(),
         "headcount_within_cap"
     ));
+}
+
+#[test]
+fn feishus_cap_for_unverified_organisations_is_500() {
+    // Feishu's help centre (feishu.cn/hc/zh-CN/articles/360043180534): 500 before certification.
+    let ws = Workspace::in_memory("公司", Platform::Feishu).unwrap();
+    let h = ws
+        .certification_plan(Lang::ZhCn)
+        .unwrap()
+        .headcount
+        .unwrap();
+    assert_eq!((h.platform.as_str(), h.cap, h.over), ("feishu", 500, false));
+    assert!(h.message.contains("500"), "{}", h.message);
 }
 
 #[test]

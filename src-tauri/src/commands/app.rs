@@ -82,3 +82,42 @@ pub fn close_workspace(state: S) -> Res<()> {
     state.close();
     Ok(())
 }
+
+/// The start screen (or a workspace) is shown: notes in the log how long the start took.
+#[tauri::command]
+#[specta::specta]
+pub fn ui_ready(screen: String) {
+    tracing::info!(
+        screen = screen.as_str(),
+        ms = crate::logging::since_launch_ms() as u64,
+        "ready"
+    );
+}
+
+/// What a bug report needs: versions, system, and where the data and the log are.
+#[derive(Serialize, specta::Type)]
+pub struct Diagnostics {
+    pub version: String,
+    pub os: String,
+    pub arch: String,
+    pub data_dir: String,
+    /// The log folder (one file a day, the last week kept); none when it could not be written.
+    pub log_dir: Option<String>,
+    /// The open workspace's schema version.
+    pub schema_version: Option<u32>,
+    pub latest_schema_version: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn diagnostics(state: S) -> Diagnostics {
+    Diagnostics {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        os: std::env::consts::OS.to_string(),
+        arch: std::env::consts::ARCH.to_string(),
+        data_dir: state.data_dir().display().to_string(),
+        log_dir: crate::logging::dir().map(|d| d.display().to_string()),
+        schema_version: state.info().map(|i| i.schema_version),
+        latest_schema_version: orgdesk_core::db::latest_version(),
+    }
+}

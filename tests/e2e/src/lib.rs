@@ -47,6 +47,26 @@ fn binary(name: &str) -> PathBuf {
     path.canonicalize().unwrap()
 }
 
+/// Starts the app binary directly (not through WebDriver) with `args` and `data_dir`, as a
+/// second start would, and waits for it to end; returns whether it ended well within 30 s.
+pub fn second_start(args: &[&str], data_dir: &Path) -> Result<bool> {
+    let mut child = Command::new(binary("orgdesk-app"))
+        .args(args)
+        .env("ORGDESK_DATA_DIR", data_dir)
+        .stdout(Stdio::null())
+        .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status.success());
+        }
+        std::thread::sleep(POLL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    Ok(false)
+}
+
 /// Runs the `orgdesk` CLI; returns (exit code, stdout, stderr).
 pub fn cli(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(binary("orgdesk"))

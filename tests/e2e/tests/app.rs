@@ -964,3 +964,85 @@ async fn hiding_a_sensitive_department_clears_its_check_and_changes_what_members
         (Some("department_visibility"), Some("ui"))
     );
 }
+
+#[tokio::test]
+async fn a_workspace_started_again_while_the_app_runs_opens_in_its_window() {
+    let (_dir, first) = workspace_with(&["示例科技/销售部"]);
+    let other = TempDir::new().unwrap();
+    let second = other.path().join("第二家.orgdesk");
+    let second = second.to_str().unwrap();
+    cli_json(&[
+        "init",
+        second,
+        "--name",
+        "第二家公司",
+        "--platform",
+        "feishu",
+    ]);
+    with_app!(&[first.as_str()], |app| {
+        app.find("[data-testid=\"nav-organization\"]").await?;
+        app.find_text("示例科技").await?;
+        // What a double-click does while the app runs: a second start with the file, which
+        // hands it to this window and ends.
+        check(
+            orgdesk_e2e::second_start(&[second], app.data_dir.path())?,
+            "the second start ends by itself",
+        )?;
+        app.find_text("第二家公司").await?;
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn copy_diagnostics_says_where_the_log_is_and_the_log_names_nobody() {
+    let (_dir, ws) = workspace_with(&["示例科技/财务部"]);
+    cli_json(&[
+        "members",
+        "add",
+        &ws,
+        "--name",
+        "林秘书",
+        "--userid",
+        "linmishu",
+        "--mobile",
+        "13700000001",
+        "--department",
+        "示例科技/财务部",
+    ]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        app.find_text("林秘书").await?;
+        app.click("[data-testid=\"copy-diagnostics\"]").await?;
+        let text = app
+            .find("[data-testid=\"diagnostics-text\"]")
+            .await?
+            .text()
+            .await?;
+        let logs = app.data_dir.path().join("logs");
+        check(
+            text.contains(&format!("日志文件夹: {}", logs.display())),
+            format!("diagnostics: {text}"),
+        )?;
+        let log: String = std::fs::read_dir(&logs)?
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect();
+        check(log.contains("workspace opened"), format!("log: {log}"))?;
+        check(
+            log.contains("ready screen=\"workspace\""),
+            format!("log: {log}"),
+        )?;
+        for private in [
+            "林秘书",
+            "linmishu",
+            "13700000001",
+            "示例科技",
+            "e2e.orgdesk",
+        ] {
+            check(
+                !log.contains(private),
+                format!("the log names {private}: {log}"),
+            )?;
+        }
+        Ok(())
+    });
+}

@@ -19,6 +19,9 @@ export const commands = {
 	openWorkspace: (path: string) => typedError<WorkspaceInfo, ErrorDto>(__TAURI_INVOKE("open_workspace", { path })),
 	openDemo: (id: string) => typedError<WorkspaceInfo, ErrorDto>(__TAURI_INVOKE("open_demo", { id })),
 	closeWorkspace: () => typedError<null, ErrorDto>(__TAURI_INVOKE("close_workspace")),
+	/**  The start screen (or a workspace) is shown: notes in the log how long the start took. */
+	uiReady: (screen: string) => __TAURI_INVOKE<void>("ui_ready", { screen }),
+	diagnostics: () => __TAURI_INVOKE<Diagnostics>("diagnostics"),
 	compareRows: () => typedError<CompareRow[], ErrorDto>(__TAURI_INVOKE("compare_rows")),
 	needDefinitions: () => typedError<NeedDefinition[], ErrorDto>(__TAURI_INVOKE("need_definitions")),
 	listNeeds: () => typedError<Need[], ErrorDto>(__TAURI_INVOKE("list_needs")),
@@ -127,6 +130,7 @@ export const commands = {
 /** Events */
 export const events = {
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
+	workspaceHandedOver: makeEvent<WorkspaceHandedOver, WorkspaceHandedOver>("workspace-handed-over"),
 };
 
 /* Constants */
@@ -386,6 +390,19 @@ export type DeviceInput = {
 
 export type DeviceKind = "attendance" | "display" | "tablet";
 
+/**  What a bug report needs: versions, system, and where the data and the log are. */
+export type Diagnostics = {
+	version: string,
+	os: string,
+	arch: string,
+	data_dir: string,
+	/**  The log folder (one file a day, the last week kept); none when it could not be written. */
+	log_dir: string | null,
+	/**  The open workspace's schema version. */
+	schema_version: number | null,
+	latest_schema_version: number,
+};
+
 /**  One thing a member can do, where, and through which role. */
 export type EffectiveGrant = {
 	permission: string,
@@ -441,6 +458,15 @@ export type ExportReport = {
 	written: boolean,
 	/**  Personal data was masked (presentation mode); the file says so in its notes. */
 	masked: boolean,
+};
+
+/**  A fee as the planner shows it. */
+export type FeeInfo = {
+	yuan: number,
+	per_year: boolean,
+	note: string,
+	source: string,
+	confidence: Confidence,
 };
 
 /**  Where the member form shows a field. */
@@ -827,6 +853,8 @@ export type MethodInfo = {
 	/**  For the workspace's platform. */
 	confidence: Confidence,
 	note: string | null,
+	/**  On the workspace's platform; null where no source gives it. */
+	fee: FeeInfo | null,
 };
 
 /**  Names with short language keys (`zh`, `en`), as the CLI contract spells them. */
@@ -1185,6 +1213,13 @@ export type Visibility = {
 	members: string[],
 	/**  Its members (and those of the departments under it) see only their own departments. */
 	only_own: boolean,
+};
+
+/**  A workspace that a second start (a double-click while the app runs) opened in this window. */
+export type WorkspaceHandedOver = {
+	workspace: WorkspaceInfo | null,
+	/**  Why it could not be opened. */
+	error: ErrorDto | null,
 };
 
 /**  What the app shows about the open workspace. */

@@ -24,6 +24,7 @@ import { useTranslation } from "react-i18next";
 import { api, call, type AuditEntry, type HistoryStatus, type Lang, type WorkspaceInfo } from "../api";
 import { describe } from "../errors";
 import LanguageSwitch from "./LanguageSwitch";
+import DiagnosticsButton from "./DiagnosticsButton";
 import { historyShortcut } from "./shortcuts";
 import { WorkspaceContext } from "./workspace";
 import { PresentationContext } from "./presentation";
@@ -204,6 +205,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
               </Button>
             </Tooltip>
             <LanguageSwitch lang={lang} onChange={onLang} />
+            <DiagnosticsButton />
           </Space>
         </Layout.Header>
         <Layout hasSider style={{ minHeight: 0 }}>

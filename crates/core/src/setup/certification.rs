@@ -24,6 +24,31 @@ pub struct PlatformNote {
     pub confidence: Confidence,
     #[serde(default)]
     pub note: Option<Localized>,
+    /// What certifying this way costs on this platform, where a source says.
+    #[serde(default)]
+    pub fee: Option<Fee>,
+}
+
+/// A certification fee, with its own source.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Fee {
+    /// In RMB; 0 when exempt.
+    pub yuan: u32,
+    /// Paid again at every yearly renewal.
+    pub per_year: bool,
+    pub note: Localized,
+    pub source: String,
+    pub confidence: Confidence,
+}
+
+/// A fee as the planner shows it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct FeeInfo {
+    pub yuan: u32,
+    pub per_year: bool,
+    pub note: String,
+    pub source: String,
+    pub confidence: Confidence,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -110,6 +135,8 @@ pub struct MethodInfo {
     /// For the workspace's platform.
     pub confidence: Confidence,
     pub note: Option<String>,
+    /// On the workspace's platform; null where no source gives it.
+    pub fee: Option<FeeInfo>,
 }
 
 /// Headcount against the platform's cap for unverified organisations.
@@ -258,6 +285,13 @@ pub(crate) fn plan(
                 note: on
                     .and_then(|p| p.note.as_ref())
                     .map(|n| n.get(lang).to_string()),
+                fee: on.and_then(|p| p.fee.as_ref()).map(|f| FeeInfo {
+                    yuan: f.yuan,
+                    per_year: f.per_year,
+                    note: f.note.get(lang).to_string(),
+                    source: f.source.clone(),
+                    confidence: f.confidence,
+                }),
             }
         })
         .collect();

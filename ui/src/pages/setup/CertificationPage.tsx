@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Tag, Tooltip, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { ApiError, api, call, type CertificationPlan, type EntityType, type OrgProfile, type Platform } from "../../api";
@@ -159,6 +159,15 @@ export default function CertificationPage() {
                       </Typography.Text>
                       <Tag>{t("cert_ui.days", { min: m.review_min_days, max: m.review_max_days })}</Tag>
                       <Tag>{m.renewal_months ? t("cert_ui.renewal", { months: m.renewal_months }) : t("cert_ui.no_renewal")}</Tag>
+                      {m.fee && (
+                        <Tooltip title={`${m.fee.note}（${t(`confidences.${m.fee.confidence}`)} · ${m.fee.source}）`}>
+                          <Tag color="blue" data-testid={`fee-${m.key}`}>
+                            {m.fee.yuan === 0
+                              ? t("cert_ui.fee_exempt")
+                              : t(m.fee.per_year ? "cert_ui.fee_per_year" : "cert_ui.fee_once", { yuan: m.fee.yuan })}
+                          </Tag>
+                        </Tooltip>
+                      )}
                       {m.confidence === "unsourced" && <Tag color="orange">{t("cert_ui.unsourced")}</Tag>}
                     </Space>
                     <div>

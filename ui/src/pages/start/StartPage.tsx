@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api, call, type AppInfo, type DemoInfo, type Lang, type Platform, type WorkspaceInfo } from "../../api";
 import { describe, errorMessage } from "../../errors";
 import LanguageSwitch from "../../shell/LanguageSwitch";
+import DiagnosticsButton from "../../shell/DiagnosticsButton";
 import icon from "../../../../assets/icons/128x128.png";
 
 interface Props {
@@ -80,7 +81,10 @@ export default function StartPage({ info, lang, onLang, onOpened, onInfoChanged 
               <Typography.Text type="secondary">{t("start.subtitle")}</Typography.Text>
             </div>
           </Space>
-          <LanguageSwitch lang={lang} onChange={onLang} />
+          <Space>
+            <LanguageSwitch lang={lang} onChange={onLang} />
+            <DiagnosticsButton />
+          </Space>
         </Flex>
 
         {info.startup_error && (
