@@ -329,3 +329,24 @@ fn departments_nest_no_deeper_than_the_platform_allows() {
         ErrorCode::InvalidDepartment
     );
 }
+
+#[test]
+fn dingtalk_departments_nest_at_most_20_levels() {
+    // DingTalk's help centre: at most 20 levels (dingtalk.com/qidian/help-detail-1061042006.html).
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("d.orgdesk"),
+        "钉钉公司",
+        Platform::Dingtalk,
+        Source::Cli,
+    )
+    .unwrap();
+    let levels: Vec<String> = (1..=21).map(|i| format!("L{i}")).collect();
+    ws.add_department(&levels[..20].join("/")).unwrap();
+    let e = ws.add_department(&levels.join("/")).unwrap_err();
+    assert_eq!(
+        (e.code, e.key),
+        (ErrorCode::InvalidDepartment, "department_too_deep")
+    );
+    assert_eq!(paths(&ws).len(), 20);
+}

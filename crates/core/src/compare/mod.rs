@@ -203,7 +203,9 @@ mod tests {
         let d = Dataset::builtin();
         assert_eq!(d.limit("wecom", "department_depth"), Some(15.0));
         assert_eq!(d.limit("feishu", "department_depth"), Some(25.0));
-        assert_eq!(d.limit("dingtalk", "department_depth"), None);
+        // DingTalk's help centre: 20 levels (dingtalk.com/qidian/help-detail-1061042006.html).
+        assert_eq!(d.limit("dingtalk", "department_depth"), Some(20.0));
+        assert_eq!(d.limit("dingtalk", "department_count"), None);
         assert_eq!(d.strictest("member_name_length", 1.0), 64.0);
         assert_eq!(d.strictest("no_such_limit", 7.0), 7.0);
     }
