@@ -199,6 +199,49 @@ mod tests {
     }
 
     #[test]
+    fn the_rows_added_after_the_outside_review_are_sourced() {
+        let d = Dataset::builtin();
+        let row = |id: &str| d.rows().map(|(_, r)| r).find(|r| r.id == id).unwrap();
+        for (id, platform, confidence) in [
+            ("webhook_bot_rate", "wecom", Confidence::Official),
+            ("webhook_bot_rate", "dingtalk", Confidence::ThirdParty),
+            ("webhook_bot_rate", "feishu", Confidence::Official),
+            ("customer_handover_limits", "wecom", Confidence::Official),
+            ("company_customer_cap", "wecom", Confidence::ThirdParty),
+            ("group_size", "wecom", Confidence::ThirdParty),
+            ("group_size", "dingtalk", Confidence::ThirdParty),
+            ("user_groups", "feishu", Confidence::Official),
+            ("operator_region", "feishu", Confidence::ThirdParty),
+            ("visibility_controls", "wecom", Confidence::ThirdParty),
+            ("department_size", "dingtalk", Confidence::Official),
+        ] {
+            let claim = row(id).current(platform).unwrap();
+            assert_eq!(claim.confidence, confidence, "{id} {platform}");
+            assert!(
+                claim.value.is_some() && claim.source.is_some(),
+                "{id} {platform}"
+            );
+        }
+        let text = |id: &str, p: &str| match &row(id).current(p).unwrap().value {
+            Some(CellValue::Text { text }) => text.zh_cn.clone(),
+            other => panic!("{id} {p}: {other:?}"),
+        };
+        assert!(text("webhook_bot_rate", "feishu").contains("100 次/分钟、5 次/秒"));
+        assert!(text("webhook_bot_rate", "dingtalk").contains("10 分钟"));
+        assert!(text("customer_handover_limits", "wecom").contains("90 天内最多 2 次"));
+        assert!(text("customer_handover_limits", "wecom").contains("24 小时"));
+        // Feishu's cap before certification: 500, the old 100 kept as history.
+        let cap = &row("unverified_headcount").cells["feishu"];
+        assert_eq!(d.limit("feishu", "unverified_headcount"), Some(500.0));
+        assert!(cap.iter().any(|c| !c.current
+            && c.value
+                == Some(CellValue::Number {
+                    value: 100.0,
+                    unit: "members".into()
+                })));
+    }
+
+    #[test]
     fn limits_come_from_the_dataset() {
         let d = Dataset::builtin();
         assert_eq!(d.limit("wecom", "department_depth"), Some(15.0));
