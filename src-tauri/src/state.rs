@@ -7,11 +7,16 @@ use orgdesk_core::settings::Settings;
 use orgdesk_core::{
     Error, ErrorCode, ErrorDto, Lang, Source, Workspace, WorkspaceInfo, WORKSPACE_EXTENSION,
 };
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 pub type Res<T> = Result<T, ErrorDto>;
+
+/// A cached answer and the reader's `data_version` it was computed at.
+type Cached = (i64, Arc<dyn Any + Send + Sync>);
 
 pub struct AppState {
     workspace: Mutex<Option<Workspace>>,
@@ -20,6 +25,10 @@ pub struct AppState {
     /// pages' other requests answer meanwhile (in WAL mode readers and the writer do not wait
     /// for each other).
     reader: Mutex<Option<(PathBuf, Workspace)>>,
+    /// Results of long reads on `reader` (checklist, checks, pre-flight), by what was asked and
+    /// in which language, with the reader's `data_version` they were computed at: asked again
+    /// before anything was committed, they answer at once. Emptied with the reader.
+    cache: Mutex<HashMap<String, Cached>>,
     settings: Mutex<Settings>,
     settings_path: PathBuf,
     data_dir: PathBuf,
@@ -68,6 +77,7 @@ impl AppState {
             lang: Mutex::new(settings.language.unwrap_or_else(system_lang)),
             workspace: Mutex::new(None),
             reader: Mutex::new(None),
+            cache: Mutex::new(HashMap::new()),
             settings: Mutex::new(settings),
             settings_path,
             data_dir,
@@ -133,11 +143,42 @@ impl AppState {
         let mut reader = lock(&self.reader);
         if reader.as_ref().is_none_or(|(p, _)| *p != path) {
             *reader = None;
+            lock(&self.cache).clear();
             let ws = Workspace::open(&path, Source::Ui).map_err(|e| report(e, lang))?;
             *reader = Some((path, ws));
         }
         let (_, ws) = reader.as_ref().expect("opened above");
         f(ws, lang).map_err(|e| report(e, lang))
+    }
+
+    /// [`AppState::read`], answered from the cache when nothing was committed since the same
+    /// question (`key`, in the same language) was last answered.
+    pub fn read_cached<T: Clone + Send + Sync + 'static>(
+        &self,
+        key: &str,
+        f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T>,
+    ) -> Res<T> {
+        self.read(|ws, lang| {
+            if ws.path().is_none() {
+                return f(ws, lang);
+            }
+            // Today's date too: some answers count days (reviews due, overdue steps).
+            let day = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() / 86_400);
+            let key = format!("{key}/{}/{day}", lang.tag());
+            let version = ws.data_version()?;
+            if let Some((at, value)) = lock(&self.cache).get(&key) {
+                if *at == version {
+                    if let Some(value) = value.downcast_ref::<T>() {
+                        return Ok(value.clone());
+                    }
+                }
+            }
+            let value = f(ws, lang)?;
+            lock(&self.cache).insert(key, (version, Arc::new(value.clone())));
+            Ok(value)
+        })
     }
 
     /// Runs `f` (no workspace needed) in the interface's language.
@@ -154,6 +195,7 @@ impl AppState {
             self.update_settings(|s| s.remember(path, &info.profile.name))?;
         }
         *lock(&self.reader) = None;
+        lock(&self.cache).clear();
         *lock(&self.workspace) = Some(ws);
         tracing::info!(
             schema = info.schema_version,
@@ -212,6 +254,7 @@ impl AppState {
 
     pub fn close(&self) {
         *lock(&self.reader) = None;
+        lock(&self.cache).clear();
         *lock(&self.workspace) = None;
         tracing::info!("workspace closed");
     }
@@ -297,5 +340,52 @@ impl Progress for Reporter<'_> {
     }
     fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU32;
+
+    #[test]
+    fn a_cached_read_is_answered_again_until_something_is_committed() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let state = AppState::new(dir.path().join("data"));
+        state
+            .create(
+                dir.path().join("c.orgdesk"),
+                "缓存公司",
+                orgdesk_core::Platform::Wecom,
+            )
+            .unwrap();
+        let runs = AtomicU32::new(0);
+        let count = || {
+            state
+                .read_cached("departments", |ws, _| {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    Ok(ws.departments()?.len())
+                })
+                .unwrap()
+        };
+        assert_eq!((count(), count()), (0, 0));
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "the second read came from the cache"
+        );
+        // A commit through the writing connection: the next read computes again and sees it.
+        state
+            .with(|ws, _| ws.add_department("缓存公司/销售部"))
+            .unwrap();
+        assert_eq!(count(), 2);
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+        // Another language is another answer.
+        state.set_lang(Lang::EnUs, false).unwrap();
+        count();
+        assert_eq!(runs.load(Ordering::SeqCst), 3);
+        // Undo is a commit too.
+        state.with(|ws, _| ws.undo()).unwrap();
+        assert_eq!(count(), 0);
     }
 }

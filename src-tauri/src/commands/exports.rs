@@ -19,7 +19,9 @@ pub fn export_formats(state: S) -> Res<Vec<FormatInfo>> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn export_preflight(state: S, format: String) -> Res<Vec<Problem>> {
-    state.read(|ws, lang| ws.preflight(&format, lang))
+    state.read_cached(&format!("preflight/{format}"), |ws, lang| {
+        ws.preflight(&format, lang)
+    })
 }
 
 /// Writes a platform member file off the UI thread, streaming progress; cancellable.

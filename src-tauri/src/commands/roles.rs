@@ -82,7 +82,7 @@ pub fn who_can_page(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn check_permissions(state: S) -> Res<Vec<Finding>> {
-    state.read(|ws, lang| ws.check_permissions(lang))
+    state.read_cached("checks", |ws, lang| ws.check_permissions(lang))
 }
 
 /// How the roles would be set up on `platforms` (none given: the workspace's target platform,

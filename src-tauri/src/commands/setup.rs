@@ -25,7 +25,7 @@ pub fn certification_set(state: S, input: CertificationInput) -> Res<Certificati
 #[tauri::command(async)]
 #[specta::specta]
 pub fn checklist(state: S) -> Res<Checklist> {
-    state.read(|ws, lang| ws.checklist(lang))
+    state.read_cached("checklist", |ws, lang| ws.checklist(lang))
 }
 
 #[tauri::command(async)]

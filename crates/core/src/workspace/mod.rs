@@ -94,6 +94,15 @@ impl Workspace {
         self.path.as_deref()
     }
 
+    /// A number that changes whenever another connection commits to this workspace's file
+    /// (SQLite's `PRAGMA data_version`): a reader keys cached results on it.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .db
+            .conn()
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     pub fn source(&self) -> Source {
         self.db.source()
     }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { App, Button, Card, Col, Empty, List, Row, Tabs, Tag, Typography } from "antd";
 import { ExportOutlined } from "@ant-design/icons";
 import { save } from "@tauri-apps/plugin-dialog";
@@ -7,6 +7,7 @@ import { api, call, type Department, type Finding, type Matrix } from "../../api
 import { describe } from "../../errors";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
+import { latest, STALE } from "../../shell/latest";
 import MappingTab from "./MappingTab";
 import MatrixTab from "./MatrixTab";
 import MembersTab from "./MembersTab";
@@ -27,15 +28,22 @@ export default function PermissionsPage() {
   const [tab, setTab] = useState("matrix");
   const [focus, setFocus] = useState<{ roleId: number; permission: string } | null>(null);
 
+  // The matrix answers at once; the checks (a pass over every member) follow, and the previous
+  // findings stay until they do. Answers overtaken by a newer edit are dropped.
+  const runMatrix = useRef(latest()).current;
+  const runChecks = useRef(latest()).current;
   useEffect(() => {
-    Promise.all([call(api.permissionMatrix()), call(api.listDepartments()), call(api.checkPermissions())])
-      .then(([m, d, f]) => {
-        setMatrix(m);
-        setDepartments(d);
-        setFindings(f);
+    runMatrix(Promise.all([call(api.permissionMatrix()), call(api.listDepartments())]))
+      .then((r) => {
+        if (r === STALE) return;
+        setMatrix(r[0]);
+        setDepartments(r[1]);
       })
       .catch(report);
-  }, [revision, report]);
+    runChecks(call(api.checkPermissions()))
+      .then((f) => f !== STALE && setFindings(f))
+      .catch(report);
+  }, [revision, report, runMatrix, runChecks]);
 
   const exportWorkbook = async () => {
     const path = await save({ defaultPath: `${t("permissions_ui.sheet_matrix")}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }] });

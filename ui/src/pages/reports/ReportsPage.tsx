@@ -43,9 +43,12 @@ export default function ReportsPage() {
 
   // Pre-flight runs whenever the choice or the workspace changes.
   const format = choice.kind === "members" ? choice.format : null;
+  // A new choice starts empty; after an edit the previous result stays until the new one is in.
   useEffect(() => {
     setProblems(null);
     setForce(false);
+  }, [format]);
+  useEffect(() => {
     if (format === null) return;
     let cancelled = false;
     call(api.exportPreflight(format))
