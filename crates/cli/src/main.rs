@@ -12,6 +12,7 @@ use orgdesk_core::compare::{
     needs::{Importance, Need},
 };
 use orgdesk_core::i18n::t;
+use orgdesk_core::lifecycle::{Kind, LifecycleTick};
 use orgdesk_core::members::{FieldKind, FIELDS};
 use orgdesk_core::org::profile::{EntityType, ProfileInput};
 use orgdesk_core::progress::Silent;
@@ -67,6 +68,20 @@ enum Command {
     Members(Box<MemberCommand>),
     /// What a member sees of the directory, given the departments' visibility settings.
     Sees { workspace: PathBuf, userid: String },
+    /// Members not yet active per department, how each can be invited, and what to fix first.
+    Activation {
+        workspace: PathBuf,
+        /// Also write the invitation list (name, account, channel, contact, department).
+        #[arg(long, value_name = "OUT.xlsx")]
+        invitations: Option<PathBuf>,
+    },
+    /// Joiners and leavers with their checklists and the overdue steps (tick hand steps with
+    /// `lifecycle tick`).
+    Lifecycle {
+        #[command(subcommand)]
+        action: Option<LifecycleAction>,
+        workspace: Option<PathBuf>,
+    },
     /// Revert the last action.
     Undo { workspace: PathBuf },
     /// Re-apply the last undone action.
@@ -390,6 +405,13 @@ enum DeptCommand {
         #[arg(long)]
         off: bool,
     },
+    /// Mark a department as facing customers (its members must be activated), or not with --off.
+    CustomerFacing {
+        workspace: PathBuf,
+        path: String,
+        #[arg(long)]
+        off: bool,
+    },
     /// Show who sees the department at PATH, or set its visibility: the options given replace
     /// the whole setting (--everyone alone resets it).
     Visibility {
@@ -531,6 +553,18 @@ enum MemberCommand {
     },
     /// Delete a member.
     Delete { workspace: PathBuf, userid: String },
+    /// Offboard a member: frozen now (departed once the date has come), the leaving date and
+    /// successor recorded; prints what the leaver still holds. Undo restores everything.
+    Offboard {
+        workspace: PathBuf,
+        userid: String,
+        /// Leaving date (YYYY-MM-DD).
+        #[arg(long)]
+        date: String,
+        /// The colleague who takes over (account).
+        #[arg(long = "handover-to", value_name = "USERID")]
+        handover_to: Option<String>,
+    },
     /// Show one member.
     Show { workspace: PathBuf, userid: String },
     /// List members, optionally of one department (with its sub-departments unless --direct).
@@ -622,6 +656,26 @@ enum ChecklistAction {
         #[arg(long)]
         reason: Option<String>,
         /// Untick.
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum LifecycleAction {
+    /// Tick a step that is done by hand (or untick it with --off).
+    Tick {
+        workspace: PathBuf,
+        userid: String,
+        step: String,
+        /// joiner or leaver (default: leaver for a member who is leaving, else joiner).
+        #[arg(long)]
+        kind: Option<String>,
+        /// When it was done (YYYY-MM-DD; default today).
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
         #[arg(long)]
         off: bool,
     },
@@ -850,6 +904,63 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         }
         Command::Departments(cmd) => departments(cmd, out)?,
         Command::Sees { workspace, userid } => out.sight(&open(&workspace)?.sees(&userid)?)?,
+        Command::Activation {
+            workspace,
+            invitations,
+        } => {
+            let ws = open(&workspace)?;
+            if let Some(path) = &invitations {
+                ws.export_invitations(path, out.lang)?;
+            }
+            out.activation(&ws.activation(out.lang)?, invitations.as_deref())?
+        }
+        Command::Lifecycle {
+            action: None,
+            workspace: Some(workspace),
+        } => out.lifecycle(&open(&workspace)?.lifecycle(out.lang)?)?,
+        Command::Lifecycle {
+            action: None,
+            workspace: None,
+        } => {
+            return Err(Error::new(
+                orgdesk_core::ErrorCode::InvalidArgument,
+                "cli_workspace_missing",
+            )
+            .with("command", "orgdesk lifecycle WS"))
+        }
+        Command::Lifecycle {
+            action:
+                Some(LifecycleAction::Tick {
+                    workspace,
+                    userid,
+                    step,
+                    kind,
+                    on,
+                    note,
+                    off,
+                }),
+            ..
+        } => {
+            let kind = match kind {
+                None => None,
+                Some(k) => Some(
+                    k.parse::<Kind>()
+                        .map_err(|_| Error::invalid_value("kind", &k, "joiner, leaver"))?,
+                ),
+            };
+            let c = open(&workspace)?.lifecycle_tick(
+                &LifecycleTick {
+                    userid,
+                    kind,
+                    step,
+                    done: !off,
+                    on,
+                    note,
+                },
+                out.lang,
+            )?;
+            out.case(&c)?
+        }
         Command::Members(cmd) => members(*cmd, out)?,
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?
@@ -1377,6 +1488,14 @@ fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
             let d = open(&workspace)?.set_department_sensitive(&dept(&path), !off)?;
             out.department_changed("cli.sensitive_department", &path, &d)
         }
+        DeptCommand::CustomerFacing {
+            workspace,
+            path,
+            off,
+        } => {
+            let d = open(&workspace)?.set_department_customer_facing(&dept(&path), !off)?;
+            out.department_changed("cli.customer_facing_department", &path, &d)
+        }
         DeptCommand::Visibility {
             workspace,
             path,
@@ -1448,6 +1567,17 @@ fn members(cmd: MemberCommand, out: &Out) -> Result<(), Error> {
         MemberCommand::Delete { workspace, userid } => {
             out.member_deleted(&open(&workspace)?.delete_member(&userid)?)
         }
+        MemberCommand::Offboard {
+            workspace,
+            userid,
+            date,
+            handover_to,
+        } => out.case(&open(&workspace)?.offboard(
+            &userid,
+            &date,
+            handover_to.as_deref(),
+            out.lang,
+        )?),
         MemberCommand::Show { workspace, userid } => {
             out.member(&open(&workspace)?.member(&userid)?)
         }

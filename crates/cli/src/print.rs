@@ -8,6 +8,8 @@ use orgdesk_core::exports::report::ReportSummary;
 use orgdesk_core::exports::{ExportReport, Problem};
 use orgdesk_core::i18n::t;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
+use orgdesk_core::lifecycle::activation::Activation;
+use orgdesk_core::lifecycle::{Case, Kind, Lifecycle};
 use orgdesk_core::members::{FieldKind, FIELDS};
 use orgdesk_core::org::visibility::platform_mapping;
 use orgdesk_core::roles::checks::Finding;
@@ -175,6 +177,155 @@ impl Out {
                 }
             }
             lines.join("\n")
+        })
+    }
+
+    /// Activation rates, who is not active yet and how to invite them, what to fix first.
+    pub fn activation(&self, a: &Activation, invitations: Option<&std::path::Path>) -> R {
+        let pct = |r: f64| format!("{:.0}%", r * 100.0);
+        self.emit(a, || {
+            let mut lines = vec![self.tr(
+                "cli.activation_overall",
+                &[
+                    ("active", a.overall.active.to_string()),
+                    ("total", a.overall.total.to_string()),
+                    ("rate", pct(a.overall.rate)),
+                ],
+            )];
+            let none = self.tr("cli.no_department", &[]);
+            let rows: Vec<Vec<String>> = a
+                .departments
+                .iter()
+                .map(|r| {
+                    vec![
+                        if r.department.is_empty() {
+                            none.clone()
+                        } else {
+                            r.department.clone()
+                        },
+                        format!("{} / {}", r.active, r.total),
+                        pct(r.rate),
+                    ]
+                })
+                .collect();
+            lines.push(table_rows_text(
+                &[
+                    self.tr("fields.department", &[]),
+                    self.tr("cli.activation_count", &[]),
+                    self.tr("cli.activation_rate", &[]),
+                ],
+                &rows,
+            ));
+            if !a.pending.is_empty() {
+                lines.push(self.tr(
+                    "cli.activation_pending",
+                    &[("count", a.pending.len().to_string())],
+                ));
+                let rows: Vec<Vec<String>> = a
+                    .pending
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.name.clone(),
+                            p.userid.clone(),
+                            self.tr(&format!("statuses.{}", p.status.as_str()), &[]),
+                            self.tr(&format!("lifecycle_ui.channel_{}", p.channel.as_str()), &[]),
+                            p.contact.clone().unwrap_or_default(),
+                            p.department.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                lines.push(table_rows_text(
+                    &[
+                        "fields.name",
+                        "fields.userid",
+                        "fields.status",
+                        "lifecycle_ui.channel",
+                        "lifecycle_ui.contact",
+                        "fields.department",
+                    ]
+                    .map(|k| self.tr(k, &[])),
+                    &rows,
+                ));
+            }
+            lines.extend(a.findings.iter().map(|f| format!("! {}", f.message)));
+            if let Some(path) = invitations {
+                lines.push(self.tr(
+                    "cli.invitations_written",
+                    &[
+                        ("path", path.display().to_string()),
+                        ("count", a.pending.len().to_string()),
+                    ],
+                ));
+            }
+            lines.join("\n")
+        })
+    }
+
+    fn case_text(&self, c: &Case) -> String {
+        let mut head = format!("{} ({})", c.name, c.userid);
+        if let Some(since) = &c.since {
+            let key = match c.kind {
+                Kind::Joiner => "cli.case_joined",
+                Kind::Leaver => "cli.case_leaving",
+            };
+            head.push_str(&format!(" · {}", self.tr(key, &[("date", since.clone())])));
+        }
+        if let Some(s) = &c.successor {
+            head.push_str(&format!(
+                " · {}",
+                self.tr("cli.case_successor", &[("userid", s.clone())])
+            ));
+        }
+        let mut lines = vec![head];
+        for s in &c.steps {
+            let mut line = format!("  [{}] {}", if s.done { "x" } else { " " }, s.title);
+            if let Some(d) = &s.detail {
+                line.push_str(&format!(" — {d}"));
+            }
+            if !s.done {
+                if let Some(due) = &s.due {
+                    let key = if s.overdue {
+                        "cli.step_overdue"
+                    } else {
+                        "cli.step_due"
+                    };
+                    line.push_str(&format!("  {}", self.tr(key, &[("date", due.clone())])));
+                }
+            }
+            if let Some(on) = &s.done_on {
+                line.push_str(&format!("  {on}"));
+            }
+            if let Some(n) = &s.note {
+                line.push_str(&format!("  {n}"));
+            }
+            lines.push(line);
+        }
+        lines.join("\n")
+    }
+
+    /// One joiner's or leaver's checklist.
+    pub fn case(&self, c: &Case) -> R {
+        self.emit(c, || self.case_text(c))
+    }
+
+    /// Joiners, leavers and the overdue steps.
+    pub fn lifecycle(&self, l: &Lifecycle) -> R {
+        self.emit(l, || {
+            let mut parts = Vec::new();
+            for (key, cases) in [("cli.joiners", &l.joiners), ("cli.leavers", &l.leavers)] {
+                parts.push(self.tr(key, &[("count", cases.len().to_string())]));
+                parts.extend(cases.iter().map(|c| self.case_text(c)));
+            }
+            if !l.overdue.is_empty() {
+                parts.push(self.tr("cli.overdue", &[("count", l.overdue.len().to_string())]));
+                parts.extend(
+                    l.overdue
+                        .iter()
+                        .map(|o| format!("  {} ({}) · {} · {}", o.name, o.userid, o.title, o.due)),
+                );
+            }
+            parts.join("\n")
         })
     }
 

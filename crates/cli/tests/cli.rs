@@ -1652,3 +1652,119 @@ fn department_visibility_is_set_shown_and_queried_per_member() {
     .json();
     assert_eq!(back["department"]["visibility"]["hidden"], true);
 }
+
+#[test]
+fn activation_offboarding_and_the_lifecycle_overview() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("demo.orgdesk");
+    ok(&["demo", "create", "shili-keji", s(&ws)]);
+    ok(&[
+        "departments",
+        "customer-facing",
+        s(&ws),
+        "示例科技/人事行政部",
+    ]);
+    let out = dir.path().join("邀请名单.xlsx");
+    let a = ok(&["activation", s(&ws), "--invitations", s(&out), "--json"]).json();
+    assert_eq!(
+        (
+            a["overall"]["active"].as_u64(),
+            a["overall"]["total"].as_u64()
+        ),
+        (Some(39), Some(40))
+    );
+    assert_eq!(a["pending"][0]["userid"], "yuanfang");
+    assert_eq!(a["pending"][0]["channel"], "sms");
+    assert_eq!(a["findings"][0]["code"], "customer_facing_not_active");
+    assert!(out.exists());
+    // Offboard a department head who holds a role: what they still hold is open.
+    let c = ok(&[
+        "members",
+        "offboard",
+        s(&ws),
+        "liuyang",
+        "--date",
+        "2030-06-30",
+        "--handover-to",
+        "zhangwei",
+        "--json",
+    ])
+    .json();
+    assert_eq!(c["status"], "frozen");
+    assert_eq!(c["since"], "2030-06-30");
+    let open: Vec<&str> = c["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["done"] == false && s["computed"] == true)
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        open,
+        [
+            "roles_revoked",
+            "leadership_handed_over",
+            "reports_reassigned"
+        ]
+    );
+    let chats = c["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "chats_retained")
+        .unwrap();
+    assert_eq!(chats["due"], "2030-07-30");
+    // A hand step, then the overview in the documented shape.
+    ok(&[
+        "lifecycle",
+        "tick",
+        s(&ws),
+        "liuyang",
+        "devices_returned",
+        "--on",
+        "2030-06-30",
+        "--note",
+        "笔记本已交回",
+    ]);
+    let r = orgdesk(&["lifecycle", "tick", s(&ws), "liuyang", "frozen"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let l = ok(&["lifecycle", s(&ws), "--json"]).json();
+    for key in ["joiners", "leavers", "overdue"] {
+        assert!(l[key].is_array(), "{key}");
+    }
+    let leaver = l["leavers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["userid"] == "liuyang")
+        .unwrap();
+    let devices = leaver["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "devices_returned")
+        .unwrap();
+    assert_eq!(
+        (&devices["done"], &devices["done_on"], &devices["note"]),
+        (
+            &Value::Bool(true),
+            &Value::from("2030-06-30"),
+            &Value::from("笔记本已交回")
+        )
+    );
+    // Undo the tick and the offboarding: active again.
+    ok(&["undo", s(&ws)]);
+    ok(&["undo", s(&ws)]);
+    let m = ok(&["members", "show", s(&ws), "liuyang", "--json"]).json();
+    assert_eq!(m["status"], "active");
+    let r = orgdesk(&[
+        "members",
+        "offboard",
+        s(&ws),
+        "liuyang",
+        "--date",
+        "someday",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("someday"), "{}", r.stderr);
+}

@@ -68,6 +68,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0012_department_visibility.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0013_lifecycle.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).

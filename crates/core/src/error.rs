@@ -213,7 +213,7 @@ impl Error {
         Error::new(ErrorCode::Internal, "internal").with("detail", detail)
     }
 
-    pub(crate) fn invalid_value(field: &str, value: &str, allowed: &str) -> Self {
+    pub fn invalid_value(field: &str, value: &str, allowed: &str) -> Self {
         Error::new(ErrorCode::InvalidValue, "value_invalid")
             .with("field", field)
             .with("value", value)

@@ -30,6 +30,7 @@ pub mod files;
 pub mod history;
 pub mod i18n;
 pub mod imports;
+pub mod lifecycle;
 pub mod members;
 pub mod org;
 pub mod permissions;

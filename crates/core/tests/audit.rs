@@ -252,6 +252,50 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
             Box::new(|ws| ws.delete_role(&RoleRef::Name("审计员".into())).is_ok()),
         ),
         (
+            "customer facing",
+            Box::new(|ws| {
+                ws.set_department_customer_facing(&p("示例科技/审计部"), true)
+                    .is_ok()
+            }),
+        ),
+        (
+            "offboard",
+            Box::new(|ws| {
+                ws.offboard("shenji1", "2030-01-01", None, Lang::ZhCn)
+                    .is_ok()
+            }),
+        ),
+        (
+            "lifecycle tick",
+            Box::new(|ws| {
+                ws.lifecycle_tick(
+                    &orgdesk_core::lifecycle::LifecycleTick {
+                        userid: "shenji1".into(),
+                        step: "devices_returned".into(),
+                        done: true,
+                        ..Default::default()
+                    },
+                    Lang::ZhCn,
+                )
+                .is_ok()
+            }),
+        ),
+        (
+            "tick a computed step (refused)",
+            Box::new(|ws| {
+                ws.lifecycle_tick(
+                    &orgdesk_core::lifecycle::LifecycleTick {
+                        userid: "shenji1".into(),
+                        step: "frozen".into(),
+                        done: true,
+                        ..Default::default()
+                    },
+                    Lang::ZhCn,
+                )
+                .is_ok()
+            }),
+        ),
+        (
             "delete member",
             Box::new(|ws| ws.delete_member("shenji1").is_ok()),
         ),
@@ -407,6 +451,9 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
                 ws.members(&MemberQuery::default()).unwrap();
                 ws.departments().unwrap();
                 ws.checklist(Lang::ZhCn).unwrap();
+                ws.lifecycle(Lang::ZhCn).unwrap();
+                ws.activation(Lang::ZhCn).unwrap();
+                ws.export_invitations(&out("i.xlsx"), Lang::ZhCn).unwrap();
                 ws.security(Lang::ZhCn).unwrap();
                 ws.certification_plan(Lang::ZhCn).unwrap();
                 ws.hardware_flags(Lang::ZhCn).unwrap();

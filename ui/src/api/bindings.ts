@@ -138,7 +138,7 @@ export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind"
 
 /* Types */
 /**  What an audit entry records; translated under `actions.` in the catalogues. */
-export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import";
+export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import";
 
 /**  What became of an undoable action. */
 export type ActionState = "done" | 
@@ -360,6 +360,11 @@ export type Department = {
 	sensitive: boolean,
 	/**  Who sees it in the directory, and what its members see. */
 	visibility: Visibility,
+	/**
+	 *  Its members (and those of the departments under it) face customers: they must be
+	 *  activated to use external contact.
+	 */
+	customer_facing: boolean,
 };
 
 /**  A department given by id (from the UI) or by full path (from the CLI and imports). */

@@ -176,6 +176,12 @@ pub(crate) fn delete(tx: &Tx, userid: &str) -> Result<Change<Member>> {
         "DELETE FROM department_viewers WHERE viewer_member_id = ?1",
         [old.id],
     )?;
+    tx.execute("DELETE FROM lifecycle_ticks WHERE member_id = ?1", [old.id])?;
+    tx.execute("DELETE FROM leavers WHERE member_id = ?1", [old.id])?;
+    tx.execute(
+        "UPDATE leavers SET successor_id = NULL WHERE successor_id = ?1",
+        [old.id],
+    )?;
     tx.execute(
         "DELETE FROM member_departments WHERE member_id = ?1",
         [old.id],

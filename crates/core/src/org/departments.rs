@@ -34,6 +34,9 @@ pub struct Department {
     pub sensitive: bool,
     /// Who sees it in the directory, and what its members see.
     pub visibility: Visibility,
+    /// Its members (and those of the departments under it) face customers: they must be
+    /// activated to use external contact.
+    pub customer_facing: bool,
 }
 
 /// A department given by id (from the UI) or by full path (from the CLI and imports).
@@ -66,6 +69,7 @@ struct Node {
     sensitive: bool,
     hidden: bool,
     only_own: bool,
+    customer_facing: bool,
 }
 
 /// Who still sees a hidden department besides its own members.
@@ -130,7 +134,7 @@ pub(crate) struct Tree {
 impl Tree {
     pub(crate) fn load(conn: &Connection) -> Result<Tree> {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, parent_id, name, sort_order, sensitive, hidden, only_own
+            "SELECT id, parent_id, name, sort_order, sensitive, hidden, only_own, customer_facing
              FROM departments ORDER BY sort_order, id",
         )?;
         let mut tree = Tree {
@@ -153,6 +157,7 @@ impl Tree {
                     sensitive: r.get(4)?,
                     hidden: r.get(5)?,
                     only_own: r.get(6)?,
+                    customer_facing: r.get(7)?,
                 },
             );
         }
@@ -188,6 +193,13 @@ impl Tree {
     /// Whether `id` is set hidden from the directory (its own setting, not its ancestors').
     pub(crate) fn hidden(&self, id: i64) -> bool {
         self.nodes.get(&id).is_some_and(|n| n.hidden)
+    }
+
+    /// Whether `id` or a department above it faces customers.
+    pub(crate) fn customer_facing(&self, id: i64) -> bool {
+        self.lineage(id)
+            .iter()
+            .any(|d| self.nodes.get(d).is_some_and(|n| n.customer_facing))
     }
 
     /// Whether the members of `id` are set to see only their own departments.
@@ -317,6 +329,7 @@ impl Tree {
             child_count: self.children(Some(id)).len() as u32,
             sensitive: node.sensitive,
             visibility: self.visibility(id),
+            customer_facing: node.customer_facing,
         }
     }
 
@@ -331,6 +344,7 @@ impl Tree {
                 sensitive: false,
                 hidden: false,
                 only_own: false,
+                customer_facing: false,
             },
         );
     }
@@ -658,6 +672,21 @@ pub(crate) fn set_sensitive(tx: &Tx, id: i64, sensitive: bool) -> Result<Change<
         target: before.path.clone(),
         before: Some(json!({ "sensitive": before.sensitive })),
         after: Some(json!({ "sensitive": after.sensitive })),
+        value: after,
+    })
+}
+
+pub(crate) fn set_customer_facing(tx: &Tx, id: i64, on: bool) -> Result<Change<Department>> {
+    let before = get(tx, id)?;
+    tx.execute(
+        "UPDATE departments SET customer_facing = ?1 WHERE id = ?2",
+        params![on, id],
+    )?;
+    let after = get(tx, id)?;
+    Ok(Change {
+        target: before.path.clone(),
+        before: Some(json!({ "customer_facing": before.customer_facing })),
+        after: Some(json!({ "customer_facing": after.customer_facing })),
         value: after,
     })
 }

@@ -8,6 +8,7 @@ mod compare;
 mod demo;
 mod exports;
 mod imports;
+mod lifecycle;
 mod members;
 pub mod migrate;
 mod org;

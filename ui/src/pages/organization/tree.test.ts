@@ -16,6 +16,7 @@ function dept(name: string, parent: Department | null, order: number): Departmen
     child_count: 0,
     sensitive: false,
     visibility: { hidden: false, departments: [], members: [], only_own: false },
+    customer_facing: false,
   };
 }
 
