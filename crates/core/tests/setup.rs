@@ -218,6 +218,37 @@ fn checklist_items_flip_as_the_workspace_changes() {
     )
     .unwrap();
     assert!(item(&ws.checklist(Lang::ZhCn).unwrap(), "contact_complete"));
+    assert!(item(
+        &ws.checklist(Lang::ZhCn).unwrap(),
+        "members_activated"
+    ));
+    // An invited member is not activated yet: the item links to the lifecycle page.
+    ws.add_member(&MemberInput {
+        fields: MemberFields {
+            name: "李娜".into(),
+            mobile: Some("13800138001".into()),
+            status: orgdesk_core::MemberStatus::Invited,
+            ..Default::default()
+        },
+        departments: vec!["公司/销售部".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    let c = ws.checklist(Lang::ZhCn).unwrap();
+    assert!(!item(&c, "members_activated"));
+    let i = c
+        .steps
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.key == "members_activated")
+        .unwrap();
+    assert_eq!(i.link, "lifecycle");
+    assert!(
+        i.detail.as_deref().unwrap().contains("1 名成员"),
+        "{:?}",
+        i.detail
+    );
+    ws.undo().unwrap();
 
     // A deep tree fails until a reason is given.
     ws.add_department("公司/A/B/C").unwrap();

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod exports;
 pub mod history;
 pub mod imports;
+pub mod lifecycle;
 pub mod members;
 pub mod org;
 pub mod roles;

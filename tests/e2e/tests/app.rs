@@ -1046,3 +1046,65 @@ async fn copy_diagnostics_says_where_the_log_is_and_the_log_names_nobody() {
         Ok(())
     });
 }
+
+#[tokio::test]
+async fn offboarding_a_department_head_lists_what_they_hold_and_a_fix_closes_a_step() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir
+        .path()
+        .join("demo.orgdesk")
+        .to_str()
+        .unwrap()
+        .to_string();
+    cli_json(&["demo", "create", "shili-keji", &ws]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        // 刘洋 heads 销售部 and holds the department-head role.
+        app.click("[data-testid=\"offboard-liuyang\"]").await?;
+        app.click("[data-testid=\"offboard-ok\"]").await?;
+        app.find("[data-testid=\"step-liuyang-roles_revoked\"][data-done=\"0\"]")
+            .await?;
+        let lead = app
+            .find("[data-testid=\"step-liuyang-leadership_handed_over\"][data-done=\"0\"]")
+            .await?;
+        check(
+            lead.text().await?.contains("示例科技/销售部"),
+            "the leadership step names the department",
+        )?;
+        app.find("[data-testid=\"step-liuyang-frozen\"][data-done=\"1\"]")
+            .await?;
+        app.screenshot("offboarding").await?;
+        // The one-click fix: every role unassigned, the step done.
+        app.click("[data-testid=\"fix-liuyang-roles_revoked\"]")
+            .await?;
+        app.find("[data-testid=\"step-liuyang-roles_revoked\"][data-done=\"1\"]")
+            .await?;
+        app.driver
+            .find(By::Css("body"))
+            .await?
+            .send_keys(Key::Escape)
+            .await?;
+        // The lifecycle page: the leaver with the steps still open; activation by department.
+        app.click("[data-testid=\"nav-lifecycle\"]").await?;
+        app.find("[data-testid=\"activation-chart\"]").await?;
+        app.find_text("袁芳").await?;
+        app.screenshot("lifecycle-activation").await?;
+        app.click("[data-testid=\"tab-leavers\"]").await?;
+        app.find("[data-testid=\"case-leaver-liuyang\"]").await?;
+        Ok(())
+    });
+    let member = cli_json(&["members", "show", &ws, "liuyang"]);
+    assert_eq!(member["status"], "departed");
+    let log = cli_json(&["log", &ws]);
+    let actions: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(2)
+        .map(|e| (e["action"].as_str().unwrap(), e["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        actions,
+        [("role_unassign", "ui"), ("member_offboard", "ui")]
+    );
+}

@@ -62,6 +62,16 @@ export const commands = {
 	importFieldChoices: () => typedError<string[], ErrorDto>(__TAURI_INVOKE("import_field_choices")),
 	listImports: () => typedError<ImportBatch[], ErrorDto>(__TAURI_INVOKE("list_imports")),
 	importRollback: (batch: number) => typedError<ImportBatch, ErrorDto>(__TAURI_INVOKE("import_rollback", { batch })),
+	activation: () => typedError<Activation, ErrorDto>(__TAURI_INVOKE("activation")),
+	/**  Writes the invitation list (members not yet active) to `path`; returns its rows. */
+	exportInvitations: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_invitations", { path })),
+	setDepartmentCustomerFacing: (id: number, on: boolean) => typedError<Department, ErrorDto>(__TAURI_INVOKE("set_department_customer_facing", { id, on })),
+	lifecycle: () => typedError<Lifecycle, ErrorDto>(__TAURI_INVOKE("lifecycle")),
+	/**  Offboards a member (frozen now, departed on `date`); returns what they still hold. */
+	offboard: (userid: string, date: string, successor: string | null) => typedError<Case, ErrorDto>(__TAURI_INVOKE("offboard", { userid, date, successor })),
+	lifecycleTick: (tick: LifecycleTick) => typedError<Case, ErrorDto>(__TAURI_INVOKE("lifecycle_tick", { tick })),
+	/**  Unassigns every role a leaver still holds. */
+	revokeAllRoles: (userid: string) => typedError<Case, ErrorDto>(__TAURI_INVOKE("revoke_all_roles", { userid })),
 	/**  The member with account `userid`. */
 	getMember: (userid: string) => typedError<Member, ErrorDto>(__TAURI_INVOKE("get_member", { userid })),
 	/**  One page of the members a query finds, with their number: what the member table shows. */
@@ -149,6 +159,22 @@ export type ActionState = "done" |
 /**  An import batch reverted out of order (cannot be redone). */
 "rolled_back";
 
+export type Activation = {
+	overall: Rate,
+	/**  Per main department, in tree order (members without a department last). */
+	departments: Rate[],
+	/**  Members not yet active, in member order. */
+	pending: Pending[],
+	findings: ActivationFinding[],
+};
+
+/**  Something to act on, with its code. */
+export type ActivationFinding = {
+	code: string,
+	userid: string,
+	message: string,
+};
+
 /**  Everything the start screen needs. */
 export type AppInfo = {
 	version: string,
@@ -208,6 +234,22 @@ export type BatchQuarter = {
 	/**  Over the guide's 10%: replace the batch. */
 	flagged: boolean,
 	message: string,
+};
+
+/**  A joiner or a leaver with their checklist. */
+export type Case = {
+	kind: Kind,
+	userid: string,
+	name: string,
+	status: MemberStatus,
+	department: string | null,
+	/**  The joining or leaving date. */
+	since: string | null,
+	/**  A leaver's successor (account). */
+	successor: string | null,
+	steps: Step[],
+	/**  Steps not done. */
+	open: number,
 };
 
 export type Category = {
@@ -705,11 +747,37 @@ export type Importance =
 /**  Weighted in the score. */
 "nice";
 
+/**  How a member can be invited. */
+export type InviteChannel = "sms" | "email" | 
+/**  Neither a mobile nor an email: fix the member before inviting. */
+"none";
+
+/**  Whose checklist: a joiner's or a leaver's. */
+export type Kind = "joiner" | "leaver";
+
 /**  A UI/CLI language. */
 export type Lang = "zh-CN" | "en-US";
 
 /**  How senior a role is: org-wide admins, department-level managers, or ordinary employees. */
 export type Level = "admin" | "department" | "employee";
+
+/**  Joiners and leavers with their checklists, overdue steps first. */
+export type Lifecycle = {
+	joiners: Case[],
+	leavers: Case[],
+	overdue: Overdue[],
+};
+
+/**  A step ticked (or unticked) by hand. */
+export type LifecycleTick = {
+	userid?: string,
+	kind?: Kind | null,
+	step?: string,
+	done?: boolean,
+	/**  `YYYY-MM-DD` (default: today). */
+	on?: string | null,
+	note?: string | null,
+};
 
 /**  The longest value a field may hold, in characters. */
 export type Limit = 
@@ -908,6 +976,29 @@ export type OrgProfile = {
 	headcount: number | null,
 };
 
+/**  A step past its due date. */
+export type Overdue = {
+	kind: Kind,
+	userid: string,
+	name: string,
+	key: string,
+	title: string,
+	due: string,
+};
+
+/**  A member who has not joined yet. */
+export type Pending = {
+	userid: string,
+	name: string,
+	status: MemberStatus,
+	/**  Main department (full path). */
+	department: string | null,
+	channel: InviteChannel,
+	/**  The mobile or email the invitation goes to. */
+	contact: string | null,
+	customer_facing: boolean,
+};
+
 export type Permission = {
 	key: string,
 	category: string,
@@ -1012,6 +1103,17 @@ export type ProfileInput = {
 	industry?: string | null,
 	region?: string | null,
 	headcount?: number | null,
+};
+
+/**  Active members of a department (its main members) against all who should be. */
+export type Rate = {
+	/**  Department path; empty for the overall figure and for members without a department. */
+	department: string,
+	active: number,
+	/**  Members who are invited, unverified or active (frozen and departed are not counted). */
+	total: number,
+	/**  active / total, 1 when there is nobody to activate. */
+	rate: number | null,
 };
 
 /**  How one need moved one platform's score. */
@@ -1179,6 +1281,24 @@ export type SnapshotKind = "manual" | "initial";
 
 /**  Where a change came from. */
 export type Source = "ui" | "cli" | "import";
+
+/**  A step as it stands for one member. */
+export type Step = {
+	key: string,
+	title: string,
+	hint: string,
+	done: boolean,
+	/**  Follows the workspace (cannot be ticked by hand). */
+	computed: boolean,
+	/**  `YYYY-MM-DD`; none when the joining or leaving date is unknown. */
+	due: string | null,
+	overdue: boolean,
+	/**  When it was ticked by hand, and why. */
+	done_on: string | null,
+	note: string | null,
+	/**  What is still open ("超级管理员、销售管理员"), for a computed step not done. */
+	detail: string | null,
+};
 
 /**  Progress of a running import or export (rows done of total), sent to the page. */
 export type TaskProgress = {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Tag, Tooltip, Typography } from "antd";
 import {
   ApartmentOutlined,
+  UserSwitchOutlined,
   AuditOutlined,
   LockOutlined,
   ToolOutlined,
@@ -31,6 +32,7 @@ import { PresentationContext } from "./presentation";
 import SnapshotsDrawer from "./SnapshotsDrawer";
 import OrganizationPage from "../pages/organization/OrganizationPage";
 import ImportPage from "../pages/import/ImportPage";
+import LifecyclePage from "../pages/lifecycle/LifecyclePage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
 import ReportsPage from "../pages/reports/ReportsPage";
@@ -50,8 +52,8 @@ interface Props {
   onDroppedTaken: () => void;
 }
 
-type Page = "home" | "organization" | "import" | "permissions" | "compare" | "reports" | "certification" | "security" | "hardware";
-const PAGES: Page[] = ["home", "organization", "import", "permissions", "compare", "reports", "certification", "security", "hardware"];
+type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "compare" | "reports" | "certification" | "security" | "hardware";
+const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "compare", "reports", "certification", "security", "hardware"];
 
 export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
@@ -220,6 +222,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 { key: "organization", icon: <ApartmentOutlined />, label: <span data-testid="nav-organization">{t("nav.organization")}</span> },
                 { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
                 { key: "permissions", icon: <SafetyOutlined />, label: <span data-testid="nav-permissions">{t("nav.permissions")}</span> },
+                { key: "lifecycle", icon: <UserSwitchOutlined />, label: <span data-testid="nav-lifecycle">{t("nav.lifecycle")}</span> },
                 { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
                 { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
                 {
@@ -245,6 +248,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                   <ImportPage onOpenOrganization={() => setPage("organization")} dropped={dropped} onDroppedTaken={onDroppedTaken} />
                 )}
                 {page === "permissions" && <PermissionsPage />}
+                {page === "lifecycle" && <LifecyclePage />}
                 {page === "compare" && <ComparePage />}
                 {page === "reports" && <ReportsPage />}
                 {page === "certification" && <CertificationPage />}

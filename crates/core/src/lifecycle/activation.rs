@@ -15,14 +15,14 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type, strum::IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
-pub enum Channel {
+pub enum InviteChannel {
     Sms,
     Email,
     /// Neither a mobile nor an email: fix the member before inviting.
     None,
 }
 
-impl Channel {
+impl InviteChannel {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -36,7 +36,7 @@ pub struct Pending {
     pub status: MemberStatus,
     /// Main department (full path).
     pub department: Option<String>,
-    pub channel: Channel,
+    pub channel: InviteChannel,
     /// The mobile or email the invitation goes to.
     pub contact: Option<String>,
     pub customer_facing: bool,
@@ -110,9 +110,9 @@ pub(crate) fn activation(conn: &Connection, lang: Lang) -> Result<Activation> {
         }
         let (mobile, email): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
         let (channel, contact) = match (mobile, email) {
-            (Some(m), _) => (Channel::Sms, Some(m)),
-            (None, Some(e)) => (Channel::Email, Some(e)),
-            (None, None) => (Channel::None, None),
+            (Some(m), _) => (InviteChannel::Sms, Some(m)),
+            (None, Some(e)) => (InviteChannel::Email, Some(e)),
+            (None, None) => (InviteChannel::None, None),
         };
         let p = Pending {
             userid: r.get(0)?,
@@ -135,7 +135,7 @@ pub(crate) fn activation(conn: &Connection, lang: Lang) -> Result<Activation> {
                 message: t(lang, "lifecycle_ui.customer_facing_not_active", &params),
             });
         }
-        if p.channel == Channel::None {
+        if p.channel == InviteChannel::None {
             findings.push(ActivationFinding {
                 code: "no_invite_channel".into(),
                 userid: p.userid.clone(),

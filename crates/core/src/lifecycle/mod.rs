@@ -477,6 +477,21 @@ pub(crate) fn offboard(
     })
 }
 
+/// Unassigns every role a leaver holds (the quick fix of `roles_revoked`); returns their
+/// checklist.
+pub(crate) fn revoke_roles(tx: &Tx, userid: &str, lang: Lang) -> Result<Change<Case>> {
+    let id = member_id(tx, userid)?;
+    let before = facts(tx, id, lang)?.roles;
+    tx.execute("DELETE FROM role_assignments WHERE member_id = ?1", [id])?;
+    let value = member_case(tx, userid, Kind::Leaver, lang)?;
+    Ok(Change {
+        target: value.userid.clone(),
+        before: Some(json!({ "roles": before })),
+        after: Some(json!({ "roles": [] })),
+        value,
+    })
+}
+
 /// Ticks (or unticks) a step that is done by hand.
 pub(crate) fn tick(tx: &Tx, t: &LifecycleTick, lang: Lang) -> Result<Change<Case>> {
     let id = member_id(tx, &t.userid)?;

@@ -142,6 +142,7 @@ struct Facts {
     profile: crate::OrgProfile,
     members: u32,
     without_contact: u32,
+    not_active: u32,
     max_depth: u32,
     sensitive: u32,
     super_admins: u32,
@@ -155,11 +156,12 @@ struct Facts {
 
 fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
     let profile = crate::org::profile::load(conn)?;
-    let (members, without_contact): (u32, u32) = conn.query_row(
-        "SELECT count(*), count(*) FILTER (WHERE coalesce(mobile, '') = '' AND coalesce(email, '') = '')
+    let (members, without_contact, not_active): (u32, u32, u32) = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE coalesce(mobile, '') = '' AND coalesce(email, '') = ''),
+                count(*) FILTER (WHERE status IN ('invited', 'unverified'))
          FROM members",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let departments = crate::org::departments::list(conn)?;
     let findings = crate::roles::checks::run(conn, lang)?;
@@ -191,6 +193,7 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
         profile,
         members,
         without_contact,
+        not_active,
         max_depth: departments.iter().map(|d| d.depth).max().unwrap_or(0),
         sensitive: departments.iter().filter(|d| d.sensitive).count() as u32,
         super_admins,
@@ -279,6 +282,12 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
         "members_imported" => (
             f.members > 0,
             d("members", &[("count", f.members.to_string())]),
+        ),
+        "members_activated" => (
+            f.members > 0 && f.not_active == 0,
+            (f.not_active > 0)
+                .then(|| d("not_active", &[("count", f.not_active.to_string())]))
+                .flatten(),
         ),
         "contact_complete" => (
             f.members > 0 && f.without_contact == 0,

@@ -56,6 +56,13 @@ impl Workspace {
         })
     }
 
+    /// Unassigns every role a leaver still holds, in one undoable action.
+    pub fn revoke_all_roles(&mut self, userid: &str, lang: Lang) -> Result<Case> {
+        self.db.record(Action::RoleUnassign, |tx| {
+            lifecycle::revoke_roles(tx, userid, lang)
+        })
+    }
+
     /// Ticks or unticks a step that is done by hand.
     pub fn lifecycle_tick(&mut self, tick: &LifecycleTick, lang: Lang) -> Result<Case> {
         self.db

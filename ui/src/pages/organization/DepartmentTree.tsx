@@ -10,6 +10,7 @@ import {
   LockOutlined,
   MoreOutlined,
   PlusOutlined,
+  ShopOutlined,
   SwapOutlined,
   TeamOutlined,
 } from "@ant-design/icons";
@@ -119,6 +120,12 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
         ),
       ),
       item("visibility", <EyeOutlined />, t("org.visibility"), () => setVisibilityOf(d)),
+      item("customer_facing", <ShopOutlined />, d.customer_facing ? t("org.unmark_customer_facing") : t("org.mark_customer_facing"), () =>
+        attempt(
+          () => call(api.setDepartmentCustomerFacing(d.id, !d.customer_facing)),
+          (x) => t(x.customer_facing ? "org.customer_facing_on" : "org.customer_facing_off", { path: x.path }),
+        ),
+      ),
       { type: "divider" as const },
       item("delete", <DeleteOutlined />, t("common.delete"), () => confirmDelete(d), { danger: true }),
     ];
@@ -198,6 +205,11 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
                     {d.visibility.hidden && (
                       <Tooltip title={t("org.hidden_tag")}>
                         <EyeInvisibleOutlined style={{ color: "#8c8c8c" }} aria-label={t("org.hidden_tag")} data-testid={`dept-hidden-${d.id}`} />
+                      </Tooltip>
+                    )}
+                    {d.customer_facing && (
+                      <Tooltip title={t("org.customer_facing_tag")}>
+                        <ShopOutlined style={{ color: "#1677ff" }} aria-label={t("org.customer_facing_tag")} />
                       </Tooltip>
                     )}
                     {d.visibility.only_own && (

@@ -1,8 +1,10 @@
 import { useMemo, useRef, useState } from "react";
-import { App, Breadcrumb, Button, Input, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType } from "antd";
-import { DeleteOutlined, EditOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
+import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType } from "antd";
+import { DeleteOutlined, EditOutlined, LogoutOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
-import { api, call, type Department, type Member, type MemberStatus } from "../../api";
+import { api, call, type Case, type Department, type Member, type MemberStatus } from "../../api";
+import CaseSteps from "../lifecycle/CaseSteps";
+import OffboardDialog from "../lifecycle/OffboardDialog";
 import { describe } from "../../errors";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
@@ -31,6 +33,8 @@ export default function MemberTable({ department, departments }: Props) {
   const [search, setSearch] = useState("");
   const [includeSub, setIncludeSub] = useState(true);
   const [editing, setEditing] = useState<Member | "new" | null>(null);
+  const [offboarding, setOffboarding] = useState<Member | null>(null);
+  const [leaver, setLeaver] = useState<Case | null>(null);
   const report = useReport();
   const pres = usePresentation();
   const box = useRef<HTMLDivElement>(null);
@@ -106,11 +110,21 @@ export default function MemberTable({ department, departments }: Props) {
       {
         title: t("members.actions"),
         key: "actions",
-        width: 76,
+        width: 104,
         fixed: "right",
         render: (_, m) => (
           <Space size={0}>
             <Button type="link" size="small" icon={<EditOutlined />} aria-label={t("common.edit")} onClick={() => setEditing(m)} data-testid={`edit-${m.userid}`} />
+            <Button
+              type="link"
+              size="small"
+              icon={<LogoutOutlined />}
+              aria-label={t("lifecycle_ui.offboard")}
+              title={t("lifecycle_ui.offboard")}
+              disabled={m.status === "departed"}
+              onClick={() => setOffboarding(m)}
+              data-testid={`offboard-${m.userid}`}
+            />
             {/* The confirmation opens on click: a Popconfirm in every row slows each page down. */}
             <Button
               type="link"
@@ -180,6 +194,31 @@ export default function MemberTable({ department, departments }: Props) {
       <div ref={box} style={{ flex: 1, minHeight: 0 }}>
         {table}
       </div>
+      <OffboardDialog
+        member={offboarding}
+        onClose={() => setOffboarding(null)}
+        onDone={(c) => {
+          setLeaver(c);
+          changed();
+        }}
+      />
+      <Modal
+        open={leaver !== null}
+        title={leaver ? t("lifecycle_ui.leaver_title", { name: leaver.name, count: leaver.open }) : ""}
+        footer={null}
+        width={640}
+        onCancel={() => setLeaver(null)}
+      >
+        {leaver && (
+          <CaseSteps
+            value={leaver}
+            onChange={(c) => {
+              setLeaver(c);
+              changed();
+            }}
+          />
+        )}
+      </Modal>
       <MemberForm
         member={editing}
         departments={departments}
