@@ -1121,7 +1121,7 @@ fn report_writes_one_workbook_in_the_chosen_language() {
     let r = ok(&["report", s(&ws), s(&out), "--lang", "zh-CN", "--json"]).json();
     assert_eq!(
         r["sheets"],
-        serde_json::json!(["概览", "通讯录", "组织架构", "权限矩阵"])
+        serde_json::json!(["概览", "通讯录", "组织架构", "权限矩阵", "入离职"])
     );
     let r = ok(&["report", s(&ws), s(&out), "--lang", "en-US"]);
     assert!(r.stdout.contains("Overview"), "{}", r.stdout);

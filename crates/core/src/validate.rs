@@ -192,6 +192,26 @@ pub fn invalid_character(what: &str, c: char) -> crate::Error {
         .with("char", format!("U+{:04X}", c as u32))
 }
 
+const DATE: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// Parses a date for the field `field` (named in the error): `YYYY-MM-DD`, also `YYYY/M/D` and
+/// Chinese dates, cleaned as imports clean them.
+pub fn parse_date_of(raw: &str, field: &str) -> crate::error::Result<time::Date> {
+    let invalid = || {
+        crate::error::Error::new(crate::error::ErrorCode::InvalidDate, "date_invalid")
+            .with("field", field)
+            .with("value", raw)
+    };
+    let iso = normalize_date(raw).ok_or_else(invalid)?;
+    time::Date::parse(&iso, DATE).map_err(|_| invalid())
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_date(d: time::Date) -> String {
+    d.format(DATE).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -797,10 +797,19 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
     let dir = TempDir::new().unwrap();
     let ws = demo_ws(&dir);
     for (lang, names) in [
-        (Lang::ZhCn, ["概览", "通讯录", "组织架构", "权限矩阵"]),
+        (
+            Lang::ZhCn,
+            ["概览", "通讯录", "组织架构", "权限矩阵", "入离职"],
+        ),
         (
             Lang::EnUs,
-            ["Overview", "Roster", "Org chart", "Permissions"],
+            [
+                "Overview",
+                "Roster",
+                "Org chart",
+                "Permissions",
+                "Joiners & leavers",
+            ],
         ),
     ] {
         let out = dir.path().join(format!("report-{}.xlsx", lang.tag()));
@@ -810,6 +819,13 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
         assert_eq!(book.sheet_names(), names);
     }
     let out = dir.path().join("report-zh-CN.xlsx");
+    // Joiners and leavers: the demo's invited member and its frozen one, with their open steps.
+    let (_, life) = sheet_rows(&out, 4);
+    assert_eq!(text(&life[0][6]), "待办步骤");
+    let row = |userid: &str| life.iter().find(|r| text(&r[2]) == userid).unwrap().clone();
+    assert_eq!(text(&row("yuanfang")[0]), "入职");
+    assert!(text(&row("yuanfang")[6]).contains("完成激活"));
+    assert_eq!(text(&row("zhoujie")[0]), "离职");
     // Overview: the counts.
     let (_, overview) = sheet_rows(&out, 0);
     assert_eq!(text(&overview[0][0]), "示例科技有限公司 · 组织报告");

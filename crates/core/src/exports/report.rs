@@ -172,6 +172,12 @@ pub(crate) fn write(
             .map_err(&fail)?;
         sheets.push(names[3].clone());
     }
+    let life = crate::lifecycle::overview(conn, lang)?;
+    if !life.joiners.is_empty() || !life.leavers.is_empty() {
+        let name = tr(lang, "report.sheet_lifecycle");
+        write_lifecycle(book.add_worksheet(), &name, lang, &life, mask).map_err(&fail)?;
+        sheets.push(name);
+    }
     xlsx::save(&mut book, out)?;
     Ok(ReportSummary {
         file: out.display().to_string(),
@@ -535,6 +541,68 @@ fn write_roster(
     }
     ticker.finish();
     Ok(leaders)
+}
+
+/// Joiners and leavers: one row per person with the steps still open, overdue ones marked.
+fn write_lifecycle(
+    sheet: &mut Worksheet,
+    name: &str,
+    lang: Lang,
+    life: &crate::lifecycle::Lifecycle,
+    mask: Option<Mask>,
+) -> std::result::Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    let headers = [
+        ("lifecycle_ui.kind", 8.0),
+        ("fields.name", 12.0),
+        ("fields.userid", 16.0),
+        ("fields.department", 30.0),
+        ("report.lifecycle_date", 12.0),
+        ("lifecycle_ui.successor", 14.0),
+        ("report.lifecycle_open", 60.0),
+        ("report.lifecycle_overdue", 40.0),
+    ]
+    .map(|(k, w)| (tr(lang, k), w));
+    let cases: Vec<&crate::lifecycle::Case> = life.leavers.iter().chain(&life.joiners).collect();
+    xlsx::table_header(sheet, &headers, 3, cases.len() as u32)?;
+    let text = xlsx::text();
+    for (i, c) in cases.iter().enumerate() {
+        let open: Vec<&str> = c
+            .steps
+            .iter()
+            .filter(|s| !s.done)
+            .map(|s| s.title.as_str())
+            .collect();
+        let overdue: Vec<String> = c
+            .steps
+            .iter()
+            .filter(|s| s.overdue)
+            .map(|s| format!("{}（{}）", s.title, s.due.as_deref().unwrap_or("")))
+            .collect();
+        let shown_name = match mask {
+            Some(m) if m.names => super::mask::name(&c.name),
+            _ => c.name.clone(),
+        };
+        let cells = [
+            tr(lang, &format!("lifecycle_ui.kind_{}", c.kind.as_str())),
+            shown_name,
+            c.userid.clone(),
+            c.department.clone().unwrap_or_default(),
+            c.since.clone().unwrap_or_default(),
+            c.successor.clone().unwrap_or_default(),
+            open.join("、"),
+            overdue.join("、"),
+        ];
+        for (col, value) in cells.iter().enumerate() {
+            sheet.write_string_with_format(
+                i as u32 + 1,
+                col as u16,
+                crate::files::neutralise(value),
+                &text,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The org chart: one row per department, indented by level, branches grouped as Excel

@@ -12,14 +12,14 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
 use crate::members::MemberStatus;
-use crate::setup::calendar::{format_date, parse_date_of};
+use crate::validate::{format_date, parse_date_of};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::OnceLock;
 use time::{Date, Duration};
 
-/// Joiners are members not yet active, or who joined within this many days.
+/// Joiners are members not yet active, or whose joining date is within this many days.
 pub const JOINER_DAYS: i64 = 30;
 
 /// One step of a checklist, as defined in the data file.
@@ -165,6 +165,30 @@ struct Facts {
     successor: Option<String>,
 }
 
+/// What every member's facts need, loaded once: the tree and who holds which role.
+struct Context {
+    tree: crate::org::departments::Tree,
+    roles: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Context {
+    fn load(conn: &Connection, lang: Lang) -> Result<Context> {
+        let mut roles: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for r in crate::roles::list(conn)? {
+            for h in &r.holders {
+                roles
+                    .entry(h.to_lowercase())
+                    .or_default()
+                    .push(r.label(lang));
+            }
+        }
+        Ok(Context {
+            tree: crate::org::departments::Tree::load(conn)?,
+            roles,
+        })
+    }
+}
+
 pub(crate) fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
@@ -173,8 +197,8 @@ fn date_of(text: Option<String>) -> Option<Date> {
     text.and_then(|t| parse_date_of(&t, "date").ok())
 }
 
-fn facts(conn: &Connection, id: i64, lang: Lang) -> Result<Facts> {
-    let tree = crate::org::departments::Tree::load(conn)?;
+fn facts(conn: &Connection, ctx: &Context, id: i64) -> Result<Facts> {
+    let tree = &ctx.tree;
     struct Row {
         userid: String,
         name: String,
@@ -211,11 +235,11 @@ fn facts(conn: &Connection, id: i64, lang: Lang) -> Result<Facts> {
     let links = stmt
         .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let roles = crate::roles::list(conn)?
-        .into_iter()
-        .filter(|r| r.holders.iter().any(|h| h.eq_ignore_ascii_case(&m.userid)))
-        .map(|r| r.label(lang))
-        .collect();
+    let roles = ctx
+        .roles
+        .get(&m.userid.to_lowercase())
+        .cloned()
+        .unwrap_or_default();
     let reports: u32 = conn.query_row(
         "SELECT count(*) FROM members WHERE manager_id = ?1",
         [id],
@@ -294,8 +318,15 @@ fn rule(
 }
 
 /// The checklist of `kind` for the member with id `id`.
-fn case(conn: &Connection, kind: Kind, id: i64, lang: Lang, today: Date) -> Result<Case> {
-    let f = facts(conn, id, lang)?;
+fn case(
+    conn: &Connection,
+    ctx: &Context,
+    kind: Kind,
+    id: i64,
+    lang: Lang,
+    today: Date,
+) -> Result<Case> {
+    let f = facts(conn, ctx, id)?;
     let since = match kind {
         Kind::Joiner => f.joined,
         Kind::Leaver => f.leaving,
@@ -360,7 +391,8 @@ fn member_id(conn: &Connection, userid: &str) -> Result<i64> {
     })
 }
 
-/// Joiners (not yet active, or joined in the last [`JOINER_DAYS`] days) and leavers (offboarded,
+/// Joiners (not yet active, or with a joining date in the last [`JOINER_DAYS`] days) and leavers
+/// (offboarded,
 /// frozen or departed), each with their steps; cases with overdue steps first.
 pub(crate) fn overview(conn: &Connection, lang: Lang) -> Result<Lifecycle> {
     let today = today();
@@ -374,7 +406,7 @@ pub(crate) fn overview(conn: &Connection, lang: Lang) -> Result<Lifecycle> {
     };
     let joiner_ids = ids(
         "SELECT id FROM members WHERE status IN ('invited', 'unverified')
-            OR (status = 'active' AND coalesce(join_date, substr(created_at, 1, 10)) >= ?1)
+            OR (status = 'active' AND join_date >= ?1)
          ORDER BY id",
         &[&since],
     )?;
@@ -383,10 +415,11 @@ pub(crate) fn overview(conn: &Connection, lang: Lang) -> Result<Lifecycle> {
             OR id IN (SELECT member_id FROM leavers) ORDER BY id",
         &[],
     )?;
+    let ctx = Context::load(conn, lang)?;
     let build = |kind: Kind, ids: Vec<i64>| -> Result<Vec<Case>> {
         let mut cases = ids
             .into_iter()
-            .map(|id| case(conn, kind, id, lang, today))
+            .map(|id| case(conn, &ctx, kind, id, lang, today))
             .collect::<Result<Vec<_>>>()?;
         cases.sort_by_key(|c| (!c.steps.iter().any(|s| s.overdue), c.open == 0));
         Ok(cases)
@@ -418,7 +451,7 @@ pub(crate) fn overview(conn: &Connection, lang: Lang) -> Result<Lifecycle> {
 /// One member's checklist of `kind`.
 pub(crate) fn member_case(conn: &Connection, userid: &str, kind: Kind, lang: Lang) -> Result<Case> {
     let id = member_id(conn, userid)?;
-    case(conn, kind, id, lang, today())
+    case(conn, &Context::load(conn, lang)?, kind, id, lang, today())
 }
 
 /// Offboards a member: frozen now (departed when the date has come), the leaving date and the
@@ -481,7 +514,7 @@ pub(crate) fn offboard(
 /// checklist.
 pub(crate) fn revoke_roles(tx: &Tx, userid: &str, lang: Lang) -> Result<Change<Case>> {
     let id = member_id(tx, userid)?;
-    let before = facts(tx, id, lang)?.roles;
+    let before = facts(tx, &Context::load(tx, lang)?, id)?.roles;
     tx.execute("DELETE FROM role_assignments WHERE member_id = ?1", [id])?;
     let value = member_case(tx, userid, Kind::Leaver, lang)?;
     Ok(Change {
@@ -515,7 +548,7 @@ pub(crate) fn tick(tx: &Tx, t: &LifecycleTick, lang: Lang) -> Result<Change<Case
         let known: Vec<&str> = kind.steps().iter().map(|s| s.key.as_str()).collect();
         return Err(Error::invalid_value("step", &t.step, &known.join(", ")));
     };
-    let facts = facts(tx, id, lang)?;
+    let facts = facts(tx, &Context::load(tx, lang)?, id)?;
     if let Some(r) = &def.rule {
         if rule(tx, r, &facts, lang)?.is_some() {
             return Err(Error::new(ErrorCode::InvalidValue, "step_computed")

@@ -2,7 +2,7 @@
 //! the State Council moves work to (调休). Holidays are data (`assets/calendar/cn-holidays.json`);
 //! a year without data counts weekends only, and says so.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::Result;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
@@ -28,24 +28,11 @@ struct Calendar {
 const FORMAT: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
+pub use crate::validate::{format_date, parse_date_of};
+
 /// Parses `YYYY-MM-DD` (also `YYYY/M/D` and Chinese dates, via the import's date cleaning).
 pub fn parse_date(raw: &str) -> Result<Date> {
     parse_date_of(raw, "date")
-}
-
-/// [`parse_date`] for the field `field` (named in the error).
-pub fn parse_date_of(raw: &str, field: &str) -> Result<Date> {
-    let invalid = || {
-        Error::new(ErrorCode::InvalidDate, "date_invalid")
-            .with("field", field)
-            .with("value", raw)
-    };
-    let iso = crate::validate::normalize_date(raw).ok_or_else(invalid)?;
-    Date::parse(&iso, FORMAT).map_err(|_| invalid())
-}
-
-pub fn format_date(d: Date) -> String {
-    d.format(FORMAT).unwrap_or_default()
 }
 
 fn calendar() -> &'static Calendar {

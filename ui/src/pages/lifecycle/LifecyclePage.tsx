@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { Alert, App, Badge, Button, Card, Col, Collapse, Empty, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from "antd";
+import { Alert, App, Badge, Button, Card, Col, Collapse, Empty, Pagination, Progress, Row, Space, Statistic, Table, Tabs, Tag, Typography } from "antd";
 import { ExportOutlined } from "@ant-design/icons";
 import { save } from "@tauri-apps/plugin-dialog";
 import { useTranslation } from "react-i18next";
@@ -11,6 +11,10 @@ import { useWorkspace } from "../../shell/workspace";
 import CaseSteps from "./CaseSteps";
 
 const CHANNEL_COLORS = { sms: "blue", email: "cyan", none: "red" } as const;
+/** Joiners or leavers shown at a time: a large import can make thousands. */
+const CASES_PER_PAGE = 20;
+/** Findings shown one by one; the rest are counted (the invitation list has them all). */
+const FINDINGS_SHOWN = 10;
 
 /** Activation by department, then joiners and leavers with their checklists (overdue first). */
 export default function LifecyclePage() {
@@ -21,6 +25,8 @@ export default function LifecyclePage() {
   const [activation, setActivation] = useState<Activation | null>(null);
   const [lifecycle, setLifecycle] = useState<Lifecycle | null>(null);
   const run = useRef(latest()).current;
+  const [joinerPage, setJoinerPage] = useState(1);
+  const [leaverPage, setLeaverPage] = useState(1);
 
   useEffect(() => {
     run(Promise.all([call(api.activation()), call(api.lifecycle())]))
@@ -46,12 +52,13 @@ export default function LifecyclePage() {
   if (!activation || !lifecycle) return null;
   const pct = (r: number | null) => Math.round((r ?? 0) * 100);
 
-  const cases = (list: Case[]) =>
+  const cases = (list: Case[], page: number, setPage: (p: number) => void) =>
     list.length === 0 ? (
       <Empty description={t("lifecycle_ui.none")} />
     ) : (
+      <>
       <Collapse
-        items={list.map((c) => ({
+        items={list.slice((page - 1) * CASES_PER_PAGE, page * CASES_PER_PAGE).map((c) => ({
           key: c.userid,
           label: (
             <Space wrap data-testid={`case-${c.kind}-${c.userid}`}>
@@ -67,6 +74,17 @@ export default function LifecyclePage() {
           children: <CaseSteps value={c} onChange={() => changed()} />,
         }))}
       />
+      <Pagination
+        style={{ marginTop: 12, textAlign: "right" }}
+        current={page}
+        pageSize={CASES_PER_PAGE}
+        total={list.length}
+        onChange={setPage}
+        hideOnSinglePage
+        showSizeChanger={false}
+        showTotal={(n) => t("lifecycle_ui.people", { count: n })}
+      />
+      </>
     );
 
   const pendingColumns = [
@@ -118,9 +136,12 @@ export default function LifecyclePage() {
               </Col>
               <Col xs={24} lg={15}>
                 <Space direction="vertical" style={{ width: "100%" }}>
-                  {activation.findings.map((f) => (
+                  {activation.findings.slice(0, FINDINGS_SHOWN).map((f) => (
                     <Alert key={`${f.code}-${f.userid}`} type={f.code === "customer_facing_not_active" ? "warning" : "error"} showIcon message={f.message} data-testid={`finding-${f.code}`} />
                   ))}
+                  {activation.findings.length > FINDINGS_SHOWN && (
+                    <Typography.Text type="secondary">{t("lifecycle_ui.more_findings", { count: activation.findings.length - FINDINGS_SHOWN })}</Typography.Text>
+                  )}
                   <Card
                     title={t("lifecycle_ui.pending", { count: activation.pending.length })}
                     extra={
@@ -143,7 +164,7 @@ export default function LifecyclePage() {
               <span data-testid="tab-leavers">{t("lifecycle_ui.leavers")}</span>
             </Badge>
           ),
-          children: cases(lifecycle.leavers),
+          children: cases(lifecycle.leavers, leaverPage, setLeaverPage),
         },
         {
           key: "joiners",
@@ -152,7 +173,7 @@ export default function LifecyclePage() {
               <span data-testid="tab-joiners">{t("lifecycle_ui.joiners")}</span>
             </Badge>
           ),
-          children: cases(lifecycle.joiners),
+          children: cases(lifecycle.joiners, joinerPage, setJoinerPage),
         },
         {
           key: "overdue",
