@@ -336,21 +336,36 @@ struct ReadOptions {
 enum ImportCommand {
     /// Import a staff list: every row is checked first; all valid rows are written in one
     /// transaction, or nothing when a row is invalid (unless --skip-invalid).
-    Members {
+    Members(MembersImport),
+    /// Offboard the leavers of a sheet (账号 or 手机, 离职日期, optional 交接人) in one undoable
+    /// action: every row or none (unless --skip-invalid).
+    Leavers {
         workspace: PathBuf,
         file: PathBuf,
-        #[command(flatten)]
-        read: ReadOptions,
         /// Check and report only; write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Write the valid rows even if some rows are invalid.
+        /// Offboard the valid rows even if some rows are invalid.
         #[arg(long)]
         skip_invalid: bool,
-        /// Write the rows that were not imported, with the reasons, to this .xlsx file.
-        #[arg(long, value_name = "ERRORS.xlsx")]
-        errors_out: Option<PathBuf>,
     },
+}
+
+#[derive(clap::Args)]
+struct MembersImport {
+    workspace: PathBuf,
+    file: PathBuf,
+    #[command(flatten)]
+    read: ReadOptions,
+    /// Check and report only; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the valid rows even if some rows are invalid.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Write the rows that were not imported, with the reasons, to this .xlsx file.
+    #[arg(long, value_name = "ERRORS.xlsx")]
+    errors_out: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -1266,14 +1281,34 @@ fn read_options(
 }
 
 fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {
-    let ImportCommand::Members {
+    match cmd {
+        ImportCommand::Members(args) => import_members(args, out),
+        ImportCommand::Leavers {
+            workspace,
+            file,
+            dry_run,
+            skip_invalid,
+        } => {
+            let r = open(&workspace)?.import_leavers(&file, skip_invalid, dry_run, out.lang)?;
+            out.leavers_import(&r, dry_run)?;
+            Ok(if !dry_run && !r.committed {
+                Exit::Rejected
+            } else {
+                Exit::Done
+            })
+        }
+    }
+}
+
+fn import_members(args: MembersImport, out: &Out) -> Result<Exit, Error> {
+    let MembersImport {
         workspace,
         file,
         read,
         dry_run,
         skip_invalid,
         errors_out,
-    } = cmd;
+    } = args;
     let options = read_options(read, &file, skip_invalid)?;
     let mut ws = open(&workspace)?;
     let mut session = imports::ImportSession::open(&file)?;

@@ -7,6 +7,7 @@ use orgdesk_core::demo::DemoInfo;
 use orgdesk_core::exports::report::ReportSummary;
 use orgdesk_core::exports::{ExportReport, Problem};
 use orgdesk_core::i18n::t;
+use orgdesk_core::imports::leavers::LeaversImport;
 use orgdesk_core::imports::{ImportBatch, ImportReport};
 use orgdesk_core::lifecycle::activation::Activation;
 use orgdesk_core::lifecycle::{Case, Kind, Lifecycle};
@@ -1242,6 +1243,30 @@ impl Out {
             };
             for p in &r.problems {
                 text.push_str(&format!("\n  {} · {}: {}", p.sheet, p.row, p.message));
+            }
+            text
+        })
+    }
+
+    pub fn leavers_import(&self, r: &LeaversImport, dry_run: bool) -> R {
+        self.emit(r, || {
+            let key = match (r.committed, dry_run) {
+                (true, _) => "cli.leavers_imported",
+                (false, true) => "cli.leavers_dry_run",
+                (false, false) => "cli.leavers_refused",
+            };
+            let mut text = self.tr(
+                key,
+                &[
+                    ("count", r.offboarded.len().to_string()),
+                    ("rows", r.rows.to_string()),
+                ],
+            );
+            for p in &r.problems {
+                text.push_str(&format!(
+                    "\n  {} · {}: [{}] {}",
+                    p.sheet, p.row, p.code, p.message
+                ));
             }
             text
         })

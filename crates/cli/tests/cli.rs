@@ -1768,3 +1768,31 @@ fn activation_offboarding_and_the_lifecycle_overview() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("someday"), "{}", r.stderr);
 }
+
+#[test]
+fn a_leavers_sheet_imports_all_or_nothing_and_exits_1_on_a_bad_row() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("demo.orgdesk");
+    ok(&["demo", "create", "shili-keji", s(&ws)]);
+    let sheet = dir.path().join("leavers.csv");
+    std::fs::write(
+        &sheet,
+        "账号,离职日期,交接人\r\nliuyang,2030-06-30,zhangwei\r\nnobody,2030-06-30,\r\n",
+    )
+    .unwrap();
+    let r = orgdesk(&["import", "leavers", s(&ws), s(&sheet), "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let j = r.json();
+    assert_eq!(j["committed"], false);
+    assert_eq!(j["problems"][0]["row"], 3);
+    assert_eq!(j["problems"][0]["code"], "member_not_found");
+    let m = ok(&["members", "show", s(&ws), "liuyang", "--json"]).json();
+    assert_eq!(m["status"], "active");
+    let r = ok(&["import", "leavers", s(&ws), s(&sheet), "--skip-invalid"]);
+    assert!(r.stdout.contains("Offboarded 1 members"), "{}", r.stdout);
+    let m = ok(&["members", "show", s(&ws), "liuyang", "--json"]).json();
+    assert_eq!(m["status"], "frozen");
+    ok(&["undo", s(&ws)]);
+    let m = ok(&["members", "show", s(&ws), "liuyang", "--json"]).json();
+    assert_eq!(m["status"], "active");
+}

@@ -1735,3 +1735,29 @@ fn the_preview_comes_a_page_at_a_time_with_counts_per_filter() {
     assert_eq!((problems.total, lines(&problems)), (6, vec![5, 6, 8]));
     assert_eq!(problems.members[1].notes.len(), 1, "line 6 was trimmed");
 }
+
+#[test]
+fn row_numbers_in_a_crlf_csv_are_the_file_lines() {
+    // Excel and WPS save CSV with CRLF; a quoted cell may span lines.
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let path = dir.path().join("windows.csv");
+    std::fs::write(
+        &path,
+        "姓名,账号,部门,邮箱\r\n\
+         张三,zhangsan,示例科技/销售部,a@example.com\r\n\
+         \"王\r\n五\",wangwu,示例科技/销售部,b@example.com\r\n\
+         李四,lisi,示例科技/销售部,not-an-email\r\n",
+    )
+    .unwrap();
+    let r = run(&mut ws, &path, &ImportOptions::default(), false).unwrap();
+    let errors = codes(&r.errors);
+    assert!(
+        errors.contains(&(5, "invalid_email".to_string())),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().all(|(row, _)| [3, 5].contains(row)),
+        "{errors:?}"
+    );
+}

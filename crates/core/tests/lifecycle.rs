@@ -10,6 +10,9 @@ use orgdesk_core::{
 };
 use tempfile::TempDir;
 
+mod support;
+use support::{row, sheet, write_gbk, write_xlsx, C};
+
 fn p(path: &str) -> DepartmentRef {
     DepartmentRef::Path(path.into())
 }
@@ -393,4 +396,104 @@ fn offboarding_refuses_a_bad_date_or_successor_and_changes_nothing() {
         .unwrap();
     assert_eq!(c.status, MemberStatus::Frozen);
     assert!(c.steps.iter().all(|s| !s.overdue));
+}
+
+#[test]
+fn a_leavers_sheet_offboards_all_rows_or_none_and_can_skip_invalid_ones() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    // Account or mobile, a date cell or text, the successor; one unknown member.
+    let file = write_xlsx(
+        &dir.path().join("离职名单.xlsx"),
+        vec![sheet(
+            "离职",
+            vec![
+                row(&["离职人员名单（2030 年 1 月）"]),
+                row(&["账号", "手机", "离职日期", "交接人", "备注"]),
+                row(&["boss", "", "2030-01-31", "dev2", ""]),
+                vec![C::E, C::S("+86 138-0000-0005"), C::D(47150.0), C::E, C::E],
+                row(&["nobody", "", "2030-01-01", "", "写错了"]),
+            ],
+        )],
+    );
+    let r = ws.import_leavers(&file, false, false, Lang::ZhCn).unwrap();
+    assert!(!r.committed);
+    assert_eq!(r.rows, 3);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(
+        (r.problems[0].row, r.problems[0].code.as_str()),
+        (5, "member_not_found")
+    );
+    assert!(r.problems[0].message.contains("nobody"));
+    assert_eq!(
+        ws.member("boss").unwrap().fields.status,
+        MemberStatus::Active
+    );
+    // A dry run says what would happen and writes nothing.
+    let r = ws.import_leavers(&file, true, true, Lang::ZhCn).unwrap();
+    assert_eq!(
+        (r.offboarded.clone(), r.committed),
+        (vec!["boss".to_string(), "dev2".to_string()], false)
+    );
+    assert_eq!(
+        ws.member("dev2").unwrap().fields.status,
+        MemberStatus::Active
+    );
+    // Skipping the invalid row: two leavers, in one undoable action.
+    let r = ws.import_leavers(&file, true, false, Lang::ZhCn).unwrap();
+    assert!(r.committed);
+    let boss = ws.lifecycle_case("boss", Kind::Leaver, Lang::ZhCn).unwrap();
+    assert_eq!(
+        (
+            boss.status,
+            boss.since.as_deref(),
+            boss.successor.as_deref()
+        ),
+        (MemberStatus::Frozen, Some("2030-01-31"), Some("dev2"))
+    );
+    // Excel serial 47150 is 2029-02-01.
+    let dev2 = ws.lifecycle_case("dev2", Kind::Leaver, Lang::ZhCn).unwrap();
+    assert_eq!(dev2.since.as_deref(), Some("2029-02-01"));
+    ws.undo().unwrap();
+    for u in ["boss", "dev2"] {
+        assert_eq!(
+            ws.member(u).unwrap().fields.status,
+            MemberStatus::Active,
+            "{u}"
+        );
+    }
+}
+
+#[test]
+fn a_leavers_csv_in_gbk_with_a_bad_date_is_refused_row_by_row() {
+    let dir = TempDir::new().unwrap();
+    let mut ws = workspace(&dir);
+    let file = write_gbk(
+        &dir.path().join("leavers.csv"),
+        "手机,离职日期,交接人\r\n13800000001,2030年3月1日,dev2\r\n13800000005,下个月,\r\n",
+    );
+    let r = ws.import_leavers(&file, false, false, Lang::EnUs).unwrap();
+    assert!(!r.committed);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(
+        (r.problems[0].row, r.problems[0].code.as_str()),
+        (3, "date_invalid"),
+        "{:?}",
+        r.problems
+    );
+    let r = ws.import_leavers(&file, true, false, Lang::EnUs).unwrap();
+    assert_eq!(r.offboarded, ["boss"]);
+    assert_eq!(
+        ws.lifecycle_case("boss", Kind::Leaver, Lang::EnUs)
+            .unwrap()
+            .since
+            .as_deref(),
+        Some("2030-03-01")
+    );
+    // A sheet without the columns says what it needs.
+    let bad = write_gbk(&dir.path().join("x.csv"), "姓名,部门\r\n张三,销售部\r\n");
+    let e = ws
+        .import_leavers(&bad, false, false, Lang::ZhCn)
+        .unwrap_err();
+    assert_eq!(e.key, "leavers_no_header");
 }

@@ -243,6 +243,50 @@ pub fn find_header(
     })
 }
 
+/// Header aliases of a small import (`assets/imports/*-headers.json`: `{"fields": {code:
+/// [header, …]}}`), normalised as [`normalize`] does, each to one of `columns`.
+pub(crate) fn column_aliases(
+    json: &str,
+    columns: &[&'static str],
+    file: &str,
+) -> std::collections::HashMap<String, &'static str> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        fields: std::collections::BTreeMap<String, Vec<String>>,
+    }
+    let parsed: File =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{file} is not valid: {e}"));
+    let mut map = std::collections::HashMap::new();
+    for (code, names) in parsed.fields {
+        let column = columns
+            .iter()
+            .copied()
+            .find(|c| *c == code)
+            .unwrap_or_else(|| panic!("unknown column {code} in {file}"));
+        for n in names {
+            map.insert(normalize(&n), column);
+        }
+    }
+    map
+}
+
+/// The header row of a small import within the first 30 rows of `sheet`: the first whose
+/// columns (index, code by `column_of`) satisfy `enough`.
+pub(crate) fn find_small_header(
+    sheet: &super::read::Sheet,
+    column_of: fn(&str) -> Option<&'static str>,
+    enough: impl Fn(&[(usize, &'static str)]) -> bool,
+) -> Option<(usize, Vec<(usize, &'static str)>)> {
+    sheet.rows().take(30).enumerate().find_map(|(i, row)| {
+        let cols: Vec<(usize, &'static str)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(c, cell)| column_of(&cell_text(cell)).map(|f| (c, f)))
+            .collect();
+        enough(&cols).then_some((i, cols))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod department_ids;
 pub mod guard;
 pub mod header;
 mod issue;
+pub mod leavers;
 mod matching;
 mod plan;
 mod preview;

@@ -530,16 +530,32 @@ fn parse_csv(text: &str, file: &str) -> Result<Sheet> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
+    // The file line a record starts on, counted from the record's byte offset: the reader's own
+    // line count is one short in CRLF files (as Excel and WPS save CSV on Windows).
+    let (mut counted_to, mut line) = (0usize, 1u32);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                lines.push(
-                    record
-                        .position()
-                        .map(|p| p.line() as u32)
-                        .unwrap_or(rows.len() as u32 + 1),
-                );
+                let mut start = record
+                    .position()
+                    .map_or(counted_to, |p| p.byte() as usize)
+                    .min(text.len());
+                // After a CRLF record the reader's offset points at its `\n`: the record
+                // itself starts after the line break.
+                while text
+                    .as_bytes()
+                    .get(start)
+                    .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+                {
+                    start += 1;
+                }
+                line += text.as_bytes()[counted_to.min(start)..start]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u32;
+                counted_to = start;
+                lines.push(line);
                 rows.push(record.iter().map(str::to_string).collect());
             }
             Err(_) => return Err(unreadable(file, "import_bad_csv").with("line", lines.len() + 1)),

@@ -387,28 +387,16 @@ const COLUMNS: [&str; 11] = [
 
 fn column_of(header: &str) -> Option<&'static str> {
     static ALIASES: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
-    let aliases = ALIASES.get_or_init(|| {
-        #[derive(Deserialize)]
-        struct File {
-            fields: BTreeMap<String, Vec<String>>,
-        }
-        let file: File = serde_json::from_str(include_str!(
-            "../../../../assets/imports/device-headers.json"
-        ))
-        .expect("device-headers.json is valid");
-        let mut map = HashMap::new();
-        for (code, names) in file.fields {
-            let column = COLUMNS
-                .into_iter()
-                .find(|c| *c == code)
-                .unwrap_or_else(|| panic!("unknown column {code} in device-headers.json"));
-            for n in names {
-                map.insert(normalize(&n), column);
-            }
-        }
-        map
-    });
-    aliases.get(&normalize(header)).copied()
+    ALIASES
+        .get_or_init(|| {
+            crate::imports::header::column_aliases(
+                include_str!("../../../../assets/imports/device-headers.json"),
+                &COLUMNS,
+                "device-headers.json",
+            )
+        })
+        .get(&normalize(header))
+        .copied()
 }
 
 /// `3.5`, `3.5h`, `3.5 小时` → 3.5.
@@ -432,16 +420,11 @@ pub(crate) fn read(bytes: Vec<u8>, name: &str, lang: Lang) -> Result<Parsed> {
     let mut found = false;
     for index in 0..book.sheet_names.len() {
         let sheet = book.sheet(index, name)?;
-        let Some((header, cols)) = sheet.rows().take(30).enumerate().find_map(|(i, row)| {
-            let cols: Vec<(usize, &'static str)> = row
-                .iter()
-                .enumerate()
-                .filter_map(|(c, cell)| column_of(&cell_text(cell)).map(|f| (c, f)))
-                .collect();
-            cols.iter()
-                .any(|(_, f)| *f == "serial")
-                .then_some((i, cols))
-        }) else {
+        let Some((header, cols)) =
+            crate::imports::header::find_small_header(&sheet, column_of, |cols| {
+                cols.iter().any(|(_, f)| *f == "serial")
+            })
+        else {
             continue;
         };
         found = true;

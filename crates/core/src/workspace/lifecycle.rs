@@ -4,6 +4,7 @@ use super::Workspace;
 use crate::error::Result;
 use crate::history::Action;
 use crate::i18n::Lang;
+use crate::imports::leavers::{self, LeaversImport};
 use crate::lifecycle::activation::{self, Activation};
 use crate::lifecycle::{self, Case, Kind, Lifecycle, LifecycleTick};
 use crate::org::departments::{self, Department, DepartmentRef, Tree};
@@ -60,6 +61,32 @@ impl Workspace {
     pub fn revoke_all_roles(&mut self, userid: &str, lang: Lang) -> Result<Case> {
         self.db.record(Action::RoleUnassign, |tx| {
             lifecycle::revoke_roles(tx, userid, lang)
+        })
+    }
+
+    /// Offboards the leavers of a sheet (account or mobile, 离职日期, 交接人) in one undoable
+    /// action: every row or none, unless `skip_invalid`; a dry run writes nothing.
+    pub fn import_leavers(
+        &mut self,
+        file: &Path,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+    ) -> Result<LeaversImport> {
+        let bytes = std::fs::read(file).map_err(|e| crate::error::Error::io(file, &e))?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let rows = leavers::read(bytes, &name)?;
+        let done = self
+            .db
+            .record_or_roll_back(Action::MemberOffboard, |tx, _| {
+                leavers::write(tx, &rows, skip_invalid, dry_run, lang)
+            })?;
+        Ok(match done {
+            Ok((report, _)) => report,
+            Err(report) => report,
         })
     }
 
