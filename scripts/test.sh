@@ -32,7 +32,7 @@ step "end to end: the real app over WebDriver"
 cargo test -p orgdesk-e2e --no-run
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c '
   echo -n orgdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test -p orgdesk-e2e -- --test-threads=1
+  cargo test -p orgdesk-e2e -- --test-threads=1 1>&2
 ' 2> >(grep -vE "^dbus-daemon|SpiRegistry daemon" >&2)
 
 step "package: build the .deb (debug) and install it as a desktop would"

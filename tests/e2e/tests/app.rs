@@ -570,7 +570,7 @@ async fn the_reports_page_checks_before_exporting_and_writes_the_files() {
             .await?;
         app.click("[data-testid=\"export-run\"]").await?;
         accept_save_dialog("保存导出文件").await?;
-        app.find_text("Overview、Roster、Org chart、Permissions")
+        app.find_text("Overview、Roster、Org chart、Permissions、Joiners & leavers")
             .await?;
         app.screenshot("reports-done").await?;
         Ok(())
@@ -607,7 +607,13 @@ async fn the_reports_page_checks_before_exporting_and_writes_the_files() {
     let report = open_workbook_auto(named("组织报告")).unwrap();
     assert_eq!(
         report.sheet_names(),
-        ["Overview", "Roster", "Org chart", "Permissions"]
+        [
+            "Overview",
+            "Roster",
+            "Org chart",
+            "Permissions",
+            "Joiners & leavers"
+        ]
     );
 }
 
