@@ -268,12 +268,7 @@ fn facts(conn: &Connection, ctx: &Context, id: i64) -> Result<Facts> {
 }
 
 /// A rule's answer for one member: done, and what is still open. `None`: ticked by hand.
-fn rule(
-    _conn: &Connection,
-    rule: &str,
-    f: &Facts,
-    lang: Lang,
-) -> Result<Option<(bool, Option<String>)>> {
+fn rule(rule: &str, f: &Facts, lang: Lang) -> Result<Option<(bool, Option<String>)>> {
     let list = |v: &[String]| (!v.is_empty()).then(|| v.join("、"));
     Ok(match rule {
         "exists" => Some((true, None)),
@@ -337,7 +332,7 @@ fn case(
     let mut steps = Vec::new();
     for def in kind.steps() {
         let computed = match &def.rule {
-            Some(r) => rule(conn, r, &f, lang)?,
+            Some(r) => rule(r, &f, lang)?,
             None => None,
         };
         let ticked: Option<(String, Option<String>)> = stmt
@@ -550,7 +545,7 @@ pub(crate) fn tick(tx: &Tx, t: &LifecycleTick, lang: Lang) -> Result<Change<Case
     };
     let facts = facts(tx, &Context::load(tx, lang)?, id)?;
     if let Some(r) = &def.rule {
-        if rule(tx, r, &facts, lang)?.is_some() {
+        if rule(r, &facts, lang)?.is_some() {
             return Err(Error::new(ErrorCode::InvalidValue, "step_computed")
                 .with("step", def.title.get(lang))
                 .with("hint", def.hint.get(lang)));
