@@ -160,7 +160,7 @@ export default function LifecyclePage() {
         {
           key: "leavers",
           label: (
-            <Badge count={lifecycle.leavers.filter((c) => c.open > 0).length} size="small" offset={[8, 0]}>
+            <Badge count={lifecycle.leavers.filter((c) => c.open > 0).length} size="small" offset={[14, -2]}>
               <span data-testid="tab-leavers">{t("lifecycle_ui.leavers")}</span>
             </Badge>
           ),
@@ -169,7 +169,7 @@ export default function LifecyclePage() {
         {
           key: "joiners",
           label: (
-            <Badge count={lifecycle.joiners.filter((c) => c.open > 0).length} size="small" offset={[8, 0]}>
+            <Badge count={lifecycle.joiners.filter((c) => c.open > 0).length} size="small" offset={[14, -2]}>
               <span data-testid="tab-joiners">{t("lifecycle_ui.joiners")}</span>
             </Badge>
           ),
@@ -178,7 +178,7 @@ export default function LifecyclePage() {
         {
           key: "overdue",
           label: (
-            <Badge count={lifecycle.overdue.length} size="small" offset={[8, 0]}>
+            <Badge count={lifecycle.overdue.length} size="small" offset={[14, -2]}>
               <span data-testid="tab-overdue">{t("lifecycle_ui.overdue_tab")}</span>
             </Badge>
           ),
