@@ -936,13 +936,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Lifecycle {
             action: None,
             workspace: None,
-        } => {
-            return Err(Error::new(
-                orgdesk_core::ErrorCode::InvalidArgument,
-                "cli_workspace_missing",
-            )
-            .with("command", "orgdesk lifecycle WS"))
-        }
+        } => return Err(workspace_missing("orgdesk lifecycle WS")),
         Command::Lifecycle {
             action:
                 Some(LifecycleAction::Tick {
@@ -1024,13 +1018,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Checklist {
             action: None,
             workspace: None,
-        } => {
-            return Err(Error::new(
-                orgdesk_core::ErrorCode::InvalidArgument,
-                "cli_workspace_missing",
-            )
-            .with("command", "orgdesk checklist WS"))
-        }
+        } => return Err(workspace_missing("orgdesk checklist WS")),
         Command::Checklist {
             action:
                 Some(ChecklistAction::Tick {
@@ -1557,6 +1545,15 @@ fn departments(cmd: DeptCommand, out: &Out) -> Result<(), Error> {
             out.visibility(&d, &audience, ws.profile()?.platform, changed.is_some())
         }
     }
+}
+
+/// A command that needs a workspace was given none.
+fn workspace_missing(command: &str) -> Error {
+    Error::new(
+        orgdesk_core::ErrorCode::InvalidArgument,
+        "cli_workspace_missing",
+    )
+    .with("command", command)
 }
 
 /// Overlays the options that were given on `base`.

@@ -374,18 +374,6 @@ fn case(
     })
 }
 
-fn member_id(conn: &Connection, userid: &str) -> Result<i64> {
-    conn.query_row(
-        "SELECT id FROM members WHERE userid = ?1",
-        [userid.trim()],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or_else(|| {
-        Error::new(ErrorCode::MemberNotFound, "member_not_found").with("userid", userid.trim())
-    })
-}
-
 /// Joiners (not yet active, or with a joining date in the last [`JOINER_DAYS`] days) and leavers
 /// (offboarded,
 /// frozen or departed), each with their steps; cases with overdue steps first.
@@ -445,7 +433,7 @@ pub(crate) fn overview(conn: &Connection, lang: Lang) -> Result<Lifecycle> {
 
 /// One member's checklist of `kind`.
 pub(crate) fn member_case(conn: &Connection, userid: &str, kind: Kind, lang: Lang) -> Result<Case> {
-    let id = member_id(conn, userid)?;
+    let id = crate::members::id_of(conn, userid)?;
     case(conn, &Context::load(conn, lang)?, kind, id, lang, today())
 }
 
@@ -458,12 +446,12 @@ pub(crate) fn offboard(
     successor: Option<&str>,
     lang: Lang,
 ) -> Result<Change<Case>> {
-    let id = member_id(tx, userid)?;
+    let id = crate::members::id_of(tx, userid)?;
     let on = parse_date_of(date, "leaving_date")?;
     let successor_id = match successor.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => {
-            let sid = member_id(tx, s)?;
+            let sid = crate::members::id_of(tx, s)?;
             let status: String =
                 tx.query_row("SELECT status FROM members WHERE id = ?1", [sid], |r| {
                     r.get(0)
@@ -476,7 +464,7 @@ pub(crate) fn offboard(
             Some(sid)
         }
     };
-    let before = member_case(tx, userid, Kind::Leaver, lang)?;
+    let before = leaving(tx, id)?;
     let status = if on <= today() {
         MemberStatus::Departed
     } else {
@@ -492,23 +480,36 @@ pub(crate) fn offboard(
                                                successor_id = excluded.successor_id",
         params![id, format_date(on), successor_id],
     )?;
-    let after = member_case(tx, userid, Kind::Leaver, lang)?;
+    let value = member_case(tx, userid, Kind::Leaver, lang)?;
     Ok(Change {
-        target: after.userid.clone(),
-        before: Some(
-            json!({ "status": before.status, "leaving_on": before.since, "successor": before.successor }),
-        ),
-        after: Some(
-            json!({ "status": after.status, "leaving_on": after.since, "successor": after.successor }),
-        ),
-        value: after,
+        target: value.userid.clone(),
+        before: Some(before),
+        after: Some(leaving(tx, id)?),
+        value,
     })
+}
+
+/// A member's status, leaving date and successor, as the audit log records an offboarding.
+fn leaving(conn: &Connection, id: i64) -> Result<serde_json::Value> {
+    Ok(conn.query_row(
+        "SELECT m.status, l.leaving_on, s.userid FROM members m
+         LEFT JOIN leavers l ON l.member_id = m.id LEFT JOIN members s ON s.id = l.successor_id
+         WHERE m.id = ?1",
+        [id],
+        |r| {
+            Ok(json!({
+                "status": r.get::<_, String>(0)?,
+                "leaving_on": r.get::<_, Option<String>>(1)?,
+                "successor": r.get::<_, Option<String>>(2)?,
+            }))
+        },
+    )?)
 }
 
 /// Unassigns every role a leaver holds (the quick fix of `roles_revoked`); returns their
 /// checklist.
 pub(crate) fn revoke_roles(tx: &Tx, userid: &str, lang: Lang) -> Result<Change<Case>> {
-    let id = member_id(tx, userid)?;
+    let id = crate::members::id_of(tx, userid)?;
     let before = facts(tx, &Context::load(tx, lang)?, id)?.roles;
     tx.execute("DELETE FROM role_assignments WHERE member_id = ?1", [id])?;
     let value = member_case(tx, userid, Kind::Leaver, lang)?;
@@ -522,7 +523,7 @@ pub(crate) fn revoke_roles(tx: &Tx, userid: &str, lang: Lang) -> Result<Change<C
 
 /// Ticks (or unticks) a step that is done by hand.
 pub(crate) fn tick(tx: &Tx, t: &LifecycleTick, lang: Lang) -> Result<Change<Case>> {
-    let id = member_id(tx, &t.userid)?;
+    let id = crate::members::id_of(tx, &t.userid)?;
     let kind = match t.kind {
         Some(k) => k,
         None => {

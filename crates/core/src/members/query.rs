@@ -14,22 +14,22 @@ pub(crate) fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT count(*) FROM members", [], |r| r.get(0))?)
 }
 
+/// The id of the member with account `userid`.
+pub(crate) fn id_of(conn: &Connection, userid: &str) -> Result<i64> {
+    conn.query_row(
+        "SELECT id FROM members WHERE userid = ?1",
+        [userid.trim()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::new(ErrorCode::MemberNotFound, "member_not_found").with("userid", userid.trim())
+    })
+}
+
 /// The member with account `userid`.
 pub(crate) fn get(conn: &Connection, userid: &str) -> Result<Member> {
-    let id: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM members WHERE userid = ?1",
-            [userid.trim()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match id {
-        Some(id) => get_by_id(conn, id),
-        None => {
-            Err(Error::new(ErrorCode::MemberNotFound, "member_not_found")
-                .with("userid", userid.trim()))
-        }
-    }
+    get_by_id(conn, id_of(conn, userid)?)
 }
 
 pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {

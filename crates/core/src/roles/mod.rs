@@ -14,7 +14,7 @@ use crate::history::{Change, Tx};
 use crate::i18n::{Lang, Localized};
 use crate::org::departments::{self, DepartmentRef, Tree};
 use catalogue::catalogue;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -418,25 +418,13 @@ pub(crate) fn revoke(tx: &Tx, r: &RoleRef, permission: &str) -> Result<Change<Ro
     })
 }
 
-fn member_id(conn: &Connection, userid: &str) -> Result<i64> {
-    conn.query_row(
-        "SELECT id FROM members WHERE userid = ?1",
-        [userid.trim()],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or_else(|| {
-        Error::new(ErrorCode::MemberNotFound, "member_not_found").with("userid", userid.trim())
-    })
-}
-
 pub(crate) fn assign(tx: &Tx, r: &RoleRef, userid: &str) -> Result<Change<Role>> {
     let role = find(tx, r)?;
     if role.everyone {
         return Err(Error::new(ErrorCode::InvalidValue, "role_everyone")
             .with("role", role.label(Lang::ZhCn)));
     }
-    let member = member_id(tx, userid)?;
+    let member = crate::members::id_of(tx, userid)?;
     tx.execute(
         "INSERT OR IGNORE INTO role_assignments (role_id, member_id) VALUES (?1, ?2)",
         params![role.id, member],
@@ -452,7 +440,7 @@ pub(crate) fn assign(tx: &Tx, r: &RoleRef, userid: &str) -> Result<Change<Role>>
 
 pub(crate) fn unassign(tx: &Tx, r: &RoleRef, userid: &str) -> Result<Change<Role>> {
     let role = find(tx, r)?;
-    let member = member_id(tx, userid)?;
+    let member = crate::members::id_of(tx, userid)?;
     let removed = tx.execute(
         "DELETE FROM role_assignments WHERE role_id = ?1 AND member_id = ?2",
         params![role.id, member],

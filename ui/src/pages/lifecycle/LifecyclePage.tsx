@@ -13,6 +13,8 @@ import CaseSteps from "./CaseSteps";
 const CHANNEL_COLORS = { sms: "blue", email: "cyan", none: "red" } as const;
 /** Joiners or leavers shown at a time: a large import can make thousands. */
 const CASES_PER_PAGE = 20;
+/** Department bars in the activation chart. */
+const CHART_BARS = 20;
 /** Findings shown one by one; the rest are counted (the invitation list has them all). */
 const FINDINGS_SHOWN = 10;
 
@@ -50,6 +52,7 @@ export default function LifecyclePage() {
   };
 
   if (!activation || !lifecycle) return null;
+  const lowest = [...activation.departments].sort((a, b) => (a.rate ?? 0) - (b.rate ?? 0)).slice(0, CHART_BARS);
   const pct = (r: number | null) => Math.round((r ?? 0) * 100);
 
   const cases = (list: Case[], page: number, setPage: (p: number) => void) =>
@@ -114,11 +117,12 @@ export default function LifecyclePage() {
                 <Card title={t("lifecycle_ui.activation_rate")} data-testid="activation-card">
                   <Space align="center" size="large">
                     <Progress type="circle" percent={pct(activation.overall.rate)} size={96} />
-                    <Statistic title={t("lifecycle_ui.active_of")} value={activation.overall.active} suffix={`/ ${activation.overall.total}`} />
+                    <Statistic title={t("lifecycle_ui.active_of")} value={activation.overall.active} suffix={`/ ${activation.overall.total.toLocaleString()}`} />
                   </Space>
-                  {/* One bar per department: the chart of the guide's activation campaign. */}
+                  {/* One bar per department, the ones that pull the rate down first: the chart of the
+                      guide's activation campaign (a large org shows its lowest ones). */}
                   <div style={{ marginTop: 16 }} data-testid="activation-chart">
-                    {activation.departments.map((r) => (
+                    {lowest.map((r) => (
                       <div key={r.department} style={{ marginBottom: 6 }}>
                         <Typography.Text style={{ fontSize: 12 }} ellipsis={{ tooltip: r.department }}>
                           {r.department || t("lifecycle_ui.no_department_group")}
@@ -131,6 +135,11 @@ export default function LifecyclePage() {
                         />
                       </div>
                     ))}
+                    {activation.departments.length > lowest.length && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {t("lifecycle_ui.more_departments", { count: activation.departments.length - lowest.length })}
+                      </Typography.Text>
+                    )}
                   </div>
                 </Card>
               </Col>
