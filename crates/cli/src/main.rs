@@ -5,6 +5,7 @@
 //! corrupt or newer file).
 
 mod print;
+mod print_approvals;
 
 use clap::{Args, Parser, Subcommand};
 use orgdesk_core::compare::{
@@ -82,6 +83,17 @@ enum Command {
         action: Option<LifecycleAction>,
         workspace: Option<PathBuf>,
     },
+    /// The rank order, lowest first (`ranks set WS P1 P2 P3 M1 M2`), and the members per rank.
+    #[command(args_conflicts_with_subcommands = true)]
+    Ranks {
+        #[command(subcommand)]
+        action: Option<RanksAction>,
+        workspace: Option<PathBuf>,
+    },
+    /// Approval templates, the route simulator ("who approves this?"), the workspace-wide
+    /// check, and approval efficiency from the consoles' records.
+    #[command(subcommand, alias = "approval")]
+    Approvals(ApprovalsCommand),
     /// Revert the last action.
     Undo { workspace: PathBuf },
     /// Re-apply the last undone action.
@@ -677,6 +689,77 @@ enum ChecklistAction {
 }
 
 #[derive(Subcommand)]
+enum RanksAction {
+    /// Replace the rank order; give the ranks from the lowest to the highest.
+    Set {
+        workspace: PathBuf,
+        #[arg(required = true)]
+        ranks: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApprovalsCommand {
+    /// The workspace's templates, then the built-in ones not added yet.
+    Templates { workspace: PathBuf },
+    /// One template with its routes and what each platform can express of it.
+    Show { workspace: PathBuf, key: String },
+    /// Add a template from a JSON file (or a built-in one by its key); one with the same key is
+    /// replaced.
+    Add { workspace: PathBuf, file: String },
+    /// Write a template as JSON (the format `add` reads).
+    Export {
+        workspace: PathBuf,
+        key: String,
+        out: PathBuf,
+    },
+    /// Remove one of the workspace's templates.
+    Delete { workspace: PathBuf, key: String },
+    /// Who approves: the chain a template routes an applicant through (exit 1 when it breaks).
+    Route {
+        workspace: PathBuf,
+        template: String,
+        #[arg(long)]
+        applicant: String,
+        #[arg(long)]
+        amount: Option<f64>,
+        #[arg(long)]
+        days: Option<f64>,
+    },
+    /// Every template, route band and active member: where chains break (exit 1 when any).
+    Check { workspace: PathBuf },
+    /// Approval records exported from the consoles.
+    #[command(subcommand)]
+    Records(RecordsCommand),
+    /// Hours from submission to completion per department and template, each department's
+    /// place among the departments (top 30 %?), and the slowest approvers.
+    Efficiency {
+        workspace: PathBuf,
+        /// First submission day counted (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last submission day counted (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecordsCommand {
+    /// Import approval records (审批编号, 模板, 申请人, 申请人部门, 提交时间, 完成时间, 状态,
+    /// optional 审批人); records with a number already imported are replaced. Every row or
+    /// none (unless --skip-invalid), in one undoable action.
+    Import {
+        workspace: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum LifecycleAction {
     /// Tick a step that is done by hand (or untick it with --off).
     Tick {
@@ -971,6 +1054,23 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.case(&c)?
         }
         Command::Members(cmd) => members(*cmd, out)?,
+        Command::Ranks {
+            action: None,
+            workspace: Some(workspace),
+        } => out.ranks(&open(&workspace)?.ranks()?)?,
+        Command::Ranks {
+            action: None,
+            workspace: None,
+        } => return Err(workspace_missing("orgdesk ranks WS")),
+        Command::Ranks {
+            action: Some(RanksAction::Set { workspace, ranks }),
+            ..
+        } => {
+            let mut ws = open(&workspace)?;
+            ws.set_ranks(&ranks)?;
+            out.ranks(&ws.ranks()?)?
+        }
+        Command::Approvals(cmd) => return approvals(cmd, out),
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?
         }
@@ -1266,6 +1366,80 @@ fn read_options(
         skip_invalid,
         departments_file,
     })
+}
+
+fn approvals(cmd: ApprovalsCommand, out: &Out) -> Result<Exit, Error> {
+    let lang = out.lang;
+    match cmd {
+        ApprovalsCommand::Templates { workspace } => {
+            out.templates(&open(&workspace)?.approval_templates()?)?
+        }
+        ApprovalsCommand::Show { workspace, key } => {
+            let ws = open(&workspace)?;
+            let t = ws.approval_template(&key)?;
+            out.template(&t, &ws.approval_fit(&key, lang)?)?
+        }
+        ApprovalsCommand::Add { workspace, file } => {
+            out.template_saved(&open(&workspace)?.add_approval_template(&file)?)?
+        }
+        ApprovalsCommand::Export {
+            workspace,
+            key,
+            out: path,
+        } => {
+            let replacing = Replacing::new([path.clone()]);
+            open(&workspace)?.export_approval_template(&key, &path)?;
+            out.exported("cli.template_exported", &path, 1)?;
+            replacing.say(out);
+        }
+        ApprovalsCommand::Delete { workspace, key } => {
+            let t = open(&workspace)?.delete_approval_template(&key)?;
+            out.template_deleted(&t)?
+        }
+        ApprovalsCommand::Route {
+            workspace,
+            template,
+            applicant,
+            amount,
+            days,
+        } => {
+            let input = orgdesk_core::approvals::route::Input { amount, days };
+            let chain = open(&workspace)?.approval_route(&template, &applicant, input, lang)?;
+            out.chain(&chain)?;
+            if !chain.sound() {
+                return Ok(Exit::Rejected);
+            }
+        }
+        ApprovalsCommand::Check { workspace } => {
+            let breaks = open(&workspace)?.approval_check(lang)?;
+            out.breaks(&breaks)?;
+            if !breaks.is_empty() {
+                return Ok(Exit::Rejected);
+            }
+        }
+        ApprovalsCommand::Records(RecordsCommand::Import {
+            workspace,
+            file,
+            dry_run,
+            skip_invalid,
+        }) => {
+            let r =
+                open(&workspace)?.import_approval_records(&file, skip_invalid, dry_run, lang)?;
+            out.records_import(&r, dry_run)?;
+            if !dry_run && !r.committed {
+                return Ok(Exit::Rejected);
+            }
+        }
+        ApprovalsCommand::Efficiency {
+            workspace,
+            from,
+            to,
+        } => {
+            let e = open(&workspace)?.approval_efficiency(from.as_deref(), to.as_deref(), lang)?;
+            out.efficiency(&e)?
+        }
+    }
+    Ok(Exit::Done)
 }
 
 fn import(cmd: ImportCommand, out: &Out) -> Result<Exit, Error> {

@@ -42,15 +42,19 @@ pub struct Out {
     pub lang: Lang,
 }
 
-type R = Result<(), Error>;
+pub(crate) type R = Result<(), Error>;
 
 impl Out {
-    fn tr(&self, key: &str, params: &[(&str, String)]) -> String {
+    pub(crate) fn tr(&self, key: &str, params: &[(&str, String)]) -> String {
         t(self.lang, key, params)
     }
 
     /// Prints `value` as JSON, or `text()` otherwise.
-    fn emit<T: Serialize + ?Sized>(&self, value: &T, text: impl FnOnce() -> String) -> R {
+    pub(crate) fn emit<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        text: impl FnOnce() -> String,
+    ) -> R {
         let out = if self.json {
             serde_json::to_string_pretty(value).map_err(|e| {
                 Error::new(orgdesk_core::ErrorCode::Internal, "internal").with("detail", e)

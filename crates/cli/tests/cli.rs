@@ -1796,3 +1796,217 @@ fn a_leavers_sheet_imports_all_or_nothing_and_exits_1_on_a_bad_row() {
     let m = ok(&["members", "show", s(&ws), "liuyang", "--json"]).json();
     assert_eq!(m["status"], "active");
 }
+
+/// 公司 (ceo M3) ─ 销售部 (sales M2): rep P1; 研发部 (no head): dev P2.
+fn approvals_ws() -> (TempDir, PathBuf) {
+    let (dir, ws) = new_ws();
+    for (userid, dept, lead, manager, rank) in [
+        ("ceo", "示例科技", true, None, "M3"),
+        ("sales", "示例科技/销售部", true, None, "M2"),
+        ("rep", "示例科技/销售部", false, None, "P1"),
+        ("dev", "示例科技/研发部", false, Some("ceo"), "P2"),
+    ] {
+        let mut args = vec![
+            "members",
+            "add",
+            s(&ws),
+            "--userid",
+            userid,
+            "--name",
+            userid,
+            "--department",
+            dept,
+            "--rank",
+            rank,
+        ];
+        if lead {
+            args.extend(["--leader-of", dept]);
+        }
+        if let Some(m) = manager {
+            args.extend(["--manager", m]);
+        }
+        ok(&args);
+    }
+    ok(&["ranks", "set", s(&ws), "P1", "P2", "M1", "M2", "M3"]);
+    (dir, ws)
+}
+
+#[test]
+fn approvals_route_check_and_templates() {
+    let (dir, ws) = approvals_ws();
+    let ranks = ok(&["ranks", s(&ws), "--json"]).json();
+    assert_eq!(ranks["ranks"][4]["name"], "M3");
+    assert_eq!(ranks["ranks"][0]["members"], 1);
+    let file = dir.path().join("purchase.json");
+    std::fs::write(
+        &file,
+        r#"{"key":"buy","name":{"zh-CN":"采购","en-US":"Purchase"},
+            "fields":[{"key":"amount","type":"number","required":true}],
+            "routes":[{"when":{"amount":{"lt":5000}},"steps":[{"approver":{"kind":"department_head","level":1}}]},
+                      {"when":{"amount":{"gte":5000}},"steps":[{"approver":{"kind":"manager_chain","until_rank":"M3"}}]}],
+            "cc":[{"kind":"member","userid":"ceo"}]}"#,
+    )
+    .unwrap();
+    ok(&["approvals", "add", s(&ws), s(&file)]);
+    let chain = |applicant: &str, amount: &str| {
+        orgdesk(&[
+            "approvals",
+            "route",
+            s(&ws),
+            "buy",
+            "--applicant",
+            applicant,
+            "--amount",
+            amount,
+            "--json",
+        ])
+    };
+    let r = chain("rep", "6000");
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let j = r.json();
+    assert_eq!(j["route"], 1);
+    let approvers: Vec<&str> = j["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["approvers"][0]["userid"].as_str().unwrap())
+        .collect();
+    assert_eq!(approvers, ["sales", "ceo"]);
+    assert_eq!(j["cc"][0]["userid"], "ceo");
+    // dev's department has no head: exit 1 with the problem's code.
+    let r = chain("dev", "100");
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["problems"][0]["code"], "no_approver");
+    // The text says the same in words.
+    let r = orgdesk(&[
+        "approvals",
+        "route",
+        s(&ws),
+        "buy",
+        "--applicant",
+        "dev",
+        "--amount",
+        "100",
+        "--lang",
+        "zh-CN",
+    ]);
+    assert!(r.stdout.contains("没有负责人"), "{}", r.stdout);
+    // The check lists every break, and exits 1.
+    let r = orgdesk(&["approvals", "check", s(&ws), "--json"]);
+    assert_eq!(r.code, 1);
+    let breaks = r.json();
+    assert!(breaks
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["applicant"] == "dev" && b["code"] == "no_approver" && b["route"] == 0));
+    // Give 研发部 a head: dev's chain mends.
+    ok(&[
+        "members",
+        "add",
+        s(&ws),
+        "--userid",
+        "cto",
+        "--name",
+        "cto",
+        "--department",
+        "示例科技/研发部",
+        "--leader-of",
+        "示例科技/研发部",
+        "--rank",
+        "M2",
+    ]);
+    assert_eq!(chain("dev", "100").code, 0);
+    // Export, delete, add back; an unknown template or applicant is an error with a code.
+    let out = dir.path().join("out.json");
+    ok(&["approvals", "export", s(&ws), "buy", s(&out)]);
+    ok(&["approvals", "delete", s(&ws), "buy"]);
+    let r = orgdesk(&[
+        "approvals",
+        "route",
+        s(&ws),
+        "buy",
+        "--applicant",
+        "rep",
+        "--json",
+    ]);
+    assert_eq!(
+        (r.code, r.json()["error"]["key"].as_str()),
+        (1, Some("approval_template_not_found"))
+    );
+    ok(&["approvals", "add", s(&ws), s(&out)]);
+    let r = orgdesk(&[
+        "approvals",
+        "route",
+        s(&ws),
+        "buy",
+        "--applicant",
+        "nobody",
+        "--amount",
+        "1",
+    ]);
+    assert_eq!(r.code, 1);
+    let list = ok(&["approvals", "templates", s(&ws), "--json"]).json();
+    assert_eq!(list[0]["template"]["key"], "buy");
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["template"]["key"] == "expense" && t["in_workspace"] == false));
+    // A broken document names what is wrong.
+    std::fs::write(&file, r#"{"key":"x","name":{"zh-CN":"x","en-US":"x"},"routes":[{"steps":[{"approver":{"kind":"boss"}}]}]}"#).unwrap();
+    let r = orgdesk(&["approvals", "add", s(&ws), s(&file)]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("boss"), "{}", r.stderr);
+}
+
+#[test]
+fn approval_records_and_efficiency() {
+    let (dir, ws) = approvals_ws();
+    let file = dir.path().join("records.csv");
+    std::fs::write(
+        &file,
+        "审批编号,审批类型,申请人,申请人部门,提交时间,完成时间,状态,审批人\n\
+         1,采购,rep,销售部,2026-10-01 09:00,2026-10-01 10:00,已通过,sales\n\
+         2,采购,rep,销售部,2026-10-02 09:00,2026-10-02 12:00,已通过,sales\n\
+         3,采购,dev,研发部,2026-10-01 09:00,2026-10-03 09:00,已通过,ceo\n\
+         4,采购,dev,研发部,2026-10-01 09:00,,审批中,ceo\n",
+    )
+    .unwrap();
+    let r = ok(&[
+        "approvals",
+        "records",
+        "import",
+        s(&ws),
+        s(&file),
+        "--dry-run",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (r["added"].as_u64(), r["committed"].as_bool()),
+        (Some(4), Some(false))
+    );
+    ok(&["approvals", "records", "import", s(&ws), s(&file)]);
+    let e = ok(&["approvals", "efficiency", s(&ws), "--json"]).json();
+    assert_eq!(e["completed"], 3);
+    let d = &e["departments"];
+    assert_eq!(d[0]["department"], "示例科技/销售部");
+    assert_eq!(d[0]["median_hours"], 2.0);
+    assert_eq!(d[0]["top30"], true);
+    assert_eq!(d[1]["department"], "示例科技/研发部");
+    assert_eq!(
+        (d[1]["percentile"].as_f64(), d[1]["top30"].as_bool()),
+        (Some(50.0), Some(false))
+    );
+    assert!(d[1]["remedy"].as_str().unwrap().contains("training"));
+    // A bad row: nothing written, exit 1, the row named.
+    std::fs::write(
+        &file,
+        "审批编号,申请人,提交时间,状态\n9,rep,someday,已通过\n",
+    )
+    .unwrap();
+    let r = orgdesk(&["approvals", "records", "import", s(&ws), s(&file)]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("record_time_invalid"), "{}", r.stdout);
+}

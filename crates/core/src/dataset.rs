@@ -61,6 +61,25 @@ pub enum CellValue {
     },
 }
 
+impl CellValue {
+    /// The value in words (`是`, `200 人`, the text in `lang`).
+    pub fn text(&self, lang: crate::Lang) -> String {
+        use crate::i18n::t;
+        match self {
+            CellValue::Yes => t(lang, "values.yes", &[]),
+            CellValue::No => t(lang, "values.no", &[]),
+            CellValue::Partial => t(lang, "values.partial", &[]),
+            CellValue::Na => t(lang, "values.na", &[]),
+            CellValue::Number { value, unit } => {
+                let key = format!("units.{unit}");
+                let u = t(lang, &key, &[]);
+                format!("{value} {}", if u == key { unit.clone() } else { u })
+            }
+            CellValue::Text { text } => text.get(lang).to_string(),
+        }
+    }
+}
+
 /// One sourced statement about a capability on a platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]

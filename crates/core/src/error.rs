@@ -53,6 +53,8 @@ pub enum ErrorCode {
     UnknownPermission,
     SnapshotNotFound,
     SnapshotExists,
+    TemplateNotFound,
+    AppNotFound,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,

@@ -20,6 +20,7 @@
 //! # }
 //! ```
 
+pub mod approvals;
 pub mod compare;
 pub mod dataset;
 pub mod db;

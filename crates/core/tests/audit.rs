@@ -296,6 +296,48 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
             }),
         ),
         (
+            "set ranks",
+            Box::new(|ws| ws.set_ranks(&["P1".into(), "M1".into()]).is_ok()),
+        ),
+        (
+            "twice the same rank (refused)",
+            Box::new(|ws| ws.set_ranks(&["P1".into(), "P1".into()]).is_ok()),
+        ),
+        (
+            "add an approval template",
+            Box::new(|ws| ws.add_approval_template("purchase").is_ok()),
+        ),
+        (
+            "delete an approval template",
+            Box::new(|ws| ws.delete_approval_template("purchase").is_ok()),
+        ),
+        (
+            "delete a template that is not there (refused)",
+            Box::new(|ws| ws.delete_approval_template("purchase").is_ok()),
+        ),
+        (
+            "route (read-only)",
+            Box::new(|ws| {
+                ws.approval_route("leave", "shenji1", Default::default(), Lang::ZhCn)
+                    .unwrap();
+                ws.approval_check(Lang::ZhCn).unwrap();
+                ws.approval_templates().unwrap();
+                ws.approval_efficiency(None, None, Lang::ZhCn).unwrap();
+                ws.ranks().unwrap();
+                false
+            }),
+        ),
+        (
+            "import approval records",
+            Box::new(|ws| {
+                let dir = tempfile::TempDir::new().unwrap();
+                let f = dir.path().join("r.csv");
+                std::fs::write(&f, "审批编号,申请人,提交时间,完成时间\n1,shenji1,2026-10-01 09:00,2026-10-01 10:00\n").unwrap();
+                ws.import_approval_records(&f, false, false, Lang::ZhCn)
+                    .is_ok_and(|r| r.committed)
+            }),
+        ),
+        (
             "delete member",
             Box::new(|ws| ws.delete_member("shenji1").is_ok()),
         ),

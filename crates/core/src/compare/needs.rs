@@ -182,21 +182,6 @@ pub struct Fit {
     pub reasons: Vec<Reason>,
 }
 
-fn value_text(lang: Lang, v: &CellValue) -> String {
-    match v {
-        CellValue::Yes => t(lang, "values.yes", &[]),
-        CellValue::No => t(lang, "values.no", &[]),
-        CellValue::Partial => t(lang, "values.partial", &[]),
-        CellValue::Na => t(lang, "values.na", &[]),
-        CellValue::Number { value, unit } => {
-            let key = format!("units.{unit}");
-            let u = t(lang, &key, &[]);
-            format!("{value} {}", if u == key { unit.clone() } else { u })
-        }
-        CellValue::Text { text } => text.get(lang).to_string(),
-    }
-}
-
 /// Each platform's fit for `needs`, judged on the dataset's current claims.
 pub fn fit(dataset: &Dataset, needs: &[Need], lang: Lang) -> BTreeMap<String, Fit> {
     let mut out = BTreeMap::new();
@@ -216,7 +201,7 @@ pub fn fit(dataset: &Dataset, needs: &[Need], lang: Lang) -> BTreeMap<String, Fi
             let must = need.importance == Importance::Must;
             let weight = if must { 5.0 } else { need.weight as f64 };
             let shown = value
-                .map(|v| value_text(lang, v))
+                .map(|v| v.text(lang))
                 .unwrap_or_else(|| t(lang, "values.unknown", &[]));
             let (effect, got, counted) = match (def.kind.as_str(), value) {
                 ("bool", Some(CellValue::Yes)) => ("plus", weight, true),

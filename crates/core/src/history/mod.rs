@@ -106,6 +106,13 @@ pub enum Action {
     DeviceDelete,
     DeviceEvent,
     HardwareImport,
+    RankSet,
+    ApprovalTemplateSave,
+    ApprovalTemplateDelete,
+    ApprovalRecordsImport,
+    AppAdd,
+    AppRemove,
+    AppVisibility,
 }
 
 impl Action {

@@ -262,7 +262,7 @@ impl Tree {
             .find(|c| self.nodes[c].name == name)
     }
 
-    fn find(&self, segments: &[String]) -> Option<i64> {
+    pub(crate) fn find(&self, segments: &[String]) -> Option<i64> {
         let mut cur = None;
         for seg in segments {
             cur = Some(self.find_child(cur, seg)?);

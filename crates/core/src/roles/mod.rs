@@ -255,8 +255,13 @@ fn not_found(r: &RoleRef) -> Error {
 /// Finds a role by id, built-in key, or name in either language (ignoring case).
 pub(crate) fn find(conn: &Connection, r: &RoleRef) -> Result<Role> {
     let roles = list(conn)?;
-    let found = match r {
-        RoleRef::Id(id) => roles.into_iter().find(|x| x.id == *id),
+    find_in(&roles, r).cloned().ok_or_else(|| not_found(r))
+}
+
+/// [`find`] among roles already listed.
+pub(crate) fn find_in<'r>(roles: &'r [Role], r: &RoleRef) -> Option<&'r Role> {
+    match r {
+        RoleRef::Id(id) => roles.iter().find(|x| x.id == *id),
         RoleRef::Name(n) => {
             let n = n.trim();
             let wanted = n
@@ -264,15 +269,14 @@ pub(crate) fn find(conn: &Connection, r: &RoleRef) -> Result<Role> {
                 .parse::<i64>()
                 .ok()
                 .filter(|_| n.starts_with('#'));
-            roles.into_iter().find(|x| {
+            roles.iter().find(|x| {
                 wanted == Some(x.id)
                     || x.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(n))
                     || x.name.zh_cn.eq_ignore_ascii_case(n)
                     || x.name.en_us.eq_ignore_ascii_case(n)
             })
         }
-    };
-    found.ok_or_else(|| not_found(r))
+    }
 }
 
 fn check_permission(key: &str) -> Result<()> {

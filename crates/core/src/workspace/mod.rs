@@ -4,6 +4,7 @@
 //! a [`crate::history::Tx`] for writes, which this façade obtains from the one mutation path
 //! ([`Db`]). One file per domain.
 
+mod approvals;
 mod compare;
 mod demo;
 mod exports;
