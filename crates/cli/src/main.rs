@@ -90,6 +90,9 @@ enum Command {
         action: Option<RanksAction>,
         workspace: Option<PathBuf>,
     },
+    /// The app plan (guide §4): the platforms' native apps, the apps chosen, who sees each, checks.
+    #[command(subcommand, alias = "app")]
+    Apps(AppsCommand),
     /// Approval templates, the route simulator ("who approves this?"), the workspace-wide
     /// check, and approval efficiency from the consoles' records.
     #[command(subcommand, alias = "approval")]
@@ -699,6 +702,56 @@ enum RanksAction {
 }
 
 #[derive(Subcommand)]
+enum AppsCommand {
+    /// The native apps of each platform: purpose, data read, certification, source.
+    Catalogue {
+        /// wecom, dingtalk or feishu (default: all three).
+        #[arg(long)]
+        platform: Option<String>,
+    },
+    /// The apps chosen, with who sees each.
+    List { workspace: PathBuf },
+    /// Add an app: a native app by its catalogue key, or a self-built / third-party one.
+    Add {
+        workspace: PathBuf,
+        app: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// native, self_built or third_party (default: native for catalogue keys).
+        #[arg(long)]
+        kind: Option<String>,
+        /// internal or customer.
+        #[arg(long)]
+        facing: Option<String>,
+        /// What it reads, comma-separated: contacts, customers, approvals, attendance, messages, files.
+        #[arg(long, value_delimiter = ',')]
+        reads: Option<Vec<String>>,
+    },
+    /// Remove an app from the plan.
+    Remove { workspace: PathBuf, app: String },
+    /// Set who sees an app (replaces what was set): everyone, or departments (with their
+    /// subtrees), roles and members; and its admins.
+    Visibility {
+        workspace: PathBuf,
+        app: String,
+        #[arg(long = "department", value_name = "PATH")]
+        departments: Vec<String>,
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        #[arg(long = "member", value_name = "USERID")]
+        members: Vec<String>,
+        /// Everyone in the organisation.
+        #[arg(long)]
+        all: bool,
+        /// The app's admins (replaces them when given).
+        #[arg(long = "admin", value_name = "USERID")]
+        admins: Vec<String>,
+    },
+    /// The plan's checks, each with a code, the app and a fix (exit 1 when any).
+    Check { workspace: PathBuf },
+}
+
+#[derive(Subcommand)]
 enum ApprovalsCommand {
     /// The workspace's templates, then the built-in ones not added yet.
     Templates { workspace: PathBuf },
@@ -1071,6 +1124,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.ranks(&ws.ranks()?)?
         }
         Command::Approvals(cmd) => return approvals(cmd, out),
+        Command::Apps(cmd) => return apps(cmd, out),
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?
         }
@@ -1366,6 +1420,79 @@ fn read_options(
         skip_invalid,
         departments_file,
     })
+}
+
+/// A snake_case word of the core's (`third_party`) as its type, or a clear error.
+fn word<T: serde::de::DeserializeOwned>(
+    name: &str,
+    value: &str,
+    allowed: &str,
+) -> Result<T, Error> {
+    serde_json::from_value(serde_json::Value::String(value.trim().to_lowercase()))
+        .map_err(|_| Error::invalid_value(name, value, allowed))
+}
+
+fn apps(cmd: AppsCommand, out: &Out) -> Result<Exit, Error> {
+    use orgdesk_core::apps::{AppInput, AppVisibility};
+    let lang = out.lang;
+    match cmd {
+        AppsCommand::Catalogue { platform } => {
+            out.app_catalogue(&Workspace::app_catalogue(platform.as_deref()))?
+        }
+        AppsCommand::List { workspace } => out.apps(&open(&workspace)?.apps(lang)?)?,
+        AppsCommand::Add {
+            workspace,
+            app,
+            name,
+            kind,
+            facing,
+            reads,
+        } => {
+            let input = AppInput {
+                key: app,
+                name,
+                kind: kind
+                    .map(|k| word("kind", &k, "native, self_built, third_party"))
+                    .transpose()?,
+                facing: facing
+                    .map(|f| word("facing", &f, "internal, customer"))
+                    .transpose()?,
+                reads,
+            };
+            out.app_saved("cli.app_added", &open(&workspace)?.add_app(&input, lang)?)?
+        }
+        AppsCommand::Remove { workspace, app } => out.app_saved(
+            "cli.app_removed",
+            &open(&workspace)?.remove_app(&app, lang)?,
+        )?,
+        AppsCommand::Visibility {
+            workspace,
+            app,
+            departments,
+            roles,
+            members,
+            all,
+            admins,
+        } => {
+            let v = AppVisibility {
+                everyone: all,
+                departments: departments.iter().map(|d| dept(d)).collect(),
+                roles: roles.into_iter().map(RoleRef::Name).collect(),
+                members,
+            };
+            let admins = (!admins.is_empty()).then_some(admins.as_slice());
+            let saved = open(&workspace)?.set_app_visibility(&app, &v, admins, lang)?;
+            out.app_saved("cli.app_visibility_set", &saved)?
+        }
+        AppsCommand::Check { workspace } => {
+            let findings = open(&workspace)?.check_apps(lang)?;
+            out.app_findings(&findings)?;
+            if !findings.is_empty() {
+                return Ok(Exit::Rejected);
+            }
+        }
+    }
+    Ok(Exit::Done)
 }
 
 fn approvals(cmd: ApprovalsCommand, out: &Out) -> Result<Exit, Error> {

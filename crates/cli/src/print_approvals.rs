@@ -1,9 +1,11 @@
 //! Output of the approvals commands (ranks, templates, routes, the check, efficiency).
 
 use crate::print::{Out, R};
-use orgdesk_core::approvals::records::{Efficiency, RecordsImport, Timing};
+use orgdesk_core::approvals::records::{Efficiency, Timing};
 use orgdesk_core::approvals::route::{Break, Chain, SkipReason};
 use orgdesk_core::approvals::{Approver, FitFeature, Mode, Ranks, Template, TemplateInfo, When};
+use orgdesk_core::apps::{App, AppFinding, AppKind, CatalogueApp};
+use orgdesk_core::imports::approval_records::RecordsImport;
 
 /// Breaks printed per template before the rest are only counted.
 const SHOWN_BREAKS: usize = 20;
@@ -347,5 +349,126 @@ impl Out {
             }
             text
         })
+    }
+}
+
+impl Out {
+    pub fn app_catalogue(&self, list: &[(String, CatalogueApp)]) -> R {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            platform: &'a str,
+            #[serde(flatten)]
+            app: &'a CatalogueApp,
+        }
+        let rows: Vec<Row> = list
+            .iter()
+            .map(|(platform, app)| Row { platform, app })
+            .collect();
+        self.emit(&rows, || {
+            let mut text = String::new();
+            let mut last = "";
+            for r in &rows {
+                if r.platform != last {
+                    text.push_str(&format!(
+                        "{}\n",
+                        self.tr(&format!("platforms.{}", r.platform), &[])
+                    ));
+                    last = r.platform;
+                }
+                let cert = if r.app.certification.required {
+                    format!(" [{}]", self.tr("cli.app_needs_certification", &[]))
+                } else {
+                    String::new()
+                };
+                text.push_str(&format!(
+                    "  {:<17} {}{cert} — {}  ({})\n",
+                    r.app.key,
+                    r.app.name.get(self.lang),
+                    r.app.purpose.get(self.lang),
+                    self.tr(&format!("confidences.{}", r.app.confidence.as_str()), &[])
+                ));
+            }
+            text
+        })
+    }
+
+    fn app_line(&self, a: &App) -> String {
+        let seen = if a.everyone {
+            self.tr("cli.app_everyone", &[])
+        } else {
+            let mut parts: Vec<String> = a.departments.clone();
+            parts.extend(a.roles.iter().cloned());
+            parts.extend(a.members.iter().cloned());
+            if parts.is_empty() {
+                self.tr("cli.app_nobody", &[])
+            } else {
+                parts.join("、")
+            }
+        };
+        let admins = if a.admins.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " · {}: {}",
+                self.tr("cli.app_admins", &[]),
+                a.admins.join("、")
+            )
+        };
+        format!(
+            "{:<17} {} [{}] → {} ({}){admins}",
+            a.key,
+            a.name,
+            self.tr(&format!("cli.app_kind_{}", kind_word(a.kind)), &[]),
+            seen,
+            self.tr("cli.rank_members", &[("count", a.audience.to_string())])
+        )
+    }
+
+    pub fn apps(&self, list: &[App]) -> R {
+        self.emit(list, || {
+            if list.is_empty() {
+                return self.tr("cli.apps_none", &[]);
+            }
+            list.iter()
+                .map(|a| self.app_line(a))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn app_saved(&self, key: &str, a: &App) -> R {
+        self.emit(a, || {
+            format!(
+                "{}\n{}",
+                self.tr(key, &[("app", a.name.clone())]),
+                self.app_line(a)
+            )
+        })
+    }
+
+    pub fn app_findings(&self, list: &[AppFinding]) -> R {
+        self.emit(list, || {
+            if list.is_empty() {
+                return self.tr("cli.apps_clean", &[]);
+            }
+            list.iter()
+                .map(|f| {
+                    let code = serde_json::to_value(f.code)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default();
+                    format!("✗ [{code}] {}\n    {}", f.message, f.fix)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+}
+
+fn kind_word(k: AppKind) -> &'static str {
+    match k {
+        AppKind::Native => "native",
+        AppKind::SelfBuilt => "self_built",
+        AppKind::ThirdParty => "third_party",
     }
 }

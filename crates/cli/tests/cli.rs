@@ -2010,3 +2010,64 @@ fn approval_records_and_efficiency() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("record_time_invalid"), "{}", r.stdout);
 }
+
+#[test]
+fn apps_catalogue_plan_and_checks() {
+    let (_dir, ws) = approvals_ws();
+    let cat = ok(&["apps", "catalogue", "--platform", "feishu", "--json"]).json();
+    assert!(cat
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["platform"] == "feishu"));
+    ok(&["apps", "add", s(&ws), "approval"]);
+    ok(&[
+        "apps",
+        "add",
+        s(&ws),
+        "crm",
+        "--kind",
+        "third_party",
+        "--reads",
+        "contacts,customers",
+    ]);
+    // A third-party app for nobody: the check names it, exit 1.
+    let r = orgdesk(&["apps", "check", s(&ws), "--json"]);
+    assert_eq!(r.code, 1);
+    let f = r.json();
+    assert!(f
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["code"] == "visible_to_nobody" && x["app"] == "crm"));
+    let r = ok(&[
+        "apps",
+        "visibility",
+        s(&ws),
+        "crm",
+        "--department",
+        "示例科技/销售部",
+        "--member",
+        "dev",
+        "--admin",
+        "rep",
+        "--json",
+    ])
+    .json();
+    assert_eq!(r["audience"], 3);
+    assert_eq!(r["admins"][0], "rep");
+    let list = ok(&["apps", "list", s(&ws), "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let r = orgdesk(&["apps", "add", s(&ws), "x", "--kind", "alien"]);
+    assert_eq!(r.code, 1);
+    ok(&["apps", "remove", s(&ws), "crm"]);
+    ok(&["undo", s(&ws)]);
+    assert_eq!(
+        ok(&["apps", "list", s(&ws), "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

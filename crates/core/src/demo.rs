@@ -53,6 +53,15 @@ pub(crate) struct DemoFile {
     devices: Vec<crate::setup::hardware::DeviceInput>,
     #[serde(default)]
     device_events: Vec<crate::setup::hardware::EventInput>,
+    /// The rank order, lowest first.
+    #[serde(default)]
+    ranks: Vec<String>,
+    /// Approval templates (the format `orgdesk approvals add` reads).
+    #[serde(default)]
+    approvals: Vec<crate::approvals::Template>,
+    /// The app plan: apps with who sees them and their admins.
+    #[serde(default)]
+    apps: Vec<DemoApp>,
     /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
     #[serde(default)]
     #[allow(dead_code)]
@@ -65,6 +74,16 @@ fn partial_members<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<MemberI
         .map(|m| serde_json::from_value(crate::members::MemberFields::complete(m)))
         .collect::<std::result::Result<_, _>>()
         .map_err(serde::de::Error::custom)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DemoApp {
+    #[serde(flatten)]
+    app: crate::apps::AppInput,
+    #[serde(default)]
+    visibility: crate::apps::AppVisibility,
+    #[serde(default)]
+    admins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,6 +177,17 @@ pub(crate) fn fill(tx: &Tx, demo: &DemoFile) -> Result<Change<()>> {
     }
     for e in &demo.device_events {
         crate::setup::hardware::add_event(tx, e)?;
+    }
+    if !demo.ranks.is_empty() {
+        crate::approvals::set_ranks(tx, &demo.ranks)?;
+    }
+    for t in &demo.approvals {
+        crate::approvals::save(tx, t)?;
+    }
+    for a in &demo.apps {
+        crate::apps::add(tx, &a.app, crate::Lang::ZhCn)?;
+        let admins = (!a.admins.is_empty()).then_some(a.admins.as_slice());
+        crate::apps::set_visibility(tx, &a.app.key, &a.visibility, admins, crate::Lang::ZhCn)?;
     }
     Ok(Change::after(
         (),

@@ -21,6 +21,7 @@
 //! ```
 
 pub mod approvals;
+pub mod apps;
 pub mod compare;
 pub mod dataset;
 pub mod db;

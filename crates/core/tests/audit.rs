@@ -328,6 +328,50 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
             }),
         ),
         (
+            "add an app",
+            Box::new(|ws| {
+                let input = orgdesk_core::apps::AppInput {
+                    key: "approval".into(),
+                    ..Default::default()
+                };
+                ws.add_app(&input, Lang::ZhCn).is_ok()
+            }),
+        ),
+        (
+            "app visibility",
+            Box::new(|ws| {
+                let v = orgdesk_core::apps::AppVisibility {
+                    members: vec!["shenji1".into()],
+                    ..Default::default()
+                };
+                ws.set_app_visibility("approval", &v, None, Lang::ZhCn)
+                    .is_ok()
+            }),
+        ),
+        (
+            "app visibility for nobody known (refused)",
+            Box::new(|ws| {
+                let v = orgdesk_core::apps::AppVisibility {
+                    members: vec!["nobody".into()],
+                    ..Default::default()
+                };
+                ws.set_app_visibility("approval", &v, None, Lang::ZhCn)
+                    .is_ok()
+            }),
+        ),
+        (
+            "app checks (read-only)",
+            Box::new(|ws| {
+                ws.check_apps(Lang::ZhCn).unwrap();
+                ws.apps(Lang::ZhCn).unwrap();
+                false
+            }),
+        ),
+        (
+            "remove an app",
+            Box::new(|ws| ws.remove_app("approval", Lang::ZhCn).is_ok()),
+        ),
+        (
             "import approval records",
             Box::new(|ws| {
                 let dir = tempfile::TempDir::new().unwrap();

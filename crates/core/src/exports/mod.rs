@@ -1,6 +1,7 @@
 //! Excel out: platform import files (WeCom console and API, DingTalk, Feishu) checked before
 //! writing, and the report workbook. Files appear only when complete; values are always text.
 
+mod apps_sheet;
 pub mod layout;
 pub mod mask;
 mod platform;

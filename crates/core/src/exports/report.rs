@@ -106,6 +106,7 @@ pub(crate) fn write(
     out: &Path,
     lang: Lang,
     mask: Option<Mask>,
+    app_facts: &crate::apps::AppFacts,
     progress: &dyn Progress,
 ) -> Result<ReportSummary> {
     let fail = fail(out);
@@ -176,6 +177,15 @@ pub(crate) fn write(
     if !life.joiners.is_empty() || !life.leavers.is_empty() {
         let name = tr(lang, "report.sheet_lifecycle");
         write_lifecycle(book.add_worksheet(), &name, lang, &life, mask).map_err(&fail)?;
+        sheets.push(name);
+    }
+    let mut apps = super::apps_sheet::gather(conn, app_facts, lang)?;
+    if mask.is_some() {
+        apps.mask();
+    }
+    if !apps.is_empty() {
+        let name = tr(lang, "report.sheet_apps");
+        super::apps_sheet::write(book.add_worksheet(), &name, lang, &apps).map_err(&fail)?;
         sheets.push(name);
     }
     xlsx::save(&mut book, out)?;

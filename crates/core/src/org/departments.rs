@@ -644,6 +644,7 @@ pub(crate) fn delete(tx: &Tx, id: i64) -> Result<Change<Department>> {
         "DELETE FROM department_viewers WHERE department_id = ?1 OR viewer_department_id = ?1",
         [id],
     )?;
+    tx.execute("DELETE FROM app_visibility WHERE department_id = ?1", [id])?;
     tx.execute("DELETE FROM departments WHERE id = ?1", [id])?;
     let parent = tree.parent(id);
     let siblings: Vec<i64> = tree

@@ -335,6 +335,7 @@ pub(crate) fn delete(tx: &Tx, r: &RoleRef) -> Result<Change<Role>> {
         [role.id],
     )?;
     tx.execute("DELETE FROM role_grants WHERE role_id = ?1", [role.id])?;
+    tx.execute("DELETE FROM app_visibility WHERE role_id = ?1", [role.id])?;
     tx.execute("DELETE FROM roles WHERE id = ?1", [role.id])?;
     Ok(Change {
         target: role.label(Lang::ZhCn),

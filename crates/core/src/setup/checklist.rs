@@ -152,6 +152,10 @@ struct Facts {
     security: BTreeMap<String, Value>,
     devices: u32,
     flagged: Vec<String>,
+    apps: u32,
+    app_findings: Vec<crate::apps::AppFinding>,
+    templates: u32,
+    approval_breaks: u32,
 }
 
 fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
@@ -188,7 +192,20 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
         .max()
         .map(|q| vec![super::hardware::previous_quarter(&q), q])
         .unwrap_or_default();
+    let apps = crate::apps::list(conn, lang)?.len() as u32;
+    let app_findings = crate::apps::check(conn, &super::app_facts(conn)?, lang)?;
+    let templates = crate::approvals::workspace_templates(conn)?;
+    let approval_breaks = if templates.is_empty() {
+        0
+    } else {
+        let org = crate::approvals::route::Org::load(conn)?;
+        crate::approvals::route::check(&org, &templates, lang).len() as u32
+    };
     Ok(Facts {
+        apps,
+        app_findings,
+        templates: templates.len() as u32,
+        approval_breaks,
         certification: super::certification::plan(conn, &profile, members, lang)?,
         profile,
         members,
@@ -345,6 +362,36 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
                 .then(|| d("flagged", &[("batches", f.flagged.join("、"))]))
                 .flatten(),
         ),
+        "apps_chosen" => (f.apps > 0, d("apps", &[("count", f.apps.to_string())])),
+        "approval_templates" => (
+            f.templates > 0 && f.approval_breaks == 0,
+            d(
+                "approvals",
+                &[
+                    ("count", f.templates.to_string()),
+                    ("breaks", f.approval_breaks.to_string()),
+                ],
+            ),
+        ),
+        "app_visibility" => {
+            let open = f
+                .app_findings
+                .iter()
+                .filter(|x| {
+                    matches!(
+                        x.code,
+                        crate::apps::AppCheck::VisibleToNobody
+                            | crate::apps::AppCheck::SensitiveExposed
+                    )
+                })
+                .count();
+            (
+                f.apps > 0 && open == 0,
+                (open > 0)
+                    .then(|| d("app_findings", &[("count", open.to_string())]))
+                    .flatten(),
+            )
+        }
         "platform_chosen" => (f.profile.platform != crate::Platform::Undecided, None),
         _ => (false, None),
     }

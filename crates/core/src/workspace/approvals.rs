@@ -2,12 +2,13 @@
 //! approval efficiency.
 
 use super::Workspace;
-use crate::approvals::records::{self, Efficiency, RecordsImport};
+use crate::approvals::records::{self, Efficiency};
 use crate::approvals::route::{self, Break, Chain, Input, Org};
 use crate::approvals::{self, Ranks, Template, TemplateInfo};
 use crate::error::{Error, Result};
 use crate::history::Action;
 use crate::i18n::Lang;
+use crate::imports::approval_records::{self, RecordsImport};
 use std::path::Path;
 
 fn file_name(file: &Path) -> String {
@@ -119,11 +120,11 @@ impl Workspace {
         lang: Lang,
     ) -> Result<RecordsImport> {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        let rows = records::read(bytes, &file_name(file))?;
+        let rows = approval_records::read(bytes, &file_name(file))?;
         let done = self
             .db
             .record_or_roll_back(Action::ApprovalRecordsImport, |tx, _| {
-                records::write(tx, &rows, skip_invalid, dry_run, lang)
+                approval_records::write(tx, &rows, skip_invalid, dry_run, lang)
             })?;
         Ok(match done {
             Ok((report, _)) => report,

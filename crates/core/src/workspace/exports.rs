@@ -37,7 +37,9 @@ impl Workspace {
         mask: Option<Mask>,
         progress: &dyn Progress,
     ) -> Result<ReportSummary> {
-        exports::report::write(self.db.conn(), out, lang, mask, progress)
+        let conn = self.db.conn();
+        let facts = crate::setup::app_facts(conn)?;
+        exports::report::write(conn, out, lang, mask, &facts, progress)
     }
 
     /// Everything in the workspace that breaks `platform`'s known limits.

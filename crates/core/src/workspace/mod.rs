@@ -5,6 +5,7 @@
 //! ([`Db`]). One file per domain.
 
 mod approvals;
+mod apps;
 mod compare;
 mod demo;
 mod exports;
