@@ -34,6 +34,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use unicode_width::UnicodeWidthStr;
 
+/// The rows a small import refused, one per line: where, the code, the message.
+pub(crate) fn sheet_problems(problems: &[orgdesk_core::imports::SheetProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("\n  {} · {}: [{}] {}", p.sheet, p.row, p.code, p.message))
+        .collect()
+}
+
 /// Pre-flight problems of one rule printed before the rest are only counted.
 const SHOWN_PER_RULE: usize = 3;
 
@@ -1259,20 +1267,14 @@ impl Out {
                 (false, true) => "cli.leavers_dry_run",
                 (false, false) => "cli.leavers_refused",
             };
-            let mut text = self.tr(
+            let text = self.tr(
                 key,
                 &[
                     ("count", r.offboarded.len().to_string()),
                     ("rows", r.rows.to_string()),
                 ],
             );
-            for p in &r.problems {
-                text.push_str(&format!(
-                    "\n  {} · {}: [{}] {}",
-                    p.sheet, p.row, p.code, p.message
-                ));
-            }
-            text
+            text + &sheet_problems(&r.problems)
         })
     }
 

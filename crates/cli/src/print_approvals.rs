@@ -267,7 +267,7 @@ impl Out {
                 (false, true) => "cli.records_dry_run",
                 (false, false) => "cli.records_refused",
             };
-            let mut text = self.tr(
+            let text = self.tr(
                 key,
                 &[
                     ("added", r.added.to_string()),
@@ -275,13 +275,7 @@ impl Out {
                     ("rows", r.rows.to_string()),
                 ],
             );
-            for p in &r.problems {
-                text.push_str(&format!(
-                    "\n  {} · {}: [{}] {}",
-                    p.sheet, p.row, p.code, p.message
-                ));
-            }
-            text
+            text + &crate::print::sheet_problems(&r.problems)
         })
     }
 

@@ -5,6 +5,7 @@
 
 use super::header::{cell_text, column_aliases, find_small_header, normalize};
 use super::read::Workbook;
+use super::SheetProblem;
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Decision, Tx};
 use crate::i18n::Lang;
@@ -69,15 +70,6 @@ pub(crate) struct RecordRow {
     values: BTreeMap<&'static str, String>,
 }
 
-/// A row that cannot be imported: where, a stable code, and what to do.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-pub struct RecordProblem {
-    pub sheet: String,
-    pub row: u32,
-    pub code: String,
-    pub message: String,
-}
-
 /// What an approval records import read and did.
 #[derive(Debug, Clone, Default, Serialize, specta::Type)]
 pub struct RecordsImport {
@@ -86,7 +78,7 @@ pub struct RecordsImport {
     pub added: u32,
     /// Records already there (same number), replaced by the file's.
     pub replaced: u32,
-    pub problems: Vec<RecordProblem>,
+    pub problems: Vec<SheetProblem>,
     pub committed: bool,
 }
 
@@ -278,7 +270,7 @@ pub(crate) fn write(
         let rec = match checked {
             Ok(rec) => rec,
             Err(e) => {
-                report.problems.push(RecordProblem {
+                report.problems.push(SheetProblem {
                     sheet: r.sheet.clone(),
                     row: r.row,
                     code: e.key.to_string(),

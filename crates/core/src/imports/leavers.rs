@@ -4,6 +4,7 @@
 
 use super::header::{cell_text, normalize};
 use super::read::Workbook;
+use super::SheetProblem;
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Decision, Tx};
 use crate::i18n::Lang;
@@ -40,22 +41,13 @@ pub(crate) struct LeaverRow {
     successor: Option<String>,
 }
 
-/// A row that cannot be imported: where, a stable code, and what to do.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-pub struct LeaverProblem {
-    pub sheet: String,
-    pub row: u32,
-    pub code: String,
-    pub message: String,
-}
-
 /// What a leavers import read and did.
 #[derive(Debug, Clone, Default, Serialize, specta::Type)]
 pub struct LeaversImport {
     pub rows: u32,
     /// Accounts offboarded (or, in a dry run, that would be).
     pub offboarded: Vec<String>,
-    pub problems: Vec<LeaverProblem>,
+    pub problems: Vec<SheetProblem>,
     pub committed: bool,
 }
 
@@ -161,7 +153,7 @@ pub(crate) fn write(
         });
         match done {
             Ok(u) => report.offboarded.push(u),
-            Err(e) => report.problems.push(LeaverProblem {
+            Err(e) => report.problems.push(SheetProblem {
                 sheet: r.sheet.clone(),
                 row: r.row,
                 code: e.key.to_string(),

@@ -39,6 +39,16 @@ pub use session::ImportSession;
 pub(crate) use workbook::write_error_workbook;
 
 /// How many rows from the top are searched for the header row.
+/// A row of a small import (leavers, approval records) that cannot be imported: where, a
+/// stable code, and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct SheetProblem {
+    pub sheet: String,
+    pub row: u32,
+    pub code: String,
+    pub message: String,
+}
+
 pub const HEADER_SCAN_ROWS: usize = 30;
 
 /// What the user chose (or the CLI was given) on top of detection.

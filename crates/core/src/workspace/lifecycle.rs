@@ -74,11 +74,7 @@ impl Workspace {
         lang: Lang,
     ) -> Result<LeaversImport> {
         let bytes = std::fs::read(file).map_err(|e| crate::error::Error::io(file, &e))?;
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let rows = leavers::read(bytes, &name)?;
+        let rows = leavers::read(bytes, &super::file_name(file))?;
         let done = self
             .db
             .record_or_roll_back(Action::MemberOffboard, |tx, _| {

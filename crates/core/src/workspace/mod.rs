@@ -169,3 +169,10 @@ fn default_name(path: Option<&Path>) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "OrgDesk".to_string())
 }
+
+/// The name of a file as messages show it (`staff.xlsx`).
+fn file_name(file: &std::path::Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
