@@ -357,6 +357,19 @@ fn the_check_runs_every_band_for_active_members_only() {
     assert!(of("ceo").contains(&(Some(1), ProblemCode::RankUnreached)));
     // Departed and frozen members never apply.
     assert!(of("fin").is_empty() && of("gone").is_empty());
+    // What the app gets: the same breaks counted, per code, and only the first few listed.
+    let summary = ws.approval_check_summary(3, Lang::ZhCn).unwrap();
+    assert_eq!(summary.total as usize, breaks.len());
+    assert_eq!(summary.breaks, breaks[..3].to_vec());
+    let no_route = breaks
+        .iter()
+        .filter(|b| b.code == ProblemCode::NoRoute)
+        .count() as u32;
+    assert!(summary.by_code.contains(&(ProblemCode::NoRoute, no_route)));
+    assert_eq!(
+        summary.by_code.iter().map(|(_, n)| n).sum::<u32>(),
+        summary.total
+    );
 }
 
 #[test]

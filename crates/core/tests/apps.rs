@@ -302,6 +302,14 @@ fn step_4_of_the_checklist_is_computed() {
             .collect::<Vec<_>>(),
         vec!["ceo"]
     );
+    // A template that routes everyone (s1 approves; s1's own step is skipped): done.
+    ws.delete_approval_template("overtime").unwrap();
+    let t = orgdesk_core::approvals::parse(
+        r#"{"key":"m","name":{"zh-CN":"m","en-US":"m"},"routes":[{"steps":[{"approver":{"kind":"member","userid":"s1"}}]}]}"#,
+    )
+    .unwrap();
+    ws.save_approval_template(&t).unwrap();
+    assert!(step(&ws)[1].1);
 }
 
 #[test]
@@ -337,4 +345,33 @@ fn the_report_has_an_apps_and_approvals_sheet() {
     }
     // The customer-contact app's certification finding is on its row.
     assert!(cells.iter().any(|c| c.contains("需要企业认证")));
+}
+
+#[test]
+fn a_native_app_is_named_in_the_language_asked_unless_renamed() {
+    let (_d, mut ws) = workspace();
+    ws.add_app(
+        &AppInput {
+            key: "approval".into(),
+            ..Default::default()
+        },
+        Lang::ZhCn,
+    )
+    .unwrap();
+    ws.add_app(
+        &AppInput {
+            key: "checkin".into(),
+            name: Some("门店打卡".into()),
+            ..Default::default()
+        },
+        Lang::ZhCn,
+    )
+    .unwrap();
+    let names: Vec<String> = ws
+        .apps(Lang::EnUs)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["Approvals", "门店打卡"]);
 }

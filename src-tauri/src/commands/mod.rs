@@ -7,6 +7,8 @@
 //! lists it for the TypeScript bindings (`scripts/gen-bindings.sh`).
 
 pub mod app;
+pub mod approvals;
+pub mod apps;
 pub mod compare;
 pub mod exports;
 pub mod history;

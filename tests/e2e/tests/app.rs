@@ -16,6 +16,19 @@ fn workspace_with(paths: &[&str]) -> (TempDir, String) {
     (dir, ws)
 }
 
+/// A fresh copy of the demo company 示例科技 (41 members), made by the CLI.
+fn demo_workspace() -> (TempDir, String) {
+    let dir = TempDir::new().unwrap();
+    let ws = dir
+        .path()
+        .join("demo.orgdesk")
+        .to_str()
+        .unwrap()
+        .to_string();
+    cli_json(&["demo", "create", "shili-keji", &ws]);
+    (dir, ws)
+}
+
 fn dept_paths(ws: &str) -> Vec<String> {
     cli_json(&["departments", "list", ws])
         .as_array()
@@ -362,14 +375,7 @@ async fn an_xlsx_imported_through_the_wizard_shows_up_in_the_organization() {
 
 #[tokio::test]
 async fn granting_a_risky_permission_in_the_matrix_raises_a_check() {
-    let dir = TempDir::new().unwrap();
-    let ws = dir
-        .path()
-        .join("demo.orgdesk")
-        .to_str()
-        .unwrap()
-        .to_string();
-    cli_json(&["demo", "create", "shili-keji", &ws]);
+    let (_dir, ws) = demo_workspace();
     let roles = cli_json(&["roles", "list", &ws]);
     let employee = roles
         .as_array()
@@ -870,6 +876,8 @@ async fn the_core_speaks_the_language_the_interface_shows() {
             "organization",
             "import",
             "permissions",
+            "apps",
+            "approvals",
             "reports",
             "certification",
             "hardware",
@@ -926,14 +934,7 @@ async fn the_core_speaks_the_language_the_interface_shows() {
 
 #[tokio::test]
 async fn hiding_a_sensitive_department_clears_its_check_and_changes_what_members_see() {
-    let dir = TempDir::new().unwrap();
-    let ws = dir
-        .path()
-        .join("demo.orgdesk")
-        .to_str()
-        .unwrap()
-        .to_string();
-    cli_json(&["demo", "create", "shili-keji", &ws]);
+    let (_dir, ws) = demo_workspace();
     let before = cli_json(&["sees", &ws, "zhangwei"]);
     assert_eq!(before["hidden"], serde_json::json!([]));
     with_app!(&[ws.as_str()], |app| {
@@ -1055,14 +1056,7 @@ async fn copy_diagnostics_says_where_the_log_is_and_the_log_names_nobody() {
 
 #[tokio::test]
 async fn offboarding_a_department_head_lists_what_they_hold_and_a_fix_closes_a_step() {
-    let dir = TempDir::new().unwrap();
-    let ws = dir
-        .path()
-        .join("demo.orgdesk")
-        .to_str()
-        .unwrap()
-        .to_string();
-    cli_json(&["demo", "create", "shili-keji", &ws]);
+    let (_dir, ws) = demo_workspace();
     with_app!(&[ws.as_str()], |app| {
         app.click("[data-testid=\"nav-organization\"]").await?;
         // 刘洋 heads 销售部 and holds the department-head role.
@@ -1113,4 +1107,90 @@ async fn offboarding_a_department_head_lists_what_they_hold_and_a_fix_closes_a_s
         actions,
         [("role_unassign", "ui"), ("member_offboard", "ui")]
     );
+}
+
+#[tokio::test]
+async fn the_simulator_shows_who_approves_and_follows_a_new_department_head() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("a.orgdesk").to_str().unwrap().to_string();
+    cli_json(&["init", &ws, "--name", "公司", "--platform", "wecom"]);
+    for (userid, name, dept) in [
+        ("tianyi", "田一", "公司/研发部"),
+        ("zhenggong", "郑工", "公司/研发部"),
+    ] {
+        cli_json(&[
+            "members",
+            "add",
+            &ws,
+            "--userid",
+            userid,
+            "--name",
+            name,
+            "--department",
+            dept,
+        ]);
+    }
+    let template = dir.path().join("t.json");
+    std::fs::write(
+        &template,
+        r#"{"key":"buy","name":{"zh-CN":"采购","en-US":"Purchase"},
+            "routes":[{"steps":[{"approver":{"kind":"department_head","level":1}}]}]}"#,
+    )
+    .unwrap();
+    cli_json(&["approvals", "add", &ws, template.to_str().unwrap()]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-approvals\"]").await?;
+        app.click("[data-testid=\"sim-applicant\"]").await?;
+        app.type_into("[data-testid=\"sim-applicant\"] input", "tianyi")
+            .await?;
+        app.click(".ant-select-item-option[title=\"田一 (tianyi)\"]")
+            .await?;
+        // 研发部 has no head: the chain breaks at its first step, with the code and the fix.
+        let problem = app.find("[data-testid=\"chain-problem\"]").await?;
+        let text = problem.text().await?;
+        check(
+            text.contains("no_approver") && text.contains("公司/研发部"),
+            format!("problem: {text}"),
+        )?;
+        app.screenshot("approvals-simulator-break").await?;
+        // On the Organization page, 郑工 becomes the head of 研发部.
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        app.click("[data-path=\"公司/研发部\"]").await?;
+        app.click("[data-testid=\"edit-zhenggong\"]").await?;
+        app.click("[data-testid=\"member-leader-of\"]").await?;
+        app.click(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option")
+            .await?;
+        app.click("[data-testid=\"member-save\"]").await?;
+        app.gone("[data-testid=\"member-save\"]").await?;
+        // Back on the simulator, the same applicant: the chain now goes to 郑工.
+        app.click("[data-testid=\"nav-approvals\"]").await?;
+        app.find("[data-testid=\"chain-sound\"]").await?;
+        let step = app
+            .find("[data-testid=\"chain-step-0\"]")
+            .await?
+            .text()
+            .await?;
+        check(step.contains("郑工"), format!("first step: {step}"))?;
+        app.screenshot("approvals-simulator").await?;
+        // The workspace-wide check: 郑工's own requests now go above 研发部, to 公司, which has
+        // no head.
+        app.click("[data-testid=\"tab-breaks\"]").await?;
+        let breaks = app.find("[data-testid=\"breaks\"]").await?.text().await?;
+        check(
+            breaks.contains("zhenggong") && !breaks.contains("tianyi"),
+            format!("breaks: {breaks}"),
+        )?;
+        app.click("[data-testid=\"nav-apps\"]").await?;
+        app.click("[data-testid=\"catalogue-add-approval\"]")
+            .await?;
+        app.find("[data-testid=\"visibility-approval\"]").await?;
+        app.screenshot("apps").await?;
+        Ok(())
+    });
+    let member = cli_json(&["members", "show", &ws, "zhenggong"]);
+    assert_eq!(member["leader_of"], serde_json::json!(["公司/研发部"]));
+    let chain = cli_json(&["approvals", "route", &ws, "buy", "--applicant", "tianyi"]);
+    assert_eq!(chain["steps"][0]["approvers"][0]["userid"], "zhenggong");
+    let apps = cli_json(&["apps", "list", &ws]);
+    assert_eq!(apps[0]["key"], "approval");
 }

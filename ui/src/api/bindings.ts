@@ -22,6 +22,29 @@ export const commands = {
 	/**  The start screen (or a workspace) is shown: notes in the log how long the start took. */
 	uiReady: (screen: string) => __TAURI_INVOKE<void>("ui_ready", { screen }),
 	diagnostics: () => __TAURI_INVOKE<Diagnostics>("diagnostics"),
+	ranks: () => typedError<Ranks, ErrorDto>(__TAURI_INVOKE("ranks")),
+	/**  Replaces the rank order (lowest first). */
+	setRanks: (names: string[]) => typedError<string[], ErrorDto>(__TAURI_INVOKE("set_ranks", { names })),
+	approvalTemplates: () => typedError<TemplateInfo[], ErrorDto>(__TAURI_INVOKE("approval_templates")),
+	/**  Adds or replaces a template (a built-in one added, or one edited on the page). */
+	saveApprovalTemplate: (template: Template) => typedError<Template, ErrorDto>(__TAURI_INVOKE("save_approval_template", { template })),
+	/**  Adds a template from a JSON file. */
+	importApprovalTemplate: (path: string) => typedError<Template, ErrorDto>(__TAURI_INVOKE("import_approval_template", { path })),
+	exportApprovalTemplate: (key: string, path: string) => typedError<Template, ErrorDto>(__TAURI_INVOKE("export_approval_template", { key, path })),
+	deleteApprovalTemplate: (key: string) => typedError<Template, ErrorDto>(__TAURI_INVOKE("delete_approval_template", { key })),
+	approvalFit: (key: string) => typedError<FitFeature[], ErrorDto>(__TAURI_INVOKE("approval_fit", { key })),
+	/**  Who approves: the chain `key` routes `applicant` through. */
+	approvalRoute: (key: string, applicant: string, amount: number | null, days: number | null) => typedError<Chain, ErrorDto>(__TAURI_INVOKE("approval_route", { key, applicant, amount, days })),
+	approvalCheck: () => typedError<BreakSummary, ErrorDto>(__TAURI_INVOKE("approval_check")),
+	importApprovalRecords: (path: string, skipInvalid: boolean) => typedError<RecordsImport, ErrorDto>(__TAURI_INVOKE("import_approval_records", { path, skipInvalid })),
+	approvalEfficiency: () => typedError<Efficiency, ErrorDto>(__TAURI_INVOKE("approval_efficiency")),
+	/**  The native apps of `platform` (all three when none), each with its platform. */
+	appCatalogue: (platform: string | null) => __TAURI_INVOKE<([string, CatalogueApp])[]>("app_catalogue", { platform }),
+	apps: () => typedError<App[], ErrorDto>(__TAURI_INVOKE("apps")),
+	addApp: (input: AppInput) => typedError<App, ErrorDto>(__TAURI_INVOKE("add_app", { input })),
+	removeApp: (key: string) => typedError<App, ErrorDto>(__TAURI_INVOKE("remove_app", { key })),
+	setAppVisibility: (key: string, visibility: AppVisibility, admins: string[] | null) => typedError<App, ErrorDto>(__TAURI_INVOKE("set_app_visibility", { key, visibility, admins })),
+	checkApps: () => typedError<AppFinding[], ErrorDto>(__TAURI_INVOKE("check_apps")),
 	compareRows: () => typedError<CompareRow[], ErrorDto>(__TAURI_INVOKE("compare_rows")),
 	needDefinitions: () => typedError<NeedDefinition[], ErrorDto>(__TAURI_INVOKE("need_definitions")),
 	listNeeds: () => typedError<Need[], ErrorDto>(__TAURI_INVOKE("list_needs")),
@@ -175,6 +198,39 @@ export type ActivationFinding = {
 	message: string,
 };
 
+/**  An app of the plan. */
+export type App = {
+	key: string,
+	name: string,
+	kind: AppKind,
+	facing: Facing,
+	reads: string[],
+	everyone: boolean,
+	departments: string[],
+	department_ids: number[],
+	/**  Role labels and ids. */
+	roles: string[],
+	role_ids: number[],
+	members: string[],
+	admins: string[],
+	/**  Members who see it. */
+	audience: number,
+	/**  From the catalogue (native apps). */
+	certification_required: boolean,
+	purpose: string | null,
+};
+
+export type AppCheck = "visible_to_nobody" | "sensitive_exposed" | "certification_required" | "too_many_apps" | "pipl_purpose_missing";
+
+/**  A finding of the app checks: a code, the app, what is wrong and how to fix it. */
+export type AppFinding = {
+	code: AppCheck,
+	/**  None for the plan as a whole (too many apps). */
+	app: string | null,
+	message: string,
+	fix: string,
+};
+
 /**  Everything the start screen needs. */
 export type AppInfo = {
 	version: string,
@@ -189,6 +245,56 @@ export type AppInfo = {
 	/**  Why the workspace given on the command line could not be opened. */
 	startup_error: ErrorDto | null,
 };
+
+/**  An app the user adds: a catalogue key alone, or a self-built / third-party app described. */
+export type AppInput = {
+	key: string,
+	name: string | null,
+	kind: AppKind | null,
+	facing: Facing | null,
+	reads: string[] | null,
+};
+
+export type AppKind = "native" | "self_built" | "third_party";
+
+/**  Who sees an app: everyone, or departments (with their subtrees), roles and members. */
+export type AppVisibility = {
+	everyone?: boolean,
+	departments?: DepartmentRef[],
+	roles?: RoleRef[],
+	members?: string[],
+};
+
+/**  An approver (or a person copied) and why they are in the chain. */
+export type Approval = {
+	userid: string,
+	name: string,
+	reason: string,
+};
+
+export type ApprovalStep = {
+	approver: Approver,
+	mode?: Mode,
+};
+
+/**  Who approves a step. */
+export type Approver = 
+/**  The head of the applicant's main department (level 1), of its parent (level 2) … */
+{ kind: "department_head"; level?: number } | 
+/**  The manager `levels` up the reporting line. */
+{ kind: "manager"; levels?: number } | 
+/**  Each manager up the line until and including the first of at least this rank. */
+{ kind: "manager_chain"; until_rank: string } | 
+/**  The holders of a role (key, name or `#id`). */
+{ kind: "role"; role: string } | { kind: "member"; userid: string };
+
+/**  An approver named in the records, with the approvals they took part in. */
+export type ApproverTiming = {
+	/**  As the file names them. */
+	approver: string,
+	/**  The member it is, when the workspace knows them. */
+	userid: string | null,
+} & Timing;
 
 /**  Who sees one department. */
 export type Audience = {
@@ -236,6 +342,34 @@ export type BatchQuarter = {
 	message: string,
 };
 
+export type Bounds = {
+	lt?: number | null,
+	lte?: number | null,
+	gt?: number | null,
+	gte?: number | null,
+};
+
+/**  A place where a template's chain breaks for an applicant. */
+export type Break = {
+	template: string,
+	/**  The route (0-based); none for `no_route`. */
+	route: number | null,
+	applicant: string,
+	applicant_name: string,
+	code: ProblemCode,
+	message: string,
+};
+
+/**
+ *  The breaks counted (in all and per code), the first `keep` of them listed: what a page shows
+ *  of a workspace where every member's chain may break.
+ */
+export type BreakSummary = {
+	total: number,
+	by_code: ([ProblemCode, number])[],
+	breaks: Break[],
+};
+
 /**  A joiner or a leaver with their checklist. */
 export type Case = {
 	kind: Kind,
@@ -250,6 +384,20 @@ export type Case = {
 	steps: Step[],
 	/**  Steps not done. */
 	open: number,
+};
+
+/**  A native app of a platform, as the catalogue describes it. */
+export type CatalogueApp = {
+	key: string,
+	name: Localized,
+	purpose: Localized,
+	facing: Facing,
+	/**  What data it reads: contacts, customers, approvals, attendance, messages, files. */
+	reads: string[],
+	source: string | null,
+	checked: string,
+	confidence: Confidence,
+	certification: CertificationNeed,
 };
 
 export type Category = {
@@ -272,6 +420,13 @@ export type CertificationInput = {
 	ready?: string[],
 };
 
+export type CertificationNeed = {
+	required: boolean,
+	source: string | null,
+	confidence: Confidence,
+	note?: Localized | null,
+};
+
 /**  The plan as the Certification page and `orgdesk certification plan --json` show it. */
 export type CertificationPlan = {
 	methods: MethodInfo[],
@@ -291,6 +446,31 @@ export type CertificationPlan = {
 	next_review: string | null,
 	headcount: HeadcountCheck | null,
 	checked: string,
+};
+
+/**  The simulator's answer: the route taken and its chain. */
+export type Chain = {
+	template: string,
+	template_name: string,
+	applicant: string,
+	applicant_name: string,
+	/**  The route taken (0-based), none when no `when` matched. */
+	route: number | null,
+	steps: ChainStep[],
+	cc: Approval[],
+	problems: RouteProblem[],
+};
+
+/**  One step of a chain as it runs. */
+export type ChainStep = {
+	approvers: Approval[],
+	mode: Mode,
+	skipped: boolean,
+	skip_reason: SkipReason | null,
+	/**  Approvers this step would have had but skips, with why. */
+	skipped_approvers: SkippedApproval[],
+	/**  The template step it comes from (0-based; a manager chain gives several steps). */
+	template_step: number,
 };
 
 export type Checklist = {
@@ -409,6 +589,20 @@ export type Department = {
 	customer_facing: boolean,
 };
 
+export type DepartmentEfficiency = {
+	department: string,
+	/**  Approvals still waiting. */
+	pending: number,
+	/**  1 = the fastest (by median); ties share a rank. */
+	rank: number,
+	/**  The share of departments faster than this one, in percent (0 for the fastest). */
+	percentile: number | null,
+	top30: boolean,
+	slowest_approvers: ApproverTiming[],
+	/**  The guide's remedy, for departments outside the top share. */
+	remedy: string | null,
+} & Timing;
+
 /**  A department given by id (from the UI) or by full path (from the CLI and imports). */
 export type DepartmentRef = number | string;
 
@@ -460,6 +654,22 @@ export type EffectiveGrant = {
 	role: Localized,
 };
 
+export type Efficiency = {
+	records: number,
+	completed: number,
+	pending: number,
+	/**  The first and last submission among the records. */
+	from: string | null,
+	to: string | null,
+	/**  The top share the guide asks for, in percent (30). */
+	top_share_percent: number | null,
+	/**  Fastest first. */
+	departments: DepartmentEfficiency[],
+	templates: TemplateEfficiency[],
+	/**  The slowest approvers over all records. */
+	slowest_approvers: ApproverTiming[],
+};
+
 /**  What kind of body the organisation is (it decides the certification materials). */
 export type EntityType = "enterprise" | "education" | "non_profit" | "government" | 
 /**  An overseas company with a mainland subsidiary. */
@@ -506,6 +716,9 @@ export type ExportReport = {
 	/**  Personal data was masked (presentation mode); the file says so in its notes. */
 	masked: boolean,
 };
+
+/**  For the organisation's own staff, or facing its customers. */
+export type Facing = "internal" | "customer";
 
 /**  A fee as the planner shows it. */
 export type FeeInfo = {
@@ -564,6 +777,8 @@ export type FieldSpec = {
 	lines: boolean,
 };
 
+export type FieldType = "text" | "number" | "date" | "choice" | "bool";
+
 /**  Files dropped onto the window (a workspace to open, a staff list to import). */
 export type FilesDropped = {
 	paths: string[],
@@ -591,6 +806,24 @@ export type Fit = {
 	/**  The must-have needs this platform fails. */
 	ruled_out_by: string[],
 	reasons: Reason[],
+};
+
+/**  What one platform can express of a feature a template uses, from the capability dataset. */
+export type FitCell = {
+	platform: string,
+	/**  The value in words; none when unsourced. */
+	text: string | null,
+	note: string | null,
+	source: string | null,
+	confidence: Confidence,
+};
+
+/**  A feature a template uses (a row of the capability dataset) and each platform's answer. */
+export type FitFeature = {
+	/**  The dataset row (`approval_manager_chain` …). */
+	feature: string,
+	name: string,
+	platforms: FitCell[],
 };
 
 /**  A platform file format, as the Reports page and `--format` list them. */
@@ -930,6 +1163,9 @@ export type MethodInfo = {
 	fee: FeeInfo | null,
 };
 
+/**  会签 (everyone approves) or 或签 (the first answer decides). */
+export type Mode = "all" | "any";
+
 /**  Names with short language keys (`zh`, `en`), as the CLI contract spells them. */
 export type Names = {
 	zh: string,
@@ -1093,6 +1329,8 @@ export type Problem = {
 	fix: string,
 };
 
+export type ProblemCode = "no_approver" | "inactive_approver" | "manager_loop" | "rank_unreached" | "no_route";
+
 /**  Changes to the profile; fields left out stay as they are, an empty text clears one. */
 export type ProfileInput = {
 	name?: string | null,
@@ -1103,6 +1341,26 @@ export type ProfileInput = {
 	industry?: string | null,
 	region?: string | null,
 	headcount?: number | null,
+};
+
+export type RankBounds = {
+	lt?: string | null,
+	lte?: string | null,
+	gt?: string | null,
+	gte?: string | null,
+};
+
+export type RankCount = {
+	name: string,
+	members: number,
+};
+
+/**  The ranks and how many members hold each, and the ranks members hold that the list lacks. */
+export type Ranks = {
+	/**  Lowest first. */
+	ranks: RankCount[],
+	/**  Ranks on members that are not in the list (they never reach a `until_rank`). */
+	unlisted: RankCount[],
 };
 
 /**  Active members of a department (its main members) against all who should be. */
@@ -1134,6 +1392,17 @@ export type RecentWorkspace = {
 	name: string,
 	/**  UTC, RFC 3339. */
 	opened_at: string,
+};
+
+/**  What an approval records import read and did. */
+export type RecordsImport = {
+	rows: number,
+	/**  Records new to the workspace. */
+	added: number,
+	/**  Records already there (same number), replaced by the file's. */
+	replaced: number,
+	problems: SheetProblem[],
+	committed: boolean,
 };
 
 /**  What `orgdesk report` wrote. */
@@ -1175,6 +1444,16 @@ export type RoleOnPlatform = {
 	permissions: MappedPermission[],
 	unsupported: Unsupported[],
 	notes: Localized[],
+};
+
+/**  A role given by id, built-in key or name. */
+export type RoleRef = number | string;
+
+export type RouteProblem = {
+	code: ProblemCode,
+	/**  The chain step (0-based) it concerns; none for the route as a whole. */
+	step: number | null,
+	message: string,
 };
 
 /**  How many rows each filter shows. */
@@ -1252,6 +1531,18 @@ export type SettingState = {
 /**  How much a finding of a check matters (least-privilege checks, export pre-flight …). */
 export type Severity = "error" | "warning" | "info";
 
+/**
+ *  How many rows from the top are searched for the header row.
+ *  A row of a small import (leavers, approval records) that cannot be imported: where, a
+ *  stable code, and what to do.
+ */
+export type SheetProblem = {
+	sheet: string,
+	row: number,
+	code: string,
+	message: string,
+};
+
 /**  What one member sees of the directory. */
 export type Sight = {
 	userid: string,
@@ -1265,6 +1556,18 @@ export type Sight = {
 	/**  How many members they see (members of a department they see, and themselves). */
 	members_seen: number,
 	members_total: number,
+};
+
+export type SkipReason = 
+/**  The approver is the applicant. */
+"self" | 
+/**  The approver already approved in an earlier step. */
+"duplicate";
+
+export type SkippedApproval = {
+	userid: string,
+	name: string,
+	reason: SkipReason,
 };
 
 export type SnapshotInfo = {
@@ -1306,11 +1609,56 @@ export type TaskProgress = {
 	total: number,
 };
 
+/**
+ *  An approval template: its fields, its routes (the first whose `when` matches is taken) and
+ *  who is copied.
+ */
+export type Template = {
+	key: string,
+	name: Localized,
+	fields?: TemplateField[],
+	routes: TemplateRoute[],
+	cc?: Approver[],
+};
+
+export type TemplateEfficiency = {
+	template: string,
+} & Timing;
+
+export type TemplateField = {
+	key: string,
+	type: FieldType,
+	required?: boolean,
+	name?: Localized | null,
+	choices?: string[],
+};
+
+/**  A template as listed: the workspace's own, or a built-in one not yet added. */
+export type TemplateInfo = {
+	template: Template,
+	/**  In the workspace (else a built-in one to start from). */
+	in_workspace: boolean,
+	builtin: boolean,
+};
+
+/**  One band of a template: when it applies and its steps in order. */
+export type TemplateRoute = {
+	when?: When,
+	steps: ApprovalStep[],
+};
+
 /**  A hand tick (or untick), with an optional reason. */
 export type Tick = {
 	item?: string,
 	done?: boolean,
 	reason?: string | null,
+};
+
+/**  Count, median and P90 hours of a group of completed approvals. */
+export type Timing = {
+	count: number,
+	median_hours: number | null,
+	p90_hours: number | null,
 };
 
 /**  Something of the role the platform cannot express, and why. */
@@ -1338,6 +1686,20 @@ export type Visibility = {
 	members: string[],
 	/**  Its members (and those of the departments under it) see only their own departments. */
 	only_own: boolean,
+};
+
+/**  A route's condition; every part given must hold (an empty one matches everything). */
+export type When = {
+	amount?: Bounds | null,
+	days?: Bounds | null,
+	/**  The applicant's main department is this one or under it (a full path). */
+	department?: string | null,
+	/**  The applicant's rank, compared in the workspace's rank order. */
+	rank?: RankBounds | null,
+	/**  Every one of these holds. */
+	all?: When[],
+	/**  At least one of these holds. */
+	any?: When[],
 };
 
 /**  A workspace that a second start (a double-click while the app runs) opened in this window. */

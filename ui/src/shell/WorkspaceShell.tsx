@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Tag, Tooltip, Typography } from "antd";
 import {
   ApartmentOutlined,
+  AppstoreOutlined,
+  BranchesOutlined,
   UserSwitchOutlined,
   AuditOutlined,
   LockOutlined,
@@ -33,6 +35,8 @@ import SnapshotsDrawer from "./SnapshotsDrawer";
 import OrganizationPage from "../pages/organization/OrganizationPage";
 import ImportPage from "../pages/import/ImportPage";
 import LifecyclePage from "../pages/lifecycle/LifecyclePage";
+import AppsPage from "../pages/apps/AppsPage";
+import ApprovalsPage from "../pages/approvals/ApprovalsPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
 import ReportsPage from "../pages/reports/ReportsPage";
@@ -52,8 +56,8 @@ interface Props {
   onDroppedTaken: () => void;
 }
 
-type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "compare" | "reports" | "certification" | "security" | "hardware";
-const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "compare", "reports", "certification", "security", "hardware"];
+type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "compare" | "reports" | "certification" | "security" | "hardware";
+const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "compare", "reports", "certification", "security", "hardware"];
 
 export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
@@ -223,6 +227,8 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 { key: "import", icon: <ImportOutlined />, label: <span data-testid="nav-import">{t("nav.import")}</span> },
                 { key: "permissions", icon: <SafetyOutlined />, label: <span data-testid="nav-permissions">{t("nav.permissions")}</span> },
                 { key: "lifecycle", icon: <UserSwitchOutlined />, label: <span data-testid="nav-lifecycle">{t("nav.lifecycle")}</span> },
+                { key: "apps", icon: <AppstoreOutlined />, label: <span data-testid="nav-apps">{t("nav.apps")}</span> },
+                { key: "approvals", icon: <BranchesOutlined />, label: <span data-testid="nav-approvals">{t("nav.approvals")}</span> },
                 { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
                 { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
                 {
@@ -249,6 +255,8 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 )}
                 {page === "permissions" && <PermissionsPage />}
                 {page === "lifecycle" && <LifecyclePage />}
+                {page === "apps" && <AppsPage />}
+                {page === "approvals" && <ApprovalsPage />}
                 {page === "compare" && <ComparePage />}
                 {page === "reports" && <ReportsPage />}
                 {page === "certification" && <CertificationPage />}

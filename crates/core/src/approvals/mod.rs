@@ -21,8 +21,8 @@ pub struct Template {
     pub key: String,
     pub name: Localized,
     #[serde(default)]
-    pub fields: Vec<Field>,
-    pub routes: Vec<Route>,
+    pub fields: Vec<TemplateField>,
+    pub routes: Vec<TemplateRoute>,
     #[serde(default)]
     pub cc: Vec<Approver>,
 }
@@ -35,7 +35,7 @@ impl Template {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
-pub struct Field {
+pub struct TemplateField {
     pub key: String,
     #[serde(rename = "type")]
     pub kind: FieldType,
@@ -60,10 +60,10 @@ pub enum FieldType {
 /// One band of a template: when it applies and its steps in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
-pub struct Route {
+pub struct TemplateRoute {
     #[serde(default)]
     pub when: When,
-    pub steps: Vec<Step>,
+    pub steps: Vec<ApprovalStep>,
 }
 
 /// A route's condition; every part given must hold (an empty one matches everything).
@@ -139,7 +139,7 @@ pub struct RankBounds {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(deny_unknown_fields)]
-pub struct Step {
+pub struct ApprovalStep {
     pub approver: Approver,
     #[serde(default)]
     pub mode: Mode,
@@ -512,17 +512,13 @@ pub struct FitFeature {
     pub platforms: Vec<FitCell>,
 }
 
-fn uses_conditions(w: &When) -> bool {
-    !w.is_empty()
-}
-
 /// The features `t` uses and what each platform can express of them.
 pub fn fit(t: &Template, lang: Lang) -> Vec<FitFeature> {
     let steps = || t.routes.iter().flat_map(|r| &r.steps);
     let approvers = || steps().map(|s| &s.approver).chain(&t.cc);
     let uses = |f: fn(&Approver) -> bool| approvers().any(f);
     let mut features = Vec::new();
-    if t.routes.iter().any(|r| uses_conditions(&r.when)) {
+    if t.routes.iter().any(|r| !r.when.is_empty()) {
         features.push("approval_conditions");
     }
     if uses(|a| matches!(a, Approver::DepartmentHead { .. })) {

@@ -285,10 +285,6 @@ struct Resolved {
     problems: Vec<(ProblemCode, String)>,
 }
 
-fn department_label(org: &Org, d: i64) -> String {
-    org.tree.path(d)
-}
-
 /// A walk up the reporting line that notices when it comes back to someone.
 struct ReportingLine {
     seen: BTreeSet<usize>,
@@ -340,13 +336,10 @@ fn resolve(org: &Org, a: &Approver, applicant: usize, lang: Lang) -> Resolved {
                     if heads.is_empty() {
                         out.problems.push((
                             ProblemCode::NoApprover,
-                            tr(
-                                "problem.no_head",
-                                &[("department", department_label(org, d))],
-                            ),
+                            tr("problem.no_head", &[("department", org.tree.path(d))]),
                         ));
                     }
-                    let reason = tr("reason.head", &[("department", department_label(org, d))]);
+                    let reason = tr("reason.head", &[("department", org.tree.path(d))]);
                     out.groups
                         .push(heads.into_iter().map(|h| (h, reason.clone())).collect());
                 }
@@ -638,6 +631,49 @@ fn samples(template: &Template, pick: fn(&When) -> Option<&Bounds>, step: f64) -
 /// Every template for every active member and every route band they can reach: the breaks.
 pub(crate) fn check(org: &Org, templates: &[Template], lang: Lang) -> Vec<Break> {
     let mut out = Vec::new();
+    each_break(org, templates, lang, |b| {
+        out.push(b);
+        true
+    });
+    out
+}
+
+/// The breaks counted (in all and per code), the first `keep` of them listed: what a page shows
+/// of a workspace where every member's chain may break.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+pub struct BreakSummary {
+    pub total: u32,
+    pub by_code: Vec<(ProblemCode, u32)>,
+    pub breaks: Vec<Break>,
+}
+
+pub(crate) fn summary(org: &Org, templates: &[Template], lang: Lang, keep: usize) -> BreakSummary {
+    let mut counts: std::collections::BTreeMap<ProblemCode, u32> = Default::default();
+    let mut out = BreakSummary::default();
+    each_break(org, templates, lang, |b| {
+        out.total += 1;
+        *counts.entry(b.code).or_default() += 1;
+        if out.breaks.len() < keep {
+            out.breaks.push(b);
+        }
+        true
+    });
+    out.by_code = counts.into_iter().collect();
+    out
+}
+
+/// Whether any chain breaks (stops at the first).
+pub(crate) fn any_break(org: &Org, templates: &[Template], lang: Lang) -> bool {
+    let mut found = false;
+    each_break(org, templates, lang, |_| {
+        found = true;
+        false
+    });
+    found
+}
+
+/// Calls `f` with each break until it returns false.
+fn each_break(org: &Org, templates: &[Template], lang: Lang, mut f: impl FnMut(Break) -> bool) {
     for template in templates {
         let amounts = samples(template, |w| w.amount.as_ref(), 0.01);
         let days = samples(template, |w| w.days.as_ref(), 0.5);
@@ -663,36 +699,33 @@ pub(crate) fn check(org: &Org, templates: &[Template], lang: Lang) -> Vec<Break>
                     }
                 }
             }
-            let push = |out: &mut Vec<Break>, route: Option<u32>, code, message| {
-                out.push(Break {
-                    template: template.key.clone(),
-                    route,
-                    applicant: p.userid.clone(),
-                    applicant_name: p.name.clone(),
-                    code,
-                    message,
-                })
+            let shown = |route: Option<u32>, code, message| Break {
+                template: template.key.clone(),
+                route,
+                applicant: p.userid.clone(),
+                applicant_name: p.name.clone(),
+                code,
+                message,
             };
             if let Some(input) = unrouted {
-                push(
-                    &mut out,
-                    None,
-                    ProblemCode::NoRoute,
-                    no_route_message(&input, lang),
-                );
+                let message = no_route_message(&input, lang);
+                if !f(shown(None, ProblemCode::NoRoute, message)) {
+                    return;
+                }
             }
             for r in routes {
                 let (_, _, problems) = chain_of(org, template, r, who, lang);
                 let mut seen = BTreeSet::new();
                 for pr in problems {
-                    if seen.insert((pr.code, pr.message.clone())) {
-                        push(&mut out, Some(r as u32), pr.code, pr.message);
+                    if seen.insert((pr.code, pr.message.clone()))
+                        && !f(shown(Some(r as u32), pr.code, pr.message))
+                    {
+                        return;
                     }
                 }
             }
         }
     }
-    out
 }
 
 impl std::fmt::Display for ProblemCode {

@@ -184,10 +184,12 @@ fn not_found(key: &str) -> Error {
 
 /// The plan's apps with their visibility, admins and audience.
 pub(crate) fn list(conn: &Connection, lang: Lang) -> Result<Vec<App>> {
+    list_in(conn, &Context::load(conn)?, lang)
+}
+
+fn list_in(conn: &Connection, ctx: &Context, lang: Lang) -> Result<Vec<App>> {
     let platform = platform(conn)?;
-    let tree = Tree::load(conn)?;
-    let all_roles = roles::list(conn)?;
-    let member_depts = member_departments(conn)?;
+    let (tree, all_roles) = (&ctx.tree, &ctx.roles);
     let mut stmt = conn.prepare(
         "SELECT key, name, kind, facing, reads, everyone FROM apps ORDER BY sort_order, key",
     )?;
@@ -230,6 +232,10 @@ pub(crate) fn list(conn: &Connection, lang: Lang) -> Result<Vec<App>> {
             if let Some(c) = catalogue_app(&platform, &app.key) {
                 app.certification_required = c.certification.required;
                 app.purpose = Some(c.purpose.get(lang).to_string());
+                // A catalogue name is shown in the interface's language; a name of one's own stays.
+                if [&c.name.zh_cn, &c.name.en_us].contains(&&app.name) {
+                    app.name = c.name.get(lang).to_string();
+                }
             }
         }
         let mut v = conn.prepare_cached(
@@ -259,62 +265,70 @@ pub(crate) fn list(conn: &Connection, lang: Lang) -> Result<Vec<App>> {
         app.admins = a
             .query_map([&app.key], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
-        app.audience = audience(&tree, &member_depts, &all_roles, &app).len() as u32;
+        app.audience = ctx.audience(&app).len() as u32;
         out.push(app);
     }
     Ok(out)
 }
 
-/// Each member's departments (userid → department ids), departed members left out.
-fn member_departments(conn: &Connection) -> Result<BTreeMap<String, Vec<i64>>> {
-    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT m.userid, d.department_id FROM members m
-         LEFT JOIN member_departments d ON d.member_id = m.id WHERE m.status <> 'departed'",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let entry = out.entry(r.get(0)?).or_default();
-        if let Some(d) = r.get::<_, Option<i64>>(1)? {
-            entry.push(d);
-        }
-    }
-    Ok(out)
+/// What the audiences are computed from: the tree, the roles with their holders, and each
+/// member's departments (departed members left out), read once.
+struct Context {
+    tree: Tree,
+    roles: Vec<roles::Role>,
+    members: BTreeMap<String, Vec<i64>>,
 }
 
-/// The members who see `app`.
-fn audience<'m>(
-    tree: &Tree,
-    members: &'m BTreeMap<String, Vec<i64>>,
-    all_roles: &[roles::Role],
-    app: &App,
-) -> HashSet<&'m str> {
-    if app.everyone {
-        return members.keys().map(String::as_str).collect();
-    }
-    let named: HashSet<&str> = app
-        .members
-        .iter()
-        .map(String::as_str)
-        .chain(
-            all_roles
-                .iter()
-                .filter(|r| app.role_ids.contains(&r.id))
-                .flat_map(|r| r.holders.iter().map(String::as_str)),
-        )
-        .collect();
-    members
-        .iter()
-        .filter(|(u, depts)| {
-            named.contains(u.as_str())
-                || depts.iter().any(|d| {
-                    app.department_ids
-                        .iter()
-                        .any(|root| tree.in_subtree(*d, *root))
-                })
+impl Context {
+    fn load(conn: &Connection) -> Result<Context> {
+        let mut members: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT m.userid, d.department_id FROM members m
+             LEFT JOIN member_departments d ON d.member_id = m.id WHERE m.status <> 'departed'",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let entry = members.entry(r.get(0)?).or_default();
+            if let Some(d) = r.get::<_, Option<i64>>(1)? {
+                entry.push(d);
+            }
+        }
+        Ok(Context {
+            tree: Tree::load(conn)?,
+            roles: roles::list(conn)?,
+            members,
         })
-        .map(|(u, _)| u.as_str())
-        .collect()
+    }
+
+    /// The members who see `app`.
+    fn audience(&self, app: &App) -> HashSet<&str> {
+        if app.everyone {
+            return self.members.keys().map(String::as_str).collect();
+        }
+        let named: HashSet<&str> = app
+            .members
+            .iter()
+            .map(String::as_str)
+            .chain(
+                self.roles
+                    .iter()
+                    .filter(|r| app.role_ids.contains(&r.id))
+                    .flat_map(|r| r.holders.iter().map(String::as_str)),
+            )
+            .collect();
+        self.members
+            .iter()
+            .filter(|(u, depts)| {
+                named.contains(u.as_str())
+                    || depts.iter().any(|d| {
+                        app.department_ids
+                            .iter()
+                            .any(|root| self.tree.in_subtree(*d, *root))
+                    })
+            })
+            .map(|(u, _)| u.as_str())
+            .collect()
+    }
 }
 
 fn snapshot(conn: &Connection, key: &str, lang: Lang) -> Result<Option<App>> {
@@ -543,10 +557,9 @@ pub struct AppFinding {
 
 /// The plan's checks.
 pub(crate) fn check(conn: &Connection, facts: &AppFacts, lang: Lang) -> Result<Vec<AppFinding>> {
-    let apps = list(conn, lang)?;
-    let tree = Tree::load(conn)?;
-    let all_roles = roles::list(conn)?;
-    let member_depts = member_departments(conn)?;
+    let ctx = Context::load(conn)?;
+    let apps = list_in(conn, &ctx, lang)?;
+    let (tree, member_depts) = (&ctx.tree, &ctx.members);
     let sensitive: Vec<(i64, String)> = crate::org::departments::list(conn)?
         .into_iter()
         .filter(|d| d.sensitive)
@@ -568,7 +581,7 @@ pub(crate) fn check(conn: &Connection, facts: &AppFacts, lang: Lang) -> Result<V
     };
     let personal = &data().personal_data;
     for app in &apps {
-        let seen = audience(&tree, &member_depts, &all_roles, app);
+        let seen = ctx.audience(app);
         if seen.is_empty() {
             push(AppCheck::VisibleToNobody, Some(app), &[]);
         }

@@ -2,7 +2,7 @@
 //! found, the approval templates with their routes, where chains break, and approval speed.
 
 use crate::approvals::records::Efficiency;
-use crate::approvals::route::Break;
+use crate::approvals::route::BreakSummary;
 use crate::approvals::Template;
 use crate::apps::{App, AppFinding};
 use crate::i18n::{t, Lang};
@@ -16,7 +16,7 @@ pub(crate) struct AppsAndApprovals {
     pub apps: Vec<App>,
     pub findings: Vec<AppFinding>,
     pub templates: Vec<Template>,
-    pub breaks: Vec<Break>,
+    pub breaks: BreakSummary,
     pub efficiency: Efficiency,
 }
 
@@ -24,7 +24,7 @@ impl AppsAndApprovals {
     /// Presentation mode: names and the messages that carry them are masked.
     pub(crate) fn mask(&mut self) {
         use super::mask;
-        for b in &mut self.breaks {
+        for b in &mut self.breaks.breaks {
             b.applicant_name = mask::name(&b.applicant_name);
             b.message = mask::text(&b.message);
         }
@@ -102,10 +102,10 @@ pub(crate) fn gather(
 ) -> crate::Result<AppsAndApprovals> {
     let templates = crate::approvals::workspace_templates(conn)?;
     let breaks = if templates.is_empty() {
-        Vec::new()
+        BreakSummary::default()
     } else {
         let org = crate::approvals::route::Org::load(conn)?;
-        crate::approvals::route::check(&org, &templates, lang)
+        crate::approvals::route::summary(&org, &templates, lang, BREAKS_SHOWN)
     };
     Ok(AppsAndApprovals {
         apps: crate::apps::list(conn, lang)?,
@@ -209,7 +209,7 @@ pub(crate) fn write(
     }
 
     w.title("report.breaks_title")?;
-    if data.breaks.is_empty() {
+    if data.breaks.total == 0 {
         let none = w.tr("cli.approvals_clean");
         w.line(&[none])?;
     } else {
@@ -221,7 +221,7 @@ pub(crate) fn write(
             "report.break_code",
             "report.break_message",
         ])?;
-        for b in data.breaks.iter().take(BREAKS_SHOWN) {
+        for b in &data.breaks.breaks {
             w.line(&[
                 b.template.clone(),
                 b.route.map(|r| (r + 1).to_string()).unwrap_or_default(),
@@ -231,11 +231,12 @@ pub(crate) fn write(
                 b.message.clone(),
             ])?;
         }
-        if data.breaks.len() > BREAKS_SHOWN {
+        let listed = data.breaks.breaks.len() as u32;
+        if data.breaks.total > listed {
             let more = t(
                 lang,
                 "report.breaks_more",
-                &[("count", (data.breaks.len() - BREAKS_SHOWN).to_string())],
+                &[("count", (data.breaks.total - listed).to_string())],
             );
             w.line(&[more])?;
         }

@@ -155,7 +155,7 @@ struct Facts {
     apps: u32,
     app_findings: Vec<crate::apps::AppFinding>,
     templates: u32,
-    approval_breaks: u32,
+    approvals_break: bool,
 }
 
 fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
@@ -195,17 +195,17 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
     let apps = crate::apps::list(conn, lang)?.len() as u32;
     let app_findings = crate::apps::check(conn, &super::app_facts(conn)?, lang)?;
     let templates = crate::approvals::workspace_templates(conn)?;
-    let approval_breaks = if templates.is_empty() {
-        0
-    } else {
+    // Whether any chain breaks is enough here (the Approvals page lists them): a scan that
+    // stops at the first break.
+    let approvals_break = !templates.is_empty() && {
         let org = crate::approvals::route::Org::load(conn)?;
-        crate::approvals::route::check(&org, &templates, lang).len() as u32
+        crate::approvals::route::any_break(&org, &templates, lang)
     };
     Ok(Facts {
         apps,
         app_findings,
         templates: templates.len() as u32,
-        approval_breaks,
+        approvals_break,
         certification: super::certification::plan(conn, &profile, members, lang)?,
         profile,
         members,
@@ -364,13 +364,14 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
         ),
         "apps_chosen" => (f.apps > 0, d("apps", &[("count", f.apps.to_string())])),
         "approval_templates" => (
-            f.templates > 0 && f.approval_breaks == 0,
+            f.templates > 0 && !f.approvals_break,
             d(
-                "approvals",
-                &[
-                    ("count", f.templates.to_string()),
-                    ("breaks", f.approval_breaks.to_string()),
-                ],
+                if f.approvals_break {
+                    "approvals_break"
+                } else {
+                    "approvals"
+                },
+                &[("count", f.templates.to_string())],
             ),
         ),
         "app_visibility" => {

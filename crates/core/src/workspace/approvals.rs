@@ -3,19 +3,13 @@
 
 use super::Workspace;
 use crate::approvals::records::{self, Efficiency};
-use crate::approvals::route::{self, Break, Chain, Input, Org};
+use crate::approvals::route::{self, Break, BreakSummary, Chain, Input, Org};
 use crate::approvals::{self, Ranks, Template, TemplateInfo};
 use crate::error::{Error, Result};
 use crate::history::Action;
 use crate::i18n::Lang;
 use crate::imports::approval_records::{self, RecordsImport};
 use std::path::Path;
-
-fn file_name(file: &Path) -> String {
-    file.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
 
 impl Workspace {
     /// The rank order (lowest first), how many members hold each, and unlisted ranks in use.
@@ -110,6 +104,14 @@ impl Workspace {
         Ok(route::check(&Org::load(conn)?, &templates, lang))
     }
 
+    /// The breaks counted, in all and per code, and the first `keep` listed (for the app, where
+    /// a workspace without department heads breaks for every member).
+    pub fn approval_check_summary(&self, keep: usize, lang: Lang) -> Result<BreakSummary> {
+        let conn = self.db.conn();
+        let templates = approvals::workspace_templates(conn)?;
+        Ok(route::summary(&Org::load(conn)?, &templates, lang, keep))
+    }
+
     /// Imports approval records (replacing those with the same number) in one undoable action:
     /// every row or none, unless `skip_invalid`; a dry run writes nothing.
     pub fn import_approval_records(
@@ -120,7 +122,7 @@ impl Workspace {
         lang: Lang,
     ) -> Result<RecordsImport> {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        let rows = approval_records::read(bytes, &file_name(file))?;
+        let rows = approval_records::read(bytes, &super::file_name(file))?;
         let done = self
             .db
             .record_or_roll_back(Action::ApprovalRecordsImport, |tx, _| {

@@ -239,7 +239,7 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
                   </Col>
                   <Col span={12}>
                     <Form.Item name="leader_of" label={t("members.leader_of")}>
-                      <Select mode="multiple" options={chosenOptions} />
+                      <Select mode="multiple" options={chosenOptions} data-testid="member-leader-of" />
                     </Form.Item>
                   </Col>
                 </>

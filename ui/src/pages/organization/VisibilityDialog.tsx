@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from "react";
-import { Alert, Button, Checkbox, Descriptions, Modal, Radio, Space, Tag, TreeSelect, Typography, type TreeSelectProps } from "antd";
+import { Alert, Button, Checkbox, Descriptions, Modal, Radio, Space, Tag, TreeSelect, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { api, call, type Audience, type Department, type PlatformSetting, type Visibility } from "../../api";
 import { useWorkspace } from "../../shell/workspace";
 import MemberPicker from "../../shell/MemberPicker";
-import { buildTree, type DeptNode } from "./tree";
+import { departmentTreeData } from "./tree";
 
 interface Props {
   dept: Department | null;
@@ -53,11 +53,7 @@ export function VisibilityDialog({ dept, departments, onSubmit, onClose }: Props
     void api.visibilityMapping().then(setMapping);
   }, []);
 
-  const treeData = useMemo(() => {
-    const toData = (nodes: DeptNode[]): NonNullable<TreeSelectProps["treeData"]> =>
-      nodes.map((n) => ({ value: n.dept.path, title: n.dept.name, key: n.key, children: toData(n.children) }));
-    return toData(buildTree(departments));
-  }, [departments]);
+  const treeData = useMemo(() => departmentTreeData(departments), [departments]);
 
   const platform = info.profile.platform;
   const platforms = platform === "undecided" ? ["wecom", "dingtalk", "feishu"] : [platform];

@@ -68,3 +68,16 @@ export function computeDrop(depts: Department[], dragId: number, targetId: numbe
   const index = others.findIndex((d) => d.id === targetId);
   return { parent, position: mode === "before" ? index : index + 1 };
 }
+
+/** The tree as a TreeSelect's data, each department's value its full path. */
+export function departmentTreeData(depts: Department[]): DeptTreeOption[] {
+  const toData = (nodes: DeptNode[]): DeptTreeOption[] => nodes.map((n) => ({ value: n.dept.path, title: n.dept.name, key: n.key, children: toData(n.children) }));
+  return toData(buildTree(depts));
+}
+
+export interface DeptTreeOption {
+  value: string;
+  title: string;
+  key: string | number;
+  children: DeptTreeOption[];
+}
