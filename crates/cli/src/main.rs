@@ -1499,7 +1499,7 @@ fn approvals(cmd: ApprovalsCommand, out: &Out) -> Result<Exit, Error> {
     let lang = out.lang;
     match cmd {
         ApprovalsCommand::Templates { workspace } => {
-            out.templates(&open(&workspace)?.approval_templates()?)?
+            out.templates(&open(&workspace)?.approval_templates(out.lang)?)?
         }
         ApprovalsCommand::Show { workspace, key } => {
             let ws = open(&workspace)?;

@@ -3,40 +3,17 @@
 use crate::print::{Out, R};
 use orgdesk_core::approvals::records::{Efficiency, Timing};
 use orgdesk_core::approvals::route::{Break, Chain, SkipReason};
-use orgdesk_core::approvals::{Approver, FitFeature, Mode, Ranks, Template, TemplateInfo, When};
+use orgdesk_core::approvals::{
+    approver_text, when_text, FitFeature, Mode, Ranks, Template, TemplateInfo,
+};
 use orgdesk_core::apps::{App, AppFinding, AppKind, CatalogueApp};
 use orgdesk_core::imports::approval_records::RecordsImport;
+use unicode_width::UnicodeWidthStr;
 
 /// Breaks printed per template before the rest are only counted.
 const SHOWN_BREAKS: usize = 20;
 
 impl Out {
-    fn approver_text(&self, a: &Approver) -> String {
-        match a {
-            Approver::DepartmentHead { level } => {
-                self.tr("cli.approver_head", &[("level", level.to_string())])
-            }
-            Approver::Manager { levels } => {
-                self.tr("cli.approver_manager", &[("levels", levels.to_string())])
-            }
-            Approver::ManagerChain { until_rank } => {
-                self.tr("cli.approver_chain", &[("rank", until_rank.clone())])
-            }
-            Approver::Role { role } => self.tr("cli.approver_role", &[("role", role.clone())]),
-            Approver::Member { userid } => {
-                self.tr("cli.approver_member", &[("userid", userid.clone())])
-            }
-        }
-    }
-
-    fn when_text(&self, w: &When) -> String {
-        if w.is_empty() {
-            return self.tr("cli.when_always", &[]);
-        }
-        // The document's own words are exact and short.
-        serde_json::to_string(w).unwrap_or_default()
-    }
-
     pub fn ranks(&self, r: &Ranks) -> R {
         self.emit(r, || {
             let mut text = if r.ranks.is_empty() {
@@ -98,16 +75,16 @@ impl Out {
                 text.push_str(&format!(
                     "\n  {} {}: {}",
                     self.tr("cli.route", &[("index", (i + 1).to_string())]),
-                    self.when_text(&r.when),
+                    when_text(&r.when, self.lang),
                     r.steps
                         .iter()
-                        .map(|s| self.approver_text(&s.approver))
+                        .map(|s| approver_text(&s.approver, self.lang))
                         .collect::<Vec<_>>()
                         .join(" → ")
                 ));
             }
             if !t.cc.is_empty() {
-                let cc: Vec<String> = t.cc.iter().map(|a| self.approver_text(a)).collect();
+                let cc: Vec<String> = t.cc.iter().map(|a| approver_text(a, self.lang)).collect();
                 text.push_str(&format!(
                     "\n  {}: {}",
                     self.tr("cli.cc", &[]),
@@ -117,16 +94,15 @@ impl Out {
             for f in fit {
                 text.push_str(&format!("\n{}", f.name));
                 for c in &f.platforms {
-                    let value = c
-                        .text
-                        .clone()
-                        .unwrap_or_else(|| self.tr("cli.unsourced", &[]));
-                    text.push_str(&format!(
-                        "\n  {:<9} {} ({})",
-                        self.tr(&format!("platforms.{}", c.platform), &[]),
-                        value,
-                        self.tr(&format!("confidences.{}", c.confidence.as_str()), &[])
-                    ));
+                    let confidence =
+                        self.tr(&format!("confidences.{}", c.confidence.as_str()), &[]);
+                    let value = match &c.text {
+                        Some(v) => format!("{v} ({confidence})"),
+                        None => confidence,
+                    };
+                    let name = self.tr(&format!("platforms.{}", c.platform), &[]);
+                    let pad = " ".repeat(10usize.saturating_sub(name.width()));
+                    text.push_str(&format!("\n  {name}{pad}{value}"));
                 }
             }
             text

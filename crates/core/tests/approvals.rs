@@ -375,7 +375,7 @@ fn the_check_runs_every_band_for_active_members_only() {
 #[test]
 fn templates_round_trip_and_every_change_is_undoable() {
     let (dir, mut ws) = workspace();
-    let builtin = ws.approval_templates().unwrap();
+    let builtin = ws.approval_templates(Lang::ZhCn).unwrap();
     assert!(builtin.iter().all(|t| !t.in_workspace) && builtin.len() >= 6);
     let added = ws.add_approval_template("purchase").unwrap();
     let out = dir.path().join("purchase.json");
@@ -383,15 +383,15 @@ fn templates_round_trip_and_every_change_is_undoable() {
     ws.delete_approval_template("purchase").unwrap();
     let back = ws.add_approval_template(out.to_str().unwrap()).unwrap();
     assert_eq!(added, back);
-    assert!(ws.approval_templates().unwrap()[0].in_workspace);
+    assert!(ws.approval_templates(Lang::ZhCn).unwrap()[0].in_workspace);
     ws.undo().unwrap();
     assert!(ws
-        .approval_templates()
+        .approval_templates(Lang::ZhCn)
         .unwrap()
         .iter()
         .all(|t| !t.in_workspace));
     ws.undo().unwrap(); // the delete
-    assert!(ws.approval_templates().unwrap()[0].in_workspace);
+    assert!(ws.approval_templates(Lang::ZhCn).unwrap()[0].in_workspace);
     // Ranks are undone too.
     ws.set_ranks(&["A".to_string()]).unwrap();
     ws.undo().unwrap();

@@ -321,7 +321,7 @@ fn every_change_has_an_audit_entry_and_refused_or_read_only_operations_change_no
                 ws.approval_route("leave", "shenji1", Default::default(), Lang::ZhCn)
                     .unwrap();
                 ws.approval_check(Lang::ZhCn).unwrap();
-                ws.approval_templates().unwrap();
+                ws.approval_templates(Lang::ZhCn).unwrap();
                 ws.approval_efficiency(None, None, Lang::ZhCn).unwrap();
                 ws.ranks().unwrap();
                 false

@@ -23,7 +23,7 @@ pub fn set_ranks(state: S, names: Vec<String>) -> Res<Vec<String>> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn approval_templates(state: S) -> Res<Vec<TemplateInfo>> {
-    state.read(|ws, _| ws.approval_templates())
+    state.read(|ws, lang| ws.approval_templates(lang))
 }
 
 /// Adds or replaces a template (a built-in one added, or one edited on the page).

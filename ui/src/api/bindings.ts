@@ -1456,6 +1456,12 @@ export type RouteProblem = {
 	message: string,
 };
 
+/**  A route in words: its condition and its steps. */
+export type RouteText = {
+	when: string,
+	steps: string[],
+};
+
 /**  How many rows each filter shows. */
 export type RowCounts = {
 	all: number,
@@ -1636,6 +1642,8 @@ export type TemplateField = {
 /**  A template as listed: the workspace's own, or a built-in one not yet added. */
 export type TemplateInfo = {
 	template: Template,
+	/**  Its routes in words, in the language asked. */
+	routes_text: RouteText[],
 	/**  In the workspace (else a built-in one to start from). */
 	in_workspace: boolean,
 	builtin: boolean,

@@ -8,7 +8,7 @@ pub mod route;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Tx};
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{t, Lang, Localized};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -185,6 +185,71 @@ pub enum Approver {
     },
 }
 
+/// An approver in words (`第 1 级部门负责人`, `Managers up to M2` …).
+pub fn approver_text(a: &Approver, lang: Lang) -> String {
+    let (key, param, value) = match a {
+        Approver::DepartmentHead { level } => ("department_head", "level", level.to_string()),
+        Approver::Manager { levels } => ("manager", "levels", levels.to_string()),
+        Approver::ManagerChain { until_rank } => ("manager_chain", "rank", until_rank.clone()),
+        Approver::Role { role } => ("role", "role", role.clone()),
+        Approver::Member { userid } => ("member", "userid", userid.clone()),
+    };
+    t(
+        lang,
+        &format!("approvals.approver.{key}"),
+        &[(param, value)],
+    )
+}
+
+/// A route's condition in words (`金额 ≥ 5000 且 < 20000`); "otherwise" when empty.
+pub fn when_text(w: &When, lang: Lang) -> String {
+    if w.is_empty() {
+        return t(lang, "approvals.when.always", &[]);
+    }
+    fn bounds<V: std::fmt::Display>(b: [(&str, &Option<V>); 4]) -> String {
+        b.iter()
+            .filter_map(|(sign, v)| v.as_ref().map(|v| format!("{sign} {v}")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    let and = t(lang, "approvals.when.and", &[]);
+    let mut parts = Vec::new();
+    for (field, b) in [("amount", &w.amount), ("days", &w.days)] {
+        if let Some(b) = b {
+            let text = bounds([("<", &b.lt), ("≤", &b.lte), (">", &b.gt), ("≥", &b.gte)]);
+            parts.push(format!(
+                "{} {text}",
+                t(lang, &format!("approvals.when.{field}"), &[])
+            ));
+        }
+    }
+    if let Some(r) = &w.rank {
+        let text = bounds([("<", &r.lt), ("≤", &r.lte), (">", &r.gt), ("≥", &r.gte)]);
+        parts.push(format!("{} {text}", t(lang, "approvals.when.rank", &[])));
+    }
+    if let Some(d) = &w.department {
+        parts.push(t(lang, "approvals.when.department", &[("path", d.clone())]));
+    }
+    parts.extend(w.all.iter().map(|x| format!("({})", when_text(x, lang))));
+    if !w.any.is_empty() {
+        let or = t(lang, "approvals.when.or", &[]);
+        let any: Vec<String> = w
+            .any
+            .iter()
+            .map(|x| format!("({})", when_text(x, lang)))
+            .collect();
+        parts.push(format!("({})", any.join(&or)));
+    }
+    parts.join(&and)
+}
+
+/// A route in words: its condition and its steps.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct RouteText {
+    pub when: String,
+    pub steps: Vec<String>,
+}
+
 fn invalid(key: &'static str) -> Error {
     Error::new(ErrorCode::InvalidValue, key)
 }
@@ -287,6 +352,8 @@ pub fn builtin() -> &'static [Template] {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct TemplateInfo {
     pub template: Template,
+    /// Its routes in words, in the language asked.
+    pub routes_text: Vec<RouteText>,
     /// In the workspace (else a built-in one to start from).
     pub in_workspace: bool,
     pub builtin: bool,
@@ -309,13 +376,27 @@ pub(crate) fn workspace_templates(conn: &Connection) -> Result<Vec<Template>> {
 }
 
 /// The workspace's templates, then the built-in ones it has not added.
-pub(crate) fn templates(conn: &Connection) -> Result<Vec<TemplateInfo>> {
+pub(crate) fn templates(conn: &Connection, lang: Lang) -> Result<Vec<TemplateInfo>> {
     let own = workspace_templates(conn)?;
     let is_builtin = |k: &str| builtin().iter().any(|b| b.key == k);
+    let words = |t: &Template| -> Vec<RouteText> {
+        t.routes
+            .iter()
+            .map(|r| RouteText {
+                when: when_text(&r.when, lang),
+                steps: r
+                    .steps
+                    .iter()
+                    .map(|s| approver_text(&s.approver, lang))
+                    .collect(),
+            })
+            .collect()
+    };
     let mut out: Vec<TemplateInfo> = own
         .iter()
         .map(|t| TemplateInfo {
             builtin: is_builtin(&t.key),
+            routes_text: words(t),
             template: t.clone(),
             in_workspace: true,
         })
@@ -325,6 +406,7 @@ pub(crate) fn templates(conn: &Connection) -> Result<Vec<TemplateInfo>> {
             .iter()
             .filter(|b| !own.iter().any(|t| t.key == b.key))
             .map(|b| TemplateInfo {
+                routes_text: words(b),
                 template: b.clone(),
                 in_workspace: false,
                 builtin: true,
@@ -651,6 +733,43 @@ mod tests {
         assert!(heads[1].source.as_deref().unwrap().contains("dingtalk.com"));
         assert_eq!(heads[0].confidence, crate::dataset::Confidence::Unsourced);
         assert!(heads[0].text.is_none());
+    }
+
+    #[test]
+    fn routes_in_words() {
+        let purchase = builtin().iter().find(|t| t.key == "purchase").unwrap();
+        let w = |i: usize, lang| when_text(&purchase.routes[i].when, lang);
+        assert_eq!(w(0, Lang::ZhCn), "金额 < 5000");
+        assert_eq!(w(2, Lang::EnUs), "otherwise");
+        let both = When {
+            amount: Some(Bounds {
+                gte: Some(1000.0),
+                lt: Some(5000.0),
+                ..Default::default()
+            }),
+            department: Some("公司/销售部".into()),
+            any: vec![When {
+                days: Some(Bounds {
+                    gt: Some(3.0),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            when_text(&both, Lang::EnUs),
+            "amount < 5000 ≥ 1000 and applicant under 公司/销售部 and ((days > 3))"
+        );
+        assert_eq!(
+            approver_text(
+                &Approver::ManagerChain {
+                    until_rank: "M2".into()
+                },
+                Lang::ZhCn
+            ),
+            "连续多级上级（直到 M2）"
+        );
     }
 
     #[test]

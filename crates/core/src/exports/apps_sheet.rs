@@ -89,11 +89,6 @@ impl Writer<'_> {
     }
 }
 
-/// An approver in the template document's own words: exact, the same in both languages.
-fn approver_text(a: &crate::approvals::Approver) -> String {
-    serde_json::to_string(a).unwrap_or_default()
-}
-
 /// Gathers what the sheet shows.
 pub(crate) fn gather(
     conn: &rusqlite::Connection,
@@ -193,12 +188,12 @@ pub(crate) fn write(
     ])?;
     for tpl in &data.templates {
         for (i, r) in tpl.routes.iter().enumerate() {
-            let when = if r.when.is_empty() {
-                w.tr("cli.when_always")
-            } else {
-                serde_json::to_string(&r.when).unwrap_or_default()
-            };
-            let steps: Vec<String> = r.steps.iter().map(|s| approver_text(&s.approver)).collect();
+            let when = crate::approvals::when_text(&r.when, lang);
+            let steps: Vec<String> = r
+                .steps
+                .iter()
+                .map(|s| crate::approvals::approver_text(&s.approver, lang))
+                .collect();
             w.line(&[
                 format!("{} ({})", tpl.label(lang), tpl.key),
                 (i + 1).to_string(),

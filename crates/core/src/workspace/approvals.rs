@@ -24,8 +24,8 @@ impl Workspace {
     }
 
     /// The workspace's templates, then the built-in ones not added yet.
-    pub fn approval_templates(&self) -> Result<Vec<TemplateInfo>> {
-        approvals::templates(self.db.conn())
+    pub fn approval_templates(&self, lang: Lang) -> Result<Vec<TemplateInfo>> {
+        approvals::templates(self.db.conn(), lang)
     }
 
     /// One template by key (the workspace's, else a built-in one).

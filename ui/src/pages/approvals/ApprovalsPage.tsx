@@ -9,7 +9,7 @@ import { latest, STALE } from "../../shell/latest";
 import { usePresentation } from "../../shell/presentation";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
-import { approverText, barPercent, newTemplate } from "./approvalsView";
+import { barPercent, newTemplate } from "./approvalsView";
 import RouteEditor from "./RouteEditor";
 import Simulator from "./Simulator";
 
@@ -121,9 +121,9 @@ export default function ApprovalsPage() {
             expandable={{
               expandedRowRender: (x) => (
                 <Space direction="vertical" size={2}>
-                  {x.template.routes.map((r, i) => (
+                  {x.routes_text.map((r, i) => (
                     <Typography.Text key={i}>
-                      {t("approvals_ui.route_n", { route: i + 1 })}: {JSON.stringify(r.when ?? {}) === "{}" ? t("approvals_ui.always") : JSON.stringify(r.when)} → {r.steps.map((s) => approverText(t, s.approver)).join(" → ")}
+                      {t("approvals_ui.route_n", { route: i + 1 })}: {r.when} → {r.steps.join(" → ")}
                     </Typography.Text>
                   ))}
                 </Space>

@@ -1,5 +1,5 @@
 // Pure helpers of the Approvals page: a route's `when` as a list of simple conditions (and back),
-// approvers in words, a new template.
+// default approvers, a new template, bar lengths. Routes in words come from the core.
 import type { Approver, Bounds, RankBounds, Template, When } from "../../api";
 
 export type Op = "lt" | "lte" | "gt" | "gte";
@@ -38,31 +38,6 @@ export function whenOf(conditions: Condition[], base?: When): When {
   if (base?.all?.length) when.all = base.all;
   if (base?.any?.length) when.any = base.any;
   return when;
-}
-
-type T = (key: string, params?: Record<string, unknown>) => string;
-
-/** An approver in words (`第 1 级部门负责人`, `Role super_admin` …). */
-export function approverText(t: T, a: Approver): string {
-  switch (a.kind) {
-    case "department_head":
-      return t("approvals_ui.kind_department_head_n", { level: a.level ?? 1 });
-    case "manager":
-      return t("approvals_ui.kind_manager_n", { levels: a.levels ?? 1 });
-    case "manager_chain":
-      return t("approvals_ui.kind_manager_chain_n", { rank: a.until_rank });
-    case "role":
-      return t("approvals_ui.kind_role_n", { role: a.role });
-    case "member":
-      return t("approvals_ui.kind_member_n", { userid: a.userid });
-  }
-}
-
-/** A condition in words (`金额 ≥ 5000`). */
-export function conditionText(t: T, c: Condition): string {
-  if (c.field === "department") return t("approvals_ui.cond_department", { path: c.value });
-  const sign = { lt: "<", lte: "≤", gt: ">", gte: "≥" }[c.op];
-  return `${t(`approvals_ui.field_${c.field}`)} ${sign} ${c.value}`;
 }
 
 /** An approver of `kind` with its default parameter. */
