@@ -37,6 +37,8 @@ pub(crate) struct Org {
     heads: HashMap<i64, Vec<usize>>,
     ranks: HashMap<String, usize>,
     roles: Vec<Role>,
+    /// Department paths of `when` conditions, resolved once each (the check asks for every member).
+    paths: std::cell::RefCell<HashMap<String, Option<i64>>>,
 }
 
 impl Org {
@@ -93,6 +95,7 @@ impl Org {
             heads,
             ranks,
             roles: roles::list(conn)?,
+            paths: Default::default(),
         })
     }
 
@@ -134,12 +137,15 @@ impl Org {
     }
 
     fn in_subtree(&self, who: usize, path: &str) -> bool {
-        let (Some(main), Ok(segments)) = (self.people[who].main, parse_path(path)) else {
+        let Some(main) = self.people[who].main else {
             return false;
         };
-        self.tree
-            .find(&segments)
-            .is_some_and(|root| self.tree.in_subtree(main, root))
+        let root = *self
+            .paths
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| parse_path(path).ok().and_then(|s| self.tree.find(&s)));
+        root.is_some_and(|root| self.tree.in_subtree(main, root))
     }
 
     fn rank_holds(&self, who: usize, b: &RankBounds) -> bool {
@@ -411,13 +417,12 @@ fn resolve(org: &Org, a: &Approver, applicant: usize, lang: Lang) -> Resolved {
                 .map(|r| r.holders.iter().filter_map(|u| org.find(u)).collect())
                 .unwrap_or_default();
             if holders.is_empty() {
-                let key = if found.is_some() {
-                    "problem.role_empty"
-                } else {
-                    "problem.role_unknown"
+                let (key, shown) = match found {
+                    Some(r) => ("problem.role_empty", r.label(lang)),
+                    None => ("problem.role_unknown", role.clone()),
                 };
                 out.problems
-                    .push((ProblemCode::NoApprover, tr(key, &[("role", role.clone())])));
+                    .push((ProblemCode::NoApprover, tr(key, &[("role", shown)])));
             }
             let label = found.map_or(role.clone(), |r| r.label(lang));
             let reason = tr("reason.role", &[("role", label)]);

@@ -184,7 +184,7 @@ export default function ApprovalsPage() {
     ) : (
       <Space direction="vertical" style={{ width: "100%" }}>
         <Space wrap>
-          <Typography.Text strong>{t("approvals_ui.breaks_total", { count: breaks.total })}</Typography.Text>
+          <Typography.Text strong>{t("approvals_ui.breaks_total", { count: breaks.total.toLocaleString() })}</Typography.Text>
           {breaks.by_code.map(([code, n]) => (
             <Tag key={code} color="red">
               {code} × {n.toLocaleString()}

@@ -112,6 +112,9 @@ export default function Simulator({ templates }: { templates: TemplateInfo[] }) 
               </Form.Item>
             )}
           </Form>
+          {((usesField(current, "amount") && amount === null) || (usesField(current, "days") && days === null)) && (
+            <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t("approvals_ui.fill_in")} />
+          )}
           {!chain ? (
             <Empty description={t("approvals_ui.pick_hint")} />
           ) : (
