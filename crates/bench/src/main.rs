@@ -5,6 +5,7 @@
 //! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
 
+mod activity;
 mod search;
 
 use orgdesk_core::imports::{self, ImportOptions, ImportSession};
@@ -192,7 +193,7 @@ fn child(kind: &str, file: &Path) -> (f64, f64, usize) {
     child_with(kind, file, &dir.path().join("ws.orgdesk"))
 }
 
-fn child_with(kind: &str, a: &Path, b: &Path) -> (f64, f64, usize) {
+pub(crate) fn child_with(kind: &str, a: &Path, b: &Path) -> (f64, f64, usize) {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([kind, a.to_str().unwrap(), b.to_str().unwrap()])
         .output()
@@ -210,7 +211,7 @@ fn child_with(kind: &str, a: &Path, b: &Path) -> (f64, f64, usize) {
     (v[0], v[1], v[2] as usize)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
 }
@@ -242,6 +243,26 @@ fn main() {
                 rows
             );
         }
+        Some(kind @ ("run-activity-baseline" | "run-activity" | "run-health")) => {
+            let (a, b) = (PathBuf::from(&args[2]), PathBuf::from(&args[3]));
+            let start = Instant::now();
+            let rows = match kind {
+                "run-activity-baseline" => activity::baseline(&a, &b),
+                "run-activity" => activity::import(&a, &b),
+                _ => activity::health(&a),
+            };
+            println!(
+                "{} {} {}",
+                start.elapsed().as_secs_f64(),
+                peak_rss_mb(),
+                rows
+            );
+        }
+        Some("activity") => activity::run(
+            flag(&args, "--members", 100_000),
+            flag(&args, "--days", 90),
+            flag(&args, "--runs", 3),
+        ),
         Some(kind @ ("run-export-baseline" | "run-export-baseline-3")) => {
             // args: reference export (whose cells are written again), output.
             let cells = sheet_cells(Path::new(&args[2]));
@@ -595,6 +616,7 @@ fn main() {
         _ => {
             eprintln!(
                 "usage: orgdesk-bench import|export|history [--rows N] [--runs K] | roles [N] \
+                 | activity [--members N] [--days D] [--runs K] \
                  | workspace OUT [--rows N] [--departments D] | search WS... [--runs K]"
             );
             std::process::exit(2);

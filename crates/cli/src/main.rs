@@ -6,6 +6,7 @@
 
 mod print;
 mod print_approvals;
+mod print_health;
 
 use clap::{Args, Parser, Subcommand};
 use orgdesk_core::compare::{
@@ -13,6 +14,7 @@ use orgdesk_core::compare::{
     needs::{Importance, Need},
 };
 use orgdesk_core::i18n::t;
+use orgdesk_core::imports::activity::ActivityKind;
 use orgdesk_core::lifecycle::{Kind, LifecycleTick};
 use orgdesk_core::members::{FieldKind, FIELDS};
 use orgdesk_core::org::profile::{EntityType, ProfileInput};
@@ -97,6 +99,22 @@ enum Command {
     /// check, and approval efficiency from the consoles' records.
     #[command(subcommand, alias = "approval")]
     Approvals(ApprovalsCommand),
+    /// Activity exported from the consoles (member activity, customer contact statistics, an
+    /// API call log), for the health view.
+    #[command(subcommand)]
+    Activity(ActivityCommand),
+    /// Operations health (the guide's epilogue): login rate, first reply, approval speed, the
+    /// customer funnel, API errors and device batches against the guide's thresholds, with the
+    /// trend, who pulls each down and what to do. Exit 0 whatever the statuses.
+    Health {
+        workspace: PathBuf,
+        /// First day (YYYY-MM-DD; default: eight weeks before --to, from a Monday).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (default: the last day with activity data).
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Revert the last action.
     Undo { workspace: PathBuf },
     /// Re-apply the last undone action.
@@ -798,6 +816,26 @@ enum ApprovalsCommand {
 }
 
 #[derive(Subcommand)]
+enum ActivityCommand {
+    /// Import an activity file (.xlsx, .xls, .csv): member activity (账号/姓名, 日期, 是否活跃 or
+    /// 最后活跃时间), customer contact statistics (成员, 日期, 聊天总数, 发送消息数, 已回复聊天占比,
+    /// 平均首次回复时长, 新增客户数, …) or an API call log (时间, 接口, 错误码). The kind is found from
+    /// the header unless given. Re-importing a period replaces it. Every row or none (unless
+    /// --skip-invalid), in one undoable action.
+    Import {
+        workspace: PathBuf,
+        file: PathBuf,
+        /// members, customers or api.
+        #[arg(long, value_parser = ["members", "customers", "api"])]
+        kind: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum RecordsCommand {
     /// Import approval records (审批编号, 模板, 申请人, 申请人部门, 提交时间, 完成时间, 状态,
     /// optional 审批人); records with a number already imported are replaced. Every row or
@@ -1124,6 +1162,40 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.ranks(&ws.ranks()?)?
         }
         Command::Approvals(cmd) => return approvals(cmd, out),
+        Command::Activity(ActivityCommand::Import {
+            workspace,
+            file,
+            kind,
+            dry_run,
+            skip_invalid,
+        }) => {
+            let kind = kind
+                .map(|k| {
+                    k.parse::<ActivityKind>()
+                        .map_err(|_| Error::invalid_value("kind", &k, "members, customers, api"))
+                })
+                .transpose()?;
+            let r = open(&workspace)?.import_activity(
+                &file,
+                kind,
+                skip_invalid,
+                dry_run,
+                out.lang,
+                &Silent,
+            )?;
+            out.activity_import(&r, dry_run)?;
+            if !dry_run && !r.committed {
+                return Ok(Exit::Rejected);
+            }
+        }
+        Command::Health {
+            workspace,
+            from,
+            to,
+        } => {
+            let h = open(&workspace)?.health(from.as_deref(), to.as_deref(), out.lang)?;
+            out.health(&h)?;
+        }
         Command::Apps(cmd) => return apps(cmd, out),
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?

@@ -2071,3 +2071,91 @@ fn apps_catalogue_plan_and_checks() {
         2
     );
 }
+
+#[test]
+fn activity_import_and_health_json_shape_and_exit_codes() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("鲜果.orgdesk");
+    ok(&["demo", "create", "xianguo-lingshou", s(&ws)]);
+    // The demo's own activity: 萧山万象汇店 below 85 %, 周勇 slow to reply.
+    let h = ok(&["health", s(&ws), "--json"]).json();
+    assert_eq!(h["period"]["to"], "2026-11-29");
+    let keys: Vec<&str> = h["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "login_rate",
+            "first_reply",
+            "approval_speed",
+            "customer_funnel",
+            "api_error_rate",
+            "device_offline"
+        ]
+    );
+    for i in h["indicators"].as_array().unwrap() {
+        for field in [
+            "value",
+            "unit",
+            "threshold",
+            "status",
+            "trend",
+            "worst",
+            "remedy",
+        ] {
+            assert!(i.get(field).is_some(), "{} has no {field}", i["key"]);
+        }
+    }
+    let login = &h["indicators"][0];
+    assert_eq!(login["unit"], "%");
+    assert_eq!(login["threshold"], 85.0);
+    assert_eq!(login["worst"][0]["kind"], "department");
+    assert_eq!(login["worst"][0]["name"], "鲜果时光/门店/萧山万象汇店");
+    assert_eq!(h["indicators"][2]["status"], "no_data");
+    // A log with one endpoint at 10 % errors: the indicator says bad, the exit code stays 0.
+    let log = dir.path().join("api.csv");
+    let mut text = String::from("时间,接口,错误码\n");
+    for i in 0..10 {
+        text.push_str(&format!(
+            "2026-11-29 09:00:0{i},/cgi-bin/user/get,{}\n",
+            if i == 0 { 45009 } else { 0 }
+        ));
+    }
+    std::fs::write(&log, text).unwrap();
+    let r = ok(&["activity", "import", s(&ws), s(&log), "--json"]).json();
+    assert_eq!(
+        (r["kind"].as_str(), r["written"].as_f64()),
+        (Some("api"), Some(10.0))
+    );
+    let h = ok(&[
+        "health",
+        s(&ws),
+        "--json",
+        "--from",
+        "2026-11-23",
+        "--to",
+        "2026-11-29",
+    ])
+    .json();
+    let api = &h["indicators"][4];
+    assert_eq!(
+        (api["value"].as_f64(), api["status"].as_str()),
+        (Some(10.0), Some("bad"))
+    );
+    assert_eq!(api["worst"][0]["id"], "/cgi-bin/user/get");
+    // A file with an unknown member: exit 1, nothing written; a wrong kind: exit 2.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "账号,日期,是否活跃\nnobody,2026-11-30,是\n").unwrap();
+    let r = orgdesk(&["activity", "import", s(&ws), s(&bad)]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("nobody"), "{}", r.stdout);
+    let r = orgdesk(&["activity", "import", s(&ws), s(&bad), "--kind", "logins"]);
+    assert_eq!(r.code, 2);
+    let r = orgdesk(&["health", s(&ws), "--from", "yesterday"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("yesterday"), "{}", r.stderr);
+}

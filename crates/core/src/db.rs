@@ -76,6 +76,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0014_apps_approvals.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0015_activity.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).

@@ -62,6 +62,9 @@ pub(crate) struct DemoFile {
     /// The app plan: apps with who sees them and their admins.
     #[serde(default)]
     apps: Vec<DemoApp>,
+    /// Eight weeks or so of activity, generated when the demo is created.
+    #[serde(default)]
+    activity: Option<crate::imports::activity::DemoActivity>,
     /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
     #[serde(default)]
     #[allow(dead_code)]
@@ -188,6 +191,9 @@ pub(crate) fn fill(tx: &Tx, demo: &DemoFile) -> Result<Change<()>> {
         crate::apps::add(tx, &a.app, crate::Lang::ZhCn)?;
         let admins = (!a.admins.is_empty()).then_some(a.admins.as_slice());
         crate::apps::set_visibility(tx, &a.app.key, &a.visibility, admins, crate::Lang::ZhCn)?;
+    }
+    if let Some(a) = &demo.activity {
+        crate::imports::activity::fill_demo(tx, a)?;
     }
     Ok(Change::after(
         (),

@@ -29,6 +29,7 @@ pub mod demo;
 pub mod error;
 pub mod exports;
 pub mod files;
+pub mod health;
 pub mod history;
 pub mod i18n;
 pub mod imports;

@@ -155,6 +155,26 @@ pub fn normalize_date(raw: &str) -> Option<String> {
         .then(|| format!("{:04}-{:02}-{:02}", date.year(), m, d))
 }
 
+/// A `YYYY-MM-DD` date as its Julian day number (days count and compare as integers).
+pub fn day_number(iso: &str) -> Option<i32> {
+    let f = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(iso.get(..10)?, f)
+        .ok()
+        .map(time::Date::to_julian_day)
+}
+
+/// A Julian day number as `YYYY-MM-DD`.
+pub fn day_text(day: i32) -> String {
+    time::Date::from_julian_day(day)
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day()))
+        .unwrap_or_default()
+}
+
+/// The weekday of a Julian day number, 0 = Monday … 6 = Sunday.
+pub fn weekday(day: i32) -> u32 {
+    day.rem_euclid(7) as u32
+}
+
 /// A control character `text` must not hold (C0, DEL, C1: NUL and the like, which break files
 /// and platforms' imports), if any. Tab and line breaks are allowed where `lines` (a field that
 /// may span lines).

@@ -11,6 +11,7 @@ pub mod approvals;
 pub mod apps;
 pub mod compare;
 pub mod exports;
+pub mod health;
 pub mod history;
 pub mod imports;
 pub mod lifecycle;

@@ -64,6 +64,13 @@ export const commands = {
 	 */
 	exportReport: (path: string, language: Lang, mask: Mask | null, onProgress: Channel<TaskProgress>) => typedError<ReportSummary, ErrorDto>(__TAURI_INVOKE("export_report", { path, language, mask, onProgress })),
 	exportCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("export_cancel")),
+	/**  Imports an activity file off the UI thread, streaming progress; `import_cancel` stops it. */
+	importActivity: (path: string, kind: ActivityKind | null, skipInvalid: boolean, dryRun: boolean, onProgress: Channel<TaskProgress>) => typedError<ActivityImport, ErrorDto>(__TAURI_INVOKE("import_activity", { path, kind, skipInvalid, dryRun, onProgress })),
+	/**
+	 *  The indicators over `from..=to` (YYYY-MM-DD; by default the eight weeks up to the last day
+	 *  with activity data).
+	 */
+	health: (from: string | null, to: string | null) => typedError<Health, ErrorDto>(__TAURI_INVOKE("health", { from, to })),
 	undo: () => typedError<AuditEntry, ErrorDto>(__TAURI_INVOKE("undo")),
 	redo: () => typedError<AuditEntry, ErrorDto>(__TAURI_INVOKE("redo")),
 	history: () => typedError<HistoryStatus, ErrorDto>(__TAURI_INVOKE("history")),
@@ -171,7 +178,7 @@ export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind"
 
 /* Types */
 /**  What an audit entry records; translated under `actions.` in the catalogues. */
-export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility";
+export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility" | "activity_import";
 
 /**  What became of an undoable action. */
 export type ActionState = "done" | 
@@ -197,6 +204,33 @@ export type ActivationFinding = {
 	userid: string,
 	message: string,
 };
+
+/**  What an activity import read and did. */
+export type ActivityImport = {
+	kind: ActivityKind,
+	/**  Data rows read (after the header). */
+	rows: number | null,
+	/**  Rows taken (valid). */
+	written: number | null,
+	/**  Member-days, statistics rows or API calls already there that the file's replaced. */
+	replaced: number | null,
+	/**  The first and last day the file covers (YYYY-MM-DD). */
+	from: string | null,
+	to: string | null,
+	/**  The first problems (at most 1,000); `problem_count` counts them all. */
+	problems: SheetProblem[],
+	problem_count: number | null,
+	committed: boolean,
+};
+
+/**  What an activity file holds. */
+export type ActivityKind = 
+/**  Member activity: account or name, date, active. */
+"members" | 
+/**  Customer contact statistics per member and day. */
+"customers" | 
+/**  An API call log: time, endpoint, error code. */
+"api";
 
 /**  An app of the plan. */
 export type App = {
@@ -548,6 +582,14 @@ export type Created = {
 	departments: number,
 };
 
+/**  One day's login rate. */
+export type DayValue = {
+	day: string,
+	value: number | null,
+	/**  Members reported (logins) or calls (API) that day. */
+	count: number,
+};
+
 /**  A demo company as offered on the start screen and by `orgdesk demo list`. */
 export type DemoInfo = {
 	id: string,
@@ -606,6 +648,21 @@ export type DepartmentEfficiency = {
 /**  A department given by id (from the UI) or by full path (from the CLI and imports). */
 export type DepartmentRef = number | string;
 
+/**  What the charts and drill-downs show besides the indicators. */
+export type Details = {
+	login_days: DayValue[],
+	login_departments: Group[],
+	reply_members: Group[],
+	reply_departments: Group[],
+	funnel: Funnel | null,
+	funnel_members: Funnel[],
+	funnel_sources: Funnel[],
+	api_days: DayValue[],
+	api_endpoints: Group[],
+	approval_departments: Group[],
+	device_batches: Group[],
+};
+
 export type Device = {
 	serial: string,
 	kind: DeviceKind,
@@ -644,6 +701,12 @@ export type Diagnostics = {
 	latest_schema_version: number,
 };
 
+export type Direction = 
+/**  The value must be at least the threshold. */
+"min" | 
+/**  The value must be at most the threshold. */
+"max";
+
 /**  One thing a member can do, where, and through which role. */
 export type EffectiveGrant = {
 	permission: string,
@@ -663,7 +726,11 @@ export type Efficiency = {
 	to: string | null,
 	/**  The top share the guide asks for, in percent (30). */
 	top_share_percent: number | null,
-	/**  Fastest first. */
+	/**
+	 *  Fastest first.
+	 *  All completed approvals of the period together.
+	 */
+	overall: Timing | null,
 	departments: DepartmentEfficiency[],
 	templates: TemplateEfficiency[],
 	/**  The slowest approvers over all records. */
@@ -839,6 +906,19 @@ export type FormatInfo = {
 	checked: string,
 };
 
+/**  The customer funnel of a member or source: new customers, chats, chats replied. */
+export type Funnel = {
+	kind: string,
+	id: string,
+	name: string,
+	added: number,
+	chats: number,
+	replied: number,
+	lost: number,
+	/**  Quick replies used per 100 messages sent, when the export has them. */
+	quick_reply_rate: number | null,
+};
+
 export type Gender = "male" | "female";
 
 /**  A permission a role grants, and where. */
@@ -848,6 +928,16 @@ export type Grant = {
 	/**  For `departments`: the chosen departments (paths). */
 	departments: string[],
 	department_ids: number[],
+};
+
+/**  A rate or an average of a department, member, source or endpoint, for the drill-down. */
+export type Group = {
+	kind: string,
+	id: string,
+	name: string,
+	value: number | null,
+	/**  Member-days, chats or calls behind the value. */
+	weight: number,
 };
 
 /**  What an import read (and wrote, when there was no problem). */
@@ -865,6 +955,12 @@ export type HeadcountCheck = {
 	members: number,
 	over: boolean,
 	message: string,
+};
+
+export type Health = {
+	period: Period,
+	indicators: Indicator[],
+	details: Details,
 };
 
 /**  The actions the next undo and redo would touch, for button labels. */
@@ -979,6 +1075,27 @@ export type Importance =
 "must" | 
 /**  Weighted in the score. */
 "nice";
+
+export type Indicator = {
+	key: string,
+	name: string,
+	value: number | null,
+	unit: string,
+	threshold: number | null,
+	direction: Direction,
+	status: Status,
+	/**  `week`, `day`, `month` or `quarter`: what the trend's points are. */
+	period: string,
+	trend: TrendPoint[],
+	worst: Worst[],
+	remedy: string,
+	/**  Where in the platform's console to act. */
+	console: string,
+	/**  The guide's words for the figure. */
+	guide: string,
+	/**  `guide` when the figure is the guide's, `orgdesk` when the guide gives none. */
+	source: string,
+};
 
 /**  How a member can be invited. */
 export type InviteChannel = "sms" | "email" | 
@@ -1233,6 +1350,11 @@ export type Pending = {
 	/**  The mobile or email the invitation goes to. */
 	contact: string | null,
 	customer_facing: boolean,
+};
+
+export type Period = {
+	from: string,
+	to: string,
 };
 
 export type Permission = {
@@ -1591,6 +1713,8 @@ export type SnapshotKind = "manual" | "initial";
 /**  Where a change came from. */
 export type Source = "ui" | "cli" | "import";
 
+export type Status = "ok" | "warn" | "bad" | "no_data";
+
 /**  A step as it stands for one member. */
 export type Step = {
 	key: string,
@@ -1669,6 +1793,15 @@ export type Timing = {
 	p90_hours: number | null,
 };
 
+/**
+ *  One point of a trend: a week (`2026-W40`, its Monday's date in `start`), a day, a month or
+ *  a quarter.
+ */
+export type TrendPoint = {
+	period: string,
+	value: number | null,
+};
+
 /**  Something of the role the platform cannot express, and why. */
 export type Unsupported = {
 	permission: string | null,
@@ -1722,6 +1855,16 @@ export type WorkspaceInfo = {
 	path: string | null,
 	profile: OrgProfile,
 	schema_version: number,
+};
+
+/**  Something that pulls an indicator down. */
+export type Worst = {
+	/**  `department`, `member`, `endpoint` or `batch`. */
+	kind: string,
+	/**  Department id, member account, endpoint path or batch name. */
+	id: string,
+	name: string,
+	value: number | null,
 };
 
 /* Tauri Specta runtime */

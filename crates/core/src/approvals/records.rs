@@ -30,6 +30,31 @@ fn parse_datetime(s: &str) -> Option<time::PrimitiveDateTime> {
     time::PrimitiveDateTime::parse(s, f).ok()
 }
 
+/// The submission day and hours to completion of every completed approval submitted within
+/// `from..=to` (YYYY-MM-DD).
+pub fn completed_hours(conn: &Connection, from: &str, to: &str) -> Result<Vec<(String, f64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT submitted_at, finished_at FROM approval_records
+         WHERE status IN ('approved', 'rejected') AND finished_at IS NOT NULL
+           AND substr(submitted_at, 1, 10) BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query([from, to])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (s, f): (String, String) = (r.get(0)?, r.get(1)?);
+        if let (Some(a), Some(b)) = (parse_datetime(&s), parse_datetime(&f)) {
+            out.push((s[..10].to_string(), (b - a).as_seconds_f64() / 3600.0));
+        }
+    }
+    Ok(out)
+}
+
+/// The median of some hours (none: None).
+pub fn median_hours(hours: &mut [f64]) -> Option<f64> {
+    hours.sort_by(f64::total_cmp);
+    (!hours.is_empty()).then(|| round2(quantile(hours, 0.5)))
+}
+
 /// Count, median and P90 hours of a group of completed approvals.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct Timing {
@@ -84,6 +109,8 @@ pub struct Efficiency {
     /// The top share the guide asks for, in percent (30).
     pub top_share_percent: f64,
     /// Fastest first.
+    /// All completed approvals of the period together.
+    pub overall: Option<Timing>,
     pub departments: Vec<DepartmentEfficiency>,
     pub templates: Vec<TemplateEfficiency>,
     /// The slowest approvers over all records.
@@ -182,6 +209,7 @@ pub(crate) fn efficiency(
         from: None,
         to: None,
         top_share_percent: rules.top_share_percent,
+        overall: None,
         departments: Vec::new(),
         templates: Vec::new(),
         slowest_approvers: Vec::new(),
@@ -191,6 +219,7 @@ pub(crate) fn efficiency(
     let mut by_template: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut approvers_by_dept: HashMap<String, HashMap<String, Vec<f64>>> = HashMap::new();
     let mut approvers: HashMap<String, Vec<f64>> = HashMap::new();
+    let mut all: Vec<f64> = Vec::new();
     while let Some(r) = rows.next()? {
         let (template, dept, submitted, finished, status, named): (
             String,
@@ -236,6 +265,7 @@ pub(crate) fn efficiency(
         };
         let hours = (f - s).as_seconds_f64() / 3600.0;
         out.completed += 1;
+        all.push(hours);
         by_dept.entry(dept.clone()).or_default().push(hours);
         by_template.entry(template).or_default().push(hours);
         for a in named.as_deref().map(split_approvers).into_iter().flatten() {
@@ -248,6 +278,7 @@ pub(crate) fn efficiency(
                 .push(hours);
         }
     }
+    out.overall = (!all.is_empty()).then(|| timing(all));
     let mut departments: Vec<DepartmentEfficiency> = by_dept
         .into_iter()
         .map(|(department, hours)| DepartmentEfficiency {

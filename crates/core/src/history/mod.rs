@@ -113,6 +113,7 @@ pub enum Action {
     AppAdd,
     AppRemove,
     AppVisibility,
+    ActivityImport,
 }
 
 impl Action {

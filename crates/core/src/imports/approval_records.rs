@@ -84,7 +84,7 @@ pub struct RecordsImport {
 
 /// A date-time cell as `YYYY-MM-DD HH:MM:SS`: an Excel date, or text such as
 /// `2026-10-01 09:15`, `2026/10/1 9:15:30`, `2026年10月1日 09:15`.
-fn datetime_of(cell: &Data) -> Option<String> {
+pub(crate) fn datetime_of(cell: &Data) -> Option<String> {
     let serial = match cell {
         Data::DateTime(d) => Some(d.as_f64()),
         Data::Float(f) => Some(*f),
@@ -96,7 +96,12 @@ fn datetime_of(cell: &Data) -> Option<String> {
         let (y, mo, d, h, mi, se, _) = dt.to_ymd_hms_milli();
         return Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{se:02}"));
     }
-    let text = crate::validate::half_width(&cell_text(cell));
+    datetime_text(&cell_text(cell))
+}
+
+/// [`datetime_of`] for text.
+pub(crate) fn datetime_text(text: &str) -> Option<String> {
+    let text = crate::validate::half_width(text);
     let text = text.trim().replace('T', " ");
     let (date, time) = match text.split_once(' ') {
         Some((d, t)) => (d.trim(), t.trim()),

@@ -5,6 +5,7 @@
 //! that says how to fix it. Nothing is written until [`commit`]; a failed or cancelled commit
 //! leaves the workspace as it was.
 
+pub mod activity;
 pub mod approval_records;
 mod clean;
 pub mod department_ids;

@@ -512,8 +512,25 @@ fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
     }
 }
 
+/// [`decode`] without a copy when the text is UTF-8 already (a large CSV is not held twice).
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Option<String> {
+    let utf8 = std::str::from_utf8(&bytes).is_ok();
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'));
+    if utf8 && !controls {
+        let mut text = String::from_utf8(bytes).ok()?;
+        if text.starts_with('\u{feff}') {
+            text.drain(..3);
+        }
+        return Some(text);
+    }
+    decode(&bytes).map(|(text, _)| text)
+}
+
 /// The delimiter used most often in the first lines: comma, tab, semicolon or bar.
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
     [b',', b'\t', b';', b'|']
         .into_iter()

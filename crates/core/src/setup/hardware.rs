@@ -14,7 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 /// The guide's replacement threshold: a batch whose quarterly failure rate is over 10%.
-pub const FLAG_RATE: f64 = 0.10;
+/// (`device_offline` in assets/health/indicators.json, as a fraction).
+pub fn flag_rate() -> f64 {
+    crate::health::threshold("device_offline").unwrap_or(10.0) / 100.0
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -321,7 +324,7 @@ pub(crate) fn flags(conn: &Connection, lang: Lang) -> Result<Vec<BatchQuarter>> 
             let devices = sizes.get(&batch).copied().unwrap_or(0).max(1);
             let hit = ids.len() as u32;
             let rate = hit as f64 / devices as f64;
-            let flagged = rate > FLAG_RATE + 1e-12;
+            let flagged = rate > flag_rate() + 1e-12;
             let params = [
                 ("batch", batch.clone()),
                 ("quarter", quarter.clone()),

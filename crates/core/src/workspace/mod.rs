@@ -9,6 +9,7 @@ mod apps;
 mod compare;
 mod demo;
 mod exports;
+mod health;
 mod imports;
 mod lifecycle;
 mod members;
