@@ -475,3 +475,66 @@ fn two_demos_have_a_department_below_85_percent_and_a_slow_member_to_find() {
         std::fs::remove_file(dir.path().join("again.orgdesk")).unwrap();
     }
 }
+
+#[test]
+fn the_report_gains_an_operations_health_sheet_with_native_charts() {
+    use calamine::Reader;
+    let dir = TempDir::new().unwrap();
+    let ws =
+        Workspace::create_demo("shili-keji", &dir.path().join("s.orgdesk"), Source::Cli).unwrap();
+    let out = dir.path().join("报告.xlsx");
+    let summary = ws.export_report(&out, Lang::ZhCn, None, &Silent).unwrap();
+    assert_eq!(summary.sheets.last().map(String::as_str), Some("运营健康"));
+    let mut book = calamine::open_workbook_auto(&out).unwrap();
+    let sheet = book.worksheet_range("运营健康").unwrap();
+    let text: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(text.iter().any(|c| c.contains("示例科技/销售部/华北区")));
+    assert!(text.iter().any(|c| c == "日登录率"));
+    assert!(text.iter().any(|c| c.contains("胡斌")));
+    // Login per day, reply per member, the funnel: three charts on the sheet (plus the
+    // overview's two).
+    let zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let charts = zip
+        .file_names()
+        .filter(|n| n.as_ref().is_ok_and(|n| n.starts_with("xl/charts/chart")))
+        .count();
+    assert_eq!(charts, 5);
+    // Presentation mode masks the members' names.
+    let masked = dir.path().join("masked.xlsx");
+    ws.export_report(
+        &masked,
+        Lang::ZhCn,
+        Some(orgdesk_core::exports::mask::Mask { names: true }),
+        &Silent,
+    )
+    .unwrap();
+    let mut book = calamine::open_workbook_auto(&masked).unwrap();
+    let sheet = book.worksheet_range("运营健康").unwrap();
+    assert!(!sheet
+        .cells()
+        .any(|(_, _, c)| c.to_string().contains("胡斌")));
+}
+
+#[test]
+fn the_checklist_item_follows_the_indicators() {
+    let (dir, mut ws) = workspace();
+    let item = |ws: &Workspace| {
+        let c = ws.checklist(Lang::EnUs).unwrap();
+        let step = c.steps.iter().find(|s| s.key == "operate").unwrap();
+        let i = step.items[0].clone();
+        assert_eq!(i.link, "health");
+        (i.done, i.detail.unwrap_or_default())
+    };
+    let (done, detail) = item(&ws);
+    assert!(!done && detail.contains("No activity"), "{detail}");
+    import(&mut ws, &write(dir.path(), "logins.csv", &logins()));
+    // 81.5 %: close to the target, not below the warn band.
+    assert!(item(&ws).0);
+    let mut csv = String::from("时间,接口,错误码\n");
+    for i in 0..10 {
+        csv.push_str(&format!("2026-11-29 09:00:0{i},/cgi-bin/user/get,{}\n", i % 2));
+    }
+    import(&mut ws, &write(dir.path(), "api.csv", &csv));
+    let (done, detail) = item(&ws);
+    assert!(!done && detail.contains("API error rate"), "{detail}");
+}

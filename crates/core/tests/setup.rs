@@ -188,7 +188,7 @@ fn feishus_cap_for_unverified_organisations_is_500() {
 fn checklist_items_flip_as_the_workspace_changes() {
     let mut ws = Workspace::in_memory("公司", Platform::Undecided).unwrap();
     let c = ws.checklist(Lang::ZhCn).unwrap();
-    assert_eq!(c.steps.len(), 8);
+    assert_eq!(c.steps.len(), 9);
     assert!(!item(&c, "members_imported") && !item(&c, "platform_chosen"));
     let before = c.done;
 

@@ -2,6 +2,7 @@
 //! writing, and the report workbook. Files appear only when complete; values are always text.
 
 mod apps_sheet;
+mod health_sheet;
 pub mod layout;
 pub mod mask;
 mod platform;

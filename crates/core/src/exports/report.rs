@@ -107,6 +107,7 @@ pub(crate) fn write(
     lang: Lang,
     mask: Option<Mask>,
     app_facts: &crate::apps::AppFacts,
+    health: Option<crate::health::Health>,
     progress: &dyn Progress,
 ) -> Result<ReportSummary> {
     let fail = fail(out);
@@ -186,6 +187,14 @@ pub(crate) fn write(
     if !apps.is_empty() {
         let name = tr(lang, "report.sheet_apps");
         super::apps_sheet::write(book.add_worksheet(), &name, lang, &apps).map_err(&fail)?;
+        sheets.push(name);
+    }
+    if let Some(mut h) = health.filter(super::health_sheet::has_data) {
+        if mask.is_some() {
+            super::health_sheet::mask(&mut h);
+        }
+        let name = tr(lang, "report.sheet_health");
+        super::health_sheet::write(book.add_worksheet(), &name, lang, &h).map_err(&fail)?;
         sheets.push(name);
     }
     xlsx::save(&mut book, out)?;

@@ -156,6 +156,8 @@ struct Facts {
     app_findings: Vec<crate::apps::AppFinding>,
     templates: u32,
     approvals_break: bool,
+    /// Indicators with data, and the names of those below target.
+    health: (usize, Vec<String>),
 }
 
 fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
@@ -185,6 +187,28 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
         .find(|r| r.key.as_deref() == Some("super_admin"))
         .map_or(0, |r| r.holders.len() as u32);
     let flags = super::hardware::flags(conn, lang)?;
+    let batches: Vec<crate::health::BatchRate> = flags
+        .iter()
+        .map(|b| crate::health::BatchRate {
+            batch: b.batch.clone(),
+            quarter: b.quarter.clone(),
+            rate: b.rate,
+        })
+        .collect();
+    let health = crate::health::compute(conn, None, None, &batches, lang)?;
+    let health = (
+        health
+            .indicators
+            .iter()
+            .filter(|i| i.status != crate::health::Status::NoData)
+            .count(),
+        health
+            .indicators
+            .iter()
+            .filter(|i| i.status == crate::health::Status::Bad)
+            .map(|i| i.name.clone())
+            .collect(),
+    );
     // The latest quarter in the log may still be running: the one before it counts too.
     let recent: Vec<String> = flags
         .iter()
@@ -202,6 +226,7 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
         crate::approvals::route::any_break(&org, &templates, lang)
     };
     Ok(Facts {
+        health,
         apps,
         app_findings,
         templates: templates.len() as u32,
@@ -394,6 +419,20 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
             )
         }
         "platform_chosen" => (f.profile.platform != crate::Platform::Undecided, None),
+        "operations_healthy" => match &f.health {
+            (0, _) => (false, d("health_no_data", &[])),
+            (_, bad) if !bad.is_empty() => (
+                false,
+                d(
+                    "health_bad",
+                    &[(
+                        "indicators",
+                        bad.join(if lang == Lang::ZhCn { "、" } else { ", " }),
+                    )],
+                ),
+            ),
+            (n, _) => (true, d("health_ok", &[("count", n.to_string())])),
+        },
         _ => (false, None),
     }
 }

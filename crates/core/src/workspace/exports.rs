@@ -39,7 +39,8 @@ impl Workspace {
     ) -> Result<ReportSummary> {
         let conn = self.db.conn();
         let facts = crate::setup::app_facts(conn)?;
-        exports::report::write(conn, out, lang, mask, &facts, progress)
+        let health = self.health(None, None, lang)?;
+        exports::report::write(conn, out, lang, mask, &facts, Some(health), progress)
     }
 
     /// Everything in the workspace that breaks `platform`'s known limits.
