@@ -532,7 +532,10 @@ fn the_checklist_item_follows_the_indicators() {
     assert!(item(&ws).0);
     let mut csv = String::from("时间,接口,错误码\n");
     for i in 0..10 {
-        csv.push_str(&format!("2026-11-29 09:00:0{i},/cgi-bin/user/get,{}\n", i % 2));
+        csv.push_str(&format!(
+            "2026-11-29 09:00:0{i},/cgi-bin/user/get,{}\n",
+            i % 2
+        ));
     }
     import(&mut ws, &write(dir.path(), "api.csv", &csv));
     let (done, detail) = item(&ws);

@@ -31,6 +31,29 @@ pub async fn import_activity(
     .await
 }
 
+/// Imports the bytes of an activity file dropped on the page.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_activity_bytes(
+    state: S,
+    file_name: String,
+    bytes: Vec<u8>,
+    kind: Option<ActivityKind>,
+    skip_invalid: bool,
+) -> Res<ActivityImport> {
+    state.with(|ws, lang| {
+        ws.import_activity_bytes(
+            bytes,
+            &file_name,
+            kind,
+            skip_invalid,
+            false,
+            lang,
+            &orgdesk_core::progress::Silent,
+        )
+    })
+}
+
 /// The indicators over `from..=to` (YYYY-MM-DD; by default the eight weeks up to the last day
 /// with activity data).
 #[tauri::command(async)]

@@ -1194,3 +1194,73 @@ async fn the_simulator_shows_who_approves_and_follows_a_new_department_head() {
     let apps = cli_json(&["apps", "list", &ws]);
     assert_eq!(apps[0]["key"], "approval");
 }
+
+#[tokio::test]
+async fn an_activity_export_imported_in_the_app_flags_a_department_below_85_percent() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("h.orgdesk").to_str().unwrap().to_string();
+    cli_json(&["init", &ws, "--name", "公司", "--platform", "wecom"]);
+    let roster = dir.path().join("roster.csv");
+    let mut text = String::from("姓名,账号,手机,部门\n");
+    for i in 1..=10 {
+        text.push_str(&format!(
+            "甲{i},a{i:02},1380000{i:04},公司/门店A\n乙{i},b{i:02},1390000{i:04},公司/门店B\n"
+        ));
+    }
+    std::fs::write(&roster, text).unwrap();
+    cli_json(&["import", "members", &ws, roster.to_str().unwrap()]);
+    // Two weeks of logins as the console exports them: 门店A 9 of 10 a day, 门店B 8 of 10.
+    let activity = dir.path().join("成员活跃.csv");
+    let mut text = String::from("账号,姓名,日期,是否活跃\n");
+    for day in 16..=29 {
+        for i in 1..=10 {
+            let a = if i <= 9 { "是" } else { "否" };
+            let b = if i <= 8 { "是" } else { "否" };
+            text.push_str(&format!(
+                "a{i:02},甲{i},2026-11-{day},{a}\nb{i:02},乙{i},2026-11-{day},{b}\n"
+            ));
+        }
+    }
+    std::fs::write(&activity, text).unwrap();
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-health\"]").await?;
+        app.find("[data-testid=\"indicator-status-login_rate\"][data-status=\"no_data\"]")
+            .await?;
+        let input = app
+            .driver
+            .query(By::Css(
+                "[data-testid=\"health-drop\"] input[type=file], input[type=file]",
+            ))
+            .first()
+            .await?;
+        input.send_keys(activity.to_str().unwrap()).await?;
+        // 85 % overall: on target, but 门店B at 80 % is flagged, with the guide's remedy.
+        app.find("[data-testid=\"indicator-status-login_rate\"][data-status=\"ok\"]")
+            .await?;
+        let card = app
+            .find("[data-testid=\"indicator-login_rate\"]")
+            .await?
+            .text()
+            .await?;
+        check(
+            card.contains("85.0%") && card.contains("门店B"),
+            format!("login card: {card}"),
+        )?;
+        app.click("[data-testid=\"indicator-login_rate\"]").await?;
+        app.find("[data-testid=\"health-drill\"] tr[data-row=\"公司/门店B\"] [data-testid=\"below-target\"]")
+            .await?;
+        check(
+            !app.shown("[data-testid=\"health-drill\"] tr[data-row=\"公司/门店A\"] [data-testid=\"below-target\"]")
+                .await?,
+            "门店A at 90 % is flagged",
+        )?;
+        app.find("[data-testid=\"chart-login\"] canvas").await?;
+        app.find_text("移动端推送").await?;
+        app.screenshot("health-login-flagged").await?;
+        Ok(())
+    });
+    // The import is one undoable action in the workspace: the CLI sees the same figures.
+    let h = cli_json(&["health", &ws]);
+    assert_eq!(h["indicators"][0]["value"], 85.0);
+    assert_eq!(h["indicators"][0]["worst"][0]["name"], "公司/门店B");
+}

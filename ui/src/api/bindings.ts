@@ -66,6 +66,8 @@ export const commands = {
 	exportCancel: () => typedError<null, ErrorDto>(__TAURI_INVOKE("export_cancel")),
 	/**  Imports an activity file off the UI thread, streaming progress; `import_cancel` stops it. */
 	importActivity: (path: string, kind: ActivityKind | null, skipInvalid: boolean, dryRun: boolean, onProgress: Channel<TaskProgress>) => typedError<ActivityImport, ErrorDto>(__TAURI_INVOKE("import_activity", { path, kind, skipInvalid, dryRun, onProgress })),
+	/**  Imports the bytes of an activity file dropped on the page. */
+	importActivityBytes: (fileName: string, bytes: number[], kind: ActivityKind | null, skipInvalid: boolean) => typedError<ActivityImport, ErrorDto>(__TAURI_INVOKE("import_activity_bytes", { fileName, bytes, kind, skipInvalid })),
 	/**
 	 *  The indicators over `from..=to` (YYYY-MM-DD; by default the eight weeks up to the last day
 	 *  with activity data).

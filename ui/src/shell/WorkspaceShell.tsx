@@ -12,6 +12,7 @@ import {
   CameraOutlined,
   CloseOutlined,
   CopyOutlined,
+  DashboardOutlined,
   EyeInvisibleOutlined,
   FileExcelOutlined,
   FundProjectionScreenOutlined,
@@ -37,6 +38,7 @@ import ImportPage from "../pages/import/ImportPage";
 import LifecyclePage from "../pages/lifecycle/LifecyclePage";
 import AppsPage from "../pages/apps/AppsPage";
 import ApprovalsPage from "../pages/approvals/ApprovalsPage";
+import HealthPage from "../pages/health/HealthPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
 import ReportsPage from "../pages/reports/ReportsPage";
@@ -56,8 +58,8 @@ interface Props {
   onDroppedTaken: () => void;
 }
 
-type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "compare" | "reports" | "certification" | "security" | "hardware";
-const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "compare", "reports", "certification", "security", "hardware"];
+type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "health" | "compare" | "reports" | "certification" | "security" | "hardware";
+const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "health", "compare", "reports", "certification", "security", "hardware"];
 
 export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
@@ -229,6 +231,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 { key: "lifecycle", icon: <UserSwitchOutlined />, label: <span data-testid="nav-lifecycle">{t("nav.lifecycle")}</span> },
                 { key: "apps", icon: <AppstoreOutlined />, label: <span data-testid="nav-apps">{t("nav.apps")}</span> },
                 { key: "approvals", icon: <BranchesOutlined />, label: <span data-testid="nav-approvals">{t("nav.approvals")}</span> },
+                { key: "health", icon: <DashboardOutlined />, label: <span data-testid="nav-health">{t("nav.health")}</span> },
                 { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
                 { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
                 {
@@ -257,6 +260,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 {page === "lifecycle" && <LifecyclePage />}
                 {page === "apps" && <AppsPage />}
                 {page === "approvals" && <ApprovalsPage />}
+                {page === "health" && <HealthPage />}
                 {page === "compare" && <ComparePage />}
                 {page === "reports" && <ReportsPage />}
                 {page === "certification" && <CertificationPage />}

@@ -24,14 +24,30 @@ impl Workspace {
         progress: &dyn Progress,
     ) -> Result<ActivityImport> {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        let checked = activity::check(
-            self.db.conn(),
+        self.import_activity_bytes(
             bytes,
             &super::file_name(file),
             kind,
+            skip_invalid,
+            dry_run,
             lang,
             progress,
-        )?;
+        )
+    }
+
+    /// [`Workspace::import_activity`] for a file's bytes (dropped on the app), named `name`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn import_activity_bytes(
+        &mut self,
+        bytes: Vec<u8>,
+        name: &str,
+        kind: Option<ActivityKind>,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+        progress: &dyn Progress,
+    ) -> Result<ActivityImport> {
+        let checked = activity::check(self.db.conn(), bytes, name, kind, lang, progress)?;
         let done = self
             .db
             .record_or_roll_back(Action::ActivityImport, |tx, _| {
