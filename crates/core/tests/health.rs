@@ -233,6 +233,14 @@ fn bad_rows_are_refused_with_codes_unless_skipped_and_a_dry_run_writes_nothing()
         ]
     );
     assert!(r.problems[0].message.contains("nobody"));
+    // Saved with Windows line breaks, the rows are the same.
+    let crlf = write(dir.path(), "crlf.csv", &csv.replace('\n', "\r\n"));
+    let rows: Vec<u32> = import(&mut ws, &crlf)
+        .problems
+        .iter()
+        .map(|p| p.row)
+        .collect();
+    assert_eq!(rows, [3, 4, 5]);
     let h = ws.health(None, None, Lang::ZhCn).unwrap();
     assert_eq!(indicator(&h, "login_rate").status, Status::NoData);
     let dry = ws
@@ -540,4 +548,60 @@ fn the_checklist_item_follows_the_indicators() {
     import(&mut ws, &write(dir.path(), "api.csv", &csv));
     let (done, detail) = item(&ws);
     assert!(!done && detail.contains("API error rate"), "{detail}");
+}
+
+#[test]
+fn a_large_csv_read_in_parts_gives_the_same_rows_and_figures() {
+    let (dir, mut ws) = workspace();
+    let members: Vec<String> = (1..=20)
+        .map(|i| format!("a{i:02}"))
+        .chain((1..=25).map(|i| format!("b{i:02}")))
+        .chain((1..=20).map(|i| format!("c{i:02}")))
+        .collect();
+    // 3,000 days × 65 members (over 1 MB): three days in four active; one unknown member near
+    // the end.
+    let start = time::Date::from_calendar_date(2019, time::Month::January, 7).unwrap();
+    let mut csv = String::from("账号,日期,是否活跃\n");
+    let mut bad_line = 0;
+    let mut line = 1;
+    for d in 0..3000i64 {
+        let day = start + time::Duration::days(d);
+        for (i, m) in members.iter().enumerate() {
+            line += 1;
+            let who = if d == 2900 && i == 3 {
+                bad_line = line;
+                "nobody"
+            } else {
+                m.as_str()
+            };
+            let yes = if (i as i64 + d) % 4 == 0 {
+                "否"
+            } else {
+                "是"
+            };
+            csv.push_str(&format!("{who},{day},{yes}\n"));
+        }
+    }
+    assert!(csv.len() > 1 << 20);
+    let file = write(dir.path(), "big.csv", &csv);
+    let r = import(&mut ws, &file);
+    assert!(!r.committed);
+    let rows: Vec<(u32, &str)> = r
+        .problems
+        .iter()
+        .map(|p| (p.row, p.code.as_str()))
+        .collect();
+    assert_eq!(rows, [(bad_line, "activity_member_unknown")]);
+    let r = ws
+        .import_activity(&file, None, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!(r.written, 3000 * 65 - 1);
+    assert_eq!(
+        (r.from.as_deref(), r.to.as_deref()),
+        (Some("2019-01-07"), Some("2027-03-25"))
+    );
+    let h = ws
+        .health(Some("2019-01-07"), Some("2019-02-03"), Lang::ZhCn)
+        .unwrap();
+    assert_eq!(indicator(&h, "login_rate").value, Some(75.0));
 }

@@ -471,6 +471,25 @@ impl Read {
         });
     }
 
+    /// Adds what a later part of the file read (its days replace this part's).
+    fn merge(&mut self, other: Read) {
+        self.rows += other.rows;
+        for (key, (reported, active)) in other.weeks {
+            let e = self.weeks.entry(key).or_insert((0, 0));
+            e.1 = (e.1 & !reported) | active;
+            e.0 |= reported;
+        }
+        self.stats.extend(other.stats);
+        self.calls.extend(other.calls);
+        if let Some((a, b)) = other.days {
+            self.covers(a);
+            self.covers(b);
+        }
+        self.problem_count += other.problem_count;
+        let room = PROBLEMS_LISTED.saturating_sub(self.problems.len());
+        self.problems.extend(other.problems.into_iter().take(room));
+    }
+
     fn problem(&mut self, sheet: &str, row: u32, e: Error, lang: Lang) {
         self.problem_count += 1;
         if self.problems.len() < PROBLEMS_LISTED {
@@ -600,6 +619,183 @@ fn cell_value(cell: &Data, field: &str) -> String {
     }
 }
 
+/// Bodies smaller than this are read on one thread.
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// A CSV activity file being read.
+struct Csv<'a> {
+    delimiter: u8,
+    file: &'a str,
+    sheet: String,
+    members: &'a Members,
+    lang: Lang,
+    progress: &'a dyn Progress,
+    total: u64,
+}
+
+impl Csv<'_> {
+    fn reader<'t>(&self, text: &'t str) -> csv::Reader<&'t [u8]> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .from_reader(text.as_bytes())
+    }
+
+    fn bad(&self, line: u64) -> Error {
+        Error::new(ErrorCode::UnreadableFile, "import_bad_csv")
+            .with("file", self.file)
+            .with("line", line)
+    }
+
+    /// The header among the first records: its kind, the position of each of the kind's
+    /// columns (usize::MAX: absent), and where the data starts (byte offset, line before it).
+    fn header(
+        &self,
+        text: &str,
+        kind: Option<ActivityKind>,
+    ) -> Result<Option<(ActivityKind, Vec<usize>, usize, u32)>> {
+        let mut reader = self.reader(text);
+        let mut record = csv::StringRecord::new();
+        let mut head: Vec<Vec<String>> = Vec::new();
+        while head.len() < super::HEADER_SCAN_ROWS {
+            let more = reader
+                .read_record(&mut record)
+                .map_err(|e| self.bad(e.position().map_or(0, |p| p.line())))?;
+            if !more {
+                break;
+            }
+            head.push(record.iter().map(str::to_string).collect());
+            if let Some((_, k, cols)) = find_header(&head, kind) {
+                let at = k
+                    .columns()
+                    .iter()
+                    .map(|f| {
+                        cols.iter()
+                            .find(|(_, c)| c == f)
+                            .map_or(usize::MAX, |(c, _)| *c)
+                    })
+                    .collect();
+                let line = record.position().map_or(0, |p| p.line() as u32);
+                // After a CRLF record the reader's offset may point at its line break.
+                let mut start = reader.position().byte() as usize;
+                for b in [b'\r', b'\n'] {
+                    if text.as_bytes().get(start) == Some(&b) {
+                        start += 1;
+                    }
+                }
+                return Ok(Some((k, at, start, line)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads the data from byte `start` on (after line `line`): split at line breaks over the
+    /// threads when it is large and has no quoted fields (which could hold line breaks).
+    fn body(
+        &self,
+        text: &str,
+        start: usize,
+        line: u32,
+        kind: ActivityKind,
+        at: &[usize],
+    ) -> Result<Read> {
+        let body = &text[start.min(text.len())..];
+        let parts = rayon::current_num_threads().max(1);
+        if parts == 1
+            || body.len() < PARALLEL_BYTES
+            || memchr::memchr(b'"', body.as_bytes()).is_some()
+        {
+            return self.chunk(body, start as u64, line, kind, at);
+        }
+        // Chunk boundaries just after a line break, and the line each chunk starts after.
+        let mut bounds = vec![0usize];
+        for i in 1..parts {
+            let guess = (body.len() * i / parts).max(*bounds.last().unwrap_or(&0));
+            let cut = memchr::memchr(b'\n', &body.as_bytes()[guess..])
+                .map_or(body.len(), |p| guess + p + 1);
+            bounds.push(cut);
+        }
+        bounds.push(body.len());
+        let mut lines = vec![line];
+        for w in bounds.windows(2).take(parts - 1) {
+            let breaks = memchr::memchr_iter(b'\n', &body.as_bytes()[w[0]..w[1]]).count() as u32;
+            lines.push(lines.last().copied().unwrap_or(line) + breaks);
+        }
+        let reads: Vec<Result<Read>> = {
+            use rayon::prelude::*;
+            bounds
+                .windows(2)
+                .zip(lines)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|(w, first)| {
+                    self.chunk(&body[w[0]..w[1]], (start + w[0]) as u64, first, kind, at)
+                })
+                .collect()
+        };
+        let mut out = Read::default();
+        for r in reads {
+            out.merge(r?);
+        }
+        Ok(out)
+    }
+
+    /// Reads the records of `text` (which starts at byte `offset` of the file, after line
+    /// `line`).
+    fn chunk(
+        &self,
+        text: &str,
+        offset: u64,
+        line: u32,
+        kind: ActivityKind,
+        at: &[usize],
+    ) -> Result<Read> {
+        let mut out = Read::default();
+        let mut reader = self.reader(text);
+        let mut record = csv::StringRecord::new();
+        let bytes = text.as_bytes();
+        let (mut counted_to, mut row) = (0usize, line + 1);
+        loop {
+            let more = reader
+                .read_record(&mut record)
+                .map_err(|e| self.bad(u64::from(line) + e.position().map_or(0, |p| p.line())))?;
+            if !more {
+                break;
+            }
+            let mut cells = [None; 16];
+            for (slot, c) in cells.iter_mut().zip(at) {
+                *slot = record.get(*c);
+            }
+            let values = &cells[..at.len()];
+            if values.iter().all(|v| v.is_none_or(|v| v.trim().is_empty())) {
+                continue;
+            }
+            out.rows += 1;
+            if let Err(e) = out.take(kind, self.members, values) {
+                // The line, from the line breaks before the record's first byte (the reader's
+                // own count is one short in CRLF files).
+                let mut at = record.position().map_or(counted_to, |p| p.byte() as usize);
+                while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+                    at += 1;
+                }
+                let at = at.min(bytes.len()).max(counted_to);
+                row += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u32;
+                counted_to = at;
+                out.problem(&self.sheet, row, e, self.lang);
+            }
+            if out.rows.is_multiple_of(65_536) {
+                if self.progress.cancelled() {
+                    return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
+                }
+                let done = offset + record.position().map_or(0, |p| p.byte());
+                self.progress.update(done, self.total);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Reads `file` (CSV as a stream, workbooks sheet by sheet): the kind found and what it says.
 fn read(
     conn: &Connection,
@@ -657,70 +853,21 @@ fn read(
         let text = super::read::decode_owned(bytes).ok_or_else(|| {
             Error::new(ErrorCode::UnreadableFile, "import_not_a_spreadsheet").with("file", name)
         })?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(super::read::sniff_delimiter(&text))
-            .from_reader(text.as_bytes());
-        let mut record = csv::StringRecord::new();
-        let mut head: Vec<Vec<String>> = Vec::new();
-        let mut header: Option<(ActivityKind, Vec<usize>)> = None;
-        let mut line = 0u32;
-        let sheet = name
-            .rsplit_once('.')
-            .map_or(name, |(stem, _)| stem)
-            .to_string();
-        loop {
-            let more = reader.read_record(&mut record).map_err(|e| {
-                Error::new(ErrorCode::UnreadableFile, "import_bad_csv")
-                    .with("file", name)
-                    .with("line", e.position().map_or(line + 1, |p| p.line() as u32))
-            })?;
-            if !more {
-                break;
-            }
-            line = record.position().map_or(line + 1, |p| p.line() as u32);
-            match &header {
-                None => {
-                    head.push(record.iter().map(str::to_string).collect());
-                    if let Some((_, k, cols)) = find_header(&head, kind) {
-                        let at = k
-                            .columns()
-                            .iter()
-                            .map(|f| {
-                                cols.iter()
-                                    .find(|(_, c)| c == f)
-                                    .map_or(usize::MAX, |(c, _)| *c)
-                            })
-                            .collect();
-                        header = Some((k, at));
-                        found = Some(k);
-                    } else if head.len() >= super::HEADER_SCAN_ROWS {
-                        break;
-                    }
-                }
-                Some((k, at)) => {
-                    let mut cells = [None; 16];
-                    for (slot, c) in cells.iter_mut().zip(at) {
-                        *slot = record.get(*c);
-                    }
-                    let values = &cells[..at.len()];
-                    if values.iter().all(|v| v.is_none_or(|v| v.trim().is_empty())) {
-                        continue;
-                    }
-                    out.rows += 1;
-                    if let Err(e) = out.take(*k, &members, values) {
-                        out.problem(&sheet, line, e, lang);
-                    }
-                    if out.rows.is_multiple_of(65_536) {
-                        let done = record.position().map_or(0, |p| p.byte());
-                        progress.update(done, total);
-                        if progress.cancelled() {
-                            return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
-                        }
-                    }
-                }
-            }
+        let csv = Csv {
+            delimiter: super::read::sniff_delimiter(&text),
+            file: name,
+            sheet: name
+                .rsplit_once('.')
+                .map_or(name, |(stem, _)| stem)
+                .to_string(),
+            members: &members,
+            lang,
+            progress,
+            total,
+        };
+        if let Some((k, at, body, line)) = csv.header(&text, kind)? {
+            found = Some(k);
+            out = csv.body(&text, body, line, k, &at)?;
         }
     }
     let kind = found.ok_or_else(|| {
