@@ -622,6 +622,10 @@ fn cell_value(cell: &Data, field: &str) -> String {
 /// Bodies smaller than this are read on one thread.
 const PARALLEL_BYTES: usize = 1 << 20;
 
+/// A CSV file's header: its kind, the position of each of the kind's columns, where the data
+/// starts (byte offset) and the header's line.
+type CsvHeader = (ActivityKind, Vec<usize>, usize, u32);
+
 /// A CSV activity file being read.
 struct Csv<'a> {
     delimiter: u8,
@@ -654,7 +658,7 @@ impl Csv<'_> {
         &self,
         text: &str,
         kind: Option<ActivityKind>,
-    ) -> Result<Option<(ActivityKind, Vec<usize>, usize, u32)>> {
+    ) -> Result<Option<CsvHeader>> {
         let mut reader = self.reader(text);
         let mut record = csv::StringRecord::new();
         let mut head: Vec<Vec<String>> = Vec::new();
