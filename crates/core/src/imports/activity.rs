@@ -654,11 +654,7 @@ impl Csv<'_> {
 
     /// The header among the first records: its kind, the position of each of the kind's
     /// columns (usize::MAX: absent), and where the data starts (byte offset, line before it).
-    fn header(
-        &self,
-        text: &str,
-        kind: Option<ActivityKind>,
-    ) -> Result<Option<CsvHeader>> {
+    fn header(&self, text: &str, kind: Option<ActivityKind>) -> Result<Option<CsvHeader>> {
         let mut reader = self.reader(text);
         let mut record = csv::StringRecord::new();
         let mut head: Vec<Vec<String>> = Vec::new();
