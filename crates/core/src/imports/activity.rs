@@ -11,15 +11,14 @@
 //! A CSV file is read as a stream of records (a 9,000,000-row activity export is ordinary);
 //! member activity is packed per member and week before it is written.
 
-use super::header::{cell_text, normalize};
-use super::read::Workbook;
+use super::header::normalize;
+use super::table;
 use super::SheetProblem;
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Decision, Tx};
 use crate::i18n::Lang;
 use crate::progress::Progress;
 use crate::validate::{day_number, day_text, weekday};
-use calamine::Data;
 use rusqlite::Connection;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -27,9 +26,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 const HEADERS: &str = include_str!("../../../../assets/health/activity-headers.json");
-
-/// Problems listed in a report; the rest are counted.
-const PROBLEMS_LISTED: usize = 1000;
 
 /// What an activity file holds.
 #[derive(
@@ -429,15 +425,12 @@ fn day_of(text: &str) -> Result<i32> {
 /// What was read: packed member activity, statistics rows or calls, and the problems.
 #[derive(Default)]
 struct Read {
-    rows: u64,
     weeks: FxHashMap<(i32, i64), (u8, u8)>,
     /// The last date text read and its day (rows come day by day or member by member).
     last_date: Option<(String, i32)>,
     stats: BTreeMap<(i64, i32, String), Stats>,
     calls: Vec<(String, String, i64)>,
     days: Option<(i32, i32)>,
-    problems: Vec<SheetProblem>,
-    problem_count: u64,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -473,7 +466,6 @@ impl Read {
 
     /// Adds what a later part of the file read (its days replace this part's).
     fn merge(&mut self, other: Read) {
-        self.rows += other.rows;
         for (key, (reported, active)) in other.weeks {
             let e = self.weeks.entry(key).or_insert((0, 0));
             e.1 = (e.1 & !reported) | active;
@@ -484,21 +476,6 @@ impl Read {
         if let Some((a, b)) = other.days {
             self.covers(a);
             self.covers(b);
-        }
-        self.problem_count += other.problem_count;
-        let room = PROBLEMS_LISTED.saturating_sub(self.problems.len());
-        self.problems.extend(other.problems.into_iter().take(room));
-    }
-
-    fn problem(&mut self, sheet: &str, row: u32, e: Error, lang: Lang) {
-        self.problem_count += 1;
-        if self.problems.len() < PROBLEMS_LISTED {
-            self.problems.push(SheetProblem {
-                sheet: sheet.to_string(),
-                row,
-                code: e.key.to_string(),
-                message: e.message(lang),
-            });
         }
     }
 
@@ -605,278 +582,21 @@ impl Read {
     }
 }
 
-/// A cell's text; an Excel date or time in a date or time column as `YYYY-MM-DD HH:MM:SS`.
-fn cell_value(cell: &Data, field: &str) -> String {
-    let dated = matches!(field, "date" | "time" | "last_active" | "active");
-    match cell {
-        Data::DateTime(_) | Data::DateTimeIso(_) => {
-            super::approval_records::datetime_of(cell).unwrap_or_else(|| cell_text(cell))
-        }
-        Data::Float(f) if dated && field != "active" && *f > 1.0 => {
-            super::approval_records::datetime_of(cell).unwrap_or_else(|| cell_text(cell))
-        }
-        _ => cell_text(cell),
-    }
+/// Hands the rows of a file to [`Read::take`].
+struct ActivitySink<'m> {
+    kind: ActivityKind,
+    members: &'m Members,
+    read: Read,
 }
 
-/// Bodies smaller than this are read on one thread.
-const PARALLEL_BYTES: usize = 1 << 20;
-
-/// A CSV file's header: its kind, the position of each of the kind's columns, where the data
-/// starts (byte offset) and the header's line.
-type CsvHeader = (ActivityKind, Vec<usize>, usize, u32);
-
-/// A CSV activity file being read.
-struct Csv<'a> {
-    delimiter: u8,
-    file: &'a str,
-    sheet: String,
-    members: &'a Members,
-    lang: Lang,
-    progress: &'a dyn Progress,
-    total: u64,
-}
-
-impl Csv<'_> {
-    fn reader<'t>(&self, text: &'t str) -> csv::Reader<&'t [u8]> {
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .from_reader(text.as_bytes())
+impl table::Sink for ActivitySink<'_> {
+    fn take(&mut self, values: &[Option<&str>]) -> Result<()> {
+        self.read.take(self.kind, self.members, values)
     }
 
-    fn bad(&self, line: u64) -> Error {
-        Error::new(ErrorCode::UnreadableFile, "import_bad_csv")
-            .with("file", self.file)
-            .with("line", line)
+    fn merge(&mut self, later: Self) {
+        self.read.merge(later.read);
     }
-
-    /// The header among the first records: its kind, the position of each of the kind's
-    /// columns (usize::MAX: absent), and where the data starts (byte offset, line before it).
-    fn header(&self, text: &str, kind: Option<ActivityKind>) -> Result<Option<CsvHeader>> {
-        let mut reader = self.reader(text);
-        let mut record = csv::StringRecord::new();
-        let mut head: Vec<Vec<String>> = Vec::new();
-        while head.len() < super::HEADER_SCAN_ROWS {
-            let more = reader
-                .read_record(&mut record)
-                .map_err(|e| self.bad(e.position().map_or(0, |p| p.line())))?;
-            if !more {
-                break;
-            }
-            head.push(record.iter().map(str::to_string).collect());
-            if let Some((_, k, cols)) = find_header(&head, kind) {
-                let at = k
-                    .columns()
-                    .iter()
-                    .map(|f| {
-                        cols.iter()
-                            .find(|(_, c)| c == f)
-                            .map_or(usize::MAX, |(c, _)| *c)
-                    })
-                    .collect();
-                let line = record.position().map_or(0, |p| p.line() as u32);
-                // After a CRLF record the reader's offset may point at its line break.
-                let mut start = reader.position().byte() as usize;
-                for b in [b'\r', b'\n'] {
-                    if text.as_bytes().get(start) == Some(&b) {
-                        start += 1;
-                    }
-                }
-                return Ok(Some((k, at, start, line)));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Reads the data from byte `start` on (after line `line`): split at line breaks over the
-    /// threads when it is large and has no quoted fields (which could hold line breaks).
-    fn body(
-        &self,
-        text: &str,
-        start: usize,
-        line: u32,
-        kind: ActivityKind,
-        at: &[usize],
-    ) -> Result<Read> {
-        let body = &text[start.min(text.len())..];
-        let parts = rayon::current_num_threads().max(1);
-        if parts == 1
-            || body.len() < PARALLEL_BYTES
-            || memchr::memchr(b'"', body.as_bytes()).is_some()
-        {
-            return self.chunk(body, start as u64, line, kind, at);
-        }
-        // Chunk boundaries just after a line break, and the line each chunk starts after.
-        let mut bounds = vec![0usize];
-        for i in 1..parts {
-            let guess = (body.len() * i / parts).max(*bounds.last().unwrap_or(&0));
-            let cut = memchr::memchr(b'\n', &body.as_bytes()[guess..])
-                .map_or(body.len(), |p| guess + p + 1);
-            bounds.push(cut);
-        }
-        bounds.push(body.len());
-        let mut lines = vec![line];
-        for w in bounds.windows(2).take(parts - 1) {
-            let breaks = memchr::memchr_iter(b'\n', &body.as_bytes()[w[0]..w[1]]).count() as u32;
-            lines.push(lines.last().copied().unwrap_or(line) + breaks);
-        }
-        let reads: Vec<Result<Read>> = {
-            use rayon::prelude::*;
-            bounds
-                .windows(2)
-                .zip(lines)
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|(w, first)| {
-                    self.chunk(&body[w[0]..w[1]], (start + w[0]) as u64, first, kind, at)
-                })
-                .collect()
-        };
-        let mut out = Read::default();
-        for r in reads {
-            out.merge(r?);
-        }
-        Ok(out)
-    }
-
-    /// Reads the records of `text` (which starts at byte `offset` of the file, after line
-    /// `line`).
-    fn chunk(
-        &self,
-        text: &str,
-        offset: u64,
-        line: u32,
-        kind: ActivityKind,
-        at: &[usize],
-    ) -> Result<Read> {
-        let mut out = Read::default();
-        let mut reader = self.reader(text);
-        let mut record = csv::StringRecord::new();
-        let bytes = text.as_bytes();
-        let (mut counted_to, mut row) = (0usize, line + 1);
-        loop {
-            let more = reader
-                .read_record(&mut record)
-                .map_err(|e| self.bad(u64::from(line) + e.position().map_or(0, |p| p.line())))?;
-            if !more {
-                break;
-            }
-            let mut cells = [None; 16];
-            for (slot, c) in cells.iter_mut().zip(at) {
-                *slot = record.get(*c);
-            }
-            let values = &cells[..at.len()];
-            if values.iter().all(|v| v.is_none_or(|v| v.trim().is_empty())) {
-                continue;
-            }
-            out.rows += 1;
-            if let Err(e) = out.take(kind, self.members, values) {
-                // The line, from the line breaks before the record's first byte (the reader's
-                // own count is one short in CRLF files).
-                let mut at = record.position().map_or(counted_to, |p| p.byte() as usize);
-                while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
-                    at += 1;
-                }
-                let at = at.min(bytes.len()).max(counted_to);
-                row += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u32;
-                counted_to = at;
-                out.problem(&self.sheet, row, e, self.lang);
-            }
-            if out.rows.is_multiple_of(65_536) {
-                if self.progress.cancelled() {
-                    return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
-                }
-                let done = offset + record.position().map_or(0, |p| p.byte());
-                self.progress.update(done, self.total);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// Reads `file` (CSV as a stream, workbooks sheet by sheet): the kind found and what it says.
-fn read(
-    conn: &Connection,
-    bytes: Vec<u8>,
-    name: &str,
-    kind: Option<ActivityKind>,
-    lang: Lang,
-    progress: &dyn Progress,
-) -> Result<(ActivityKind, Read)> {
-    let members = Members::load(conn)?;
-    let total = bytes.len() as u64;
-    let workbook = bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let mut out = Read::default();
-    let mut found = None;
-    if workbook {
-        let mut book = Workbook::open(bytes, name)?;
-        for index in 0..book.sheet_names.len() {
-            let sheet = book.sheet(index, name)?;
-            let head: Vec<Vec<String>> = sheet
-                .rows()
-                .take(super::HEADER_SCAN_ROWS)
-                .map(|r| r.iter().map(cell_text).collect())
-                .collect();
-            let Some((header, k, cols)) = find_header(&head, kind) else {
-                continue;
-            };
-            found = Some(k);
-            let columns = k.columns();
-            for (i, row) in sheet.rows().enumerate().skip(header + 1) {
-                let texts: Vec<Option<String>> = columns
-                    .iter()
-                    .map(|f| {
-                        cols.iter()
-                            .find(|(_, c)| c == f)
-                            .and_then(|(c, _)| row.get(*c))
-                            .map(|cell| cell_value(cell, f))
-                    })
-                    .collect();
-                if texts
-                    .iter()
-                    .all(|t| t.as_deref().is_none_or(|t| t.trim().is_empty()))
-                {
-                    continue;
-                }
-                out.rows += 1;
-                let values: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
-                if let Err(e) = out.take(k, &members, &values) {
-                    out.problem(&sheet.name, sheet.display_row(i), e, lang);
-                }
-            }
-            break;
-        }
-    } else {
-        let text = super::read::decode_owned(bytes).ok_or_else(|| {
-            Error::new(ErrorCode::UnreadableFile, "import_not_a_spreadsheet").with("file", name)
-        })?;
-        let csv = Csv {
-            delimiter: super::read::sniff_delimiter(&text),
-            file: name,
-            sheet: name
-                .rsplit_once('.')
-                .map_or(name, |(stem, _)| stem)
-                .to_string(),
-            members: &members,
-            lang,
-            progress,
-            total,
-        };
-        if let Some((k, at, body, line)) = csv.header(&text, kind)? {
-            found = Some(k);
-            out = csv.body(&text, body, line, k, &at)?;
-        }
-    }
-    let kind = found.ok_or_else(|| {
-        Error::new(ErrorCode::UnreadableFile, "activity_no_header")
-            .with("file", name)
-            .with("kind", kind.map_or("", ActivityKind::key))
-    })?;
-    progress.update(total, total);
-    Ok((kind, out))
 }
 
 /// Reads and checks `bytes` (named `name` in messages) before anything is written.
@@ -888,13 +608,53 @@ pub(crate) fn check(
     lang: Lang,
     progress: &dyn Progress,
 ) -> Result<Checked> {
-    let (kind, read) = read(conn, bytes, name, kind, lang, progress)?;
-    Ok(Checked { kind, read })
+    let members = Members::load(conn)?;
+    let find = |rows: &[Vec<String>]| {
+        find_header(rows, kind).map(|(i, k, cols)| {
+            let columns = k.columns();
+            let header = table::Header {
+                kind: k,
+                at: columns
+                    .iter()
+                    .map(|f| {
+                        cols.iter()
+                            .find(|(_, c)| c == f)
+                            .map_or(usize::MAX, |(c, _)| *c)
+                    })
+                    .collect(),
+                dated: columns
+                    .iter()
+                    .map(|f| matches!(*f, "date" | "time" | "last_active"))
+                    .collect(),
+            };
+            (i, header)
+        })
+    };
+    let sink = |k| ActivitySink {
+        kind: k,
+        members: &members,
+        read: Read::default(),
+    };
+    let (kind, t) = table::read(bytes, name, find, sink, lang, progress)?.ok_or_else(|| {
+        Error::new(ErrorCode::UnreadableFile, "activity_no_header")
+            .with("file", name)
+            .with("kind", kind.map_or("", ActivityKind::key))
+    })?;
+    Ok(Checked {
+        kind,
+        rows: t.rows,
+        problems: t.problems,
+        problem_count: t.problem_count,
+        read: t.sink.read,
+    })
 }
 
 /// A file read and checked, ready to write.
 pub(crate) struct Checked {
     kind: ActivityKind,
+    rows: u64,
+    problems: Vec<SheetProblem>,
+    problem_count: u64,
     read: Read,
 }
 
@@ -908,16 +668,22 @@ impl Checked {
         skip_invalid: bool,
         dry_run: bool,
     ) -> Result<Decision<ActivityImport, ActivityImport>> {
-        let Checked { kind, read } = self;
+        let Checked {
+            kind,
+            rows,
+            problems,
+            problem_count,
+            read,
+        } = self;
         let mut report = ActivityImport {
             kind,
-            rows: read.rows,
-            written: read.rows - read.problem_count,
+            rows,
+            written: rows - problem_count,
             replaced: 0,
             from: read.days.map(|(a, _)| day_text(a)),
             to: read.days.map(|(_, b)| day_text(b)),
-            problems: read.problems,
-            problem_count: read.problem_count,
+            problems,
+            problem_count,
             committed: false,
         };
         if dry_run || report.written == 0 || (report.problem_count > 0 && !skip_invalid) {

@@ -19,6 +19,7 @@ mod preview;
 pub mod read;
 mod session;
 mod stream;
+pub(crate) mod table;
 mod workbook;
 mod writer;
 
