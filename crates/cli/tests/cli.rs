@@ -1121,7 +1121,14 @@ fn report_writes_one_workbook_in_the_chosen_language() {
     let r = ok(&["report", s(&ws), s(&out), "--lang", "zh-CN", "--json"]).json();
     assert_eq!(
         r["sheets"],
-        serde_json::json!(["概览", "通讯录", "组织架构", "权限矩阵", "入离职"])
+        serde_json::json!([
+            "概览",
+            "通讯录",
+            "组织架构",
+            "权限矩阵",
+            "入离职",
+            "运营健康"
+        ])
     );
     let r = ok(&["report", s(&ws), s(&out), "--lang", "en-US"]);
     assert!(r.stdout.contains("Overview"), "{}", r.stdout);
@@ -1382,7 +1389,7 @@ fn the_setup_journey_from_the_command_line() {
 
     // Checklist: computed and manual items, ticks.
     let c = ok(&["checklist", s(&ws), "--json"]).json();
-    assert_eq!(c["steps"].as_array().unwrap().len(), 8);
+    assert_eq!(c["steps"].as_array().unwrap().len(), 9);
     let before = c["done"].as_u64().unwrap();
     ok(&["checklist", "tick", s(&ws), "migration_plan"]);
     let c = ok(&["checklist", s(&ws), "--json"]).json();

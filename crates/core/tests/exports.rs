@@ -799,7 +799,14 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
     for (lang, names) in [
         (
             Lang::ZhCn,
-            ["概览", "通讯录", "组织架构", "权限矩阵", "入离职"],
+            [
+                "概览",
+                "通讯录",
+                "组织架构",
+                "权限矩阵",
+                "入离职",
+                "运营健康",
+            ],
         ),
         (
             Lang::EnUs,
@@ -809,6 +816,7 @@ fn the_report_workbook_has_every_sheet_with_outlines_and_charts() {
                 "Org chart",
                 "Permissions",
                 "Joiners & leavers",
+                "Operations health",
             ],
         ),
     ] {

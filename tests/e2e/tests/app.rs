@@ -618,7 +618,8 @@ async fn the_reports_page_checks_before_exporting_and_writes_the_files() {
             "Roster",
             "Org chart",
             "Permissions",
-            "Joiners & leavers"
+            "Joiners & leavers",
+            "Operations health"
         ]
     );
 }
