@@ -4,8 +4,10 @@
 //! Exit codes: 0 done, 1 input rejected by a rule, 2 could not run (bad arguments, missing,
 //! corrupt or newer file).
 
+mod customers;
 mod print;
 mod print_approvals;
+mod print_customers;
 mod print_health;
 
 use clap::{Args, Parser, Subcommand};
@@ -99,6 +101,37 @@ enum Command {
     /// check, and approval efficiency from the consoles' records.
     #[command(subcommand, alias = "approval")]
     Approvals(ApprovalsCommand),
+    /// Customers (guide §5) as the customer export lists them, each owned by the members who
+    /// added them.
+    #[command(subcommand, alias = "customer")]
+    Customers(customers::CustomersCommand),
+    /// Orders, matched to customers, for the RFM value segments.
+    #[command(subcommand, alias = "order")]
+    Orders(customers::OrdersCommand),
+    /// Customer tags in three layers (basic, behaviour, value): `tags WS` lists them.
+    #[command(args_conflicts_with_subcommands = true)]
+    Tags {
+        #[command(subcommand)]
+        action: Option<customers::TagsCommand>,
+        workspace: Option<PathBuf>,
+    },
+    /// RFM value segments: R = days since the last order, F = orders, M = amount, within the
+    /// window up to --as-of; each high or low against the mean (or by quintile). --apply makes
+    /// each customer's segment their value tag (undoable).
+    Rfm {
+        workspace: PathBuf,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Days up to --as-of whose orders count (default 365).
+        #[arg(long)]
+        window_days: Option<u32>,
+        /// Scores 1–5 by quintile (4 and 5 high) instead of the mean.
+        #[arg(long)]
+        quintile: bool,
+        #[arg(long)]
+        apply: bool,
+    },
     /// Activity exported from the consoles (member activity, customer contact statistics, an
     /// API call log), for the health view.
     #[command(subcommand)]
@@ -1162,6 +1195,16 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.ranks(&ws.ranks()?)?
         }
         Command::Approvals(cmd) => return approvals(cmd, out),
+        Command::Customers(cmd) => return customers::customers(cmd, out),
+        Command::Orders(cmd) => return customers::orders(cmd, out),
+        Command::Tags { action, workspace } => return customers::tags(workspace, action, out),
+        Command::Rfm {
+            workspace,
+            as_of,
+            window_days,
+            quintile,
+            apply,
+        } => return customers::rfm(workspace, as_of, window_days, quintile, apply, out),
         Command::Activity(ActivityCommand::Import {
             workspace,
             file,

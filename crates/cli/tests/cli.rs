@@ -2166,3 +2166,107 @@ fn activity_import_and_health_json_shape_and_exit_codes() {
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("yesterday"), "{}", r.stderr);
 }
+
+#[test]
+fn customers_orders_and_rfm_json_shape_and_exit_codes() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("鲜果.orgdesk");
+    ok(&["demo", "create", "xianguo-lingshou", s(&ws)]);
+    let customers = dir.path().join("customers.csv");
+    std::fs::write(
+        &customers,
+        "客户名称,添加人,添加人账号,标签,手机\n\
+         老王,邹金凤,zoujinfeng,地区:西湖,13900000001\n\
+         老王,严宇航,yanyuhang,,13900000001\n\
+         小李,周勇,zhouyong,,13900000002\n\
+         无主,某人,nobody,,\n",
+    )
+    .unwrap();
+    let errors = dir.path().join("errors.xlsx");
+    let r = orgdesk(&[
+        "customers",
+        "import",
+        s(&ws),
+        s(&customers),
+        "--errors-out",
+        s(&errors),
+        "--json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()["problems"][0]["code"], "customer_owner_unknown");
+    assert!(errors.exists());
+    let r = ok(&[
+        "customers",
+        "import",
+        s(&ws),
+        s(&customers),
+        "--skip-invalid",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (r["added"].as_u64(), r["owners_added"].as_u64()),
+        (Some(2), Some(3))
+    );
+    let list = ok(&[
+        "customers",
+        "list",
+        s(&ws),
+        "--owner",
+        "yanyuhang",
+        "--json",
+    ])
+    .json();
+    assert_eq!(list[0]["name"], "老王");
+    assert_eq!(list[0]["owners"].as_array().unwrap().len(), 2);
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(
+        &orders,
+        "订单号,客户手机,下单时间,金额\nA1,13900000001,2026-11-20 10:00,300\nA2,13900000001,2026-11-25 10:00,200\nA3,13900000002,2026-05-01 10:00,20\n",
+    )
+    .unwrap();
+    ok(&["orders", "import", s(&ws), s(&orders)]);
+    let r = ok(&["rfm", s(&ws), "--as-of", "2026-11-30", "--json"]).json();
+    assert_eq!(r["as_of"], "2026-11-30");
+    assert_eq!(r["window_days"], 365);
+    for k in ["r", "f", "m"] {
+        assert!(r["thresholds"][k].is_number());
+    }
+    let keys: Vec<&str> = r["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 8);
+    let wang = r["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "老王")
+        .unwrap();
+    assert_eq!(
+        (wang["r"].as_u64(), wang["f"].as_u64(), wang["m"].as_f64()),
+        (Some(5), Some(2), Some(500.0))
+    );
+    assert_eq!(wang["segment"], "important_value");
+    assert_eq!(
+        wang["owners"],
+        serde_json::json!(["yanyuhang", "zoujinfeng"])
+    );
+    // An order for nobody: exit 1, nothing written.
+    std::fs::write(&orders, "客户,下单时间,金额\n谁,2026-11-01,10\n").unwrap();
+    let r = orgdesk(&["orders", "import", s(&ws), s(&orders), "--json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["problems"][0]["code"], "unmatched_customer");
+    // Tags: list, merge, and a bad layer is a usage error.
+    ok(&["tags", "add", s(&ws), "地区", "滨江"]);
+    ok(&["tags", "merge", s(&ws), "地区:西湖", "地区:滨江"]);
+    let tags = ok(&["tags", s(&ws), "--json"]).json();
+    assert_eq!(tags[0]["tags"][0]["name"], "滨江");
+    assert_eq!(tags[0]["tags"][0]["customers"], 1);
+    assert_eq!(
+        orgdesk(&["tags", "add-group", s(&ws), "X", "--layer", "value"]).code,
+        2
+    );
+}

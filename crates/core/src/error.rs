@@ -55,6 +55,8 @@ pub enum ErrorCode {
     SnapshotExists,
     TemplateNotFound,
     AppNotFound,
+    TagNotFound,
+    DuplicateTag,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,

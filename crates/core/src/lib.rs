@@ -23,6 +23,7 @@
 pub mod approvals;
 pub mod apps;
 pub mod compare;
+pub mod customers;
 pub mod dataset;
 pub mod db;
 pub mod demo;

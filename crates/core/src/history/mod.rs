@@ -114,6 +114,10 @@ pub enum Action {
     AppRemove,
     AppVisibility,
     ActivityImport,
+    CustomersImport,
+    OrdersImport,
+    TagEdit,
+    RfmApply,
 }
 
 impl Action {

@@ -12,7 +12,7 @@
 //! member activity is packed per member and week before it is written.
 
 use super::header::normalize;
-use super::table;
+use super::table::{self, Found, MemberIndex};
 use super::SheetProblem;
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Decision, Tx};
@@ -345,63 +345,13 @@ fn endpoint_of(text: &str) -> String {
     t.to_string()
 }
 
-/// Members by account and by name (names that two members share are ambiguous).
-struct Members {
-    by_account: FxHashMap<String, i64>,
-    by_name: FxHashMap<String, Option<i64>>,
-}
-
-impl Members {
-    fn load(conn: &Connection) -> Result<Members> {
-        let mut by_account = FxHashMap::default();
-        let mut by_name: FxHashMap<String, Option<i64>> = FxHashMap::default();
-        let mut stmt = conn.prepare("SELECT id, userid, name FROM members")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            by_account.insert(r.get::<_, String>(1)?.to_lowercase(), id);
-            by_name
-                .entry(r.get(2)?)
-                .and_modify(|e| *e = None)
-                .or_insert(Some(id));
-        }
-        Ok(Members {
-            by_account,
-            by_name,
-        })
-    }
-
-    /// The member a row names: by account, else by a name no one else has.
-    fn find(&self, account: Option<&str>, name: Option<&str>) -> Result<i64> {
-        if let Some(a) = account {
-            let a = a.trim();
-            let found = if a.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
-                self.by_account.get(&a.to_lowercase())
-            } else {
-                self.by_account.get(a)
-            };
-            if let Some(id) = found {
-                return Ok(*id);
-            }
-        }
-        if let Some(n) = name {
-            match self.by_name.get(n.trim()) {
-                Some(Some(id)) => return Ok(*id),
-                Some(None) => {
-                    return Err(row_error("activity_member_ambiguous").with("name", n.trim()))
-                }
-                None => {
-                    // A "name" column may hold the account (成员 in some exports).
-                    if let Some(id) = self.by_account.get(&n.trim().to_lowercase()) {
-                        return Ok(*id);
-                    }
-                }
-            }
-        }
-        match account.or(name) {
-            Some(who) => Err(row_error("activity_member_unknown").with("member", who.trim())),
-            None => Err(row_error("activity_member_missing")),
-        }
+/// The member a row names, or the row's error.
+fn member(members: &MemberIndex, account: Option<&str>, name: Option<&str>) -> Result<i64> {
+    match members.find(account, name) {
+        Found::One(id) => Ok(id),
+        Found::Ambiguous(n) => Err(row_error("activity_member_ambiguous").with("name", n)),
+        Found::Unknown(who) => Err(row_error("activity_member_unknown").with("member", who)),
+        Found::Missing => Err(row_error("activity_member_missing")),
     }
 }
 
@@ -480,12 +430,12 @@ impl Read {
     }
 
     /// Checks one row and keeps what it says.
-    fn take(&mut self, kind: ActivityKind, members: &Members, values: &Values) -> Result<()> {
+    fn take(&mut self, kind: ActivityKind, members: &MemberIndex, values: &Values) -> Result<()> {
         let cols = kind.columns();
         let get = |f: &str| value(cols, values, f);
         match kind {
             ActivityKind::Members => {
-                let member = members.find(get("member"), get("name"))?;
+                let member = member(members, get("member"), get("name"))?;
                 let last = get("last_active")
                     .map(|t| {
                         crate::validate::normalize_date(t)
@@ -533,7 +483,7 @@ impl Read {
                 self.covers(day);
             }
             ActivityKind::Customers => {
-                let member = members.find(get("member"), get("name"))?;
+                let member = member(members, get("member"), get("name"))?;
                 let day = day_of(get("date").ok_or_else(|| row_error("activity_date_missing"))?)?;
                 let first_reply_seconds = match get("first_reply") {
                     None => None,
@@ -585,7 +535,7 @@ impl Read {
 /// Hands the rows of a file to [`Read::take`].
 struct ActivitySink<'m> {
     kind: ActivityKind,
-    members: &'m Members,
+    members: &'m MemberIndex,
     read: Read,
 }
 
@@ -608,7 +558,7 @@ pub(crate) fn check(
     lang: Lang,
     progress: &dyn Progress,
 ) -> Result<Checked> {
-    let members = Members::load(conn)?;
+    let members = MemberIndex::load(conn)?;
     let find = |rows: &[Vec<String>]| {
         find_header(rows, kind).map(|(i, k, cols)| {
             let columns = k.columns();

@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod approval_records;
 mod clean;
+pub mod customers;
 pub mod department_ids;
 pub mod guard;
 pub mod header;

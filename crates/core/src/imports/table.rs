@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::i18n::Lang;
 use crate::progress::Progress;
 use calamine::Data;
+use rustc_hash::FxHashMap;
 
 /// Problems listed in a report; the rest are counted.
 pub(crate) const PROBLEMS_LISTED: usize = 1000;
@@ -46,6 +47,8 @@ pub(crate) struct Table<S> {
     pub rows: u64,
     pub problems: Vec<SheetProblem>,
     pub problem_count: u64,
+    /// The values of the rows with the listed problems, in the table's column order.
+    pub bad_rows: Vec<Vec<String>>,
     pub sink: S,
 }
 
@@ -55,6 +58,7 @@ impl<S: Sink> Table<S> {
             rows: 0,
             problems: Vec::new(),
             problem_count: 0,
+            bad_rows: Vec::new(),
             sink,
         }
     }
@@ -68,9 +72,11 @@ impl<S: Sink> Table<S> {
         self.sink.take(values).err()
     }
 
-    fn problem(&mut self, sheet: &str, row: u32, e: Error, lang: Lang) {
+    fn problem(&mut self, sheet: &str, row: u32, values: &[Option<&str>], e: Error, lang: Lang) {
         self.problem_count += 1;
         if self.problems.len() < PROBLEMS_LISTED {
+            self.bad_rows
+                .push(values.iter().map(|v| v.unwrap_or("").to_string()).collect());
             self.problems.push(SheetProblem {
                 sheet: sheet.to_string(),
                 row,
@@ -85,6 +91,7 @@ impl<S: Sink> Table<S> {
         self.problem_count += later.problem_count;
         let room = PROBLEMS_LISTED.saturating_sub(self.problems.len());
         self.problems.extend(later.problems.into_iter().take(room));
+        self.bad_rows.extend(later.bad_rows.into_iter().take(room));
         self.sink.merge(later.sink);
     }
 }
@@ -139,7 +146,7 @@ pub(crate) fn read<K: Copy + Send + Sync, S: Sink>(
                     .collect();
                 let values: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
                 if let Some(e) = table.row(&values) {
-                    table.problem(&sheet.name, sheet.display_row(i), e, lang);
+                    table.problem(&sheet.name, sheet.display_row(i), &values, e, lang);
                 }
             }
             found = Some((header.kind, table));
@@ -314,7 +321,8 @@ impl Csv<'_> {
             for (slot, c) in cells.iter_mut().zip(at) {
                 *slot = record.get(*c);
             }
-            if let Some(e) = out.row(&cells[..at.len()]) {
+            let values = &cells[..at.len()];
+            if let Some(e) = out.row(values) {
                 // The row, from the line breaks before the record's first byte (the reader's
                 // own count is one short in CRLF files).
                 let mut first = record.position().map_or(counted_to, |p| p.byte() as usize);
@@ -324,7 +332,7 @@ impl Csv<'_> {
                 let first = first.min(bytes.len()).max(counted_to);
                 row += memchr::memchr_iter(b'\n', &bytes[counted_to..first]).count() as u32;
                 counted_to = first;
-                out.problem(&self.sheet, row, e, self.lang);
+                out.problem(&self.sheet, row, values, e, self.lang);
             }
             if out.rows.is_multiple_of(65_536) {
                 if self.progress.cancelled() {
@@ -336,4 +344,117 @@ impl Csv<'_> {
         }
         Ok(out)
     }
+}
+
+/// Members by account and by name, for rows that name a member either way.
+pub(crate) struct MemberIndex {
+    by_account: FxHashMap<String, i64>,
+    by_name: FxHashMap<String, Option<i64>>,
+}
+
+/// Who a row names.
+pub(crate) enum Found {
+    One(i64),
+    /// A name two members share.
+    Ambiguous(String),
+    /// Neither an account nor a name of anyone.
+    Unknown(String),
+    /// Nothing to go by.
+    Missing,
+}
+
+impl MemberIndex {
+    pub(crate) fn load(conn: &rusqlite::Connection) -> Result<MemberIndex> {
+        let mut by_account = FxHashMap::default();
+        let mut by_name: FxHashMap<String, Option<i64>> = FxHashMap::default();
+        let mut stmt = conn.prepare("SELECT id, userid, name FROM members")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            by_account.insert(r.get::<_, String>(1)?.to_lowercase(), id);
+            by_name
+                .entry(r.get(2)?)
+                .and_modify(|e| *e = None)
+                .or_insert(Some(id));
+        }
+        Ok(MemberIndex {
+            by_account,
+            by_name,
+        })
+    }
+
+    /// The member a row names: by account, else by a name no one else has (a name column may
+    /// also hold an account).
+    pub(crate) fn find(&self, account: Option<&str>, name: Option<&str>) -> Found {
+        let account = account.map(str::trim).filter(|a| !a.is_empty());
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        let by_account = |a: &str| {
+            if a.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+                self.by_account.get(&a.to_lowercase()).copied()
+            } else {
+                self.by_account.get(a).copied()
+            }
+        };
+        if let Some(id) = account.and_then(by_account) {
+            return Found::One(id);
+        }
+        if let Some(n) = name {
+            match self.by_name.get(n) {
+                Some(Some(id)) => return Found::One(*id),
+                Some(None) => return Found::Ambiguous(n.to_string()),
+                None => {
+                    if let Some(id) = by_account(n) {
+                        return Found::One(id);
+                    }
+                }
+            }
+        }
+        match account.or(name) {
+            Some(who) => Found::Unknown(who.to_string()),
+            None => Found::Missing,
+        }
+    }
+}
+
+/// Writes the rows with problems to `path` as the file had them (`columns` are their headers)
+/// with the reason, for the user to fix and import again; returns the rows written.
+pub(crate) fn write_problem_rows(
+    path: &std::path::Path,
+    columns: &[String],
+    problems: &[SheetProblem],
+    rows: &[Vec<String>],
+    lang: Lang,
+) -> Result<u32> {
+    use crate::i18n::t;
+    crate::files::output_folder(path)?;
+    let fail = crate::xlsx::fail(path);
+    let mut book = crate::xlsx::workbook().map_err(&fail)?;
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(t(lang, "imports.error_sheet", &[]))
+        .map_err(fail)?;
+    let header = crate::xlsx::header();
+    let text = crate::xlsx::text();
+    let mut heads: Vec<String> = vec![t(lang, "imports.row_column", &[])];
+    heads.extend(columns.iter().cloned());
+    heads.push(t(lang, "imports.reason_column", &[]));
+    for (c, h) in heads.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h, &header)
+            .map_err(fail)?;
+    }
+    for (i, (p, values)) in problems.iter().zip(rows).enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_number(r, 0, f64::from(p.row)).map_err(fail)?;
+        for (c, v) in values.iter().enumerate() {
+            sheet
+                .write_string_with_format(r, c as u16 + 1, crate::files::neutralise(v), &text)
+                .map_err(fail)?;
+        }
+        sheet
+            .write_string(r, values.len() as u16 + 1, &p.message)
+            .map_err(fail)?;
+    }
+    crate::xlsx::save(&mut book, path)?;
+    Ok(problems.len() as u32)
 }

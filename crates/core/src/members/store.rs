@@ -179,6 +179,7 @@ pub(crate) fn delete(tx: &Tx, userid: &str) -> Result<Change<Member>> {
     tx.execute("DELETE FROM lifecycle_ticks WHERE member_id = ?1", [old.id])?;
     tx.execute("DELETE FROM app_visibility WHERE member_id = ?1", [old.id])?;
     tx.execute("DELETE FROM app_admins WHERE member_id = ?1", [old.id])?;
+    tx.execute("DELETE FROM customer_owners WHERE member_id = ?1", [old.id])?;
     tx.execute("DELETE FROM leavers WHERE member_id = ?1", [old.id])?;
     tx.execute(
         "UPDATE leavers SET successor_id = NULL WHERE successor_id = ?1",

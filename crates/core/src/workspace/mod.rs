@@ -7,6 +7,7 @@
 mod approvals;
 mod apps;
 mod compare;
+mod customers;
 mod demo;
 mod exports;
 mod health;

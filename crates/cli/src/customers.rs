@@ -1,0 +1,239 @@
+//! The customer contact commands (guide §5): customers, orders, tags, RFM segments.
+
+use crate::print::Out;
+use crate::{open, word, Exit};
+use clap::Subcommand;
+use orgdesk_core::customers::rfm::Scoring;
+use orgdesk_core::customers::{CustomerFilter, TagEdit};
+use orgdesk_core::imports::customers::CustomersImport;
+use orgdesk_core::progress::Silent;
+use orgdesk_core::Error;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum CustomersCommand {
+    /// Import a customer list as WeCom's customer export writes it (客户名称, 客户类型, 添加人,
+    /// 添加人账号, 添加时间, 标签, 备注, 描述, 企业, 手机 …) or a plain sheet with those columns;
+    /// one row per customer and owner. Every row or none (unless --skip-invalid), undoable.
+    Import {
+        workspace: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write the rows with problems and why to this .xlsx.
+        #[arg(long)]
+        errors_out: Option<PathBuf>,
+    },
+    /// The customers with their owners, tags and order counts.
+    List {
+        workspace: PathBuf,
+        /// An owner's account.
+        #[arg(long)]
+        owner: Option<String>,
+        /// A tag (`group:tag`, or a tag name).
+        #[arg(long)]
+        tag: Option<String>,
+        /// An RFM segment key (important_value …), as of today.
+        #[arg(long)]
+        segment: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OrdersCommand {
+    /// Import orders (客户 or 客户手机, 下单时间, 金额, optional 订单号 and 客户ID): each is matched to
+    /// a customer by mobile, else by a name only one customer has, else by id; an unmatched row is
+    /// an error (unmatched_customer). An order whose number is there already is replaced.
+    Import {
+        workspace: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        skip_invalid: bool,
+        #[arg(long)]
+        errors_out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TagsCommand {
+    /// Add a tag group (basic or behaviour; the value layer is RFM's).
+    AddGroup {
+        workspace: PathBuf,
+        name: String,
+        #[arg(long, value_parser = ["basic", "behaviour"])]
+        layer: String,
+    },
+    /// Add a tag to a group.
+    Add {
+        workspace: PathBuf,
+        group: String,
+        name: String,
+    },
+    /// Rename a tag (`group:tag` or a unique name) or, with --group, a group.
+    Rename {
+        workspace: PathBuf,
+        target: String,
+        to: String,
+        #[arg(long)]
+        group: bool,
+    },
+    /// Move every customer of one tag to another and delete the first.
+    Merge {
+        workspace: PathBuf,
+        from: String,
+        into: String,
+    },
+    /// Delete a tag or, with --group, a group with its tags (taken off the customers).
+    Delete {
+        workspace: PathBuf,
+        target: String,
+        #[arg(long)]
+        group: bool,
+    },
+}
+
+fn imported(
+    out: &Out,
+    r: &CustomersImport,
+    dry_run: bool,
+    errors_out: Option<PathBuf>,
+    orders: bool,
+) -> Result<Exit, Error> {
+    if let Some(path) = errors_out {
+        if !r.problems.is_empty() {
+            r.write_errors(&path, out.lang)?;
+        }
+    }
+    out.customers_import(r, dry_run, orders)?;
+    Ok(if !dry_run && !r.committed {
+        Exit::Rejected
+    } else {
+        Exit::Done
+    })
+}
+
+pub fn customers(cmd: CustomersCommand, out: &Out) -> Result<Exit, Error> {
+    match cmd {
+        CustomersCommand::Import {
+            workspace,
+            file,
+            dry_run,
+            skip_invalid,
+            errors_out,
+        } => {
+            let r = open(&workspace)?.import_customers(
+                &file,
+                skip_invalid,
+                dry_run,
+                out.lang,
+                &Silent,
+            )?;
+            imported(out, &r, dry_run, errors_out, false)
+        }
+        CustomersCommand::List {
+            workspace,
+            owner,
+            tag,
+            segment,
+        } => {
+            let filter = CustomerFilter { owner, tag };
+            let list = open(&workspace)?.customers(&filter, segment.as_deref(), out.lang)?;
+            out.customers(&list)?;
+            Ok(Exit::Done)
+        }
+    }
+}
+
+pub fn orders(cmd: OrdersCommand, out: &Out) -> Result<Exit, Error> {
+    match cmd {
+        OrdersCommand::Import {
+            workspace,
+            file,
+            dry_run,
+            skip_invalid,
+            errors_out,
+        } => {
+            let r =
+                open(&workspace)?.import_orders(&file, skip_invalid, dry_run, out.lang, &Silent)?;
+            imported(out, &r, dry_run, errors_out, true)
+        }
+    }
+}
+
+pub fn tags(
+    workspace: Option<PathBuf>,
+    cmd: Option<TagsCommand>,
+    out: &Out,
+) -> Result<Exit, Error> {
+    let (workspace, edit) = match cmd {
+        None => {
+            let ws = workspace
+                .ok_or_else(|| Error::invalid_value("workspace", "", "a workspace file"))?;
+            out.tag_groups(&open(&ws)?.tag_groups()?)?;
+            return Ok(Exit::Done);
+        }
+        Some(TagsCommand::AddGroup {
+            workspace,
+            name,
+            layer,
+        }) => (
+            workspace,
+            TagEdit::AddGroup {
+                name,
+                layer: word("layer", &layer, "basic, behaviour")?,
+            },
+        ),
+        Some(TagsCommand::Add {
+            workspace,
+            group,
+            name,
+        }) => (workspace, TagEdit::AddTag { group, name }),
+        Some(TagsCommand::Rename {
+            workspace,
+            target,
+            to,
+            group,
+        }) => (workspace, TagEdit::Rename { target, to, group }),
+        Some(TagsCommand::Merge {
+            workspace,
+            from,
+            into,
+        }) => (workspace, TagEdit::Merge { from, into }),
+        Some(TagsCommand::Delete {
+            workspace,
+            target,
+            group,
+        }) => (workspace, TagEdit::Delete { target, group }),
+    };
+    let mut ws = open(&workspace)?;
+    ws.edit_tags(&edit)?;
+    out.tag_groups(&ws.tag_groups()?)?;
+    Ok(Exit::Done)
+}
+
+pub fn rfm(
+    workspace: PathBuf,
+    as_of: Option<String>,
+    window_days: Option<u32>,
+    quintile: bool,
+    apply: bool,
+    out: &Out,
+) -> Result<Exit, Error> {
+    let scoring = if quintile {
+        Scoring::Quintile
+    } else {
+        Scoring::Mean
+    };
+    let mut ws = open(&workspace)?;
+    let r = if apply {
+        ws.apply_rfm(as_of.as_deref(), window_days, scoring, out.lang)?
+    } else {
+        ws.rfm(as_of.as_deref(), window_days, scoring, out.lang)?
+    };
+    out.rfm(&r)?;
+    Ok(Exit::Done)
+}

@@ -1,0 +1,142 @@
+//! Output of the customer contact commands.
+
+use crate::print::{Out, R};
+use orgdesk_core::customers::rfm::Rfm;
+use orgdesk_core::customers::{Customer, TagGroup};
+use orgdesk_core::imports::customers::CustomersImport;
+
+/// Customers printed before the rest are only counted.
+const SHOWN: usize = 50;
+
+impl Out {
+    pub fn customers_import(&self, r: &CustomersImport, dry_run: bool, orders: bool) -> R {
+        self.emit(r, || {
+            let what = if orders { "orders" } else { "customers" };
+            let key = match (r.committed, dry_run) {
+                (true, _) => format!("cli.{what}_imported"),
+                (false, true) => format!("cli.{what}_dry_run"),
+                (false, false) => format!("cli.{what}_refused"),
+            };
+            let mut text = self.tr(
+                &key,
+                &[
+                    ("rows", r.rows.to_string()),
+                    ("written", r.written.to_string()),
+                    ("added", r.added.to_string()),
+                    ("updated", r.updated.to_string()),
+                    ("owners", r.owners_added.to_string()),
+                    ("tags", r.tags_added.to_string()),
+                    ("problems", r.problem_count.to_string()),
+                ],
+            );
+            text += &crate::print::sheet_problems(&r.problems);
+            if r.problem_count > r.problems.len() as u64 {
+                text += &format!(
+                    "\n  {}",
+                    self.tr(
+                        "cli.more_problems",
+                        &[(
+                            "count",
+                            (r.problem_count - r.problems.len() as u64).to_string()
+                        )]
+                    )
+                );
+            }
+            text
+        })
+    }
+
+    pub fn customers(&self, list: &[Customer]) -> R {
+        self.emit(&list, || {
+            let mut text = self.tr("cli.customers_title", &[("count", list.len().to_string())]);
+            for c in list.iter().take(SHOWN) {
+                let owners: Vec<String> = c
+                    .owners
+                    .iter()
+                    .map(|o| format!("{} ({})", o.name, o.userid))
+                    .collect();
+                let tags: Vec<String> = c
+                    .tags
+                    .iter()
+                    .map(|t| format!("{}:{}", t.group, t.name))
+                    .collect();
+                text.push_str(&format!(
+                    "\n  {}  {}  {}  [{}]  {}",
+                    c.name,
+                    c.mobile.as_deref().unwrap_or("—"),
+                    owners.join(", "),
+                    tags.join(", "),
+                    self.tr("cli.customer_orders", &[("count", c.orders.to_string())])
+                ));
+            }
+            if list.len() > SHOWN {
+                text.push_str(&format!(
+                    "\n  {}",
+                    self.tr(
+                        "cli.more_problems",
+                        &[("count", (list.len() - SHOWN).to_string())]
+                    )
+                ));
+            }
+            text
+        })
+    }
+
+    pub fn tag_groups(&self, groups: &[TagGroup]) -> R {
+        self.emit(&groups, || {
+            if groups.is_empty() {
+                return self.tr("cli.tags_none", &[]);
+            }
+            let mut text = String::new();
+            for g in groups {
+                text.push_str(&format!(
+                    "{} [{}]\n",
+                    g.name,
+                    self.tr(&format!("customers_ui.layers.{}", g.layer.as_str()), &[])
+                ));
+                for t in &g.tags {
+                    text.push_str(&format!(
+                        "  {}  {}\n",
+                        t.name,
+                        self.tr("cli.tag_customers", &[("count", t.customers.to_string())])
+                    ));
+                }
+            }
+            text.trim_end().to_string()
+        })
+    }
+
+    pub fn rfm(&self, r: &Rfm) -> R {
+        self.emit(r, || {
+            let mut text = self.tr(
+                "cli.rfm_title",
+                &[
+                    ("as_of", r.as_of.clone()),
+                    ("window", r.window_days.to_string()),
+                    ("customers", r.customers.len().to_string()),
+                ],
+            );
+            let Some(t) = &r.thresholds else {
+                return text + "\n" + &self.tr("cli.rfm_none", &[]);
+            };
+            text.push_str(&format!(
+                "\n{}",
+                self.tr(
+                    "cli.rfm_thresholds",
+                    &[
+                        ("r", format!("{:.1}", t.r)),
+                        ("f", format!("{:.2}", t.f)),
+                        ("m", format!("{:.2}", t.m)),
+                    ]
+                )
+            ));
+            for s in &r.segments {
+                text.push_str(&format!(
+                    "\n  {:<24} {:>6}  {:>12.2}",
+                    s.name, s.count, s.revenue
+                ));
+            }
+            text
+        })
+    }
+}

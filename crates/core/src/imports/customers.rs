@@ -1,0 +1,719 @@
+//! Customer lists as WeCom's customer export writes them (客户名称, 客户类型, 添加人, 添加人账号,
+//! 添加时间, 标签, 备注, 描述, 企业, 手机 …) and order lists (客户 or 客户手机, 下单时间, 金额,
+//! 订单号). Headers are data (`assets/customers/headers.json`); rows are checked first, then
+//! written in one undoable action: all or nothing unless invalid rows are skipped; a dry run
+//! writes nothing.
+//!
+//! A customer is who the name and mobile say: the same customer under two owners (one row each)
+//! is one customer with two owners. Owners must be members, whatever their status. Tags in the
+//! 标签 cell become basic or behaviour tags by their group's name. An order finds its customer by
+//! mobile, else by a name only one customer has, else by an id (the platform's or OrgDesk's); an
+//! order whose number is already there replaces it.
+
+use super::header::normalize;
+use super::table::{self, Found, MemberIndex};
+use super::SheetProblem;
+use crate::customers;
+use crate::error::{Error, ErrorCode, Result};
+use crate::history::{Change, Decision, Tx};
+use crate::i18n::Lang;
+use crate::progress::Progress;
+use rusqlite::{params, Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+const CUSTOMER_COLUMNS: [&str; 12] = [
+    "name",
+    "id",
+    "kind",
+    "source",
+    "owner_name",
+    "owner_account",
+    "added_at",
+    "tags",
+    "remark",
+    "description",
+    "company",
+    "mobile",
+];
+const ORDER_COLUMNS: [&str; 6] = [
+    "customer",
+    "mobile",
+    "customer_id",
+    "ordered_at",
+    "amount",
+    "number",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Customers,
+    Orders,
+}
+
+impl Kind {
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Customers => &CUSTOMER_COLUMNS,
+            Kind::Orders => &ORDER_COLUMNS,
+        }
+    }
+}
+
+fn column_of(kind: Kind, header: &str) -> Option<&'static str> {
+    #[derive(Deserialize)]
+    struct File {
+        customers: BTreeMap<String, Vec<String>>,
+        orders: BTreeMap<String, Vec<String>>,
+    }
+    static MAPS: OnceLock<HashMap<Kind, HashMap<String, &'static str>>> = OnceLock::new();
+    MAPS.get_or_init(|| {
+        let f: File = serde_json::from_str(customers::HEADERS).expect("customers/headers.json");
+        let mut maps = HashMap::new();
+        for (kind, fields) in [(Kind::Customers, f.customers), (Kind::Orders, f.orders)] {
+            let mut map = HashMap::new();
+            for (code, names) in fields {
+                let column = kind
+                    .columns()
+                    .iter()
+                    .copied()
+                    .find(|c| *c == code)
+                    .unwrap_or_else(|| panic!("unknown column {code} in customers/headers.json"));
+                for n in names {
+                    map.insert(normalize(&n), column);
+                }
+            }
+            maps.insert(kind, map);
+        }
+        maps
+    })
+    .get(&kind)
+    .and_then(|m| m.get(&normalize(header)))
+    .copied()
+}
+
+/// The header among the first rows for a table of `kind`.
+fn find(kind: Kind, rows: &[Vec<String>]) -> Option<(usize, table::Header<Kind>, Vec<String>)> {
+    rows.iter()
+        .take(super::HEADER_SCAN_ROWS)
+        .enumerate()
+        .find_map(|(i, row)| {
+            let mut cols: Vec<(usize, &'static str)> = Vec::new();
+            for (c, text) in row.iter().enumerate() {
+                if let Some(f) = column_of(kind, text) {
+                    if !cols.iter().any(|(_, g)| *g == f) {
+                        cols.push((c, f));
+                    }
+                }
+            }
+            let has = |f: &str| cols.iter().any(|(_, c)| *c == f);
+            let enough = match kind {
+                Kind::Customers => has("name") && (has("owner_name") || has("owner_account")),
+                Kind::Orders => {
+                    has("ordered_at")
+                        && has("amount")
+                        && (has("customer") || has("mobile") || has("customer_id"))
+                }
+            };
+            if !enough {
+                return None;
+            }
+            let columns = kind.columns();
+            let at: Vec<usize> = columns
+                .iter()
+                .map(|f| {
+                    cols.iter()
+                        .find(|(_, c)| c == f)
+                        .map_or(usize::MAX, |(c, _)| *c)
+                })
+                .collect();
+            let names = at
+                .iter()
+                .zip(columns)
+                .map(|(c, f)| row.get(*c).cloned().unwrap_or_else(|| f.to_string()))
+                .collect();
+            let dated = columns
+                .iter()
+                .map(|f| matches!(*f, "added_at" | "ordered_at"))
+                .collect();
+            Some((i, table::Header { kind, at, dated }, names))
+        })
+}
+
+fn row_error(key: &'static str) -> Error {
+    Error::new(ErrorCode::InvalidValue, key)
+}
+
+fn value<'r>(kind: Kind, values: &[Option<&'r str>], field: &str) -> Option<&'r str> {
+    kind.columns()
+        .iter()
+        .position(|c| *c == field)
+        .and_then(|i| values[i])
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && *v != "-")
+}
+
+/// What an import of customers or orders read and did.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+pub struct CustomersImport {
+    #[specta(type = f64)]
+    pub rows: u64,
+    /// Rows taken (valid).
+    #[specta(type = f64)]
+    pub written: u64,
+    /// Customers (or orders) new to the workspace.
+    pub added: u32,
+    /// Customers updated (or orders replaced, by their number).
+    pub updated: u32,
+    /// Owners added to customers (customers only).
+    pub owners_added: u32,
+    /// Tags created (customers only).
+    pub tags_added: u32,
+    pub problems: Vec<SheetProblem>,
+    #[specta(type = f64)]
+    pub problem_count: u64,
+    pub committed: bool,
+    /// The rows with the listed problems and the file's headers (for the error workbook).
+    #[serde(skip)]
+    pub bad_rows: Vec<Vec<String>>,
+    #[serde(skip)]
+    pub columns: Vec<String>,
+}
+
+impl CustomersImport {
+    /// Writes the rows with problems and why to `path`.
+    pub fn write_errors(&self, path: &std::path::Path, lang: Lang) -> Result<u32> {
+        table::write_problem_rows(path, &self.columns, &self.problems, &self.bad_rows, lang)
+    }
+}
+
+/// A customer row, checked.
+pub(crate) struct CustomerRow {
+    name: String,
+    mobile: Option<String>,
+    external_id: Option<String>,
+    kind: Option<String>,
+    company: Option<String>,
+    description: Option<String>,
+    owner: i64,
+    added_at: Option<String>,
+    source: Option<String>,
+    remark: Option<String>,
+    tags: Vec<(String, String)>,
+}
+
+struct CustomerSink<'m> {
+    members: &'m MemberIndex,
+    default_group: &'m str,
+    rows: Vec<CustomerRow>,
+}
+
+fn owner_of(members: &MemberIndex, account: Option<&str>, name: Option<&str>) -> Result<i64> {
+    match members.find(account, name) {
+        Found::One(id) => Ok(id),
+        Found::Ambiguous(n) => Err(row_error("customer_owner_ambiguous").with("name", n)),
+        Found::Unknown(who) => Err(row_error("customer_owner_unknown").with("owner", who)),
+        Found::Missing => Err(row_error("customer_owner_missing")),
+    }
+}
+
+fn mobile_of(text: Option<&str>) -> Result<Option<String>> {
+    match text {
+        None => Ok(None),
+        Some(t) => crate::validate::normalize_mobile(t)
+            .map(Some)
+            .ok_or_else(|| row_error("customer_mobile_invalid").with("value", t)),
+    }
+}
+
+fn time_of(text: Option<&str>, key: &'static str) -> Result<Option<String>> {
+    text.map(|t| {
+        super::approval_records::datetime_text(t).ok_or_else(|| row_error(key).with("value", t))
+    })
+    .transpose()
+}
+
+impl table::Sink for CustomerSink<'_> {
+    fn take(&mut self, values: &[Option<&str>]) -> Result<()> {
+        let get = |f: &str| value(Kind::Customers, values, f);
+        let name = get("name").ok_or_else(|| row_error("customer_name_missing"))?;
+        if name.chars().count() > 64 || crate::validate::forbidden_control(name, false).is_some() {
+            return Err(row_error("customer_name_invalid").with("value", name));
+        }
+        let owner = owner_of(self.members, get("owner_account"), get("owner_name"))?;
+        self.rows.push(CustomerRow {
+            name: name.to_string(),
+            mobile: mobile_of(get("mobile"))?,
+            external_id: get("id").map(str::to_string),
+            kind: get("kind").map(str::to_string),
+            company: get("company").map(str::to_string),
+            description: get("description").map(str::to_string),
+            owner,
+            added_at: time_of(get("added_at"), "customer_time_invalid")?,
+            source: get("source").map(str::to_string),
+            remark: get("remark").map(str::to_string),
+            tags: get("tags")
+                .map(|t| customers::split_tags(t, self.default_group))
+                .unwrap_or_default(),
+        });
+        Ok(())
+    }
+
+    fn merge(&mut self, later: Self) {
+        self.rows.extend(later.rows);
+    }
+}
+
+/// Reads and checks a customer list before anything is written.
+pub(crate) fn check_customers(
+    conn: &Connection,
+    bytes: Vec<u8>,
+    name: &str,
+    lang: Lang,
+    progress: &dyn Progress,
+) -> Result<Checked<Vec<CustomerRow>>> {
+    let members = MemberIndex::load(conn)?;
+    let default_group = customers::tag_rules().default_group.get(lang).to_string();
+    let names = std::cell::RefCell::new(Vec::new());
+    let found = table::read(
+        bytes,
+        name,
+        |rows| {
+            find(Kind::Customers, rows).map(|(i, h, n)| {
+                *names.borrow_mut() = n;
+                (i, h)
+            })
+        },
+        |_| CustomerSink {
+            members: &members,
+            default_group: &default_group,
+            rows: Vec::new(),
+        },
+        lang,
+        progress,
+    )?;
+    let (_, t) = found.ok_or_else(|| {
+        Error::new(ErrorCode::UnreadableFile, "customers_no_header").with("file", name)
+    })?;
+    Ok(Checked::new(
+        t.rows,
+        t.problems,
+        t.problem_count,
+        t.bad_rows,
+        names.into_inner(),
+        t.sink.rows,
+    ))
+}
+
+/// A file read and checked, ready to write.
+pub(crate) struct Checked<T> {
+    report: CustomersImport,
+    rows: T,
+}
+
+impl<T> Checked<T> {
+    fn new(
+        rows: u64,
+        problems: Vec<SheetProblem>,
+        problem_count: u64,
+        bad_rows: Vec<Vec<String>>,
+        columns: Vec<String>,
+        taken: T,
+    ) -> Self {
+        Checked {
+            report: CustomersImport {
+                rows,
+                written: rows - problem_count,
+                problems,
+                problem_count,
+                bad_rows,
+                columns,
+                ..Default::default()
+            },
+            rows: taken,
+        }
+    }
+
+    /// Whether to stop before writing (the report says why).
+    fn refused(&self, skip_invalid: bool, dry_run: bool) -> bool {
+        dry_run || self.report.written == 0 || (self.report.problem_count > 0 && !skip_invalid)
+    }
+}
+
+impl Checked<Vec<CustomerRow>> {
+    pub(crate) fn write(
+        self,
+        tx: &Tx,
+        skip_invalid: bool,
+        dry_run: bool,
+    ) -> Result<Decision<CustomersImport, CustomersImport>> {
+        if self.refused(skip_invalid, dry_run) {
+            return Ok(Decision::RollBack(self.report));
+        }
+        let Checked { mut report, rows } = self;
+        let mut known: FxHashMap<(String, String), i64> = FxHashMap::default();
+        {
+            let mut stmt = tx.prepare("SELECT id, name, coalesce(mobile, '') FROM customers")?;
+            let mut q = stmt.query([])?;
+            while let Some(r) = q.next()? {
+                known.insert((r.get(1)?, r.get(2)?), r.get(0)?);
+            }
+        }
+        let tags_before: i64 = tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?;
+        let mut insert = tx.prepare(
+            "INSERT INTO customers (name, mobile, external_id, kind, company, description)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut update = tx.prepare(
+            "UPDATE customers SET external_id = coalesce(?2, external_id), kind = coalesce(?3, kind),
+               company = coalesce(?4, company), description = coalesce(?5, description)
+             WHERE id = ?1",
+        )?;
+        let mut owner_exists =
+            tx.prepare("SELECT 1 FROM customer_owners WHERE customer_id = ?1 AND member_id = ?2")?;
+        let mut owner = tx.prepare(
+            "INSERT OR REPLACE INTO customer_owners (customer_id, member_id, added_at, source, remark)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut link = tx
+            .prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)")?;
+        let mut groups: HashMap<String, i64> = HashMap::new();
+        let mut tag_ids: HashMap<(i64, String), i64> = HashMap::new();
+        let mut touched: std::collections::HashSet<i64> = Default::default();
+        for r in rows {
+            let key = (r.name.clone(), r.mobile.clone().unwrap_or_default());
+            let id = match known.get(&key) {
+                Some(id) => {
+                    update.execute(params![id, r.external_id, r.kind, r.company, r.description])?;
+                    if touched.insert(*id) {
+                        report.updated += 1;
+                    }
+                    *id
+                }
+                None => {
+                    if let Some(e) = &r.external_id {
+                        let taken: Option<i64> = tx
+                            .query_row(
+                                "SELECT id FROM customers WHERE external_id = ?1",
+                                [e],
+                                |x| x.get(0),
+                            )
+                            .optional()?;
+                        if taken.is_some() {
+                            return Err(Error::new(ErrorCode::InvalidValue, "customer_id_taken")
+                                .with("id", e));
+                        }
+                    }
+                    insert.execute(params![
+                        r.name,
+                        r.mobile,
+                        r.external_id,
+                        r.kind,
+                        r.company,
+                        r.description
+                    ])?;
+                    let id = tx.last_insert_rowid();
+                    known.insert(key, id);
+                    touched.insert(id);
+                    report.added += 1;
+                    id
+                }
+            };
+            if !owner_exists.exists(params![id, r.owner])? {
+                report.owners_added += 1;
+            }
+            owner.execute(params![id, r.owner, r.added_at, r.source, r.remark])?;
+            for (group, tag) in &r.tags {
+                let g = match groups.get(group) {
+                    Some(g) => *g,
+                    None => {
+                        let g =
+                            customers::ensure_group(tx, group, customers::layer_of_group(group))?;
+                        groups.insert(group.clone(), g);
+                        g
+                    }
+                };
+                let t = match tag_ids.get(&(g, tag.clone())) {
+                    Some(t) => *t,
+                    None => {
+                        let t = customers::ensure_tag(tx, g, tag)?;
+                        tag_ids.insert((g, tag.clone()), t);
+                        t
+                    }
+                };
+                link.execute([id, t])?;
+            }
+        }
+        let tags_after: i64 = tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?;
+        report.tags_added = (tags_after - tags_before) as u32;
+        report.committed = true;
+        let after = serde_json::json!({
+            "customers_added": report.added,
+            "customers_updated": report.updated,
+            "owners_added": report.owners_added,
+        });
+        Ok(Decision::Commit(Change::after(
+            report,
+            "customers",
+            Some(after),
+        )))
+    }
+}
+
+/// Customers by mobile, by name and by id, for orders to find theirs.
+struct CustomerIndex {
+    by_mobile: FxHashMap<String, Vec<i64>>,
+    by_name: FxHashMap<String, Vec<i64>>,
+    by_external: FxHashMap<String, i64>,
+    ids: std::collections::HashSet<i64>,
+}
+
+impl CustomerIndex {
+    fn load(conn: &Connection) -> Result<CustomerIndex> {
+        let mut index = CustomerIndex {
+            by_mobile: FxHashMap::default(),
+            by_name: FxHashMap::default(),
+            by_external: FxHashMap::default(),
+            ids: Default::default(),
+        };
+        let mut stmt = conn.prepare("SELECT id, name, mobile, external_id FROM customers")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            index.ids.insert(id);
+            index.by_name.entry(r.get(1)?).or_default().push(id);
+            if let Some(m) = r.get::<_, Option<String>>(2)? {
+                index.by_mobile.entry(m).or_default().push(id);
+            }
+            if let Some(e) = r.get::<_, Option<String>>(3)? {
+                index.by_external.insert(e, id);
+            }
+        }
+        Ok(index)
+    }
+
+    /// The customer an order names: by mobile (and the name when several share it), else by a
+    /// name only one customer has, else by id.
+    fn find(&self, mobile: Option<&str>, name: Option<&str>, id: Option<&str>) -> Result<i64> {
+        if let Some(m) = mobile.and_then(crate::validate::normalize_mobile) {
+            if let Some(ids) = self.by_mobile.get(&m) {
+                match ids.as_slice() {
+                    [one] => return Ok(*one),
+                    several => {
+                        let named: Vec<i64> = name
+                            .and_then(|n| self.by_name.get(n))
+                            .map(|n| n.iter().filter(|i| several.contains(i)).copied().collect())
+                            .unwrap_or_default();
+                        if let [one] = named.as_slice() {
+                            return Ok(*one);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(n) = name {
+            match self.by_name.get(n).map(Vec::as_slice) {
+                Some([one]) => return Ok(*one),
+                Some([_, _, ..]) if id.is_none() => {
+                    return Err(row_error("order_customer_ambiguous").with("customer", n))
+                }
+                _ => {}
+            }
+        }
+        if let Some(i) = id {
+            if let Some(c) = self.by_external.get(i) {
+                return Ok(*c);
+            }
+            if let Ok(n) = i.parse::<i64>() {
+                if self.ids.contains(&n) {
+                    return Ok(n);
+                }
+            }
+        }
+        let who = name.or(mobile).or(id).unwrap_or("");
+        Err(row_error("unmatched_customer").with("customer", who))
+    }
+}
+
+/// An order, checked.
+pub(crate) struct OrderRow {
+    customer: i64,
+    number: Option<String>,
+    ordered_at: String,
+    amount: f64,
+}
+
+struct OrderSink<'c> {
+    customers: &'c CustomerIndex,
+    rows: Vec<OrderRow>,
+}
+
+/// An amount as shops write it: `1,234.50`, `¥88`, `88元`, `￥ 1 200`.
+fn amount_of(text: &str) -> Option<f64> {
+    let t: String = crate::validate::half_width(text)
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '¥' | '￥' | '元' | '$'))
+        .collect();
+    let t = t
+        .strip_prefix("RMB")
+        .or_else(|| t.strip_prefix("CNY"))
+        .unwrap_or(&t);
+    t.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+impl table::Sink for OrderSink<'_> {
+    fn take(&mut self, values: &[Option<&str>]) -> Result<()> {
+        let get = |f: &str| value(Kind::Orders, values, f);
+        let customer = self
+            .customers
+            .find(get("mobile"), get("customer"), get("customer_id"))?;
+        let ordered_at = time_of(get("ordered_at"), "order_time_invalid")?
+            .ok_or_else(|| row_error("order_time_missing"))?;
+        let amount = get("amount").ok_or_else(|| row_error("order_amount_missing"))?;
+        let amount = amount_of(amount)
+            .ok_or_else(|| row_error("order_amount_invalid").with("value", amount))?;
+        self.rows.push(OrderRow {
+            customer,
+            number: get("number").map(str::to_string),
+            ordered_at,
+            amount,
+        });
+        Ok(())
+    }
+
+    fn merge(&mut self, later: Self) {
+        self.rows.extend(later.rows);
+    }
+}
+
+/// Reads and checks an order list before anything is written.
+pub(crate) fn check_orders(
+    conn: &Connection,
+    bytes: Vec<u8>,
+    name: &str,
+    lang: Lang,
+    progress: &dyn Progress,
+) -> Result<Checked<Vec<OrderRow>>> {
+    let customers = CustomerIndex::load(conn)?;
+    let names = std::cell::RefCell::new(Vec::new());
+    let found = table::read(
+        bytes,
+        name,
+        |rows| {
+            find(Kind::Orders, rows).map(|(i, h, n)| {
+                *names.borrow_mut() = n;
+                (i, h)
+            })
+        },
+        |_| OrderSink {
+            customers: &customers,
+            rows: Vec::new(),
+        },
+        lang,
+        progress,
+    )?;
+    let (_, t) = found.ok_or_else(|| {
+        Error::new(ErrorCode::UnreadableFile, "orders_no_header").with("file", name)
+    })?;
+    // An order number twice in the file: the later row replaces the earlier, as a re-import does.
+    Ok(Checked::new(
+        t.rows,
+        t.problems,
+        t.problem_count,
+        t.bad_rows,
+        names.into_inner(),
+        t.sink.rows,
+    ))
+}
+
+impl Checked<Vec<OrderRow>> {
+    pub(crate) fn write(
+        self,
+        tx: &Tx,
+        skip_invalid: bool,
+        dry_run: bool,
+    ) -> Result<Decision<CustomersImport, CustomersImport>> {
+        if self.refused(skip_invalid, dry_run) {
+            return Ok(Decision::RollBack(self.report));
+        }
+        let Checked { mut report, rows } = self;
+        let before: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM orders", [], |r| r.get(0))?;
+        let mut by_number = tx.prepare("DELETE FROM orders WHERE number = ?1")?;
+        // An order without a number is the one with the same customer, time and amount.
+        let mut same = tx.prepare(
+            "DELETE FROM orders WHERE number IS NULL AND customer_id = ?1 AND ordered_at = ?2
+               AND amount = ?3 AND id <= ?4",
+        )?;
+        let mut insert = tx.prepare(
+            "INSERT INTO orders (customer_id, number, ordered_at, amount) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for o in &rows {
+            let replaced = match &o.number {
+                Some(n) => by_number.execute([n])?,
+                None => same.execute(params![o.customer, o.ordered_at, o.amount, before])?,
+            };
+            if replaced > 0 {
+                report.updated += 1;
+            } else {
+                report.added += 1;
+            }
+            insert.execute(params![o.customer, o.number, o.ordered_at, o.amount])?;
+        }
+        report.committed = true;
+        let after =
+            serde_json::json!({ "orders_added": report.added, "orders_replaced": report.updated });
+        Ok(Decision::Commit(Change::after(
+            report,
+            "orders",
+            Some(after),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_as_shops_write_them() {
+        for (t, v) in [
+            ("1,234.50", 1234.5),
+            ("¥88", 88.0),
+            ("88元", 88.0),
+            ("￥ 1 200", 1200.0),
+            ("０.５", 0.5),
+            ("RMB12", 12.0),
+        ] {
+            assert_eq!(amount_of(t), Some(v), "{t}");
+        }
+        assert_eq!(amount_of("-5"), None);
+        assert_eq!(amount_of("abc"), None);
+    }
+
+    #[test]
+    fn headers_of_the_wecom_export_and_an_order_list() {
+        let row = |c: &[&str]| vec![c.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+        let wecom = row(&[
+            "客户名称",
+            "客户类型",
+            "添加人",
+            "添加人账号",
+            "添加时间",
+            "添加渠道",
+            "标签",
+            "备注",
+            "描述",
+            "企业名称",
+            "手机号",
+        ]);
+        let (_, h, _) = find(Kind::Customers, &wecom).unwrap();
+        assert!(h.at.iter().filter(|c| **c != usize::MAX).count() == 11);
+        assert!(find(Kind::Customers, &row(&["客户名称", "手机号"])).is_none());
+        let orders = row(&["订单号", "客户手机", "下单时间", "实付金额"]);
+        assert!(find(Kind::Orders, &orders).is_some());
+        assert!(find(Kind::Orders, &row(&["订单号", "金额"])).is_none());
+    }
+}

@@ -1,0 +1,156 @@
+//! The façade's customer contact: customers and orders imported, tags, RFM segments.
+
+use super::Workspace;
+use crate::customers::rfm::{self, Rfm, Scoring};
+use crate::customers::{self, Customer, CustomerFilter, TagEdit, TagGroup};
+use crate::error::{Error, Result};
+use crate::history::{Action, Change};
+use crate::i18n::Lang;
+use crate::imports::customers::{self as import, CustomersImport};
+use crate::progress::Progress;
+use std::path::Path;
+
+impl Workspace {
+    /// Imports a customer list in one undoable action: every row or none, unless
+    /// `skip_invalid`; a dry run writes nothing.
+    pub fn import_customers(
+        &mut self,
+        file: &Path,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+        progress: &dyn Progress,
+    ) -> Result<CustomersImport> {
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
+        let checked = import::check_customers(
+            self.db.conn(),
+            bytes,
+            &super::file_name(file),
+            lang,
+            progress,
+        )?;
+        let done = self
+            .db
+            .record_or_roll_back(Action::CustomersImport, |tx, _| {
+                checked.write(tx, skip_invalid, dry_run)
+            })?;
+        Ok(match done {
+            Ok((report, _)) => report,
+            Err(report) => report,
+        })
+    }
+
+    /// Imports an order list in one undoable action (as customers are).
+    pub fn import_orders(
+        &mut self,
+        file: &Path,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+        progress: &dyn Progress,
+    ) -> Result<CustomersImport> {
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
+        let checked = import::check_orders(
+            self.db.conn(),
+            bytes,
+            &super::file_name(file),
+            lang,
+            progress,
+        )?;
+        let done = self.db.record_or_roll_back(Action::OrdersImport, |tx, _| {
+            checked.write(tx, skip_invalid, dry_run)
+        })?;
+        Ok(match done {
+            Ok((report, _)) => report,
+            Err(report) => report,
+        })
+    }
+
+    /// The customers `filter` keeps; with `segment`, those in that RFM segment (as of today,
+    /// over the default window).
+    pub fn customers(
+        &self,
+        filter: &CustomerFilter,
+        segment: Option<&str>,
+        lang: Lang,
+    ) -> Result<Vec<Customer>> {
+        let conn = self.db.conn();
+        let mut list = customers::list(conn, filter)?;
+        if let Some(s) = segment {
+            let r = rfm::compute(conn, None, None, Scoring::Mean, lang)?;
+            if !r.segments.iter().any(|x| x.key == s) {
+                let keys: Vec<&str> = r.segments.iter().map(|x| x.key.as_str()).collect();
+                return Err(Error::invalid_value("segment", s, &keys.join(", ")));
+            }
+            let of = rfm::segment_of(&r);
+            list.retain(|c| of.get(&c.id).is_some_and(|k| k == s));
+        }
+        Ok(list)
+    }
+
+    pub fn tag_groups(&self) -> Result<Vec<TagGroup>> {
+        customers::tag_groups(self.db.conn())
+    }
+
+    /// Adds, renames, merges or deletes tags or groups (undoable).
+    pub fn edit_tags(&mut self, edit: &TagEdit) -> Result<()> {
+        let target = match edit {
+            TagEdit::AddGroup { name, .. } | TagEdit::AddTag { name, .. } => name.clone(),
+            TagEdit::Rename { target, .. } | TagEdit::Delete { target, .. } => target.clone(),
+            TagEdit::Merge { from, .. } => from.clone(),
+        };
+        self.db.record(Action::TagEdit, |tx| {
+            match edit {
+                TagEdit::AddGroup { name, layer } => {
+                    customers::add_group(tx, name, *layer)?;
+                }
+                TagEdit::AddTag { group, name } => {
+                    customers::add_tag(tx, group, name)?;
+                }
+                TagEdit::Rename { target, to, group } => customers::rename(tx, target, to, *group)?,
+                TagEdit::Merge { from, into } => {
+                    customers::merge(tx, from, into)?;
+                }
+                TagEdit::Delete { target, group } => {
+                    customers::delete(tx, target, *group)?;
+                }
+            }
+            Ok(Change::after(
+                (),
+                target,
+                serde_json::to_value(format!("{edit:?}")).ok(),
+            ))
+        })
+    }
+
+    /// The RFM segments as of `as_of` over `window_days` (see `customers::rfm`).
+    pub fn rfm(
+        &self,
+        as_of: Option<&str>,
+        window_days: Option<u32>,
+        scoring: Scoring,
+        lang: Lang,
+    ) -> Result<Rfm> {
+        rfm::compute(self.db.conn(), as_of, window_days, scoring, lang)
+    }
+
+    /// Computes the segments and makes them the customers' value tags (undoable).
+    pub fn apply_rfm(
+        &mut self,
+        as_of: Option<&str>,
+        window_days: Option<u32>,
+        scoring: Scoring,
+        lang: Lang,
+    ) -> Result<Rfm> {
+        let r = self.rfm(as_of, window_days, scoring, lang)?;
+        self.db.record(Action::RfmApply, |tx| {
+            let n = rfm::apply(tx, &r, lang)?;
+            Ok(Change::after(
+                (),
+                r.as_of.clone(),
+                Some(serde_json::json!({ "customers": n, "window_days": r.window_days })),
+            ))
+        })?;
+        Ok(r)
+    }
+}

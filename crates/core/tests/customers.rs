@@ -1,0 +1,515 @@
+//! Customer contact on hand-made data in a real workspace file: a customer export written by a
+//! real spreadsheet writer, owners (leavers too), orders matched by mobile, name or id, tags in
+//! three layers, and RFM segments by the mean and by quintile.
+
+use orgdesk_core::customers::rfm::{Rfm, Scoring};
+use orgdesk_core::customers::{CustomerFilter, Layer, TagEdit};
+use orgdesk_core::progress::Silent;
+use orgdesk_core::{
+    DepartmentRef, Lang, MemberFields, MemberInput, MemberStatus, Platform, Source, Workspace,
+};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// 门店 with 店长 (boss), 导购 (s1, s2) and a leaver (gone, departed).
+fn workspace() -> (TempDir, Workspace) {
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("c.orgdesk"),
+        "鲜果",
+        Platform::Wecom,
+        Source::Cli,
+    )
+    .unwrap();
+    for (userid, name, status) in [
+        ("boss", "店长甲", MemberStatus::Active),
+        ("s1", "导购一", MemberStatus::Active),
+        ("s2", "导购二", MemberStatus::Active),
+        ("gone", "已离职", MemberStatus::Departed),
+    ] {
+        ws.add_member(&MemberInput {
+            userid: Some(userid.into()),
+            fields: MemberFields {
+                name: name.into(),
+                status,
+                ..Default::default()
+            },
+            departments: vec![DepartmentRef::Path("鲜果/门店".into())],
+            leader_of: vec![],
+        })
+        .unwrap();
+    }
+    (dir, ws)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A customer export as WeCom writes it: a title row, then the header, one row per owner.
+fn wecom_export(path: &Path, rows: &[[&str; 8]]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .write_string(0, 0, "客户列表（导出时间 2026-11-30）")
+        .unwrap();
+    for (c, h) in [
+        "客户名称",
+        "客户类型",
+        "添加人",
+        "添加人账号",
+        "添加时间",
+        "标签",
+        "企业名称",
+        "手机号",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 2, c as u16, *v).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_customer_added_by_two_members_is_one_customer_with_two_owners() {
+    let (dir, mut ws) = workspace();
+    let file = dir.path().join("客户.xlsx");
+    wecom_export(
+        &file,
+        &[
+            [
+                "王小明",
+                "微信",
+                "导购一",
+                "s1",
+                "2026-09-01 10:00",
+                "高意向，购买偏好:车厘子",
+                "",
+                "139 1234 5678",
+            ],
+            [
+                "王小明",
+                "微信",
+                "导购二",
+                "s2",
+                "2026-09-05 11:00",
+                "地区:杭州",
+                "",
+                "+86 13912345678",
+            ],
+            [
+                "李华",
+                "企业微信",
+                "已离职",
+                "",
+                "2026/10/1 9:30",
+                "",
+                "杭州某公司",
+                "",
+            ],
+            [
+                "张三",
+                "微信",
+                "谁也不是",
+                "nobody",
+                "2026-10-01",
+                "",
+                "",
+                "",
+            ],
+        ],
+    );
+    let r = ws
+        .import_customers(&file, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert!(!r.committed);
+    let codes: Vec<(u32, &str)> = r
+        .problems
+        .iter()
+        .map(|p| (p.row, p.code.as_str()))
+        .collect();
+    assert_eq!(codes, [(6, "customer_owner_unknown")]);
+    assert!(ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap()
+        .is_empty());
+    // The error workbook has the row as the file had it and the reason.
+    let errors = dir.path().join("errors.xlsx");
+    assert_eq!(r.write_errors(&errors, Lang::ZhCn).unwrap(), 1);
+    let mut book = calamine::open_workbook_auto(&errors).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(cells.contains(&"nobody".to_string()) && cells.iter().any(|c| c.contains("nobody")));
+
+    let r = ws
+        .import_customers(&file, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert!(r.committed);
+    assert_eq!((r.added, r.owners_added, r.tags_added), (2, 3, 3));
+    let all = ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let wang = all.iter().find(|c| c.name == "王小明").unwrap();
+    assert_eq!(wang.mobile.as_deref(), Some("13912345678"));
+    let owners: Vec<&str> = wang.owners.iter().map(|o| o.userid.as_str()).collect();
+    assert_eq!(owners, ["s1", "s2"]);
+    let layers: Vec<(&str, Layer)> = wang
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.layer))
+        .collect();
+    assert!(layers.contains(&("车厘子", Layer::Behaviour)));
+    assert!(layers.contains(&("杭州", Layer::Basic)));
+    // A leaver's customers exist: 李华 stays with 已离职 until handed over.
+    let li = all.iter().find(|c| c.name == "李华").unwrap();
+    assert_eq!(li.owners[0].status, MemberStatus::Departed);
+    // Filters by owner and tag.
+    let of = |owner: Option<&str>, tag: Option<&str>| {
+        ws.customers(
+            &CustomerFilter {
+                owner: owner.map(Into::into),
+                tag: tag.map(Into::into),
+            },
+            None,
+            Lang::ZhCn,
+        )
+        .unwrap()
+        .len()
+    };
+    assert_eq!(of(Some("s2"), None), 1);
+    assert_eq!(of(Some("gone"), None), 1);
+    assert_eq!(of(None, Some("购买偏好:车厘子")), 1);
+    assert_eq!(of(None, Some("杭州")), 1);
+    // One undo takes the import back.
+    ws.undo().unwrap();
+    assert!(ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap()
+        .is_empty());
+    // Importing twice adds no one the second time: the same customers and owners.
+    ws.import_customers(&file, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    let r = ws
+        .import_customers(&file, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!((r.added, r.owners_added, r.tags_added), (0, 0, 0));
+    assert_eq!(
+        ws.customers(&CustomerFilter::default(), None, Lang::ZhCn)
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+fn customers_csv(dir: &Path, names: &[(&str, &str)]) -> PathBuf {
+    let mut text = String::from("客户名称,手机,添加人账号\n");
+    for (name, mobile) in names {
+        text.push_str(&format!("{name},{mobile},s1\n"));
+    }
+    write(dir, "customers.csv", &text)
+}
+
+#[test]
+fn orders_find_their_customer_by_mobile_name_or_id() {
+    let (dir, mut ws) = workspace();
+    let file = customers_csv(
+        dir.path(),
+        &[
+            ("甲", "13900000001"),
+            ("乙", ""),
+            ("同名", "13900000003"),
+            ("同名", "13900000004"),
+        ],
+    );
+    assert!(
+        ws.import_customers(&file, false, false, Lang::ZhCn, &Silent)
+            .unwrap()
+            .committed
+    );
+    let all = ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap();
+    let id_of = |n: &str, m: &str| {
+        all.iter()
+            .find(|c| c.name == n && c.mobile.as_deref().unwrap_or("") == m)
+            .unwrap()
+            .id
+    };
+    let orders = write(
+        dir.path(),
+        "orders.csv",
+        &format!(
+            "订单号,客户,客户手机,客户ID,下单时间,金额\n\
+             O1,,139-0000-0001,,2026-11-01 10:00,100\n\
+             O2,乙,,,2026-11-02 10:00,¥50.5\n\
+             O3,同名,13900000004,,2026-11-03 10:00,30\n\
+             O4,,,{},2026-11-04 10:00,20\n\
+             O5,同名,,,2026-11-05 10:00,10\n\
+             O6,丙,,,2026-11-06 10:00,10\n",
+            id_of("同名", "13900000003")
+        ),
+    );
+    let r = ws
+        .import_orders(&orders, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert!(!r.committed);
+    let codes: Vec<(u32, &str)> = r
+        .problems
+        .iter()
+        .map(|p| (p.row, p.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [(6, "order_customer_ambiguous"), (7, "unmatched_customer")]
+    );
+    let r = ws
+        .import_orders(&orders, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!((r.added, r.updated), (4, 0));
+    let count = |ws: &Workspace, n: &str, m: &str| {
+        ws.customers(&CustomerFilter::default(), None, Lang::ZhCn)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == n && c.mobile.as_deref().unwrap_or("") == m)
+            .unwrap()
+            .orders
+    };
+    assert_eq!(count(&ws, "甲", "13900000001"), 1);
+    assert_eq!(count(&ws, "乙", ""), 1);
+    assert_eq!(count(&ws, "同名", "13900000003"), 1);
+    assert_eq!(count(&ws, "同名", "13900000004"), 1);
+    // The same orders again replace themselves by number.
+    let r = ws
+        .import_orders(&orders, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!((r.added, r.updated), (0, 4));
+    assert_eq!(count(&ws, "甲", "13900000001"), 1);
+}
+
+/// Eight customers, one per segment: R 10 or 100 days, F 1 or 5 orders, M 100 or 1,000.
+fn eight(dir: &Path, ws: &mut Workspace) {
+    let names: Vec<String> = (0..8).map(|i| format!("客户{i}")).collect();
+    let list: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+    ws.import_customers(
+        &customers_csv(dir, &list),
+        false,
+        false,
+        Lang::ZhCn,
+        &Silent,
+    )
+    .unwrap();
+    let as_of = time::Date::from_calendar_date(2026, time::Month::December, 31).unwrap();
+    let mut text = String::from("客户,下单时间,金额\n");
+    for (i, name) in names.iter().enumerate() {
+        let r = if i & 1 == 0 { 10 } else { 100 };
+        let f = if i & 2 == 0 { 5 } else { 1 };
+        let m = if i & 4 == 0 { 1000.0 } else { 100.0 };
+        for k in 0..f {
+            let day = as_of - time::Duration::days(r + k);
+            text.push_str(&format!("{name},{day} 12:00,{}\n", m / f as f64));
+        }
+    }
+    // Outside the window or after the as-of date: left out.
+    text.push_str("客户0,2025-12-01 10:00,99999\n客户0,2027-01-01 10:00,99999\n");
+    let r = ws
+        .import_orders(
+            &write(dir, "orders.csv", &text),
+            false,
+            false,
+            Lang::ZhCn,
+            &Silent,
+        )
+        .unwrap();
+    assert!(r.committed, "{:?}", r.problems);
+}
+
+fn segment(r: &Rfm, name: &str) -> String {
+    r.customers
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap()
+        .segment
+        .clone()
+}
+
+#[test]
+fn rfm_names_every_segment_against_the_mean() {
+    let (dir, mut ws) = workspace();
+    eight(dir.path(), &mut ws);
+    let r = ws
+        .rfm(Some("2026-12-31"), None, Scoring::Mean, Lang::ZhCn)
+        .unwrap();
+    assert_eq!(r.window_days, 365);
+    let t = r.thresholds.as_ref().unwrap();
+    assert_eq!((t.r, t.f, t.m), (55.0, 3.0, 550.0));
+    for (i, key) in [
+        "important_value",
+        "important_retention",
+        "important_development",
+        "important_winback",
+        "general_value",
+        "general_retention",
+        "general_development",
+        "general_winback",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert_eq!(segment(&r, &format!("客户{i}")), *key, "客户{i}");
+    }
+    assert!(r.segments.iter().all(|s| s.count == 1));
+    let c0 = r.customers.iter().find(|c| c.name == "客户0").unwrap();
+    assert_eq!((c0.r, c0.f, c0.m), (10, 5, 1000.0));
+    assert_eq!(c0.owners, ["s1"]);
+    let value = r
+        .segments
+        .iter()
+        .find(|s| s.key == "important_value")
+        .unwrap();
+    assert_eq!(
+        (value.name.as_str(), value.revenue),
+        ("重要价值客户", 1000.0)
+    );
+    // A shorter window leaves out the customers whose orders are older.
+    let r = ws
+        .rfm(Some("2026-12-31"), Some(50), Scoring::Mean, Lang::ZhCn)
+        .unwrap();
+    assert_eq!(r.customers.len(), 4);
+    // The segment becomes the value tag; the list filters by it.
+    ws.apply_rfm(Some("2026-12-31"), None, Scoring::Mean, Lang::ZhCn)
+        .unwrap();
+    let groups = ws.tag_groups().unwrap();
+    let value = groups.iter().find(|g| g.layer == Layer::Value).unwrap();
+    assert_eq!(value.tags.len(), 8);
+    assert!(value.tags.iter().all(|t| t.customers == 1));
+    let tagged = ws
+        .customers(
+            &CustomerFilter {
+                tag: Some("重要价值客户".into()),
+                ..Default::default()
+            },
+            None,
+            Lang::ZhCn,
+        )
+        .unwrap();
+    assert_eq!(tagged[0].name, "客户0");
+}
+
+#[test]
+fn rfm_by_quintile_scores() {
+    let (dir, mut ws) = workspace();
+    let names: Vec<String> = (1..=10).map(|i| format!("顾客{i:02}")).collect();
+    let list: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+    ws.import_customers(
+        &customers_csv(dir.path(), &list),
+        false,
+        false,
+        Lang::ZhCn,
+        &Silent,
+    )
+    .unwrap();
+    // Customer i: i orders of 10 each, the last i days before the as-of date.
+    let mut text = String::from("客户,下单时间,金额\n");
+    let as_of = time::Date::from_calendar_date(2026, time::Month::June, 30).unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let n = i as i64 + 1;
+        for k in 0..n {
+            text.push_str(&format!(
+                "{name},{} 09:00,10\n",
+                as_of - time::Duration::days(n + k)
+            ));
+        }
+    }
+    ws.import_orders(
+        &write(dir.path(), "o.csv", &text),
+        false,
+        false,
+        Lang::ZhCn,
+        &Silent,
+    )
+    .unwrap();
+    let r = ws
+        .rfm(Some("2026-06-30"), None, Scoring::Quintile, Lang::ZhCn)
+        .unwrap();
+    let t = r.thresholds.as_ref().unwrap();
+    // F and M high above the 60th percentile (6.4 orders, 64); R high below the 40th (4.6 days).
+    assert_eq!((t.r, t.f, t.m), (4.6, 6.4, 64.0));
+    assert_eq!(segment(&r, "顾客01"), "general_development");
+    assert_eq!(segment(&r, "顾客06"), "general_winback");
+    assert_eq!(segment(&r, "顾客07"), "important_retention");
+    // Against the mean (5.5) the same customers split differently.
+    let r = ws
+        .rfm(Some("2026-06-30"), None, Scoring::Mean, Lang::ZhCn)
+        .unwrap();
+    assert_eq!(segment(&r, "顾客06"), "important_retention");
+}
+
+#[test]
+fn tags_are_added_renamed_merged_and_deleted() {
+    let (dir, mut ws) = workspace();
+    let file = write(
+        dir.path(),
+        "c.csv",
+        "客户名称,添加人账号,标签\n甲,s1,地区:杭州\n乙,s1,地区:杭州市\n丙,s2,兴趣:水果\n",
+    );
+    ws.import_customers(&file, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    ws.edit_tags(&TagEdit::Merge {
+        from: "杭州市".into(),
+        into: "地区:杭州".into(),
+    })
+    .unwrap();
+    let groups = ws.tag_groups().unwrap();
+    let region = groups.iter().find(|g| g.name == "地区").unwrap();
+    assert_eq!(region.tags.len(), 1);
+    assert_eq!(region.tags[0].customers, 2);
+    assert_eq!(
+        groups.iter().find(|g| g.name == "兴趣").unwrap().layer,
+        Layer::Behaviour
+    );
+    ws.edit_tags(&TagEdit::Rename {
+        target: "地区".into(),
+        to: "城市".into(),
+        group: true,
+    })
+    .unwrap();
+    ws.edit_tags(&TagEdit::AddTag {
+        group: "城市".into(),
+        name: "宁波".into(),
+    })
+    .unwrap();
+    let e = ws
+        .edit_tags(&TagEdit::AddTag {
+            group: "城市".into(),
+            name: "宁波".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e.key, "tag_exists");
+    let e = ws
+        .edit_tags(&TagEdit::AddGroup {
+            name: "价值".into(),
+            layer: Layer::Value,
+        })
+        .unwrap_err();
+    assert_eq!(e.key, "tag_value_layer_computed");
+    ws.edit_tags(&TagEdit::Delete {
+        target: "城市".into(),
+        group: true,
+    })
+    .unwrap();
+    let groups = ws.tag_groups().unwrap();
+    assert_eq!(groups.len(), 1);
+    // Each edit is undoable.
+    ws.undo().unwrap();
+    assert_eq!(ws.tag_groups().unwrap().len(), 2);
+}
