@@ -26,6 +26,10 @@ pub enum CustomersCommand {
         #[arg(long)]
         errors_out: Option<PathBuf>,
     },
+    /// The platform's customer limits the workspace goes over: per member for the organisation's
+    /// certification state, "group your customers" above 2,000, the unverified organisation's
+    /// cap. Exit 1 when any.
+    Check { workspace: PathBuf },
     /// The customers with their owners, tags and order counts.
     List {
         workspace: PathBuf,
@@ -55,6 +59,31 @@ pub enum OrdersCommand {
         skip_invalid: bool,
         #[arg(long)]
         errors_out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum HandoverCommand {
+    /// Who takes over a frozen or departed member's customers: --to, else the successor named
+    /// at offboarding, else the head of their main department, else the active colleague there
+    /// with the fewest customers; in transfers of the platform's size. --out writes the
+    /// handover sheet.
+    Plan {
+        workspace: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Move the leaver's customers to the successor in the workspace (undoable), as the plan says.
+    Apply {
+        workspace: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: Option<String>,
     },
 }
 
@@ -133,6 +162,15 @@ pub fn customers(cmd: CustomersCommand, out: &Out) -> Result<Exit, Error> {
                 &Silent,
             )?;
             imported(out, &r, dry_run, errors_out, false)
+        }
+        CustomersCommand::Check { workspace } => {
+            let findings = open(&workspace)?.customer_findings(out.lang)?;
+            out.customer_findings(&findings)?;
+            Ok(if findings.is_empty() {
+                Exit::Done
+            } else {
+                Exit::Rejected
+            })
         }
         CustomersCommand::List {
             workspace,
@@ -236,4 +274,32 @@ pub fn rfm(
     };
     out.rfm(&r)?;
     Ok(Exit::Done)
+}
+
+pub fn handover(cmd: HandoverCommand, out: &Out) -> Result<Exit, Error> {
+    let plan = match cmd {
+        HandoverCommand::Plan {
+            workspace,
+            from,
+            to,
+            out: sheet,
+        } => {
+            let plan = open(&workspace)?.handover_plan(&from, to.as_deref(), out.lang)?;
+            if let Some(path) = sheet {
+                orgdesk_core::customers::handover::write_sheet(&plan, &path, out.lang)?;
+            }
+            plan
+        }
+        HandoverCommand::Apply {
+            workspace,
+            from,
+            to,
+        } => open(&workspace)?.apply_handover(&from, to.as_deref(), out.lang)?,
+    };
+    out.handover(&plan)?;
+    Ok(if plan.to.is_none() {
+        Exit::Rejected
+    } else {
+        Exit::Done
+    })
 }

@@ -108,6 +108,9 @@ enum Command {
     /// Orders, matched to customers, for the RFM value segments.
     #[command(subcommand, alias = "order")]
     Orders(customers::OrdersCommand),
+    /// A leaver's customers handed over to a colleague.
+    #[command(subcommand)]
+    Handover(customers::HandoverCommand),
     /// Customer tags in three layers (basic, behaviour, value): `tags WS` lists them.
     #[command(args_conflicts_with_subcommands = true)]
     Tags {
@@ -1197,6 +1200,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Approvals(cmd) => return approvals(cmd, out),
         Command::Customers(cmd) => return customers::customers(cmd, out),
         Command::Orders(cmd) => return customers::orders(cmd, out),
+        Command::Handover(cmd) => return customers::handover(cmd, out),
         Command::Tags { action, workspace } => return customers::tags(workspace, action, out),
         Command::Rfm {
             workspace,

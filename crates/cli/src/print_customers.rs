@@ -1,6 +1,8 @@
 //! Output of the customer contact commands.
 
 use crate::print::{Out, R};
+use orgdesk_core::customers::handover::HandoverPlan;
+use orgdesk_core::customers::limits::CustomerFinding;
 use orgdesk_core::customers::rfm::Rfm;
 use orgdesk_core::customers::{Customer, TagGroup};
 use orgdesk_core::imports::customers::CustomersImport;
@@ -77,6 +79,50 @@ impl Out {
                         &[("count", (list.len() - SHOWN).to_string())]
                     )
                 ));
+            }
+            text
+        })
+    }
+
+    pub fn customer_findings(&self, findings: &[CustomerFinding]) -> R {
+        self.emit(&findings, || {
+            if findings.is_empty() {
+                return self.tr("cli.customer_limits_ok", &[]);
+            }
+            findings
+                .iter()
+                .map(|f| format!("[{}] {}\n    {}", f.code, f.message, f.source))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn handover(&self, p: &HandoverPlan) -> R {
+        self.emit(p, || {
+            let to = match (&p.to_name, &p.to) {
+                (Some(n), Some(u)) => format!("{n} ({u})"),
+                _ => "—".into(),
+            };
+            let mut text = self.tr(
+                "cli.handover_title",
+                &[
+                    ("from", format!("{} ({})", p.from_name, p.from)),
+                    ("to", to),
+                    ("count", p.customers.len().to_string()),
+                    ("batches", p.batches.to_string()),
+                    ("per", p.per_transfer.to_string()),
+                ],
+            );
+            for c in p.customers.iter().take(SHOWN) {
+                text.push_str(&format!(
+                    "\n  {}  {}  #{}",
+                    c.name,
+                    c.mobile.as_deref().unwrap_or("—"),
+                    c.batch
+                ));
+            }
+            for problem in &p.problems {
+                text.push_str(&format!("\n[{}] {}", problem.code, problem.message));
             }
             text
         })

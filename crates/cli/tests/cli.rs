@@ -2179,6 +2179,7 @@ fn customers_orders_and_rfm_json_shape_and_exit_codes() {
          老王,邹金凤,zoujinfeng,地区:西湖,13900000001\n\
          老王,严宇航,yanyuhang,,13900000001\n\
          小李,周勇,zhouyong,,13900000002\n\
+         小赵,侯建军,houjianjun,,13900000005\n\
          无主,某人,nobody,,\n",
     )
     .unwrap();
@@ -2206,8 +2207,42 @@ fn customers_orders_and_rfm_json_shape_and_exit_codes() {
     .json();
     assert_eq!(
         (r["added"].as_u64(), r["owners_added"].as_u64()),
-        (Some(2), Some(3))
+        (Some(3), Some(4))
     );
+    // The frozen 侯建军's customer goes to the head of his store, 方家豪.
+    let sheet = dir.path().join("handover.xlsx");
+    let plan = ok(&[
+        "handover",
+        "plan",
+        s(&ws),
+        "--from",
+        "houjianjun",
+        "--out",
+        s(&sheet),
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (plan["to"].as_str(), plan["chosen_by"].as_str()),
+        (Some("fangjiahao"), Some("department_head"))
+    );
+    assert_eq!(plan["customers"][0]["name"], "小赵");
+    assert!(sheet.exists());
+    assert_eq!(
+        orgdesk(&["handover", "plan", s(&ws), "--from", "zhouyong"]).code,
+        1
+    );
+    ok(&["handover", "apply", s(&ws), "--from", "houjianjun"]);
+    let list = ok(&[
+        "customers",
+        "list",
+        s(&ws),
+        "--owner",
+        "fangjiahao",
+        "--json",
+    ])
+    .json();
+    assert_eq!(list[0]["name"], "小赵");
     let list = ok(&[
         "customers",
         "list",

@@ -513,3 +513,214 @@ fn tags_are_added_renamed_merged_and_deleted() {
     ws.undo().unwrap();
     assert_eq!(ws.tag_groups().unwrap().len(), 2);
 }
+
+#[test]
+fn limits_are_findings_with_the_member_and_the_figure() {
+    let (dir, mut ws) = workspace();
+    let rows = |owner: &str, from: u32, count: u32| -> String {
+        (from..from + count)
+            .map(|i| format!("客户{i},139{i:08},{owner}\n"))
+            .collect()
+    };
+    let file = write(
+        dir.path(),
+        "many.csv",
+        &format!(
+            "客户名称,手机,添加人账号\n{}{}",
+            rows("s1", 0, 2001),
+            rows("s2", 10_000, 2000)
+        ),
+    );
+    let r = ws
+        .import_customers(&file, false, false, Lang::EnUs, &Silent)
+        .unwrap();
+    assert!(r.committed);
+    let codes = |ws: &Workspace| -> Vec<(String, Option<String>, u32, u32)> {
+        ws.customer_findings(Lang::EnUs)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.code, f.member, f.count, f.limit))
+            .collect()
+    };
+    // s1 just over 2,000 is asked to group; s2 at exactly 2,000 is not; 4,001 customers are over
+    // an unverified organisation's 200.
+    assert_eq!(
+        codes(&ws),
+        [
+            (
+                "group_customers".to_string(),
+                Some("s1".to_string()),
+                2001,
+                2000
+            ),
+            ("unverified_over_cap".to_string(), None, 4001, 200),
+        ]
+    );
+    let findings = ws.customer_findings(Lang::ZhCn).unwrap();
+    assert!(findings[0].message.contains("导购一"));
+    assert!(!findings[0].source.is_empty());
+    ws.set_certification(
+        &orgdesk_core::setup::certification::CertificationInput {
+            method: "corporate_account".into(),
+            submitted_on: Some("2026-10-01".into()),
+            approved_on: Some("2026-10-03".into()),
+            ready: vec![],
+        },
+        Lang::ZhCn,
+    )
+    .unwrap();
+    assert_eq!(codes(&ws).len(), 1);
+    // Over 5,000: over the member's cap too.
+    let more = write(
+        dir.path(),
+        "more.csv",
+        &format!("客户名称,手机,添加人账号\n{}", rows("s1", 20_000, 3000)),
+    );
+    ws.import_customers(&more, false, false, Lang::EnUs, &Silent)
+        .unwrap();
+    let found = codes(&ws);
+    assert_eq!(
+        found[0],
+        (
+            "member_over_cap".to_string(),
+            Some("s1".to_string()),
+            5001,
+            5000
+        )
+    );
+    assert_eq!(found.len(), 2);
+    // The checklist's item follows.
+    let c = ws.checklist(Lang::EnUs).unwrap();
+    let item = c
+        .steps
+        .iter()
+        .flat_map(|s| &s.items)
+        .find(|i| i.key == "customer_limits")
+        .unwrap();
+    assert!(!item.done);
+}
+
+/// 门店: boss (the head, `boss_status`), s1, s2; gone has left. gone owns 250 customers, s1 two,
+/// s2 one; s1 also owns gone's first customer.
+fn handover_workspace(boss_status: MemberStatus) -> (TempDir, Workspace) {
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("h.orgdesk"),
+        "鲜果",
+        Platform::Wecom,
+        Source::Cli,
+    )
+    .unwrap();
+    for (userid, status, head) in [
+        ("boss", boss_status, true),
+        ("s1", MemberStatus::Active, false),
+        ("s2", MemberStatus::Active, false),
+        ("gone", MemberStatus::Departed, false),
+    ] {
+        ws.add_member(&MemberInput {
+            userid: Some(userid.into()),
+            fields: MemberFields {
+                name: format!("名{userid}"),
+                status,
+                ..Default::default()
+            },
+            departments: vec![DepartmentRef::Path("鲜果/门店".into())],
+            leader_of: if head {
+                vec![DepartmentRef::Path("鲜果/门店".into())]
+            } else {
+                vec![]
+            },
+        })
+        .unwrap();
+    }
+    let mut text = String::from("客户名称,添加人账号,添加时间\n");
+    for i in 0..250 {
+        text.push_str(&format!("老客{i:03},gone,2026-01-01 10:{:02}\n", i % 60));
+    }
+    text.push_str("老客000,s1,2026-02-01\n甲,s1,2026-02-01\n乙,s1,2026-02-01\n丙,s2,2026-02-01\n");
+    let file = write(dir.path(), "c.csv", &text);
+    assert!(
+        ws.import_customers(&file, false, false, Lang::ZhCn, &Silent)
+            .unwrap()
+            .committed
+    );
+    (dir, ws)
+}
+
+#[test]
+fn a_leavers_customers_go_to_the_head_else_the_colleague_with_the_fewest() {
+    use orgdesk_core::customers::handover::ChosenBy;
+    let (dir, mut ws) = handover_workspace(MemberStatus::Active);
+    let plan = ws.handover_plan("gone", None, Lang::ZhCn).unwrap();
+    assert_eq!(
+        (plan.to.as_deref(), plan.chosen_by),
+        (Some("boss"), Some(ChosenBy::DepartmentHead))
+    );
+    assert_eq!(
+        (plan.customers.len(), plan.batches, plan.per_transfer),
+        (250, 3, 100)
+    );
+    assert_eq!(plan.customers[249].batch, 3);
+    let given = ws.handover_plan("gone", Some("s1"), Lang::ZhCn).unwrap();
+    assert_eq!(given.chosen_by, Some(ChosenBy::Given));
+    assert!(
+        given
+            .customers
+            .iter()
+            .find(|c| c.name == "老客000")
+            .unwrap()
+            .already_theirs
+    );
+    assert_eq!(
+        ws.handover_plan("s1", None, Lang::ZhCn).unwrap_err().key,
+        "handover_not_leaving"
+    );
+    assert_eq!(
+        ws.handover_plan("gone", Some("gone"), Lang::ZhCn)
+            .unwrap_err()
+            .key,
+        "handover_successor_inactive"
+    );
+    // The sheet, and the move: only gone's customers change hands.
+    let sheet = dir.path().join("交接.xlsx");
+    orgdesk_core::customers::handover::write_sheet(&given, &sheet, Lang::ZhCn).unwrap();
+    assert!(sheet.exists());
+    let leaver_item = |ws: &Workspace| {
+        ws.checklist(Lang::ZhCn)
+            .unwrap()
+            .steps
+            .iter()
+            .flat_map(|s| s.items.clone())
+            .find(|i| i.key == "leaver_transfer")
+            .unwrap()
+    };
+    assert!(leaver_item(&ws).detail.is_some_and(|d| d.contains("1 位")));
+    ws.apply_handover("gone", Some("s1"), Lang::ZhCn).unwrap();
+    let owned = |ws: &Workspace, u: &str| {
+        ws.customers(
+            &CustomerFilter {
+                owner: Some(u.into()),
+                ..Default::default()
+            },
+            None,
+            Lang::ZhCn,
+        )
+        .unwrap()
+        .len()
+    };
+    assert_eq!(
+        (owned(&ws, "gone"), owned(&ws, "s1"), owned(&ws, "s2")),
+        (0, 252, 1)
+    );
+    assert!(leaver_item(&ws).detail.is_none());
+    ws.undo().unwrap();
+    assert_eq!(owned(&ws, "gone"), 250);
+
+    // With the head frozen, the colleague with the fewest customers takes over.
+    let (_dir, ws) = handover_workspace(MemberStatus::Frozen);
+    let plan = ws.handover_plan("gone", None, Lang::ZhCn).unwrap();
+    assert_eq!(
+        (plan.to.as_deref(), plan.chosen_by),
+        (Some("s2"), Some(ChosenBy::FewestCustomers))
+    );
+}

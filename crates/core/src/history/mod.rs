@@ -118,6 +118,7 @@ pub enum Action {
     OrdersImport,
     TagEdit,
     RfmApply,
+    CustomerHandover,
 }
 
 impl Action {

@@ -158,6 +158,10 @@ struct Facts {
     approvals_break: bool,
     /// Indicators with data, and the names of those below target.
     health: (usize, Vec<String>),
+    /// Customers, and the customer limits they go over.
+    customers: (u32, usize),
+    /// Frozen or departed members who still own customers.
+    leavers_with_customers: u32,
 }
 
 fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
@@ -225,7 +229,19 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
         let org = crate::approvals::route::Org::load(conn)?;
         crate::approvals::route::any_break(&org, &templates, lang)
     };
+    let customers = (
+        conn.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?,
+        crate::customers::limits::check(
+            conn,
+            profile.platform.as_str(),
+            crate::customers::limits::verified(conn)?,
+            lang,
+        )?
+        .len(),
+    );
     Ok(Facts {
+        leavers_with_customers: crate::customers::handover::leavers_with_customers(conn)?,
+        customers,
         health,
         apps,
         app_findings,
@@ -351,7 +367,13 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
             ),
             None => (false, d("no_platform", &[])),
         },
-        "leaver_transfer" => (on("leaver_chat_retention"), None),
+        "leaver_transfer" => match f.leavers_with_customers {
+            0 => (on("leaver_chat_retention"), None),
+            n => (
+                false,
+                d("leavers_with_customers", &[("count", n.to_string())]),
+            ),
+        },
         "watermark" => (on("watermark"), None),
         "two_step" => (on("two_step"), None),
         "audit_sensitive" => (on("audit_sensitive"), None),
@@ -419,6 +441,14 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
             )
         }
         "platform_chosen" => (f.profile.platform != crate::Platform::Undecided, None),
+        "customer_limits" => match f.customers {
+            (0, _) => (false, d("customers_none", &[])),
+            (n, 0) => (true, d("customers_within", &[("count", n.to_string())])),
+            (_, findings) => (
+                false,
+                d("customer_findings", &[("count", findings.to_string())]),
+            ),
+        },
         "operations_healthy" => match &f.health {
             (0, _) => (false, d("health_no_data", &[])),
             (_, bad) if !bad.is_empty() => (

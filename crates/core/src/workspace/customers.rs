@@ -88,6 +88,44 @@ impl Workspace {
         Ok(list)
     }
 
+    /// The platform's customer limits the workspace goes over (see `customers::limits`).
+    pub fn customer_findings(&self, lang: Lang) -> Result<Vec<customers::limits::CustomerFinding>> {
+        let conn = self.db.conn();
+        let platform = crate::org::profile::load(conn)?.platform;
+        let verified = customers::limits::verified(conn)?;
+        customers::limits::check(conn, platform.as_str(), verified, lang)
+    }
+
+    /// Who takes over a leaver's customers (see `customers::handover`).
+    pub fn handover_plan(
+        &self,
+        from: &str,
+        to: Option<&str>,
+        lang: Lang,
+    ) -> Result<customers::handover::HandoverPlan> {
+        customers::handover::plan(self.db.conn(), from, to, &today(), lang)
+    }
+
+    /// Moves a leaver's customers to the successor (undoable).
+    pub fn apply_handover(
+        &mut self,
+        from: &str,
+        to: Option<&str>,
+        lang: Lang,
+    ) -> Result<customers::handover::HandoverPlan> {
+        let plan = self.handover_plan(from, to, lang)?;
+        let day = today();
+        self.db.record(Action::CustomerHandover, |tx| {
+            let moved = customers::handover::apply(tx, &plan, &day)?;
+            Ok(Change::after(
+                (),
+                plan.from.clone(),
+                Some(serde_json::json!({ "to": plan.to, "customers": moved })),
+            ))
+        })?;
+        Ok(plan)
+    }
+
     pub fn tag_groups(&self) -> Result<Vec<TagGroup>> {
         customers::tag_groups(self.db.conn())
     }
@@ -153,4 +191,8 @@ impl Workspace {
         })?;
         Ok(r)
     }
+}
+
+fn today() -> String {
+    crate::validate::day_text(time::OffsetDateTime::now_utc().date().to_julian_day())
 }
