@@ -63,6 +63,40 @@ pub enum OrdersCommand {
 }
 
 #[derive(Subcommand)]
+pub enum CampaignsCommand {
+    /// Plan a mass message: on --date, by the --sender members, to their own customers with any
+    /// of the --tag tags, --segment segments or --owner owners (none: all their customers).
+    Add {
+        workspace: PathBuf,
+        #[arg(long)]
+        date: String,
+        #[arg(long = "sender", required = true)]
+        senders: Vec<String>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long = "segment")]
+        segments: Vec<String>,
+        #[arg(long = "owner")]
+        owners: Vec<String>,
+        #[arg(long)]
+        text: String,
+    },
+    /// The campaigns planned.
+    List { workspace: PathBuf },
+    /// Delete a campaign by its number.
+    Delete { workspace: PathBuf, id: i64 },
+    /// The month's campaigns (all when no --month) against today's rules: per customer at most as
+    /// many a month as the month has days, one a day per member, the per-send audience cap, a
+    /// verified organisation. Exit 1 when any rule breaks.
+    Check {
+        workspace: PathBuf,
+        /// YYYY-MM.
+        #[arg(long)]
+        month: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum HandoverCommand {
     /// Who takes over a frozen or departed member's customers: --to, else the successor named
     /// at offboarding, else the head of their main department, else the active colleague there
@@ -302,4 +336,44 @@ pub fn handover(cmd: HandoverCommand, out: &Out) -> Result<Exit, Error> {
     } else {
         Exit::Done
     })
+}
+
+pub fn campaigns(cmd: CampaignsCommand, out: &Out) -> Result<Exit, Error> {
+    use orgdesk_core::customers::campaigns::CampaignInput;
+    match cmd {
+        CampaignsCommand::Add {
+            workspace,
+            date,
+            senders,
+            tags,
+            segments,
+            owners,
+            text,
+        } => {
+            let mut ws = open(&workspace)?;
+            ws.add_campaign(&CampaignInput {
+                date,
+                senders,
+                tags,
+                segments,
+                owners,
+                text,
+            })?;
+            out.campaigns(&ws.campaigns()?)?;
+        }
+        CampaignsCommand::List { workspace } => out.campaigns(&open(&workspace)?.campaigns()?)?,
+        CampaignsCommand::Delete { workspace, id } => {
+            let mut ws = open(&workspace)?;
+            ws.delete_campaign(id)?;
+            out.campaigns(&ws.campaigns()?)?;
+        }
+        CampaignsCommand::Check { workspace, month } => {
+            let check = open(&workspace)?.check_campaigns(month.as_deref(), out.lang)?;
+            out.campaign_check(&check)?;
+            if !check.violations.is_empty() {
+                return Ok(Exit::Rejected);
+            }
+        }
+    }
+    Ok(Exit::Done)
 }

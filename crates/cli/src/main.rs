@@ -108,6 +108,9 @@ enum Command {
     /// Orders, matched to customers, for the RFM value segments.
     #[command(subcommand, alias = "order")]
     Orders(customers::OrdersCommand),
+    /// The mass-message planner: campaigns checked against today's rules.
+    #[command(subcommand, alias = "campaign")]
+    Campaigns(customers::CampaignsCommand),
     /// A leaver's customers handed over to a colleague.
     #[command(subcommand)]
     Handover(customers::HandoverCommand),
@@ -1201,6 +1204,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Customers(cmd) => return customers::customers(cmd, out),
         Command::Orders(cmd) => return customers::orders(cmd, out),
         Command::Handover(cmd) => return customers::handover(cmd, out),
+        Command::Campaigns(cmd) => return customers::campaigns(cmd, out),
         Command::Tags { action, workspace } => return customers::tags(workspace, action, out),
         Command::Rfm {
             workspace,

@@ -1,6 +1,7 @@
 //! Output of the customer contact commands.
 
 use crate::print::{Out, R};
+use orgdesk_core::customers::campaigns::{Campaign, CampaignCheck};
 use orgdesk_core::customers::handover::HandoverPlan;
 use orgdesk_core::customers::limits::CustomerFinding;
 use orgdesk_core::customers::rfm::Rfm;
@@ -125,6 +126,84 @@ impl Out {
                 text.push_str(&format!("\n[{}] {}", problem.code, problem.message));
             }
             text
+        })
+    }
+
+    pub fn campaigns(&self, list: &[Campaign]) -> R {
+        self.emit(&list, || {
+            if list.is_empty() {
+                return self.tr("cli.campaigns_none", &[]);
+            }
+            list.iter()
+                .map(|c| {
+                    let i = &c.input;
+                    let audience: Vec<String> = i
+                        .tags
+                        .iter()
+                        .chain(&i.segments)
+                        .chain(&i.owners)
+                        .cloned()
+                        .collect();
+                    self.tr(
+                        "cli.campaign_line",
+                        &[
+                            ("id", c.id.to_string()),
+                            ("date", i.date.clone()),
+                            ("senders", i.senders.join(", ")),
+                            (
+                                "audience",
+                                if audience.is_empty() {
+                                    self.tr("cli.campaign_everyone", &[])
+                                } else {
+                                    audience.join(", ")
+                                },
+                            ),
+                            ("text", i.text.clone()),
+                        ],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn campaign_check(&self, c: &CampaignCheck) -> R {
+        self.emit(c, || {
+            let mut lines: Vec<String> = c
+                .campaigns
+                .iter()
+                .map(|r| {
+                    self.tr(
+                        "cli.campaign_reach",
+                        &[
+                            ("id", r.id.to_string()),
+                            ("date", r.date.clone()),
+                            ("customers", r.customers.to_string()),
+                            ("sends", r.sends.to_string()),
+                        ],
+                    )
+                })
+                .collect();
+            if c.violations.is_empty() {
+                lines.push(self.tr(
+                    "cli.campaigns_ok",
+                    &[
+                        ("count", c.campaigns.len().to_string()),
+                        ("old", c.old_rule.clone()),
+                    ],
+                ));
+            }
+            for v in &c.violations {
+                let who: Vec<String> = v.customers.iter().chain(&v.members).cloned().collect();
+                lines.push(format!(
+                    "[{}] {}\n    {}\n    {}",
+                    v.code,
+                    v.message,
+                    who.join(", "),
+                    v.source
+                ));
+            }
+            lines.join("\n")
         })
     }
 

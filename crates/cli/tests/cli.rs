@@ -2304,4 +2304,27 @@ fn customers_orders_and_rfm_json_shape_and_exit_codes() {
         orgdesk(&["tags", "add-group", s(&ws), "X", "--layer", "value"]).code,
         2
     );
+    // Two mass messages by one member on one day break the one-a-day rule.
+    for text in ["新品到店", "周末团购"] {
+        ok(&[
+            "campaigns",
+            "add",
+            s(&ws),
+            "--date",
+            "2026-12-01",
+            "--sender",
+            "zoujinfeng",
+            "--text",
+            text,
+        ]);
+    }
+    let r = orgdesk(&["campaigns", "check", s(&ws), "--month", "2026-12", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let codes: Vec<String> = r.json()["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(codes.contains(&"member_day".to_string()), "{codes:?}");
 }

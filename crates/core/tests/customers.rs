@@ -724,3 +724,96 @@ fn a_leavers_customers_go_to_the_head_else_the_colleague_with_the_fewest() {
         (Some("s2"), Some(ChosenBy::FewestCustomers))
     );
 }
+
+#[test]
+fn campaigns_follow_the_month_length_and_one_send_a_day_per_member() {
+    use orgdesk_core::customers::campaigns::CampaignInput;
+    let (dir, mut ws) = workspace();
+    let file = write(
+        dir.path(),
+        "c.csv",
+        "客户名称,添加人账号,标签\n老王,s1,地区:杭州\n老王,s2,\n小李,s2,地区:宁波\n",
+    );
+    assert!(
+        ws.import_customers(&file, false, false, Lang::ZhCn, &Silent)
+            .unwrap()
+            .committed
+    );
+    let send = |ws: &mut Workspace, date: String, sender: &str, tags: &[&str]| {
+        ws.add_campaign(&CampaignInput {
+            date,
+            senders: vec![sender.into()],
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            text: "新品到店".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    };
+    let codes = |ws: &Workspace, month: &str| -> Vec<(String, u32, Vec<String>)> {
+        ws.check_campaigns(Some(month), Lang::ZhCn)
+            .unwrap()
+            .violations
+            .into_iter()
+            .map(|v| {
+                (
+                    v.code,
+                    v.limit,
+                    v.customers.into_iter().chain(v.members).collect(),
+                )
+            })
+            .collect()
+    };
+    // February 2026 has 28 days: s1 every day reaches 老王 28 times, within the rule.
+    for d in 1..=28 {
+        send(&mut ws, format!("2026-02-{d:02}"), "s1", &[]);
+    }
+    // Not verified yet: every campaign needs certification.
+    assert_eq!(codes(&ws, "2026-02")[0].0, "needs_certification");
+    ws.set_certification(
+        &orgdesk_core::setup::certification::CertificationInput {
+            method: "corporate_account".into(),
+            submitted_on: Some("2026-01-05".into()),
+            approved_on: Some("2026-01-07".into()),
+            ready: vec![],
+        },
+        Lang::ZhCn,
+    )
+    .unwrap();
+    assert!(codes(&ws, "2026-02").is_empty());
+    // s2's send to 杭州 customers reaches 老王 (s2 owns him too) a 29th time; 小李 (宁波) is not
+    // in that audience.
+    send(&mut ws, "2026-02-10".into(), "s2", &["地区:杭州"]);
+    assert_eq!(
+        codes(&ws, "2026-02"),
+        [("customer_month".to_string(), 28, vec!["老王".to_string()])]
+    );
+    let check = ws.check_campaigns(Some("2026-02"), Lang::ZhCn).unwrap();
+    let last = check.campaigns.last().unwrap();
+    assert_eq!((last.customers, last.sends), (1, 1));
+    // March has 31 days: 31 sends are fine, 32 are not; April's 30 are the limit there.
+    for d in 1..=31 {
+        send(&mut ws, format!("2026-03-{d:02}"), "s1", &[]);
+    }
+    assert!(codes(&ws, "2026-03").is_empty());
+    send(&mut ws, "2026-03-15".into(), "s2", &[]);
+    assert_eq!(codes(&ws, "2026-03")[0].1, 31);
+    for d in 1..=30 {
+        send(&mut ws, format!("2026-04-{d:02}"), "s1", &[]);
+    }
+    send(&mut ws, "2026-04-30".into(), "s2", &["杭州"]);
+    assert_eq!(codes(&ws, "2026-04")[0].1, 30);
+    // One member, two mass messages on one day.
+    send(&mut ws, "2026-05-01".into(), "s2", &[]);
+    send(&mut ws, "2026-05-01".into(), "s2", &["宁波"]);
+    assert_eq!(
+        codes(&ws, "2026-05"),
+        [("member_day".to_string(), 1, vec!["s2".to_string()])]
+    );
+    // The old "4 a month" is shown for comparison, not applied.
+    assert!(ws
+        .check_campaigns(Some("2026-05"), Lang::ZhCn)
+        .unwrap()
+        .old_rule
+        .contains('4'));
+    assert_eq!(ws.campaigns().unwrap().len(), 28 + 1 + 31 + 1 + 30 + 1 + 2);
+}

@@ -2,6 +2,7 @@
 //! members who added them; their tags in three layers (basic, behaviour, value); their orders
 //! (`rfm` turns them into value segments). Imports are in `imports::customers`.
 
+pub mod campaigns;
 pub mod handover;
 pub mod limits;
 pub mod rfm;

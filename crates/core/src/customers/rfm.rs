@@ -42,6 +42,11 @@ pub(crate) fn rules() -> &'static Rules {
     })
 }
 
+/// The segments' keys, in the dataset's order.
+pub fn segment_keys() -> Vec<String> {
+    rules().segments.iter().map(|s| s.key.clone()).collect()
+}
+
 /// How R, F and M are judged high or low.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]

@@ -119,6 +119,8 @@ pub enum Action {
     TagEdit,
     RfmApply,
     CustomerHandover,
+    CampaignAdd,
+    CampaignDelete,
 }
 
 impl Action {

@@ -180,6 +180,10 @@ pub(crate) fn delete(tx: &Tx, userid: &str) -> Result<Change<Member>> {
     tx.execute("DELETE FROM app_visibility WHERE member_id = ?1", [old.id])?;
     tx.execute("DELETE FROM app_admins WHERE member_id = ?1", [old.id])?;
     tx.execute("DELETE FROM customer_owners WHERE member_id = ?1", [old.id])?;
+    tx.execute(
+        "DELETE FROM campaign_senders WHERE member_id = ?1",
+        [old.id],
+    )?;
     tx.execute("DELETE FROM leavers WHERE member_id = ?1", [old.id])?;
     tx.execute(
         "UPDATE leavers SET successor_id = NULL WHERE successor_id = ?1",

@@ -126,6 +126,48 @@ impl Workspace {
         Ok(plan)
     }
 
+    /// Plans a mass message (undoable).
+    pub fn add_campaign(
+        &mut self,
+        input: &customers::campaigns::CampaignInput,
+    ) -> Result<customers::campaigns::Campaign> {
+        let id = self.db.record(Action::CampaignAdd, |tx| {
+            let id = customers::campaigns::add(tx, input)?;
+            Ok(Change::after(
+                id,
+                input.date.clone(),
+                serde_json::to_value(input).ok(),
+            ))
+        })?;
+        customers::campaigns::list(self.db.conn())?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::internal("campaign just added is missing"))
+    }
+
+    pub fn delete_campaign(&mut self, id: i64) -> Result<()> {
+        self.db.record(Action::CampaignDelete, |tx| {
+            customers::campaigns::delete(tx, id)?;
+            Ok(Change::after((), id.to_string(), None))
+        })
+    }
+
+    pub fn campaigns(&self) -> Result<Vec<customers::campaigns::Campaign>> {
+        customers::campaigns::list(self.db.conn())
+    }
+
+    /// The month's campaigns (all when None) against the mass-message rules.
+    pub fn check_campaigns(
+        &self,
+        month: Option<&str>,
+        lang: Lang,
+    ) -> Result<customers::campaigns::CampaignCheck> {
+        let conn = self.db.conn();
+        let platform = crate::org::profile::load(conn)?.platform;
+        let verified = customers::limits::verified(conn)?;
+        customers::campaigns::check(conn, month, verified, platform.as_str(), lang)
+    }
+
     pub fn tag_groups(&self) -> Result<Vec<TagGroup>> {
         customers::tag_groups(self.db.conn())
     }
