@@ -7,7 +7,9 @@
 #  - undo, redo and rollback of a 100,000-member import and snapshot restores (with the undo of
 #    one) beside the import itself; `scripts/bench.sh --large` repeats it at 1,000,000 members;
 #  - the activity import (100,000 members x 90 days, 9,000,000 CSV rows) against a bare read +
-#    insert of the same file, and the health view on that data.
+#    insert of the same file, and the health view on that data;
+#  - the customer (100,000) and order (1,000,000) imports against a bare read + insert of the
+#    same CSV files, and RFM over the orders.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,6 +19,7 @@ target/release/orgdesk-bench roles
 target/release/orgdesk-bench export
 target/release/orgdesk-bench history --rows 100000
 target/release/orgdesk-bench activity --members 100000 --days 90 --runs 3
+target/release/orgdesk-bench customers --customers 100000 --orders 1000000 --runs 3
 if [[ "${1:-}" == "--large" ]]; then
   target/release/orgdesk-bench history --rows 1000000
 fi

@@ -6,6 +6,7 @@
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
 
 mod activity;
+mod customers;
 mod search;
 
 use orgdesk_core::imports::{self, ImportOptions, ImportSession};
@@ -258,6 +259,26 @@ fn main() {
                 rows
             );
         }
+        Some(kind @ ("run-customers-baseline" | "run-customers" | "run-rfm")) => {
+            let (a, b) = (PathBuf::from(&args[2]), PathBuf::from(&args[3]));
+            let start = Instant::now();
+            let rows = match kind {
+                "run-customers-baseline" => customers::baseline(&a, &b),
+                "run-customers" => customers::import(&a, &b),
+                _ => customers::rfm(&a),
+            };
+            println!(
+                "{} {} {}",
+                start.elapsed().as_secs_f64(),
+                peak_rss_mb(),
+                rows
+            );
+        }
+        Some("customers") => customers::run(
+            flag(&args, "--customers", 100_000),
+            flag(&args, "--orders", 1_000_000),
+            flag(&args, "--runs", 3),
+        ),
         Some("activity") => activity::run(
             flag(&args, "--members", 100_000),
             flag(&args, "--days", 90),
@@ -617,6 +638,7 @@ fn main() {
             eprintln!(
                 "usage: orgdesk-bench import|export|history [--rows N] [--runs K] | roles [N] \
                  | activity [--members N] [--days D] [--runs K] \
+                 | customers [--customers N] [--orders M] [--runs K] \
                  | workspace OUT [--rows N] [--departments D] | search WS... [--runs K]"
             );
             std::process::exit(2);

@@ -294,6 +294,13 @@ fn orders_find_their_customer_by_mobile_name_or_id() {
         .unwrap();
     assert_eq!((r.added, r.updated), (0, 4));
     assert_eq!(count(&ws, "甲", "13900000001"), 1);
+    // Undo puts the replaced orders back; undo again removes them.
+    ws.undo().unwrap();
+    assert_eq!(count(&ws, "甲", "13900000001"), 1);
+    ws.undo().unwrap();
+    assert_eq!(count(&ws, "甲", "13900000001"), 0);
+    ws.redo().unwrap();
+    assert_eq!(count(&ws, "同名", "13900000004"), 1);
 }
 
 /// Eight customers, one per segment: R 10 or 100 days, F 1 or 5 orders, M 100 or 1,000.

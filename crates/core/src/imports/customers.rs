@@ -15,7 +15,7 @@ use super::table::{self, Found, MemberIndex};
 use super::SheetProblem;
 use crate::customers;
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::{Change, Decision, Tx};
+use crate::history::{Change, Decision, Recorder, Tx};
 use crate::i18n::Lang;
 use crate::progress::Progress;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -629,9 +629,14 @@ pub(crate) fn check_orders(
 }
 
 impl Checked<Vec<OrderRow>> {
+    /// Writes the orders: those whose number (or, without one, customer, time and amount) is
+    /// already there are deleted first, with the session recording; then every order is
+    /// inserted while the session is paused and listed as one range of new rows (a million
+    /// orders are written once, not twice). A number twice in the file keeps its last row.
     pub(crate) fn write(
         self,
         tx: &Tx,
+        recorder: &mut Recorder,
         skip_invalid: bool,
         dry_run: bool,
     ) -> Result<Decision<CustomersImport, CustomersImport>> {
@@ -639,29 +644,79 @@ impl Checked<Vec<OrderRow>> {
             return Ok(Decision::RollBack(self.report));
         }
         let Checked { mut report, rows } = self;
-        let before: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM orders", [], |r| r.get(0))?;
-        let mut by_number = tx.prepare("DELETE FROM orders WHERE number = ?1")?;
-        // An order without a number is the one with the same customer, time and amount.
-        let mut same = tx.prepare(
-            "DELETE FROM orders WHERE number IS NULL AND customer_id = ?1 AND ordered_at = ?2
-               AND amount = ?3 AND id <= ?4",
-        )?;
-        let mut insert = tx.prepare(
-            "INSERT INTO orders (customer_id, number, ordered_at, amount) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for o in &rows {
-            let replaced = match &o.number {
-                Some(n) => by_number.execute([n])?,
-                None => same.execute(params![o.customer, o.ordered_at, o.amount, before])?,
-            };
-            if replaced > 0 {
-                report.updated += 1;
-            } else {
-                report.added += 1;
+        // The last row of each number.
+        let mut last: HashMap<&str, usize> = HashMap::new();
+        for (i, o) in rows.iter().enumerate() {
+            if let Some(n) = &o.number {
+                last.insert(n, i);
             }
-            insert.execute(params![o.customer, o.number, o.ordered_at, o.amount])?;
         }
+        let kept: Vec<&OrderRow> = rows
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| o.number.as_deref().is_none_or(|n| last.get(n) == Some(i)))
+            .map(|(_, o)| o)
+            .collect();
+        let twice = (rows.len() - kept.len()) as u32;
+        let existing: i64 = tx.query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?;
+        // New ids start after every id there now, deleted ones included: the new rows are one
+        // range that undo removes, and a replaced row's id is never reused.
+        let first: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM orders", [], |r| {
+            r.get(0)
+        })?;
+        let mut replaced = 0u32;
+        if existing > 0 {
+            // The orders there already, by number and by (customer, time, amount).
+            let mut by_number: HashMap<String, i64> = HashMap::new();
+            let mut by_content: HashMap<(i64, String, u64), Vec<i64>> = HashMap::new();
+            {
+                let mut stmt =
+                    tx.prepare("SELECT id, number, customer_id, ordered_at, amount FROM orders")?;
+                let mut q = stmt.query([])?;
+                while let Some(r) = q.next()? {
+                    let id: i64 = r.get(0)?;
+                    match r.get::<_, Option<String>>(1)? {
+                        Some(n) => {
+                            by_number.insert(n, id);
+                        }
+                        None => by_content
+                            .entry((r.get(2)?, r.get(3)?, r.get::<_, f64>(4)?.to_bits()))
+                            .or_default()
+                            .push(id),
+                    }
+                }
+            }
+            let mut delete = tx.prepare("DELETE FROM orders WHERE id = ?1")?;
+            for o in &kept {
+                let gone: Vec<i64> = match &o.number {
+                    Some(n) => by_number.remove(n).into_iter().collect(),
+                    None => by_content
+                        .remove(&(o.customer, o.ordered_at.clone(), o.amount.to_bits()))
+                        .unwrap_or_default(),
+                };
+                for id in &gone {
+                    delete.execute([id])?;
+                }
+                if !gone.is_empty() {
+                    replaced += 1;
+                }
+            }
+        }
+        recorder.pause(true);
+        let mut insert = tx.prepare(
+            "INSERT INTO orders (id, customer_id, number, ordered_at, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut id = first;
+        for o in &kept {
+            insert.execute(params![id, o.customer, o.number, o.ordered_at, o.amount])?;
+            id += 1;
+        }
+        recorder.pause(false);
+        if id > first {
+            recorder.inserted("orders", "id", first, id - 1);
+        }
+        report.added = kept.len() as u32 - replaced;
+        report.updated = replaced + twice;
         report.committed = true;
         let after =
             serde_json::json!({ "orders_added": report.added, "orders_replaced": report.updated });

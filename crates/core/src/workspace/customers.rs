@@ -57,9 +57,11 @@ impl Workspace {
             lang,
             progress,
         )?;
-        let done = self.db.record_or_roll_back(Action::OrdersImport, |tx, _| {
-            checked.write(tx, skip_invalid, dry_run)
-        })?;
+        let done = self
+            .db
+            .record_or_roll_back(Action::OrdersImport, |tx, recorder| {
+                checked.write(tx, recorder, skip_invalid, dry_run)
+            })?;
         Ok(match done {
             Ok((report, _)) => report,
             Err(report) => report,
