@@ -97,6 +97,36 @@ pub enum CampaignsCommand {
 }
 
 #[derive(Subcommand)]
+pub enum WelcomeCommand {
+    /// Set the welcome message of the organisation, a department (with its subtree) or a member;
+    /// {客户名称}/{customer_name} and {成员姓名}/{member_name} are filled in when sent.
+    Set {
+        workspace: PathBuf,
+        #[arg(long, conflicts_with = "member")]
+        department: Option<String>,
+        #[arg(long)]
+        member: Option<String>,
+        #[arg(long)]
+        text: String,
+    },
+    /// The welcome messages.
+    List { workspace: PathBuf },
+    /// Delete a welcome message by its number.
+    Delete { workspace: PathBuf, id: i64 },
+    /// The message a member's new customer would get.
+    Preview {
+        workspace: PathBuf,
+        #[arg(long)]
+        member: String,
+        #[arg(long, default_value = "王先生")]
+        customer: String,
+    },
+    /// Messages over the platform's length limit and members with customers none reaches; exit
+    /// 1 when any.
+    Check { workspace: PathBuf },
+}
+
+#[derive(Subcommand)]
 pub enum HandoverCommand {
     /// Who takes over a frozen or departed member's customers: --to, else the successor named
     /// at offboarding, else the head of their main department, else the active colleague there
@@ -371,6 +401,49 @@ pub fn campaigns(cmd: CampaignsCommand, out: &Out) -> Result<Exit, Error> {
             let check = open(&workspace)?.check_campaigns(month.as_deref(), out.lang)?;
             out.campaign_check(&check)?;
             if !check.violations.is_empty() {
+                return Ok(Exit::Rejected);
+            }
+        }
+    }
+    Ok(Exit::Done)
+}
+
+pub fn welcome(cmd: WelcomeCommand, out: &Out) -> Result<Exit, Error> {
+    use orgdesk_core::customers::welcome::WelcomeScope;
+    match cmd {
+        WelcomeCommand::Set {
+            workspace,
+            department,
+            member,
+            text,
+        } => {
+            let mut ws = open(&workspace)?;
+            ws.set_welcome(&WelcomeScope { department, member }, &text)?;
+            out.welcome_list(&ws.welcome_messages()?)?;
+        }
+        WelcomeCommand::List { workspace } => {
+            out.welcome_list(&open(&workspace)?.welcome_messages()?)?
+        }
+        WelcomeCommand::Delete { workspace, id } => {
+            let mut ws = open(&workspace)?;
+            ws.delete_welcome(id)?;
+            out.welcome_list(&ws.welcome_messages()?)?;
+        }
+        WelcomeCommand::Preview {
+            workspace,
+            member,
+            customer,
+        } => {
+            let text = open(&workspace)?.welcome_preview(&member, &customer)?;
+            out.welcome_preview(&text)?;
+            if text.is_none() {
+                return Ok(Exit::Rejected);
+            }
+        }
+        WelcomeCommand::Check { workspace } => {
+            let check = open(&workspace)?.welcome_check(out.lang)?;
+            out.welcome_check(&check)?;
+            if !check.too_long.is_empty() || !check.uncovered.is_empty() {
                 return Ok(Exit::Rejected);
             }
         }

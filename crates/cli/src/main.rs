@@ -111,6 +111,9 @@ enum Command {
     /// The mass-message planner: campaigns checked against today's rules.
     #[command(subcommand, alias = "campaign")]
     Campaigns(customers::CampaignsCommand),
+    /// Welcome messages for new customers, per organisation, department or member.
+    #[command(subcommand)]
+    Welcome(customers::WelcomeCommand),
     /// A leaver's customers handed over to a colleague.
     #[command(subcommand)]
     Handover(customers::HandoverCommand),
@@ -1205,6 +1208,7 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
         Command::Orders(cmd) => return customers::orders(cmd, out),
         Command::Handover(cmd) => return customers::handover(cmd, out),
         Command::Campaigns(cmd) => return customers::campaigns(cmd, out),
+        Command::Welcome(cmd) => return customers::welcome(cmd, out),
         Command::Tags { action, workspace } => return customers::tags(workspace, action, out),
         Command::Rfm {
             workspace,

@@ -5,6 +5,7 @@ use orgdesk_core::customers::campaigns::{Campaign, CampaignCheck};
 use orgdesk_core::customers::handover::HandoverPlan;
 use orgdesk_core::customers::limits::CustomerFinding;
 use orgdesk_core::customers::rfm::Rfm;
+use orgdesk_core::customers::welcome::{Welcome, WelcomeCheck};
 use orgdesk_core::customers::{Customer, TagGroup};
 use orgdesk_core::imports::customers::CustomersImport;
 
@@ -202,6 +203,66 @@ impl Out {
                     who.join(", "),
                     v.source
                 ));
+            }
+            lines.join("\n")
+        })
+    }
+
+    pub fn welcome_list(&self, list: &[Welcome]) -> R {
+        self.emit(&list, || {
+            if list.is_empty() {
+                return self.tr("cli.welcome_none", &[]);
+            }
+            list.iter()
+                .map(|w| {
+                    let scope = w
+                        .scope
+                        .department
+                        .clone()
+                        .or_else(|| w.scope.member.clone())
+                        .unwrap_or_else(|| self.tr("cli.welcome_everyone", &[]));
+                    format!("#{} [{}] {} ({} B)", w.id, scope, w.text, w.bytes)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    pub fn welcome_preview(&self, text: &Option<String>) -> R {
+        self.emit(text, || {
+            text.clone()
+                .unwrap_or_else(|| self.tr("cli.welcome_preview_none", &[]))
+        })
+    }
+
+    pub fn welcome_check(&self, c: &WelcomeCheck) -> R {
+        self.emit(c, || {
+            let mut lines = Vec::new();
+            if c.limit.is_none() {
+                lines.push(self.tr("cli.welcome_unsourced", &[]));
+            }
+            for id in &c.too_long {
+                lines.push(self.tr(
+                    "cli.welcome_too_long",
+                    &[
+                        ("id", id.to_string()),
+                        ("limit", c.limit.unwrap_or(0).to_string()),
+                        ("source", c.limit_source.clone().unwrap_or_default()),
+                    ],
+                ));
+            }
+            for u in &c.uncovered {
+                lines.push(self.tr(
+                    "cli.welcome_uncovered",
+                    &[
+                        ("name", u.name.clone()),
+                        ("userid", u.userid.clone()),
+                        ("count", u.customers.to_string()),
+                    ],
+                ));
+            }
+            if c.too_long.is_empty() && c.uncovered.is_empty() {
+                lines.push(self.tr("cli.welcome_ok", &[]));
             }
             lines.join("\n")
         })

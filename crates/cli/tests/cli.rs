@@ -2304,6 +2304,28 @@ fn customers_orders_and_rfm_json_shape_and_exit_codes() {
         orgdesk(&["tags", "add-group", s(&ws), "X", "--layer", "value"]).code,
         2
     );
+    // Welcome messages: the stores' message covers every store member who has customers.
+    ok(&[
+        "welcome",
+        "set",
+        s(&ws),
+        "--department",
+        "鲜果时光/门店",
+        "--text",
+        "{客户名称}您好，我是{成员姓名}",
+    ]);
+    let p = ok(&[
+        "welcome",
+        "preview",
+        s(&ws),
+        "--member",
+        "zoujinfeng",
+        "--customer",
+        "老王",
+        "--json",
+    ]);
+    assert_eq!(p.json(), "老王您好，我是邹金凤");
+    assert_eq!(orgdesk(&["welcome", "check", s(&ws)]).code, 0);
     // Two mass messages by one member on one day break the one-a-day rule.
     for text in ["新品到店", "周末团购"] {
         ok(&[

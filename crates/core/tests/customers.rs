@@ -824,3 +824,82 @@ fn campaigns_follow_the_month_length_and_one_send_a_day_per_member() {
         .contains('4'));
     assert_eq!(ws.campaigns().unwrap().len(), 28 + 1 + 31 + 1 + 30 + 1 + 2);
 }
+
+#[test]
+fn welcome_messages_reach_members_by_the_narrowest_scope_and_are_checked() {
+    use orgdesk_core::customers::welcome::WelcomeScope;
+    let (dir, mut ws) = workspace();
+    let file = write(dir.path(), "c.csv", "客户名称,添加人账号\n甲,s1\n乙,s2\n");
+    ws.import_customers(&file, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    let item = |ws: &Workspace| {
+        ws.checklist(Lang::ZhCn)
+            .unwrap()
+            .steps
+            .iter()
+            .flat_map(|s| s.items.clone())
+            .find(|i| i.key == "welcome_message")
+            .unwrap()
+    };
+    assert!(!item(&ws).done && item(&ws).computed);
+    // A department's message covers both; s2 has one of their own.
+    ws.set_welcome(
+        &WelcomeScope {
+            department: Some("鲜果/门店".into()),
+            member: None,
+        },
+        "{客户名称}您好，我是门店的{成员姓名}。",
+    )
+    .unwrap();
+    ws.set_welcome(
+        &WelcomeScope {
+            department: None,
+            member: Some("s2".into()),
+        },
+        "Hi {customer_name}, this is {member_name}.",
+    )
+    .unwrap();
+    assert_eq!(
+        ws.welcome_preview("s1", "王先生").unwrap().as_deref(),
+        Some("王先生您好，我是门店的导购一。")
+    );
+    assert_eq!(
+        ws.welcome_preview("s2", "Wang").unwrap().as_deref(),
+        Some("Hi Wang, this is 导购二.")
+    );
+    let check = ws.welcome_check(Lang::ZhCn).unwrap();
+    assert_eq!(check.limit, Some(4000));
+    assert!(check.uncovered.is_empty() && check.too_long.is_empty());
+    assert!(item(&ws).done);
+    // Too long for WeCom: 1,334 Chinese characters are 4,002 bytes.
+    ws.set_welcome(
+        &WelcomeScope {
+            department: None,
+            member: Some("s1".into()),
+        },
+        &"欢".repeat(1334),
+    )
+    .unwrap();
+    let check = ws.welcome_check(Lang::ZhCn).unwrap();
+    assert_eq!(check.too_long.len(), 1);
+    assert!(!item(&ws).done);
+    // Without the department's message, s1's is gone too once deleted: s1 is uncovered.
+    for w in ws.welcome_messages().unwrap() {
+        if w.scope.member.as_deref() != Some("s2") {
+            ws.delete_welcome(w.id).unwrap();
+        }
+    }
+    let check = ws.welcome_check(Lang::ZhCn).unwrap();
+    let uncovered: Vec<&str> = check.uncovered.iter().map(|u| u.userid.as_str()).collect();
+    assert_eq!(uncovered, ["s1"]);
+    let e = ws
+        .set_welcome(
+            &WelcomeScope {
+                department: Some("鲜果/门店".into()),
+                member: Some("s1".into()),
+            },
+            "x",
+        )
+        .unwrap_err();
+    assert_eq!(e.key, "welcome_one_scope");
+}

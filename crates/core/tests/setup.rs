@@ -295,7 +295,7 @@ fn checklist_items_flip_as_the_workspace_changes() {
 
     // Manual items are ticked by hand; the platform item by the profile.
     ws.tick(&Tick {
-        item: "welcome_message".into(),
+        item: "customer_tags".into(),
         done: true,
         reason: None,
     })
@@ -306,7 +306,7 @@ fn checklist_items_flip_as_the_workspace_changes() {
     })
     .unwrap();
     let c = ws.checklist(Lang::ZhCn).unwrap();
-    assert!(item(&c, "welcome_message") && item(&c, "platform_chosen"));
+    assert!(item(&c, "customer_tags") && item(&c, "platform_chosen"));
     assert!(c.done > before + 5, "{} → {}", before, c.done);
     assert_eq!(c.percent, c.done * 100 / c.total);
     // Undo takes the last change back.

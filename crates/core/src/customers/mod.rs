@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod handover;
 pub mod limits;
 pub mod rfm;
+pub mod welcome;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::Tx;

@@ -121,6 +121,8 @@ pub enum Action {
     CustomerHandover,
     CampaignAdd,
     CampaignDelete,
+    WelcomeSet,
+    WelcomeDelete,
 }
 
 impl Action {

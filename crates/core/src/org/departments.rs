@@ -645,6 +645,10 @@ pub(crate) fn delete(tx: &Tx, id: i64) -> Result<Change<Department>> {
         [id],
     )?;
     tx.execute("DELETE FROM app_visibility WHERE department_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM welcome_messages WHERE department_id = ?1",
+        [id],
+    )?;
     tx.execute("DELETE FROM departments WHERE id = ?1", [id])?;
     let parent = tree.parent(id);
     let siblings: Vec<i64> = tree

@@ -162,6 +162,8 @@ struct Facts {
     customers: (u32, usize),
     /// Frozen or departed members who still own customers.
     leavers_with_customers: u32,
+    /// Welcome messages, those over the length limit, and members with customers none reaches.
+    welcome: (usize, usize, usize),
 }
 
 fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
@@ -239,7 +241,14 @@ fn facts(conn: &Connection, lang: Lang) -> Result<Facts> {
         )?
         .len(),
     );
+    let check = crate::customers::welcome::check(conn, profile.platform.as_str(), lang)?;
+    let welcome = (
+        crate::customers::welcome::list(conn)?.len(),
+        check.too_long.len(),
+        check.uncovered.len(),
+    );
     Ok(Facts {
+        welcome,
         leavers_with_customers: crate::customers::handover::leavers_with_customers(conn)?,
         customers,
         health,
@@ -441,6 +450,20 @@ fn rule(f: &Facts, rule: &str, lang: Lang) -> (bool, Option<String>) {
             )
         }
         "platform_chosen" => (f.profile.platform != crate::Platform::Undecided, None),
+        "welcome_message" => match f.welcome {
+            (0, _, _) => (false, d("welcome_none", &[])),
+            (_, 0, 0) => (true, d("welcome_ok", &[("count", f.welcome.0.to_string())])),
+            (_, long, uncovered) => (
+                false,
+                d(
+                    "welcome_problems",
+                    &[
+                        ("long", long.to_string()),
+                        ("uncovered", uncovered.to_string()),
+                    ],
+                ),
+            ),
+        },
         "customer_limits" => match f.customers {
             (0, _) => (false, d("customers_none", &[])),
             (n, 0) => (true, d("customers_within", &[("count", n.to_string())])),

@@ -170,6 +170,48 @@ impl Workspace {
         customers::campaigns::check(conn, month, verified, platform.as_str(), lang)
     }
 
+    /// Sets the welcome message of a scope (undoable).
+    pub fn set_welcome(
+        &mut self,
+        scope: &customers::welcome::WelcomeScope,
+        text: &str,
+    ) -> Result<()> {
+        let target = scope
+            .department
+            .clone()
+            .or_else(|| scope.member.clone())
+            .unwrap_or_default();
+        self.db.record(Action::WelcomeSet, |tx| {
+            customers::welcome::set(tx, scope, text)?;
+            Ok(Change::after(
+                (),
+                target,
+                Some(serde_json::json!({ "text": text })),
+            ))
+        })
+    }
+
+    pub fn delete_welcome(&mut self, id: i64) -> Result<()> {
+        self.db.record(Action::WelcomeDelete, |tx| {
+            customers::welcome::delete(tx, id)?;
+            Ok(Change::after((), id.to_string(), None))
+        })
+    }
+
+    pub fn welcome_messages(&self) -> Result<Vec<customers::welcome::Welcome>> {
+        customers::welcome::list(self.db.conn())
+    }
+
+    pub fn welcome_preview(&self, userid: &str, customer: &str) -> Result<Option<String>> {
+        customers::welcome::preview(self.db.conn(), userid, customer)
+    }
+
+    pub fn welcome_check(&self, lang: Lang) -> Result<customers::welcome::WelcomeCheck> {
+        let conn = self.db.conn();
+        let platform = crate::org::profile::load(conn)?.platform;
+        customers::welcome::check(conn, platform.as_str(), lang)
+    }
+
     pub fn tag_groups(&self) -> Result<Vec<TagGroup>> {
         customers::tag_groups(self.db.conn())
     }
