@@ -190,6 +190,7 @@ impl CustomersImport {
 }
 
 /// A customer row, checked.
+#[derive(Clone)]
 pub(crate) struct CustomerRow {
     name: String,
     mobile: Option<String>,
@@ -204,6 +205,7 @@ pub(crate) struct CustomerRow {
     tags: Vec<(String, String)>,
 }
 
+#[derive(Clone)]
 struct CustomerSink<'m> {
     members: &'m MemberIndex,
     default_group: &'m str,
@@ -276,35 +278,54 @@ pub(crate) fn check_customers(
 ) -> Result<Checked<Vec<CustomerRow>>> {
     let members = MemberIndex::load(conn)?;
     let default_group = customers::tag_rules().default_group.get(lang).to_string();
+    let sink = CustomerSink {
+        members: &members,
+        default_group: &default_group,
+        rows: Vec::new(),
+    };
+    let (checked, sink) = read(bytes, name, Kind::Customers, sink, lang, progress)?;
+    Ok(checked.with(sink.rows))
+}
+
+/// Reads a table of `kind` into copies of `empty`: the report so far and what was taken.
+fn read<S: table::Sink + Clone + Sync>(
+    bytes: Vec<u8>,
+    name: &str,
+    kind: Kind,
+    empty: S,
+    lang: Lang,
+    progress: &dyn Progress,
+) -> Result<(Checked<()>, S)> {
     let names = std::cell::RefCell::new(Vec::new());
     let found = table::read(
         bytes,
         name,
         |rows| {
-            find(Kind::Customers, rows).map(|(i, h, n)| {
+            find(kind, rows).map(|(i, h, n)| {
                 *names.borrow_mut() = n;
                 (i, h)
             })
         },
-        |_| CustomerSink {
-            members: &members,
-            default_group: &default_group,
-            rows: Vec::new(),
-        },
+        |_| empty.clone(),
         lang,
         progress,
     )?;
     let (_, t) = found.ok_or_else(|| {
-        Error::new(ErrorCode::UnreadableFile, "customers_no_header").with("file", name)
+        let key = match kind {
+            Kind::Customers => "customers_no_header",
+            Kind::Orders => "orders_no_header",
+        };
+        Error::new(ErrorCode::UnreadableFile, key).with("file", name)
     })?;
-    Ok(Checked::new(
+    let checked = Checked::new(
         t.rows,
         t.problems,
         t.problem_count,
         t.bad_rows,
         names.into_inner(),
-        t.sink.rows,
-    ))
+        (),
+    );
+    Ok((checked, t.sink))
 }
 
 /// A file read and checked, ready to write.
@@ -333,6 +354,14 @@ impl<T> Checked<T> {
                 ..Default::default()
             },
             rows: taken,
+        }
+    }
+
+    /// The same report with the rows taken.
+    fn with<U>(self, rows: U) -> Checked<U> {
+        Checked {
+            report: self.report,
+            rows,
         }
     }
 
@@ -538,6 +567,7 @@ impl CustomerIndex {
 }
 
 /// An order, checked.
+#[derive(Clone)]
 pub(crate) struct OrderRow {
     customer: i64,
     number: Option<String>,
@@ -545,6 +575,7 @@ pub(crate) struct OrderRow {
     amount: f64,
 }
 
+#[derive(Clone)]
 struct OrderSink<'c> {
     customers: &'c CustomerIndex,
     rows: Vec<OrderRow>,
@@ -597,35 +628,13 @@ pub(crate) fn check_orders(
     progress: &dyn Progress,
 ) -> Result<Checked<Vec<OrderRow>>> {
     let customers = CustomerIndex::load(conn)?;
-    let names = std::cell::RefCell::new(Vec::new());
-    let found = table::read(
-        bytes,
-        name,
-        |rows| {
-            find(Kind::Orders, rows).map(|(i, h, n)| {
-                *names.borrow_mut() = n;
-                (i, h)
-            })
-        },
-        |_| OrderSink {
-            customers: &customers,
-            rows: Vec::new(),
-        },
-        lang,
-        progress,
-    )?;
-    let (_, t) = found.ok_or_else(|| {
-        Error::new(ErrorCode::UnreadableFile, "orders_no_header").with("file", name)
-    })?;
+    let sink = OrderSink {
+        customers: &customers,
+        rows: Vec::new(),
+    };
     // An order number twice in the file: the later row replaces the earlier, as a re-import does.
-    Ok(Checked::new(
-        t.rows,
-        t.problems,
-        t.problem_count,
-        t.bad_rows,
-        names.into_inner(),
-        t.sink.rows,
-    ))
+    let (checked, sink) = read(bytes, name, Kind::Orders, sink, lang, progress)?;
+    Ok(checked.with(sink.rows))
 }
 
 impl Checked<Vec<OrderRow>> {

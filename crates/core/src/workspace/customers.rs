@@ -34,10 +34,7 @@ impl Workspace {
             .record_or_roll_back(Action::CustomersImport, |tx, _| {
                 checked.write(tx, skip_invalid, dry_run)
             })?;
-        Ok(match done {
-            Ok((report, _)) => report,
-            Err(report) => report,
-        })
+        Ok(done.map_or_else(|report| report, |(report, _)| report))
     }
 
     /// Imports an order list in one undoable action (as customers are).
@@ -62,10 +59,7 @@ impl Workspace {
             .record_or_roll_back(Action::OrdersImport, |tx, recorder| {
                 checked.write(tx, recorder, skip_invalid, dry_run)
             })?;
-        Ok(match done {
-            Ok((report, _)) => report,
-            Err(report) => report,
-        })
+        Ok(done.map_or_else(|report| report, |(report, _)| report))
     }
 
     /// The customers `filter` keeps; with `segment`, those in that RFM segment (as of today,
