@@ -1,29 +1,51 @@
 //! `orgdesk-bench customers [--customers N] [--orders M] [--runs K]`: the customer and order
-//! imports against a bare read+insert of the same files, and RFM over the orders; each run in
+//! imports against a bare read+insert of the same .xlsx files (calamine, as the member bench), and RFM over the orders; each run in
 //! its own process.
 
 use orgdesk_core::customers::rfm::Scoring;
 use orgdesk_core::progress::Silent;
 use orgdesk_core::{Lang, Source, Workspace};
-use std::io::{BufRead, Write};
+use rust_xlsxwriter::Workbook;
 use std::path::Path;
 
-/// Customers owned by the bench workspace's members (`user0000000` …), each with a mobile.
+/// Customers owned by the bench workspace's members (`user0000000` …), each with a mobile, and
+/// their orders: .xlsx as WeCom's export and a shop system write them (the member bench's method).
 fn generate(dir: &Path, customers: u32, orders: u32, members: u32) {
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("customers.csv")).unwrap());
-    writeln!(w, "客户名称,添加人账号,添加时间,标签,手机").unwrap();
-    for i in 0..customers {
-        writeln!(
-            w,
-            "客户{i},user{:07},2026-01-01 10:00,地区:{},{}",
-            i % members,
-            ["杭州", "宁波", "温州", "绍兴"][i as usize % 4],
-            15_000_000_000u64 + u64::from(i)
-        )
-        .unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().unwrap();
+    for (c, h) in ["客户名称", "添加人账号", "添加时间", "标签", "手机"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
     }
-    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("orders.csv")).unwrap());
-    writeln!(w, "订单号,客户手机,下单时间,金额").unwrap();
+    for i in 0..customers {
+        let r = i + 1;
+        sheet.write_string(r, 0, format!("客户{i}")).unwrap();
+        sheet
+            .write_string(r, 1, format!("user{:07}", i % members))
+            .unwrap();
+        sheet.write_string(r, 2, "2026-01-01 10:00").unwrap();
+        sheet
+            .write_string(
+                r,
+                3,
+                format!("地区:{}", ["杭州", "宁波", "温州", "绍兴"][i as usize % 4]),
+            )
+            .unwrap();
+        sheet
+            .write_string(r, 4, (15_000_000_000u64 + u64::from(i)).to_string())
+            .unwrap();
+    }
+    book.save(dir.join("customers.xlsx")).unwrap();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().unwrap();
+    for (c, h) in ["订单号", "客户手机", "下单时间", "金额"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
     let start = time::Date::from_calendar_date(2025, time::Month::December, 1).unwrap();
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     for n in 0..orders {
@@ -33,52 +55,20 @@ fn generate(dir: &Path, customers: u32, orders: u32, members: u32) {
         let customer = (state % u64::from(customers)) as u32;
         let day = start + time::Duration::days((state >> 20) as i64 % 365);
         let amount = (state >> 40) % 50_000;
-        writeln!(
-            w,
-            "D{n:08},{},{day} 12:00,{}.{:02}",
-            15_000_000_000u64 + u64::from(customer),
-            amount / 100,
-            amount % 100
-        )
-        .unwrap();
-    }
-}
-
-/// The bare path: read the lines, split them, insert the cells.
-pub(crate) fn baseline(file: &Path, db: &Path) -> usize {
-    let mut conn = rusqlite::Connection::open(db).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "NORMAL").unwrap();
-    conn.execute_batch("CREATE TABLE raw (id INTEGER PRIMARY KEY, c0, c1, c2, c3, c4)")
-        .unwrap();
-    let tx = conn.transaction().unwrap();
-    let mut n = 0;
-    {
-        let mut stmt = tx
-            .prepare("INSERT INTO raw (c0, c1, c2, c3, c4) VALUES (?1, ?2, ?3, ?4, ?5)")
+        let r = n + 1;
+        sheet.write_string(r, 0, format!("D{n:08}")).unwrap();
+        sheet
+            .write_string(r, 1, (15_000_000_000u64 + u64::from(customer)).to_string())
             .unwrap();
-        let reader = std::io::BufReader::new(std::fs::File::open(file).unwrap());
-        for line in reader.lines().skip(1) {
-            let line = line.unwrap();
-            let mut c = line.split(',');
-            stmt.execute(rusqlite::params![
-                c.next(),
-                c.next(),
-                c.next(),
-                c.next(),
-                c.next()
-            ])
-            .unwrap();
-            n += 1;
-        }
+        sheet.write_string(r, 2, format!("{day} 12:00")).unwrap();
+        sheet.write_number(r, 3, amount as f64 / 100.0).unwrap();
     }
-    tx.commit().unwrap();
-    n
+    book.save(dir.join("orders.xlsx")).unwrap();
 }
 
 pub(crate) fn import(file: &Path, ws: &Path) -> usize {
     let mut w = Workspace::open(ws, Source::Cli).unwrap();
-    let orders = file.file_name().is_some_and(|n| n == "orders.csv");
+    let orders = file.file_name().is_some_and(|n| n == "orders.xlsx");
     let r = if orders {
         w.import_orders(file, false, false, Lang::ZhCn, &Silent)
     } else {
@@ -103,11 +93,11 @@ pub(crate) fn run(customers: u32, orders: u32, runs: u32) {
     let ws = dir.path().join("members.orgdesk");
     crate::search::workspace(&ws, members, 500);
     generate(dir.path(), customers, orders, members);
-    println!("{customers} customers and {orders} orders (CSV) for {members} members");
+    println!("{customers} customers and {orders} orders (.xlsx) for {members} members");
     let mut t: [Vec<f64>; 5] = Default::default();
     let mut peak: [Vec<f64>; 3] = Default::default();
     for run in 0..runs {
-        for (i, name) in ["customers.csv", "orders.csv"].iter().enumerate() {
+        for (i, name) in ["customers.xlsx", "orders.xlsx"].iter().enumerate() {
             let db = dir.path().join(format!("bare{run}{i}.sqlite"));
             let (s, _, _) =
                 crate::child_with("run-customers-baseline", &dir.path().join(name), &db);
@@ -116,7 +106,7 @@ pub(crate) fn run(customers: u32, orders: u32, runs: u32) {
         }
         let copy = dir.path().join(format!("ws{run}.orgdesk"));
         std::fs::copy(&ws, &copy).unwrap();
-        for (i, name) in ["customers.csv", "orders.csv"].iter().enumerate() {
+        for (i, name) in ["customers.xlsx", "orders.xlsx"].iter().enumerate() {
             let (s, m, n) = crate::child_with("run-customers", &dir.path().join(name), &copy);
             assert_eq!(n as u32, if i == 0 { customers } else { orders });
             t[i * 2 + 1].push(s);

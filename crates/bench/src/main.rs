@@ -263,7 +263,7 @@ fn main() {
             let (a, b) = (PathBuf::from(&args[2]), PathBuf::from(&args[3]));
             let start = Instant::now();
             let rows = match kind {
-                "run-customers-baseline" => customers::baseline(&a, &b),
+                "run-customers-baseline" => baseline(&a, &b),
                 "run-customers" => customers::import(&a, &b),
                 _ => customers::rfm(&a),
             };

@@ -242,7 +242,11 @@ pub fn customers(cmd: CustomersCommand, out: &Out) -> Result<Exit, Error> {
             tag,
             segment,
         } => {
-            let filter = CustomerFilter { owner, tag };
+            let filter = CustomerFilter {
+                owner,
+                tag,
+                search: None,
+            };
             let list = open(&workspace)?.customers(&filter, segment.as_deref(), out.lang)?;
             out.customers(&list)?;
             Ok(Exit::Done)

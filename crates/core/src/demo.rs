@@ -65,6 +65,9 @@ pub(crate) struct DemoFile {
     /// Eight weeks or so of activity, generated when the demo is created.
     #[serde(default)]
     activity: Option<crate::imports::activity::DemoActivity>,
+    /// Customers with months of orders, welcome messages and campaigns, generated.
+    #[serde(default)]
+    customers: Option<crate::customers::demo::DemoCustomers>,
     /// Notes for whoever edits the file (e.g. why the mobiles cannot reach anyone).
     #[serde(default)]
     #[allow(dead_code)]
@@ -194,6 +197,9 @@ pub(crate) fn fill(tx: &Tx, demo: &DemoFile) -> Result<Change<()>> {
     }
     if let Some(a) = &demo.activity {
         crate::imports::activity::fill_demo(tx, a)?;
+    }
+    if let Some(c) = &demo.customers {
+        crate::customers::demo::fill(tx, c)?;
     }
     Ok(Change::after(
         (),

@@ -2,7 +2,7 @@
 //! real spreadsheet writer, owners (leavers too), orders matched by mobile, name or id, tags in
 //! three layers, and RFM segments by the mean and by quintile.
 
-use orgdesk_core::customers::rfm::{Rfm, Scoring};
+use orgdesk_core::customers::rfm::{Rfm, RfmOptions, Scoring};
 use orgdesk_core::customers::{CustomerFilter, Layer, TagEdit};
 use orgdesk_core::progress::Silent;
 use orgdesk_core::{
@@ -179,6 +179,7 @@ fn a_customer_added_by_two_members_is_one_customer_with_two_owners() {
             &CustomerFilter {
                 owner: owner.map(Into::into),
                 tag: tag.map(Into::into),
+                ..Default::default()
             },
             None,
             Lang::ZhCn,
@@ -190,15 +191,23 @@ fn a_customer_added_by_two_members_is_one_customer_with_two_owners() {
     assert_eq!(of(Some("gone"), None), 1);
     assert_eq!(of(None, Some("购买偏好:车厘子")), 1);
     assert_eq!(of(None, Some("杭州")), 1);
-    // One undo takes the import back.
+    // One undo takes the import back, tags made by it too; redo brings the same back.
+    let before = ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap();
     ws.undo().unwrap();
     assert!(ws
         .customers(&CustomerFilter::default(), None, Lang::ZhCn)
         .unwrap()
         .is_empty());
-    // Importing twice adds no one the second time: the same customers and owners.
-    ws.import_customers(&file, true, false, Lang::ZhCn, &Silent)
-        .unwrap();
+    assert!(ws.tag_groups().unwrap().is_empty());
+    ws.redo().unwrap();
+    assert_eq!(
+        ws.customers(&CustomerFilter::default(), None, Lang::ZhCn)
+            .unwrap(),
+        before
+    );
+    // Importing again adds no one: the same customers and owners.
     let r = ws
         .import_customers(&file, true, false, Lang::ZhCn, &Silent)
         .unwrap();
@@ -902,4 +911,136 @@ fn welcome_messages_reach_members_by_the_narrowest_scope_and_are_checked() {
         )
         .unwrap_err();
     assert_eq!(e.key, "welcome_one_scope");
+}
+
+#[test]
+fn customer_pages_are_the_filtered_list_cut_by_offset_and_limit() {
+    let (dir, mut ws) = workspace();
+    eight(dir.path(), &mut ws);
+    let options = RfmOptions {
+        as_of: Some("2026-12-31".into()),
+        ..Default::default()
+    };
+    let all = ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap();
+    // Every page, in the list's order, and the total whatever the page.
+    let mut paged = Vec::new();
+    for offset in (0..10).step_by(3) {
+        let p = ws
+            .customer_page(
+                &CustomerFilter::default(),
+                None,
+                &options,
+                offset,
+                3,
+                Lang::ZhCn,
+            )
+            .unwrap();
+        assert_eq!(p.total, 8);
+        paged.extend(p.customers);
+    }
+    assert_eq!(paged, all);
+    // Search by part of the name; a segment computed as of the options' date.
+    let search = |text: &str| CustomerFilter {
+        search: Some(text.into()),
+        ..Default::default()
+    };
+    let p = ws
+        .customer_page(&search("客户3"), None, &options, 0, 50, Lang::ZhCn)
+        .unwrap();
+    assert_eq!(p.total, 1);
+    assert_eq!(p.customers[0].orders, 1);
+    let p = ws
+        .customer_page(
+            &CustomerFilter::default(),
+            Some("important_value"),
+            &options,
+            0,
+            50,
+            Lang::ZhCn,
+        )
+        .unwrap();
+    assert_eq!(p.total, 1);
+    assert_eq!(p.customers[0].name, "客户0");
+    // An unknown segment is named in the error.
+    let e = ws
+        .customer_page(
+            &CustomerFilter::default(),
+            Some("vip"),
+            &options,
+            0,
+            50,
+            Lang::ZhCn,
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("vip"), "{e}");
+}
+
+#[test]
+fn the_report_gains_a_customer_rfm_sheet_with_the_segment_table() {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let (dir, mut ws) = workspace();
+    ws.import_customers(
+        &customers_csv(
+            dir.path(),
+            &[("老客", "13900000001"), ("新客", "13900000002")],
+        ),
+        false,
+        false,
+        Lang::ZhCn,
+        &Silent,
+    )
+    .unwrap();
+    // The report counts as of today: 老客 bought three times lately, 新客 once long ago.
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut text = String::from("客户,下单时间,金额\n");
+    for ago in [1, 3, 5] {
+        text.push_str(&format!(
+            "老客,{} 10:00,500\n",
+            today - time::Duration::days(ago)
+        ));
+    }
+    text.push_str(&format!(
+        "新客,{} 10:00,20\n",
+        today - time::Duration::days(300)
+    ));
+    ws.import_orders(
+        &write(dir.path(), "orders.csv", &text),
+        false,
+        false,
+        Lang::ZhCn,
+        &Silent,
+    )
+    .unwrap();
+    let out = dir.path().join("report.xlsx");
+    let summary = ws.export_report(&out, Lang::ZhCn, None, &Silent).unwrap();
+    assert_eq!(summary.sheets.last().unwrap(), "客户 RFM");
+    let mut book = open_workbook_auto(&out).unwrap();
+    let range = book.worksheet_range("客户 RFM").unwrap();
+    let row_of = |name: &str| {
+        range
+            .rows()
+            .find(|r| r.first() == Some(&Data::String(name.into())))
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .to_vec()
+    };
+    let value = row_of("重要价值客户");
+    assert_eq!(value[1], Data::String("高".into()));
+    assert_eq!(value[4], Data::Float(1.0));
+    assert_eq!(value[6], Data::Float(1500.0));
+    assert_eq!(row_of("一般挽留客户")[4], Data::Float(1.0));
+    assert_eq!(row_of("合计")[4], Data::Float(2.0));
+    // No customer is named on the sheet.
+    assert!(!range
+        .rows()
+        .flatten()
+        .any(|c| matches!(c, Data::String(s) if s.contains("老客"))));
+    // Without orders there is no such sheet.
+    let (_dir2, empty) = workspace();
+    let out = dir.path().join("empty.xlsx");
+    let summary = empty
+        .export_report(&out, Lang::ZhCn, None, &Silent)
+        .unwrap();
+    assert!(!summary.sheets.iter().any(|s| s == "客户 RFM"));
 }

@@ -10,6 +10,7 @@ pub mod app;
 pub mod approvals;
 pub mod apps;
 pub mod compare;
+pub mod customers;
 pub mod exports;
 pub mod health;
 pub mod history;

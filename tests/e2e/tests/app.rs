@@ -1265,3 +1265,134 @@ async fn an_activity_export_imported_in_the_app_flags_a_department_below_85_perc
     assert_eq!(h["indicators"][0]["value"], 85.0);
     assert_eq!(h["indicators"][0]["worst"][0]["name"], "公司/门店B");
 }
+
+/// Today minus `days` (UTC), as YYYY-MM-DD: the RFM panel counts recency from today.
+fn days_ago(days: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = now / 86_400 - days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[tokio::test]
+async fn customers_and_orders_imported_in_the_app_show_their_rfm_segments() {
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("c.orgdesk").to_str().unwrap().to_string();
+    cli_json(&["init", &ws, "--name", "鲜果连锁", "--platform", "wecom"]);
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "姓名,账号,手机,部门\n店员一,s1,13800000001,鲜果连锁/一店\n店员二,s2,13800000002,鲜果连锁/二店\n",
+    )
+    .unwrap();
+    cli_json(&["import", "members", &ws, roster.to_str().unwrap()]);
+    // Nine customers, one per segment and two important-value ones: recent (5 days) or not
+    // (200), 5 orders or 1, 1,000 in all or 100.
+    let shapes = [
+        ("important_value", true, true, true),
+        ("important_value", true, true, true),
+        ("important_development", true, false, true),
+        ("important_retention", false, true, true),
+        ("important_winback", false, false, true),
+        ("general_value", true, true, false),
+        ("general_development", true, false, false),
+        ("general_retention", false, true, false),
+        ("general_winback", false, false, false),
+    ];
+    let mut customers = String::from("客户名称,添加人账号,添加时间,标签,手机\n");
+    let mut orders = String::from("订单号,客户手机,下单时间,金额\n");
+    for (i, (_, recent, frequent, high)) in shapes.iter().enumerate() {
+        let mobile = format!("1590000{i:04}");
+        customers.push_str(&format!(
+            "客户{i},s{},{} 10:00,地区:杭州,{mobile}\n",
+            1 + i % 2,
+            days_ago(330)
+        ));
+        let count: i32 = if *frequent { 5 } else { 1 };
+        let total = if *high { 1000.0 } else { 100.0 };
+        for n in 0..count {
+            let ago = i64::from(if *recent { 5 } else { 200 } + 10 * n);
+            orders.push_str(&format!(
+                "D{i}{n},{mobile},{} 12:00,{:.2}\n",
+                days_ago(ago),
+                total / f64::from(count)
+            ));
+        }
+    }
+    let customers_file = dir.path().join("客户列表.csv");
+    let orders_file = dir.path().join("订单.csv");
+    std::fs::write(&customers_file, customers).unwrap();
+    std::fs::write(&orders_file, orders).unwrap();
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-customers\"]").await?;
+        app.find("[data-testid=\"customers-page\"]").await?;
+        for (testid, file) in [
+            ("customers-drop", &customers_file),
+            ("orders-drop", &orders_file),
+        ] {
+            app.driver
+                .query(By::Css(format!(
+                    "[data-testid=\"{testid}\"] input[type=file]"
+                )))
+                .first()
+                .await?
+                .send_keys(file.to_str().unwrap())
+                .await?;
+            if testid == "customers-drop" {
+                app.find_text("共 9 位客户").await?;
+            }
+        }
+        app.find("[data-testid=\"chart-rfm\"] canvas").await?;
+        for (key, _, _, _) in &shapes {
+            let want = shapes.iter().filter(|s| s.0 == *key).count();
+            app.find(&format!(
+                "[data-testid=\"segment-{key}\"][data-count=\"{want}\"]"
+            ))
+            .await?;
+        }
+        let line = app
+            .find("[data-testid=\"segment-important_value\"]")
+            .await?
+            .text()
+            .await?;
+        check(
+            line.contains("重要价值客户"),
+            format!("segment line: {line}"),
+        )?;
+        // A segment narrows the list to its customers.
+        app.click("[data-testid=\"segment-important_value\"]")
+            .await?;
+        app.find_text("共 2 位客户").await?;
+        app.screenshot("customers-rfm-segments").await?;
+        // Written as value tags, the segment is a tag the customers carry.
+        app.click("[data-testid=\"rfm-apply\"]").await?;
+        app.click("[data-testid=\"customers-tab-tags\"]").await?;
+        app.find("[data-testid=\"tag-group-RFM 价值分层\"]").await?;
+        app.find_text("重要价值客户").await?;
+        Ok(())
+    });
+    let rfm = cli_json(&["rfm", &ws]);
+    let count = |key: &str| {
+        rfm["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .unwrap()["count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count("important_value"), 2);
+    assert_eq!(count("general_winback"), 1);
+}

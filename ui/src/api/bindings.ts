@@ -53,6 +53,38 @@ export const commands = {
 	platformFit: () => typedError<{ [key in string]: Fit }, ErrorDto>(__TAURI_INVOKE("platform_fit")),
 	/**  Writes the comparison and, for the open workspace, its fit score. */
 	exportComparison: (path: string) => typedError<number, ErrorDto>(__TAURI_INVOKE("export_comparison", { path })),
+	/**
+	 *  Imports a customer or order file off the UI thread, streaming progress; `import_cancel`
+	 *  stops it.
+	 */
+	importCustomerFile: (path: string, kind: CustomerFile, skipInvalid: boolean, onProgress: Channel<TaskProgress>) => typedError<CustomersImport, ErrorDto>(__TAURI_INVOKE("import_customer_file", { path, kind, skipInvalid, onProgress })),
+	/**  Imports the bytes of a customer or order file dropped on the page. */
+	importCustomerBytes: (fileName: string, bytes: number[], kind: CustomerFile, skipInvalid: boolean) => typedError<CustomersImport, ErrorDto>(__TAURI_INVOKE("import_customer_bytes", { fileName, bytes, kind, skipInvalid })),
+	/**  A page of the customers the filter (and RFM segment) keep. */
+	customerPage: (filter: CustomerFilter, segment: string | null, rfm: RfmOptions, offset: number, limit: number) => typedError<CustomerPage, ErrorDto>(__TAURI_INVOKE("customer_page", { filter, segment, rfm, offset, limit })),
+	/**  The RFM segments and thresholds (without the per-customer rows). */
+	rfm: (options: RfmOptions) => typedError<Rfm, ErrorDto>(__TAURI_INVOKE("rfm", { options })),
+	/**  Makes the segments the customers' value tags (undoable). */
+	applyRfm: (options: RfmOptions) => typedError<Rfm, ErrorDto>(__TAURI_INVOKE("apply_rfm", { options })),
+	tagGroups: () => typedError<TagGroup[], ErrorDto>(__TAURI_INVOKE("tag_groups")),
+	editTags: (edit: TagEdit) => typedError<null, ErrorDto>(__TAURI_INVOKE("edit_tags", { edit })),
+	customerFindings: () => typedError<CustomerFinding[], ErrorDto>(__TAURI_INVOKE("customer_findings")),
+	welcomeMessages: () => typedError<Welcome[], ErrorDto>(__TAURI_INVOKE("welcome_messages")),
+	setWelcome: (scope: WelcomeScope, text: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("set_welcome", { scope, text })),
+	deleteWelcome: (id: number | null) => typedError<null, ErrorDto>(__TAURI_INVOKE("delete_welcome", { id })),
+	/**  The message `userid`'s new customer `customer` would get (None: no message reaches them). */
+	welcomePreview: (userid: string, customer: string) => typedError<string | null, ErrorDto>(__TAURI_INVOKE("welcome_preview", { userid, customer })),
+	welcomeCheck: () => typedError<WelcomeCheck, ErrorDto>(__TAURI_INVOKE("welcome_check")),
+	campaigns: () => typedError<Campaign[], ErrorDto>(__TAURI_INVOKE("campaigns")),
+	addCampaign: (input: CampaignInput) => typedError<Campaign, ErrorDto>(__TAURI_INVOKE("add_campaign", { input })),
+	deleteCampaign: (id: number | null) => typedError<null, ErrorDto>(__TAURI_INVOKE("delete_campaign", { id })),
+	/**  The month's (YYYY-MM) campaigns against the mass-message rules. */
+	checkCampaigns: (month: string | null) => typedError<CampaignCheck, ErrorDto>(__TAURI_INVOKE("check_campaigns", { month })),
+	leavers: () => typedError<Leaver[], ErrorDto>(__TAURI_INVOKE("leavers")),
+	handoverPlan: (from: string, to: string | null) => typedError<HandoverPlan, ErrorDto>(__TAURI_INVOKE("handover_plan", { from, to })),
+	applyHandover: (from: string, to: string | null) => typedError<HandoverPlan, ErrorDto>(__TAURI_INVOKE("apply_handover", { from, to })),
+	/**  Writes the handover sheet of `from`'s plan to `path`. */
+	exportHandover: (from: string, to: string | null, path: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("export_handover", { from, to, path })),
 	exportFormats: () => typedError<FormatInfo[], ErrorDto>(__TAURI_INVOKE("export_formats")),
 	/**  What exporting the workspace as `format` would run into (nothing is written). */
 	exportPreflight: (format: string) => typedError<Problem[], ErrorDto>(__TAURI_INVOKE("export_preflight", { format })),
@@ -406,6 +438,44 @@ export type BreakSummary = {
 	breaks: Break[],
 };
 
+export type Campaign = {
+	id: number | null,
+} & CampaignInput;
+
+/**  What a month's plan sends and breaks. */
+export type CampaignCheck = {
+	/**  YYYY-MM, or empty for every month. */
+	month: string,
+	campaigns: CampaignReach[],
+	violations: Violation[],
+	/**  The guide's old "4 a month", for comparison. */
+	old_rule: string,
+};
+
+/**  A campaign as added. */
+export type CampaignInput = {
+	/**  YYYY-MM-DD. */
+	date?: string,
+	/**  The senders' accounts. */
+	senders?: string[],
+	/**
+	 *  Tags (`group:tag` or a unique name), segment keys, owners' accounts: a customer that
+	 *  matches any of them is in the audience; none at all: every customer of the senders.
+	 */
+	tags?: string[],
+	segments?: string[],
+	owners?: string[],
+	text?: string,
+};
+
+export type CampaignReach = {
+	id: number | null,
+	date: string,
+	/**  Customers reached (once per sender that reaches them). */
+	sends: number,
+	customers: number,
+};
+
 /**  A joiner or a leaver with their checklist. */
 export type Case = {
 	kind: Kind,
@@ -543,6 +613,9 @@ export type ChecklistStep = {
 	items: ChecklistItem[],
 };
 
+/**  How the successor was chosen. */
+export type ChosenBy = "given" | "offboarding" | "department_head" | "fewest_customers";
+
 /**  One sourced statement about a capability on a platform. */
 export type Claim = {
 	/**  None when nothing is known (`unsourced`). */
@@ -582,6 +655,90 @@ export type Confidence = "official" | "third-party" | "guide" | "uncertain" | "u
 export type Created = {
 	members: number,
 	departments: number,
+};
+
+export type Customer = {
+	id: number | null,
+	name: string,
+	mobile: string | null,
+	external_id: string | null,
+	kind: string | null,
+	company: string | null,
+	description: string | null,
+	owners: Owner[],
+	tags: CustomerTag[],
+	orders: number | null,
+};
+
+/**  What a customer or order file holds. */
+export type CustomerFile = "customers" | "orders";
+
+/**  Which customers to list. */
+export type CustomerFilter = {
+	/**  An owner's account. */
+	owner?: string | null,
+	/**  A tag (`group:tag`, or a tag name). */
+	tag?: string | null,
+	/**  Part of the name, mobile or company (letters in any case). */
+	search?: string | null,
+};
+
+/**  A limit a member or the organisation goes over. */
+export type CustomerFinding = {
+	/**  `member_over_cap`, `group_customers`, `unverified_over_cap`. */
+	code: string,
+	/**  The member's account (none for the organisation). */
+	member: string | null,
+	name: string | null,
+	count: number,
+	limit: number,
+	message: string,
+	/**  Where the figure comes from (the dataset row's source and when it was checked). */
+	source: string,
+};
+
+/**  A page of customers and how many the filter keeps in all. */
+export type CustomerPage = {
+	total: number,
+	offset: number,
+	customers: Customer[],
+};
+
+export type CustomerRfm = {
+	id: number | null,
+	name: string,
+	/**  Owners' accounts. */
+	owners: string[],
+	/**  Days since the last order. */
+	r: number,
+	f: number,
+	m: number | null,
+	segment: string,
+};
+
+/**  A customer's tag. */
+export type CustomerTag = {
+	group: string,
+	layer: Layer,
+	name: string,
+};
+
+/**  What an import of customers or orders read and did. */
+export type CustomersImport = {
+	rows: number | null,
+	/**  Rows taken (valid). */
+	written: number | null,
+	/**  Customers (or orders) new to the workspace. */
+	added: number,
+	/**  Customers updated (or orders replaced, by their number). */
+	updated: number,
+	/**  Owners added to customers (customers only). */
+	owners_added: number,
+	/**  Tags created (customers only). */
+	tags_added: number,
+	problems: SheetProblem[],
+	problem_count: number | null,
+	committed: boolean,
 };
 
 /**  One day's login rate. */
@@ -942,6 +1099,37 @@ export type Group = {
 	weight: number,
 };
 
+export type HandoverItem = {
+	id: number | null,
+	name: string,
+	mobile: string | null,
+	/**  1, 2 …: the transfer call it goes in (the platform takes so many customers per call). */
+	batch: number,
+	/**  Whether the successor already has this customer (then only the leaver's link goes). */
+	already_theirs: boolean,
+};
+
+export type HandoverPlan = {
+	from: string,
+	from_name: string,
+	status: MemberStatus,
+	/**  The leaving date recorded at offboarding. */
+	leaving_on: string | null,
+	to: string | null,
+	to_name: string | null,
+	chosen_by: ChosenBy | null,
+	customers: HandoverItem[],
+	batches: number,
+	per_transfer: number,
+	problems: HandoverProblem[],
+	source: string,
+};
+
+export type HandoverProblem = {
+	code: string,
+	message: string,
+};
+
 /**  What an import read (and wrote, when there was no problem). */
 export type HardwareImport = {
 	devices: number,
@@ -1109,6 +1297,23 @@ export type Kind = "joiner" | "leaver";
 
 /**  A UI/CLI language. */
 export type Lang = "zh-CN" | "en-US";
+
+/**  A tag group's layer. */
+export type Layer = 
+/**  Basic attributes (region, age, store …). */
+"basic" | 
+/**  Behaviour (interests, purchases, activity). */
+"behaviour" | 
+/**  Value, computed by RFM. */
+"value";
+
+/**  A frozen or departed member who still owns customers. */
+export type Leaver = {
+	userid: string,
+	name: string,
+	status: MemberStatus,
+	customers: number,
+};
 
 /**  How senior a role is: org-wide admins, department-level managers, or ordinary employees. */
 export type Level = "admin" | "department" | "employee";
@@ -1341,6 +1546,16 @@ export type Overdue = {
 	due: string,
 };
 
+/**  A member who added a customer. */
+export type Owner = {
+	userid: string,
+	name: string,
+	status: MemberStatus,
+	added_at: string | null,
+	source: string | null,
+	remark: string | null,
+};
+
 /**  A member who has not joined yet. */
 export type Pending = {
 	userid: string,
@@ -1539,6 +1754,26 @@ export type ReportSummary = {
 	failing_checks: number,
 };
 
+export type Rfm = {
+	as_of: string,
+	window_days: number,
+	scoring: Scoring,
+	/**  None when no customer has an order in the window. */
+	thresholds: Thresholds | null,
+	segments: Segment[],
+	customers: CustomerRfm[],
+};
+
+/**
+ *  As of when, over how many days and how the segments are computed (defaults: today, 365
+ *  days, against the mean).
+ */
+export type RfmOptions = {
+	as_of?: string | null,
+	window_days?: number | null,
+	scoring?: Scoring,
+};
+
 export type Risk = "low" | "medium" | "high";
 
 export type Role = {
@@ -1625,12 +1860,26 @@ export type Scope =
 /**  Chosen departments and everything below them. */
 "departments";
 
+/**  How R, F and M are judged high or low. */
+export type Scoring = 
+/**  Against the mean over the customers with orders (the default). */
+"mean" | 
+/**  Scores 1–5 by quintile; 4 and 5 are high. */
+"quintile";
+
 export type SecurityReport = {
 	/**  0–100: the weight of the settings in place. */
 	score: number,
 	settings: SettingState[],
 	/**  Names of the settings still missing, most important first. */
 	missing: string[],
+};
+
+export type Segment = {
+	key: string,
+	name: string,
+	count: number,
+	revenue: number | null,
 };
 
 /**  What kind of value a setting holds. */
@@ -1735,6 +1984,25 @@ export type Step = {
 	detail: string | null,
 };
 
+/**  A change to the tags. */
+export type TagEdit = { op: "add_group"; name: string; layer: Layer } | { op: "add_tag"; group: string; name: string } | 
+/**  A tag (`group:tag` or a unique name), or with `group` a group. */
+{ op: "rename"; target: string; to: string; group: boolean } | { op: "merge"; from: string; into: string } | { op: "delete"; target: string; group: boolean };
+
+/**  A tag group with its tags and how many customers carry each. */
+export type TagGroup = {
+	id: number | null,
+	name: string,
+	layer: Layer,
+	tags: TagInfo[],
+};
+
+export type TagInfo = {
+	id: number | null,
+	name: string,
+	customers: number,
+};
+
 /**  Progress of a running import or export (rows done of total), sent to the page. */
 export type TaskProgress = {
 	done: number,
@@ -1781,6 +2049,13 @@ export type TemplateRoute = {
 	steps: ApprovalStep[],
 };
 
+/**  What high means for each of R, F and M: R high below `r` days, F and M high above `f`, `m`. */
+export type Thresholds = {
+	r: number | null,
+	f: number | null,
+	m: number | null,
+};
+
 /**  A hand tick (or untick), with an optional reason. */
 export type Tick = {
 	item?: string,
@@ -1804,6 +2079,12 @@ export type TrendPoint = {
 	value: number | null,
 };
 
+export type Uncovered = {
+	userid: string,
+	name: string,
+	customers: number,
+};
+
 /**  Something of the role the platform cannot express, and why. */
 export type Unsupported = {
 	permission: string | null,
@@ -1815,6 +2096,23 @@ export type Updated = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  A rule a plan breaks. */
+export type Violation = {
+	/**  `customer_month`, `member_day`, `send_size`, `needs_certification`. */
+	code: string,
+	message: string,
+	/**  The month (`customer_month`) or day (`member_day`) it is about. */
+	period: string,
+	campaigns: (number | null)[],
+	/**  Customers affected (names; the first 20, `affected` counts them all). */
+	customers: string[],
+	/**  Members affected (accounts). */
+	members: string[],
+	affected: number,
+	limit: number,
+	source: string,
+};
 
 /**
  *  A department's visibility setting. Listing viewers makes the department hidden (the viewers
@@ -1829,6 +2127,30 @@ export type Visibility = {
 	members: string[],
 	/**  Its members (and those of the departments under it) see only their own departments. */
 	only_own: boolean,
+};
+
+export type Welcome = {
+	id: number | null,
+	scope: WelcomeScope,
+	text: string,
+	/**  UTF-8 bytes, as the platform counts them. */
+	bytes: number,
+};
+
+export type WelcomeCheck = {
+	/**  The platform's limit in bytes; None when unsourced (not checked). */
+	limit: number | null,
+	limit_source: string | null,
+	/**  Messages over the limit. */
+	too_long: (number | null)[],
+	/**  Members who own customers and whom no message reaches. */
+	uncovered: Uncovered[],
+};
+
+/**  Where a message applies: a department path, a member's account, or (neither) everyone. */
+export type WelcomeScope = {
+	department?: string | null,
+	member?: string | null,
 };
 
 /**  A route's condition; every part given must hold (an empty one matches everything). */

@@ -4,6 +4,7 @@ import {
   ApartmentOutlined,
   AppstoreOutlined,
   BranchesOutlined,
+  ContactsOutlined,
   UserSwitchOutlined,
   AuditOutlined,
   LockOutlined,
@@ -38,6 +39,7 @@ import ImportPage from "../pages/import/ImportPage";
 import LifecyclePage from "../pages/lifecycle/LifecyclePage";
 import AppsPage from "../pages/apps/AppsPage";
 import ApprovalsPage from "../pages/approvals/ApprovalsPage";
+import CustomersPage from "../pages/customers/CustomersPage";
 import HealthPage from "../pages/health/HealthPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
@@ -58,8 +60,8 @@ interface Props {
   onDroppedTaken: () => void;
 }
 
-type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "health" | "compare" | "reports" | "certification" | "security" | "hardware";
-const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "health", "compare", "reports", "certification", "security", "hardware"];
+type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "customers" | "health" | "compare" | "reports" | "certification" | "security" | "hardware";
+const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "customers", "health", "compare", "reports", "certification", "security", "hardware"];
 
 export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
@@ -231,6 +233,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 { key: "lifecycle", icon: <UserSwitchOutlined />, label: <span data-testid="nav-lifecycle">{t("nav.lifecycle")}</span> },
                 { key: "apps", icon: <AppstoreOutlined />, label: <span data-testid="nav-apps">{t("nav.apps")}</span> },
                 { key: "approvals", icon: <BranchesOutlined />, label: <span data-testid="nav-approvals">{t("nav.approvals")}</span> },
+                { key: "customers", icon: <ContactsOutlined />, label: <span data-testid="nav-customers">{t("nav.customers")}</span> },
                 { key: "health", icon: <DashboardOutlined />, label: <span data-testid="nav-health">{t("nav.health")}</span> },
                 { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
                 { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
@@ -260,6 +263,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 {page === "lifecycle" && <LifecyclePage />}
                 {page === "apps" && <AppsPage />}
                 {page === "approvals" && <ApprovalsPage />}
+                {page === "customers" && <CustomersPage />}
                 {page === "health" && <HealthPage />}
                 {page === "compare" && <ComparePage />}
                 {page === "reports" && <ReportsPage />}

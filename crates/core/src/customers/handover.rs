@@ -269,14 +269,35 @@ pub(crate) fn apply(tx: &Tx, plan: &HandoverPlan, today: &str) -> Result<u32> {
     Ok(moved as u32)
 }
 
-/// Frozen or departed members who still own customers.
+/// A frozen or departed member who still owns customers.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Leaver {
+    pub userid: String,
+    pub name: String,
+    pub status: MemberStatus,
+    pub customers: u32,
+}
+
+/// Frozen or departed members who still own customers, by account.
+pub fn leavers(conn: &Connection) -> Result<Vec<Leaver>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.userid, m.name, m.status, count(*) FROM customer_owners o JOIN members m ON m.id = o.member_id
+         WHERE m.status IN ('frozen', 'departed') GROUP BY m.id ORDER BY m.userid",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Leaver {
+            userid: r.get(0)?,
+            name: r.get(1)?,
+            status: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+            customers: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many frozen or departed members still own customers.
 pub(crate) fn leavers_with_customers(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row(
-        "SELECT count(DISTINCT o.member_id) FROM customer_owners o JOIN members m ON m.id = o.member_id
-         WHERE m.status IN ('frozen', 'departed')",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(leavers(conn)?.len() as u32)
 }
 
 /// Writes the plan as a handover sheet (customer, mobile, from, to, batch) to `path`.

@@ -3,6 +3,7 @@
 //! (`rfm` turns them into value segments). Imports are in `imports::customers`.
 
 pub mod campaigns;
+pub(crate) mod demo;
 pub mod handover;
 pub mod limits;
 pub mod rfm;
@@ -178,10 +179,25 @@ pub struct CustomerFilter {
     pub owner: Option<String>,
     /// A tag (`group:tag`, or a tag name).
     pub tag: Option<String>,
+    /// Part of the name, mobile or company (letters in any case).
+    pub search: Option<String>,
+}
+
+/// A page of customers and how many the filter keeps in all.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct CustomerPage {
+    pub total: u32,
+    pub offset: u32,
+    pub customers: Vec<Customer>,
 }
 
 /// Every customer (with owners, tags and order counts) that `filter` keeps, by name.
 pub fn list(conn: &Connection, filter: &CustomerFilter) -> Result<Vec<Customer>> {
+    details(conn, &matching(conn, filter)?)
+}
+
+/// The ids of the customers `filter` keeps, by name (then id).
+pub(crate) fn matching(conn: &Connection, filter: &CustomerFilter) -> Result<Vec<i64>> {
     let owner_id = match &filter.owner {
         Some(u) => Some(member_id(conn, u)?),
         None => None,
@@ -190,72 +206,93 @@ pub fn list(conn: &Connection, filter: &CustomerFilter) -> Result<Vec<Customer>>
         Some(t) => Some(find_tag(conn, t)?),
         None => None,
     };
-    let mut owners: HashMap<i64, Vec<Owner>> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT o.customer_id, m.userid, m.name, m.status, o.added_at, o.source, o.remark
-             FROM customer_owners o JOIN members m ON m.id = o.member_id
-             ORDER BY o.customer_id, o.added_at, m.userid",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            owners.entry(r.get(0)?).or_default().push(Owner {
-                userid: r.get(1)?,
-                name: r.get(2)?,
-                status: r.get::<_, String>(3)?.parse().unwrap_or_default(),
-                added_at: r.get(4)?,
-                source: r.get(5)?,
-                remark: r.get(6)?,
-            });
-        }
-    }
-    let mut tags: HashMap<i64, Vec<CustomerTag>> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT ct.customer_id, g.name, g.layer, t.name
-             FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id
-             ORDER BY g.sort_order, g.id, t.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            tags.entry(r.get(0)?).or_default().push(CustomerTag {
-                group: r.get(1)?,
-                layer: r.get::<_, String>(2)?.parse().unwrap_or(Layer::Basic),
-                name: r.get(3)?,
-            });
-        }
-    }
-    let mut orders: HashMap<i64, u32> = HashMap::new();
-    {
-        let mut stmt = conn.prepare("SELECT customer_id, count(*) FROM orders GROUP BY 1")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            orders.insert(r.get(0)?, r.get(1)?);
-        }
-    }
+    let search = filter
+        .search
+        .as_deref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
     let mut stmt = conn.prepare(
-        "SELECT c.id, c.name, c.mobile, c.external_id, c.kind, c.company, c.description
-         FROM customers c
+        "SELECT c.id FROM customers c
          WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM customer_owners o WHERE o.customer_id = c.id AND o.member_id = ?1))
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag_id = ?2))
+           AND (?3 IS NULL OR instr(lower(c.name), ?3) OR instr(coalesce(c.mobile, ''), ?3)
+                OR instr(lower(coalesce(c.company, '')), ?3))
          ORDER BY c.name, c.id",
     )?;
-    let rows = stmt.query_map(params![owner_id, tag_id], |r| {
-        let id: i64 = r.get(0)?;
-        Ok(Customer {
-            id,
-            name: r.get(1)?,
-            mobile: r.get(2)?,
-            external_id: r.get(3)?,
-            kind: r.get(4)?,
-            company: r.get(5)?,
-            description: r.get(6)?,
-            owners: owners.remove(&id).unwrap_or_default(),
-            tags: tags.remove(&id).unwrap_or_default(),
-            orders: orders.get(&id).copied().unwrap_or(0),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let ids = stmt.query_map(params![owner_id, tag_id, search], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The customers `ids` name, in that order, with their owners, tags and order counts.
+pub(crate) fn details(conn: &Connection, ids: &[i64]) -> Result<Vec<Customer>> {
+    let mut found: HashMap<i64, Customer> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT c.id, c.name, c.mobile, c.external_id, c.kind, c.company, c.description,
+                    (SELECT count(*) FROM orders o WHERE o.customer_id = c.id)
+             FROM customers c WHERE c.id IN ({list})"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            found.insert(
+                id,
+                Customer {
+                    id,
+                    name: r.get(1)?,
+                    mobile: r.get(2)?,
+                    external_id: r.get(3)?,
+                    kind: r.get(4)?,
+                    company: r.get(5)?,
+                    description: r.get(6)?,
+                    owners: Vec::new(),
+                    tags: Vec::new(),
+                    orders: r.get(7)?,
+                },
+            );
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT o.customer_id, m.userid, m.name, m.status, o.added_at, o.source, o.remark
+             FROM customer_owners o JOIN members m ON m.id = o.member_id
+             WHERE o.customer_id IN ({list})
+             ORDER BY o.customer_id, o.added_at, m.userid"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(c) = found.get_mut(&r.get(0)?) {
+                c.owners.push(Owner {
+                    userid: r.get(1)?,
+                    name: r.get(2)?,
+                    status: r.get::<_, String>(3)?.parse().unwrap_or_default(),
+                    added_at: r.get(4)?,
+                    source: r.get(5)?,
+                    remark: r.get(6)?,
+                });
+            }
+        }
+        let mut stmt = conn.prepare(&format!(
+            "SELECT ct.customer_id, g.name, g.layer, t.name
+             FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id JOIN tag_groups g ON g.id = t.group_id
+             WHERE ct.customer_id IN ({list})
+             ORDER BY g.sort_order, g.id, t.id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(c) = found.get_mut(&r.get(0)?) {
+                c.tags.push(CustomerTag {
+                    group: r.get(1)?,
+                    layer: r.get::<_, String>(2)?.parse().unwrap_or(Layer::Basic),
+                    name: r.get(3)?,
+                });
+            }
+        }
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 fn member_id(conn: &Connection, userid: &str) -> Result<i64> {

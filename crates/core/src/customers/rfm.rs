@@ -42,6 +42,12 @@ pub(crate) fn rules() -> &'static Rules {
     })
 }
 
+/// Whether R, F and M are high in segment `key`.
+pub(crate) fn levels(key: &str) -> Option<[bool; 3]> {
+    let s = rules().segments.iter().find(|s| s.key == key)?;
+    Some([s.r, s.f, s.m].map(|l| l == Level::High))
+}
+
 /// The segments' keys, in the dataset's order.
 pub fn segment_keys() -> Vec<String> {
     rules().segments.iter().map(|s| s.key.clone()).collect()
@@ -56,6 +62,16 @@ pub enum Scoring {
     Mean,
     /// Scores 1–5 by quintile; 4 and 5 are high.
     Quintile,
+}
+
+/// As of when, over how many days and how the segments are computed (defaults: today, 365
+/// days, against the mean).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct RfmOptions {
+    pub as_of: Option<String>,
+    pub window_days: Option<u32>,
+    pub scoring: Scoring,
 }
 
 /// What high means for each of R, F and M: R high below `r` days, F and M high above `f`, `m`.
@@ -97,6 +113,14 @@ pub struct Rfm {
     pub thresholds: Option<Thresholds>,
     pub segments: Vec<Segment>,
     pub customers: Vec<CustomerRfm>,
+}
+
+impl Rfm {
+    /// The segments and thresholds without the per-customer rows (what a chart needs).
+    pub fn summary(mut self) -> Rfm {
+        self.customers = Vec::new();
+        self
+    }
 }
 
 /// A quantile of sorted values (linear between neighbours, as Excel's PERCENTILE.INC).

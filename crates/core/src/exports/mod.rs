@@ -8,6 +8,7 @@ pub mod mask;
 mod platform;
 pub mod preflight;
 pub mod report;
+mod rfm_sheet;
 
 use crate::dataset::{Confidence, Dataset};
 use crate::error::{Error, ErrorCode, Result};

@@ -100,6 +100,12 @@ fn failing_checks(conn: &Connection, lang: Lang) -> Result<Vec<Check>> {
     Ok(out)
 }
 
+/// What the façade computed for the report's optional sheets.
+pub(crate) struct Computed {
+    pub health: Option<crate::health::Health>,
+    pub rfm: Option<crate::customers::rfm::Rfm>,
+}
+
 /// Writes the report workbook to `out`.
 pub(crate) fn write(
     conn: &Connection,
@@ -107,7 +113,7 @@ pub(crate) fn write(
     lang: Lang,
     mask: Option<Mask>,
     app_facts: &crate::apps::AppFacts,
-    health: Option<crate::health::Health>,
+    computed: Computed,
     progress: &dyn Progress,
 ) -> Result<ReportSummary> {
     let fail = fail(out);
@@ -189,12 +195,17 @@ pub(crate) fn write(
         super::apps_sheet::write(book.add_worksheet(), &name, lang, &apps).map_err(&fail)?;
         sheets.push(name);
     }
-    if let Some(mut h) = health.filter(super::health_sheet::has_data) {
+    if let Some(mut h) = computed.health.filter(super::health_sheet::has_data) {
         if mask.is_some() {
             super::health_sheet::mask(&mut h);
         }
         let name = tr(lang, "report.sheet_health");
         super::health_sheet::write(book.add_worksheet(), &name, lang, &h).map_err(&fail)?;
+        sheets.push(name);
+    }
+    if let Some(r) = computed.rfm.filter(super::rfm_sheet::has_data) {
+        let name = tr(lang, "report.sheet_rfm");
+        super::rfm_sheet::write(book.add_worksheet(), &name, lang, &r).map_err(&fail)?;
         sheets.push(name);
     }
     xlsx::save(&mut book, out)?;

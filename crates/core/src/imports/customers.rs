@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Change, Decision, Recorder, Tx};
 use crate::i18n::Lang;
 use crate::progress::Progress;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -372,9 +372,14 @@ impl<T> Checked<T> {
 }
 
 impl Checked<Vec<CustomerRow>> {
+    /// Writes the customers. Tags and groups are made first and customers already in the
+    /// workspace are updated with the session recording; customers new to it are inserted with
+    /// the session paused, as one range of new ids with their owners and tags (listed by that
+    /// range), so a large list is written once, not twice.
     pub(crate) fn write(
         self,
         tx: &Tx,
+        recorder: &mut Recorder,
         skip_invalid: bool,
         dry_run: bool,
     ) -> Result<Decision<CustomersImport, CustomersImport>> {
@@ -391,10 +396,22 @@ impl Checked<Vec<CustomerRow>> {
             }
         }
         let tags_before: i64 = tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?;
-        let mut insert = tx.prepare(
-            "INSERT INTO customers (name, mobile, external_id, kind, company, description)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
+        let mut groups: FxHashMap<&str, i64> = FxHashMap::default();
+        let mut tag_ids: FxHashMap<(&str, &str), i64> = FxHashMap::default();
+        for (group, tag) in rows.iter().flat_map(|r| &r.tags) {
+            if tag_ids.contains_key(&(group.as_str(), tag.as_str())) {
+                continue;
+            }
+            let g = match groups.get(group.as_str()) {
+                Some(g) => *g,
+                None => {
+                    let g = customers::ensure_group(tx, group, customers::layer_of_group(group))?;
+                    groups.insert(group, g);
+                    g
+                }
+            };
+            tag_ids.insert((group, tag), customers::ensure_tag(tx, g, tag)?);
+        }
         let mut update = tx.prepare(
             "UPDATE customers SET external_id = coalesce(?2, external_id), kind = coalesce(?3, kind),
                company = coalesce(?4, company), description = coalesce(?5, description)
@@ -408,34 +425,65 @@ impl Checked<Vec<CustomerRow>> {
         )?;
         let mut link = tx
             .prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)")?;
-        let mut groups: HashMap<String, i64> = HashMap::new();
-        let mut tag_ids: HashMap<(i64, String), i64> = HashMap::new();
-        let mut touched: std::collections::HashSet<i64> = Default::default();
-        for r in rows {
-            let key = (r.name.clone(), r.mobile.clone().unwrap_or_default());
-            let id = match known.get(&key) {
+        let mut touched: rustc_hash::FxHashSet<i64> = Default::default();
+        let mut owned: rustc_hash::FxHashSet<(i64, i64)> = Default::default();
+        // Owners and tags of one row of customer `id`.
+        let mut attach =
+            |id: i64, r: &CustomerRow, new: bool, report: &mut CustomersImport| -> Result<()> {
+                let added = if new {
+                    owned.insert((id, r.owner))
+                } else {
+                    !owner_exists.exists(params![id, r.owner])?
+                };
+                if added {
+                    report.owners_added += 1;
+                }
+                owner.execute(params![id, r.owner, r.added_at, r.source, r.remark])?;
+                for (group, tag) in &r.tags {
+                    link.execute([id, tag_ids[&(group.as_str(), tag.as_str())]])?;
+                }
+                Ok(())
+            };
+        let (old, new): (Vec<&CustomerRow>, Vec<&CustomerRow>) = rows.iter().partition(|r| {
+            known.contains_key(&(r.name.clone(), r.mobile.clone().unwrap_or_default()))
+        });
+        for r in old {
+            let id = known[&(r.name.clone(), r.mobile.clone().unwrap_or_default())];
+            update.execute(params![id, r.external_id, r.kind, r.company, r.description])?;
+            if touched.insert(id) {
+                report.updated += 1;
+            }
+            attach(id, r, false, &mut report)?;
+        }
+        let first: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM customers", [], |r| {
+                r.get(0)
+            })?;
+        let mut next = first;
+        let mut insert = tx.prepare(
+            "INSERT INTO customers (id, name, mobile, external_id, kind, company, description)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut taken = tx.prepare("SELECT 1 FROM customers WHERE external_id = ?1")?;
+        recorder.pause(true);
+        let mut added: FxHashMap<(&str, &str), i64> = FxHashMap::default();
+        for r in new {
+            let key = (r.name.as_str(), r.mobile.as_deref().unwrap_or(""));
+            let id = match added.get(&key) {
                 Some(id) => {
                     update.execute(params![id, r.external_id, r.kind, r.company, r.description])?;
-                    if touched.insert(*id) {
-                        report.updated += 1;
-                    }
                     *id
                 }
                 None => {
                     if let Some(e) = &r.external_id {
-                        let taken: Option<i64> = tx
-                            .query_row(
-                                "SELECT id FROM customers WHERE external_id = ?1",
-                                [e],
-                                |x| x.get(0),
-                            )
-                            .optional()?;
-                        if taken.is_some() {
+                        if taken.exists([e])? {
+                            recorder.pause(false);
                             return Err(Error::new(ErrorCode::InvalidValue, "customer_id_taken")
                                 .with("id", e));
                         }
                     }
                     insert.execute(params![
+                        next,
                         r.name,
                         r.mobile,
                         r.external_id,
@@ -443,36 +491,23 @@ impl Checked<Vec<CustomerRow>> {
                         r.company,
                         r.description
                     ])?;
-                    let id = tx.last_insert_rowid();
-                    known.insert(key, id);
-                    touched.insert(id);
+                    added.insert(key, next);
                     report.added += 1;
-                    id
+                    next += 1;
+                    next - 1
                 }
             };
-            if !owner_exists.exists(params![id, r.owner])? {
-                report.owners_added += 1;
-            }
-            owner.execute(params![id, r.owner, r.added_at, r.source, r.remark])?;
-            for (group, tag) in &r.tags {
-                let g = match groups.get(group) {
-                    Some(g) => *g,
-                    None => {
-                        let g =
-                            customers::ensure_group(tx, group, customers::layer_of_group(group))?;
-                        groups.insert(group.clone(), g);
-                        g
-                    }
+            attach(id, r, true, &mut report)?;
+        }
+        recorder.pause(false);
+        if next > first {
+            for table in ["customers", "customer_owners", "customer_tags"] {
+                let column = if table == "customers" {
+                    "id"
+                } else {
+                    "customer_id"
                 };
-                let t = match tag_ids.get(&(g, tag.clone())) {
-                    Some(t) => *t,
-                    None => {
-                        let t = customers::ensure_tag(tx, g, tag)?;
-                        tag_ids.insert((g, tag.clone()), t);
-                        t
-                    }
-                };
-                link.execute([id, t])?;
+                recorder.inserted(table, column, first, next - 1);
             }
         }
         let tags_after: i64 = tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?;
@@ -496,7 +531,7 @@ struct CustomerIndex {
     by_mobile: FxHashMap<String, Vec<i64>>,
     by_name: FxHashMap<String, Vec<i64>>,
     by_external: FxHashMap<String, i64>,
-    ids: std::collections::HashSet<i64>,
+    ids: rustc_hash::FxHashSet<i64>,
 }
 
 impl CustomerIndex {
@@ -654,7 +689,7 @@ impl Checked<Vec<OrderRow>> {
         }
         let Checked { mut report, rows } = self;
         // The last row of each number.
-        let mut last: HashMap<&str, usize> = HashMap::new();
+        let mut last: FxHashMap<&str, usize> = FxHashMap::default();
         for (i, o) in rows.iter().enumerate() {
             if let Some(n) = &o.number {
                 last.insert(n, i);
@@ -676,7 +711,7 @@ impl Checked<Vec<OrderRow>> {
         let mut replaced = 0u32;
         if existing > 0 {
             // The orders there already, by number and by (customer, time, amount).
-            let mut by_number: HashMap<String, i64> = HashMap::new();
+            let mut by_number: FxHashMap<String, i64> = FxHashMap::default();
             let mut by_content: HashMap<(i64, String, u64), Vec<i64>> = HashMap::new();
             {
                 let mut stmt =

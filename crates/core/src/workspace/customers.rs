@@ -1,10 +1,10 @@
 //! The façade's customer contact: customers and orders imported, tags, RFM segments.
 
 use super::Workspace;
-use crate::customers::rfm::{self, Rfm, Scoring};
-use crate::customers::{self, Customer, CustomerFilter, TagEdit, TagGroup};
+use crate::customers::rfm::{self, Rfm, RfmOptions, Scoring};
+use crate::customers::{self, Customer, CustomerFilter, CustomerPage, TagEdit, TagGroup};
 use crate::error::{Error, Result};
-use crate::history::{Action, Change};
+use crate::history::{Action, Change, Decision, Recorder, Tx};
 use crate::i18n::Lang;
 use crate::imports::customers::{self as import, CustomersImport};
 use crate::progress::Progress;
@@ -22,19 +22,30 @@ impl Workspace {
         progress: &dyn Progress,
     ) -> Result<CustomersImport> {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        let checked = import::check_customers(
-            self.db.conn(),
+        self.import_customers_bytes(
             bytes,
             &super::file_name(file),
+            skip_invalid,
+            dry_run,
             lang,
             progress,
-        )?;
-        let done = self
-            .db
-            .record_or_roll_back(Action::CustomersImport, |tx, _| {
-                checked.write(tx, skip_invalid, dry_run)
-            })?;
-        Ok(done.map_or_else(|report| report, |(report, _)| report))
+        )
+    }
+
+    /// Imports the bytes of a customer list named `name` (a file dropped in the app).
+    pub fn import_customers_bytes(
+        &mut self,
+        bytes: Vec<u8>,
+        name: &str,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+        progress: &dyn Progress,
+    ) -> Result<CustomersImport> {
+        let checked = import::check_customers(self.db.conn(), bytes, name, lang, progress)?;
+        self.record_import(Action::CustomersImport, |tx, recorder| {
+            checked.write(tx, recorder, skip_invalid, dry_run)
+        })
     }
 
     /// Imports an order list in one undoable action (as customers are).
@@ -47,18 +58,39 @@ impl Workspace {
         progress: &dyn Progress,
     ) -> Result<CustomersImport> {
         let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        let checked = import::check_orders(
-            self.db.conn(),
+        self.import_orders_bytes(
             bytes,
             &super::file_name(file),
+            skip_invalid,
+            dry_run,
             lang,
             progress,
-        )?;
-        let done = self
-            .db
-            .record_or_roll_back(Action::OrdersImport, |tx, recorder| {
-                checked.write(tx, recorder, skip_invalid, dry_run)
-            })?;
+        )
+    }
+
+    /// Imports the bytes of an order list named `name`.
+    pub fn import_orders_bytes(
+        &mut self,
+        bytes: Vec<u8>,
+        name: &str,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+        progress: &dyn Progress,
+    ) -> Result<CustomersImport> {
+        let checked = import::check_orders(self.db.conn(), bytes, name, lang, progress)?;
+        self.record_import(Action::OrdersImport, |tx, recorder| {
+            checked.write(tx, recorder, skip_invalid, dry_run)
+        })
+    }
+
+    /// Runs an import's write as one action; the report whether it committed or rolled back.
+    fn record_import(
+        &mut self,
+        action: Action,
+        write: impl FnOnce(&Tx, &mut Recorder) -> Result<Decision<CustomersImport, CustomersImport>>,
+    ) -> Result<CustomersImport> {
+        let done = self.db.record_or_roll_back(action, write)?;
         Ok(done.map_or_else(|report| report, |(report, _)| report))
     }
 
@@ -70,18 +102,59 @@ impl Workspace {
         segment: Option<&str>,
         lang: Lang,
     ) -> Result<Vec<Customer>> {
+        let ids = self.matching(filter, segment, &RfmOptions::default(), lang)?;
+        customers::details(self.db.conn(), &ids)
+    }
+
+    /// A page of the customers `filter` (and `segment`, computed with `rfm`) keep, by name.
+    pub fn customer_page(
+        &self,
+        filter: &CustomerFilter,
+        segment: Option<&str>,
+        rfm: &RfmOptions,
+        offset: u32,
+        limit: u32,
+        lang: Lang,
+    ) -> Result<CustomerPage> {
+        let ids = self.matching(filter, segment, rfm, lang)?;
+        let from = (offset as usize).min(ids.len());
+        let to = from.saturating_add(limit as usize).min(ids.len());
+        Ok(CustomerPage {
+            total: ids.len() as u32,
+            offset,
+            customers: customers::details(self.db.conn(), &ids[from..to])?,
+        })
+    }
+
+    fn matching(
+        &self,
+        filter: &CustomerFilter,
+        segment: Option<&str>,
+        options: &RfmOptions,
+        lang: Lang,
+    ) -> Result<Vec<i64>> {
         let conn = self.db.conn();
-        let mut list = customers::list(conn, filter)?;
+        let mut ids = customers::matching(conn, filter)?;
         if let Some(s) = segment {
-            let r = rfm::compute(conn, None, None, Scoring::Mean, lang)?;
+            let r = self.rfm_with(options, lang)?;
             if !r.segments.iter().any(|x| x.key == s) {
                 let keys: Vec<&str> = r.segments.iter().map(|x| x.key.as_str()).collect();
                 return Err(Error::invalid_value("segment", s, &keys.join(", ")));
             }
             let of = rfm::segment_of(&r);
-            list.retain(|c| of.get(&c.id).is_some_and(|k| k == s));
+            ids.retain(|id| of.get(id).is_some_and(|k| k == s));
         }
-        Ok(list)
+        Ok(ids)
+    }
+
+    /// The RFM segments with `options` (see `customers::rfm`).
+    pub fn rfm_with(&self, options: &RfmOptions, lang: Lang) -> Result<Rfm> {
+        self.rfm(
+            options.as_of.as_deref(),
+            options.window_days,
+            options.scoring,
+            lang,
+        )
     }
 
     /// The platform's customer limits the workspace goes over (see `customers::limits`).
@@ -100,6 +173,23 @@ impl Workspace {
         lang: Lang,
     ) -> Result<customers::handover::HandoverPlan> {
         customers::handover::plan(self.db.conn(), from, to, &today(), lang)
+    }
+
+    /// Writes the handover sheet of `from`'s plan to `path`.
+    pub fn export_handover(
+        &self,
+        from: &str,
+        to: Option<&str>,
+        path: &Path,
+        lang: Lang,
+    ) -> Result<()> {
+        let plan = self.handover_plan(from, to, lang)?;
+        customers::handover::write_sheet(&plan, path, lang)
+    }
+
+    /// Frozen or departed members who still own customers.
+    pub fn leavers(&self) -> Result<Vec<customers::handover::Leaver>> {
+        customers::handover::leavers(self.db.conn())
     }
 
     /// Moves a leaver's customers to the successor (undoable).

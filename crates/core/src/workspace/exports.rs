@@ -39,8 +39,11 @@ impl Workspace {
     ) -> Result<ReportSummary> {
         let conn = self.db.conn();
         let facts = crate::setup::app_facts(conn)?;
-        let health = self.health(None, None, lang)?;
-        exports::report::write(conn, out, lang, mask, &facts, Some(health), progress)
+        let computed = exports::report::Computed {
+            health: Some(self.health(None, None, lang)?),
+            rfm: Some(self.rfm(None, None, crate::customers::rfm::Scoring::Mean, lang)?),
+        };
+        exports::report::write(conn, out, lang, mask, &facts, computed, progress)
     }
 
     /// Everything in the workspace that breaks `platform`'s known limits.
