@@ -1044,3 +1044,59 @@ fn the_report_gains_a_customer_rfm_sheet_with_the_segment_table() {
         .unwrap();
     assert!(!summary.sheets.iter().any(|s| s == "客户 RFM"));
 }
+
+#[test]
+fn a_large_customer_and_order_import_is_written_in_bulk_and_undone_whole() {
+    let (dir, mut ws) = workspace();
+    let mut text = String::from("客户名称,手机,添加人账号,标签\n");
+    for i in 0..6_000 {
+        text.push_str(&format!("客户{i},139{i:08},s{},地区:杭州\n", 1 + i % 2));
+    }
+    let customers = write(dir.path(), "many.csv", &text);
+    let r = ws
+        .import_customers(&customers, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!((r.added, r.owners_added), (6_000, 6_000));
+    let mut text = String::from("订单号,客户手机,下单时间,金额\n");
+    for i in 0..12_000 {
+        text.push_str(&format!("N{i},139{:08},2026-11-01 10:00,10\n", i % 6_000));
+    }
+    let orders = write(dir.path(), "orders.csv", &text);
+    let r = ws
+        .import_orders(&orders, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!(r.added, 12_000);
+    let count = |ws: &Workspace| {
+        ws.customers(&CustomerFilter::default(), None, Lang::ZhCn)
+            .unwrap()
+            .iter()
+            .map(|c| c.orders as usize + c.owners.len() * 100_000)
+            .sum::<usize>()
+    };
+    assert_eq!(count(&ws), 12_000 + 6_000 * 100_000);
+    // The indexes are back: the same list again is recognised, customer by customer.
+    let again = ws
+        .import_customers(&customers, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!((again.added, again.updated), (0, 6_000));
+    let tagged = ws
+        .customers(
+            &CustomerFilter {
+                tag: Some("地区:杭州".into()),
+                ..Default::default()
+            },
+            None,
+            Lang::ZhCn,
+        )
+        .unwrap();
+    assert_eq!(tagged.len(), 6_000);
+    // Undo takes each import back whole (the second list changed nothing, so it is no
+    // action); redo brings them back.
+    ws.undo().unwrap();
+    assert_eq!(count(&ws), 6_000 * 100_000);
+    ws.undo().unwrap();
+    assert_eq!(count(&ws), 0);
+    ws.redo().unwrap();
+    ws.redo().unwrap();
+    assert_eq!(count(&ws), 12_000 + 6_000 * 100_000);
+}

@@ -138,17 +138,37 @@ pub(super) fn delete_listed(tx: &Transaction, listed: &[Inserted]) -> Result<()>
 /// Runs `write`, which changes `rows` rows of `tables`. From [`BULK_ROWS`] on, the tables'
 /// secondary indexes are dropped before and built again after (one sort each instead of an
 /// update per row); a unique index that no longer holds then fails the write, as it would have
-/// row by row.
+/// row by row. Indexes a delete needs to find a parent's children are kept.
 pub(super) fn in_bulk<T>(
-    tx: &Transaction,
+    tx: &rusqlite::Connection,
     tables: &[&str],
     rows: i64,
+    write: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    bulk(tx, tables, rows, true, write)
+}
+
+/// [`in_bulk`] for a write that only inserts: every secondary index is built again after.
+pub(crate) fn inserting_in_bulk<T>(
+    tx: &rusqlite::Connection,
+    tables: &[&str],
+    rows: i64,
+    write: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    bulk(tx, tables, rows, false, write)
+}
+
+fn bulk<T>(
+    tx: &rusqlite::Connection,
+    tables: &[&str],
+    rows: i64,
+    deleting: bool,
     write: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
     if rows < BULK_ROWS {
         return write();
     }
-    let rebuild = crate::db::drop_indexes(tx, tables, true)?;
+    let rebuild = crate::db::drop_indexes(tx, tables, deleting)?;
     let out = write()?;
     for sql in rebuild {
         tx.execute_batch(&sql)?;

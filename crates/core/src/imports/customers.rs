@@ -15,11 +15,11 @@ use super::table::{self, Found, MemberIndex};
 use super::SheetProblem;
 use crate::customers;
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::{Change, Decision, Recorder, Tx};
+use crate::history::{inserting_in_bulk, Change, Decision, Recorder, Tx};
 use crate::i18n::Lang;
 use crate::progress::Progress;
 use rusqlite::{params, Connection};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -419,14 +419,20 @@ impl Checked<Vec<CustomerRow>> {
         )?;
         let mut owner_exists =
             tx.prepare("SELECT 1 FROM customer_owners WHERE customer_id = ?1 AND member_id = ?2")?;
+        // Plain statements, not INSERT OR REPLACE: a statement that may delete rows keeps a
+        // statement journal, which costs a file write per page.
         let mut owner = tx.prepare(
-            "INSERT OR REPLACE INTO customer_owners (customer_id, member_id, added_at, source, remark)
+            "INSERT INTO customer_owners (customer_id, member_id, added_at, source, remark)
              VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut owner_again = tx.prepare(
+            "UPDATE customer_owners SET added_at = ?3, source = ?4, remark = ?5
+             WHERE customer_id = ?1 AND member_id = ?2",
         )?;
         let mut link = tx
             .prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)")?;
-        let mut touched: rustc_hash::FxHashSet<i64> = Default::default();
-        let mut owned: rustc_hash::FxHashSet<(i64, i64)> = Default::default();
+        let mut touched: FxHashSet<i64> = Default::default();
+        let mut owned: FxHashSet<(i64, i64)> = Default::default();
         // Owners and tags of one row of customer `id`.
         let mut attach =
             |id: i64, r: &CustomerRow, new: bool, report: &mut CustomersImport| -> Result<()> {
@@ -435,10 +441,13 @@ impl Checked<Vec<CustomerRow>> {
                 } else {
                     !owner_exists.exists(params![id, r.owner])?
                 };
+                let values = params![id, r.owner, r.added_at, r.source, r.remark];
                 if added {
                     report.owners_added += 1;
+                    owner.execute(values)?;
+                } else {
+                    owner_again.execute(values)?;
                 }
-                owner.execute(params![id, r.owner, r.added_at, r.source, r.remark])?;
                 for (group, tag) in &r.tags {
                     link.execute([id, tag_ids[&(group.as_str(), tag.as_str())]])?;
                 }
@@ -460,48 +469,61 @@ impl Checked<Vec<CustomerRow>> {
                 r.get(0)
             })?;
         let mut next = first;
-        let mut insert = tx.prepare(
-            "INSERT INTO customers (id, name, mobile, external_id, kind, company, description)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        let mut taken = tx.prepare("SELECT 1 FROM customers WHERE external_id = ?1")?;
+        let external: FxHashSet<String> = {
+            let mut stmt =
+                tx.prepare("SELECT external_id FROM customers WHERE external_id IS NOT NULL")?;
+            let ids = stmt.query_map([], |r| r.get(0))?;
+            ids.collect::<rusqlite::Result<_>>()?
+        };
         recorder.pause(true);
-        let mut added: FxHashMap<(&str, &str), i64> = FxHashMap::default();
-        for r in new {
-            let key = (r.name.as_str(), r.mobile.as_deref().unwrap_or(""));
-            let id = match added.get(&key) {
-                Some(id) => {
-                    update.execute(params![id, r.external_id, r.kind, r.company, r.description])?;
-                    *id
-                }
-                None => {
-                    if let Some(e) = &r.external_id {
-                        if taken.exists([e])? {
-                            recorder.pause(false);
+        // Many new customers: their tables' indexes are built once after, not row by row.
+        let tables = ["customers", "customer_owners", "customer_tags"];
+        inserting_in_bulk(tx, &tables, new.len() as i64, || {
+            let mut insert = tx.prepare(
+                "INSERT INTO customers (id, name, mobile, external_id, kind, company, description)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            let mut added: FxHashMap<(&str, &str), i64> = FxHashMap::default();
+            for r in new {
+                let key = (r.name.as_str(), r.mobile.as_deref().unwrap_or(""));
+                let id = match added.get(&key) {
+                    Some(id) => {
+                        update.execute(params![
+                            id,
+                            r.external_id,
+                            r.kind,
+                            r.company,
+                            r.description
+                        ])?;
+                        *id
+                    }
+                    None => {
+                        if let Some(e) = r.external_id.as_ref().filter(|e| external.contains(*e)) {
                             return Err(Error::new(ErrorCode::InvalidValue, "customer_id_taken")
                                 .with("id", e));
                         }
+                        insert.execute(params![
+                            next,
+                            r.name,
+                            r.mobile,
+                            r.external_id,
+                            r.kind,
+                            r.company,
+                            r.description
+                        ])?;
+                        added.insert(key, next);
+                        report.added += 1;
+                        next += 1;
+                        next - 1
                     }
-                    insert.execute(params![
-                        next,
-                        r.name,
-                        r.mobile,
-                        r.external_id,
-                        r.kind,
-                        r.company,
-                        r.description
-                    ])?;
-                    added.insert(key, next);
-                    report.added += 1;
-                    next += 1;
-                    next - 1
-                }
-            };
-            attach(id, r, true, &mut report)?;
-        }
+                };
+                attach(id, r, true, &mut report)?;
+            }
+            Ok(())
+        })?;
         recorder.pause(false);
         if next > first {
-            for table in ["customers", "customer_owners", "customer_tags"] {
+            for table in tables {
                 let column = if table == "customers" {
                     "id"
                 } else {
@@ -689,7 +711,8 @@ impl Checked<Vec<OrderRow>> {
         }
         let Checked { mut report, rows } = self;
         // The last row of each number.
-        let mut last: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut last: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
         for (i, o) in rows.iter().enumerate() {
             if let Some(n) = &o.number {
                 last.insert(n, i);
@@ -747,14 +770,17 @@ impl Checked<Vec<OrderRow>> {
             }
         }
         recorder.pause(true);
-        let mut insert = tx.prepare(
-            "INSERT INTO orders (id, customer_id, number, ordered_at, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
         let mut id = first;
-        for o in &kept {
-            insert.execute(params![id, o.customer, o.number, o.ordered_at, o.amount])?;
-            id += 1;
-        }
+        inserting_in_bulk(tx, &["orders"], kept.len() as i64, || {
+            let mut insert = tx.prepare(
+                "INSERT INTO orders (id, customer_id, number, ordered_at, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for o in &kept {
+                insert.execute(params![id, o.customer, o.number, o.ordered_at, o.amount])?;
+                id += 1;
+            }
+            Ok(())
+        })?;
         recorder.pause(false);
         if id > first {
             recorder.inserted("orders", "id", first, id - 1);

@@ -72,6 +72,27 @@ impl<S: Sink> Table<S> {
         self.sink.take(values).err()
     }
 
+    /// Takes a workbook row's cells in the order of `header`'s columns.
+    fn take_cells<K>(
+        &mut self,
+        header: &Header<K>,
+        row: &[Data],
+        lang: Lang,
+        sheet: &str,
+        at: u32,
+    ) {
+        let texts: Vec<Option<String>> = header
+            .at
+            .iter()
+            .zip(&header.dated)
+            .map(|(c, dated)| row.get(*c).map(|cell| cell_value(cell, *dated)))
+            .collect();
+        let values: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+        if let Some(e) = self.row(&values) {
+            self.problem(sheet, at, &values, e, lang);
+        }
+    }
+
     fn problem(&mut self, sheet: &str, row: u32, values: &[Option<&str>], e: Error, lang: Lang) {
         self.problem_count += 1;
         if self.problems.len() < PROBLEMS_LISTED {
@@ -127,6 +148,14 @@ pub(crate) fn read<K: Copy + Send + Sync, S: Sink>(
         let mut book = Workbook::open(bytes, name)?;
         let mut found = None;
         for index in 0..book.sheet_names.len() {
+            if let Some(streamed) = stream_sheet(&mut book, index, name, &find, &sink, lang)? {
+                // An .xlsx sheet: read on another thread while its rows are taken here.
+                if let Some(t) = streamed {
+                    found = Some(t);
+                    break;
+                }
+                continue;
+            }
             let sheet = book.sheet(index, name)?;
             let head: Vec<Vec<String>> = sheet
                 .rows()
@@ -138,16 +167,7 @@ pub(crate) fn read<K: Copy + Send + Sync, S: Sink>(
             };
             let mut table = Table::new(sink(header.kind));
             for (i, row) in sheet.rows().enumerate().skip(at_row + 1) {
-                let texts: Vec<Option<String>> = header
-                    .at
-                    .iter()
-                    .zip(&header.dated)
-                    .map(|(c, dated)| row.get(*c).map(|cell| cell_value(cell, *dated)))
-                    .collect();
-                let values: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
-                if let Some(e) = table.row(&values) {
-                    table.problem(&sheet.name, sheet.display_row(i), &values, e, lang);
-                }
+                table.take_cells(&header, row, lang, &sheet.name, sheet.display_row(i));
             }
             found = Some((header.kind, table));
             break;
@@ -178,6 +198,77 @@ pub(crate) fn read<K: Copy + Send + Sync, S: Sink>(
     };
     progress.update(total, total);
     Ok(found)
+}
+
+/// What a file gave: the kind of table and what was read of it.
+type Read<K, S> = (K, Table<S>);
+
+/// Reads sheet `index` of an .xlsx workbook as a stream: the header is looked for in its first
+/// rows, then each row is taken while the rest is still being parsed on another thread. None
+/// when the workbook is not an .xlsx one (read it whole); Some(None) when the sheet has no header
+/// `find` accepts.
+fn stream_sheet<K: Copy, S: Sink>(
+    book: &mut Workbook,
+    index: usize,
+    file: &str,
+    find: &impl Fn(&[Vec<String>]) -> Option<(usize, Header<K>)>,
+    sink: &impl Fn(K) -> S,
+    lang: Lang,
+) -> Result<Option<Option<Read<K, S>>>> {
+    let sheet = book.sheet_names.get(index).cloned().unwrap_or_default();
+    let mut head: Vec<(u32, Vec<Data>)> = Vec::new();
+    let mut taking: Option<(Header<K>, Table<S>)> = None;
+    let mut no_header = false;
+    // Looks for the header in the rows so far; takes the rows after it.
+    let decide = |head: &mut Vec<(u32, Vec<Data>)>,
+                  taking: &mut Option<(Header<K>, Table<S>)>,
+                  no_header: &mut bool| {
+        let texts: Vec<Vec<String>> = head
+            .iter()
+            .map(|(_, r)| r.iter().map(cell_text).collect())
+            .collect();
+        match find(&texts) {
+            Some((at, header)) => {
+                let mut table = Table::new(sink(header.kind));
+                for (i, row) in head.drain(..).skip(at + 1) {
+                    table.take_cells(&header, &row, lang, &sheet, i + 1);
+                }
+                *taking = Some((header, table));
+            }
+            None => *no_header = true,
+        }
+    };
+    let streamed = book.stream(
+        index,
+        file,
+        false,
+        None,
+        |batch| batch,
+        |_, batch| {
+            for (i, row) in batch {
+                if let Some((header, table)) = &mut taking {
+                    table.take_cells(header, &row, lang, &sheet, i + 1);
+                    continue;
+                }
+                // Rows further down than the header scan reaches count as scanned.
+                head.push((i, row));
+                if head.len() >= super::HEADER_SCAN_ROWS {
+                    decide(&mut head, &mut taking, &mut no_header);
+                    if no_header {
+                        return Ok(false);
+                    }
+                }
+            }
+            Ok(true)
+        },
+    )?;
+    if streamed.is_none() {
+        return Ok(None);
+    }
+    if taking.is_none() && !no_header && !head.is_empty() {
+        decide(&mut head, &mut taking, &mut no_header);
+    }
+    Ok(Some(taking.map(|(header, table)| (header.kind, table))))
 }
 
 /// A CSV file being read.

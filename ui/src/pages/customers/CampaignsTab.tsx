@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Alert, App, Badge, Button, Calendar, Card, Col, DatePicker, Form, Input, List, Popconfirm, Row, Select, Space, Tag, Typography } from "antd";
+import { Alert, App, Badge, Button, Calendar, Card, Col, DatePicker, Form, Input, List, Popconfirm, Row, Select, Space, Tag, Tooltip, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import { api, call, type Campaign, type CampaignCheck, type CampaignInput, type Segment, type TagGroup } from "../../api";
@@ -79,9 +79,11 @@ export default function CampaignsTab({ groups, segments }: { groups: TagGroup[];
     return (
       <div data-testid={`campaign-day-${d.format("YYYY-MM-DD")}`} data-broken={broken ? "true" : "false"} style={{ background: broken ? "#fff1f0" : undefined, borderRadius: 4, padding: 2 }}>
         {entry.campaigns.map((c) => (
-          <div key={c.id} style={{ fontSize: 12, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
-            <Badge status={broken ? "error" : "processing"} text={t("customers_ui.campaign_cell", { senders: c.senders?.length ?? 0, customers: reach.get(c.id ?? 0)?.customers ?? 0 })} />
-          </div>
+          <Tooltip key={c.id} title={`${t("customers_ui.campaign_cell", { senders: c.senders?.length ?? 0, customers: reach.get(c.id ?? 0)?.customers ?? 0 })} · ${c.text}`}>
+            <div style={{ fontSize: 12, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
+              <Badge status={broken ? "error" : "processing"} text={t("customers_ui.campaign_cell_short", { customers: reach.get(c.id ?? 0)?.customers ?? 0 })} />
+            </div>
+          </Tooltip>
         ))}
       </div>
     );
@@ -112,7 +114,9 @@ export default function CampaignsTab({ groups, segments }: { groups: TagGroup[];
                       <Tag color="error">{t(`customers_ui.rules.${v.code}`, { defaultValue: v.code })}</Tag> {pres.text(v.message)}
                       {v.customers.length > 0 && <div>{t("customers_ui.affected_customers", { names: v.customers.map((n) => pres.name(n)).join(t("customers_ui.separator")), count: v.affected })}</div>}
                       {v.members.length > 0 && <div>{t("customers_ui.affected_members", { names: v.members.join(t("customers_ui.separator")) })}</div>}
-                      <Typography.Text type="secondary">{v.source}</Typography.Text>
+                      <div>
+                        <Typography.Text type="secondary">{v.source}</Typography.Text>
+                      </div>
                     </div>
                   ))}
                   <Typography.Text type="secondary">{check.old_rule}</Typography.Text>
