@@ -121,4 +121,8 @@ pub(crate) fn run(customers: u32, orders: u32, runs: u32) {
     println!("customers: bare read+insert {bc:.2}s; import {ic:.2}s ({:.2}x, target <= 1.5x), peak {pc:.0} MB", ic / bc);
     println!("orders: bare read+insert {bo:.2}s; import {io:.2}s ({:.2}x, target <= 1.5x), peak {po:.0} MB", io / bo);
     println!("RFM over {orders} orders: {r:.2}s (target < 1 s), peak {pr:.0} MB");
+    // ORGDESK_BENCH_KEEP=1 keeps the files, to profile one step on them.
+    if std::env::var_os("ORGDESK_BENCH_KEEP").is_some() {
+        println!("files kept in {}", dir.keep().display());
+    }
 }

@@ -5,6 +5,10 @@
 //! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
 
+/// The allocator the CLI and the app use.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod activity;
 mod customers;
 mod search;

@@ -266,6 +266,10 @@ impl table::Sink for CustomerSink<'_> {
     fn merge(&mut self, later: Self) {
         self.rows.extend(later.rows);
     }
+
+    fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
+    }
 }
 
 /// Reads and checks a customer list before anything is written.
@@ -453,9 +457,13 @@ impl Checked<Vec<CustomerRow>> {
                 }
                 Ok(())
             };
-        let (old, new): (Vec<&CustomerRow>, Vec<&CustomerRow>) = rows.iter().partition(|r| {
-            known.contains_key(&(r.name.clone(), r.mobile.clone().unwrap_or_default()))
-        });
+        let (old, new): (Vec<&CustomerRow>, Vec<&CustomerRow>) = if known.is_empty() {
+            (Vec::new(), rows.iter().collect())
+        } else {
+            rows.iter().partition(|r| {
+                known.contains_key(&(r.name.clone(), r.mobile.clone().unwrap_or_default()))
+            })
+        };
         for r in old {
             let id = known[&(r.name.clone(), r.mobile.clone().unwrap_or_default())];
             update.execute(params![id, r.external_id, r.kind, r.company, r.description])?;
@@ -673,6 +681,10 @@ impl table::Sink for OrderSink<'_> {
 
     fn merge(&mut self, later: Self) {
         self.rows.extend(later.rows);
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
     }
 }
 

@@ -31,6 +31,8 @@ pub(crate) trait Sink: Send + Sized {
     fn take(&mut self, values: &[Option<&str>]) -> Result<()>;
     /// Adds what a later part of the file read.
     fn merge(&mut self, later: Self);
+    /// About `rows` rows are coming (what the sheet declares).
+    fn reserve(&mut self, _rows: usize) {}
 }
 
 /// A header found: what kind of table it starts, the cell index of each of the table's columns
@@ -81,7 +83,7 @@ impl<S: Sink> Table<S> {
         sheet: &str,
         at: u32,
     ) {
-        let texts: Vec<Option<String>> = header
+        let texts: Vec<Option<std::borrow::Cow<str>>> = header
             .at
             .iter()
             .zip(&header.dated)
@@ -118,15 +120,18 @@ impl<S: Sink> Table<S> {
 }
 
 /// A cell's text; an Excel date or time in a dated column as `YYYY-MM-DD HH:MM:SS`.
-fn cell_value(cell: &Data, dated: bool) -> String {
+fn cell_value(cell: &Data, dated: bool) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     match cell {
-        Data::DateTime(_) | Data::DateTimeIso(_) => {
-            super::approval_records::datetime_of(cell).unwrap_or_else(|| cell_text(cell))
-        }
-        Data::Float(f) if dated && *f > 1.0 => {
-            super::approval_records::datetime_of(cell).unwrap_or_else(|| cell_text(cell))
-        }
-        _ => cell_text(cell),
+        // Most cells: their text, trimmed, without a copy.
+        Data::String(s) => Cow::Borrowed(s.trim()),
+        Data::DateTime(_) | Data::DateTimeIso(_) => Cow::Owned(
+            super::approval_records::datetime_of(cell).unwrap_or_else(|| cell_text(cell)),
+        ),
+        Data::Float(f) if dated && *f > 1.0 => Cow::Owned(
+            super::approval_records::datetime_of(cell).unwrap_or_else(|| cell_text(cell)),
+        ),
+        _ => Cow::Owned(cell_text(cell)),
     }
 }
 
@@ -244,7 +249,8 @@ fn stream_sheet<K: Copy, S: Sink>(
         false,
         None,
         |batch| batch,
-        |_, batch| {
+        |height, batch| {
+            let reserve = taking.is_none();
             for (i, row) in batch {
                 if let Some((header, table)) = &mut taking {
                     table.take_cells(header, &row, lang, &sheet, i + 1);
@@ -256,6 +262,9 @@ fn stream_sheet<K: Copy, S: Sink>(
                     decide(&mut head, &mut taking, &mut no_header);
                     if no_header {
                         return Ok(false);
+                    }
+                    if let Some((_, table)) = taking.as_mut().filter(|_| reserve) {
+                        table.sink.reserve(height as usize);
                     }
                 }
             }
