@@ -92,6 +92,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0018_welcome.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0019_platform.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).

@@ -57,6 +57,8 @@ pub enum ErrorCode {
     AppNotFound,
     TagNotFound,
     DuplicateTag,
+    /// A plan the guards stopped (too many deletes, a value the platform refuses).
+    PlanBlocked,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,
@@ -71,6 +73,8 @@ pub enum ErrorCode {
     UnreadableFile,
     /// An output path that must not be written (a workspace, a folder, the command's input).
     UnsafeOutput,
+    /// No connection to the platform, or nothing pulled yet.
+    NotConnected,
     Cancelled,
     Internal,
 }
@@ -115,7 +119,9 @@ impl ErrorCode {
         match self {
             FileNotFound | FileExists | NotAWorkspace | CorruptFile | NewerVersion | IoError
             | DatabaseError | HistoryConflict | NoWorkspaceOpen | InvalidArgument
-            | UnreadableFile | UnsafeOutput | Cancelled | Internal => ErrorKind::Unusable,
+            | UnreadableFile | UnsafeOutput | NotConnected | Cancelled | Internal => {
+                ErrorKind::Unusable
+            }
             _ => ErrorKind::Rejected,
         }
     }

@@ -5,7 +5,7 @@
 //! 1. foundation — `error`, `i18n`, `dataset`, `permissions` (the catalogue), `validate`, `files`,
 //!    `xlsx`, `progress`, `db`, `history` (the one mutation path: [`history::Db`] and its
 //!    [`history::Tx`]);
-//! 2. domains — `org`, `members`, `roles`, `compare`, `imports`, `exports`, `setup`,
+//! 2. domains — `org`, `members`, `roles`, `customers`, `sync`, `compare`, `imports`, `exports`, `setup`,
 //!    `snapshots`, `demo`, `settings`: reads take a connection, writes a `Tx`; no domain sees
 //!    the workspace;
 //! 3. the façade — [`Workspace`] (`workspace/`): one open file and every operation on it, what
@@ -43,6 +43,7 @@ pub mod roles;
 pub mod settings;
 pub mod setup;
 pub mod snapshots;
+pub mod sync;
 pub mod validate;
 mod workspace;
 pub mod xlsx;

@@ -124,6 +124,9 @@ pub enum Action {
     CampaignDelete,
     WelcomeSet,
     WelcomeDelete,
+    Connect,
+    Disconnect,
+    Pull,
 }
 
 impl Action {

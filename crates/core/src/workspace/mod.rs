@@ -19,6 +19,7 @@ mod org;
 mod roles;
 mod setup;
 mod snapshots;
+mod sync;
 
 use crate::db;
 use crate::error::Result;

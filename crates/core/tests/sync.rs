@@ -1,0 +1,186 @@
+//! The plan from a pull to the workspace, on a real workspace file: matching by path, rename,
+//! account, mobile and email; the order of operations; the delete guard; and an empty plan once
+//! the live directory is what the workspace says.
+
+use orgdesk_core::sync::{LiveDepartment, LiveMember, LiveState};
+use orgdesk_core::{DepartmentRef, Lang, MemberFields, MemberInput, Platform, Source, Workspace};
+use tempfile::TempDir;
+
+fn member(userid: &str, name: &str, mobile: &str, dept: &str) -> MemberInput {
+    MemberInput {
+        userid: Some(userid.into()),
+        fields: MemberFields {
+            name: name.into(),
+            mobile: Some(mobile.into()),
+            ..Default::default()
+        },
+        departments: vec![DepartmentRef::Path(dept.into())],
+        leader_of: vec![],
+    }
+}
+
+/// 鲜果 with 门店 (two members) and 财务部 (one).
+fn workspace() -> (TempDir, Workspace) {
+    let dir = TempDir::new().unwrap();
+    let mut ws = Workspace::create(
+        &dir.path().join("s.orgdesk"),
+        "鲜果",
+        Platform::Wecom,
+        Source::Cli,
+    )
+    .unwrap();
+    for m in [
+        member("zhangsan", "张三", "13800000001", "鲜果/门店"),
+        member("lisi", "李四", "13800000002", "鲜果/门店"),
+        member("wangwu", "王五", "13800000003", "鲜果/财务部"),
+    ] {
+        ws.add_member(&m).unwrap();
+    }
+    (dir, ws)
+}
+
+fn dept(id: i64, parent: Option<i64>, name: &str) -> LiveDepartment {
+    LiveDepartment {
+        id,
+        parent_id: parent,
+        name: name.into(),
+        order: id,
+    }
+}
+
+fn live(userid: &str, name: &str, mobile: &str, departments: &[i64]) -> LiveMember {
+    LiveMember {
+        userid: userid.into(),
+        name: name.into(),
+        mobile: Some(mobile.into()),
+        departments: departments.to_vec(),
+        main_department: departments.first().copied(),
+        status: Some(1),
+        ..Default::default()
+    }
+}
+
+fn ops(plan: &orgdesk_core::sync::plan::Plan) -> Vec<(String, String)> {
+    plan.operations
+        .iter()
+        .map(|o| {
+            (
+                serde_json::to_value(o.op)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                o.target.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_renames_creates_and_deletes_in_order_and_is_empty_once_applied() {
+    let (_dir, mut ws) = workspace();
+    // The platform: the root (id 1, named as the company there), 门店部 (the workspace's 门店
+    // renamed), a department the plan does not have, 张三 by account, 李四 under another account
+    // but the same mobile written with +86, and someone the plan does not have.
+    let state = LiveState {
+        departments: vec![
+            dept(1, None, "鲜果时光"),
+            dept(2, Some(1), "门店部"),
+            dept(3, Some(1), "旧仓库"),
+        ],
+        members: vec![
+            live("zhangsan", "张三", "13800000001", &[2]),
+            live("lisi_old", "李四", "+86 138-0000-0002", &[2]),
+            live("ghost", "赵六", "13900000009", &[3]),
+        ],
+        withheld: vec![],
+    };
+    ws.store_pull(Platform::Wecom, &state).unwrap();
+    let plan = ws.sync_plan(10, Lang::ZhCn).unwrap();
+    assert_eq!(
+        ops(&plan),
+        [
+            ("update_department", "鲜果/门店"),
+            ("create_department", "鲜果/财务部"),
+            ("update_member", "lisi_old"),
+            ("create_member", "wangwu"),
+            ("delete_member", "ghost"),
+            ("delete_department", "鲜果/旧仓库"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // The rename is one update with the name's before and after.
+    let rename = &plan.operations[0].fields["name"];
+    assert_eq!(rename.from, Some(serde_json::json!("门店部")));
+    assert_eq!(rename.to, Some(serde_json::json!("门店")));
+    // 李四 was matched by mobile: only the account differs.
+    let lisi: Vec<&String> = plan.operations[2].fields.keys().collect();
+    assert_eq!(lisi, ["userid"]);
+    assert_eq!(plan.summary["create_member"], 1);
+    // Deleting one of three members and one of three departments is over 20 %: blocked unless
+    // the deletes are accepted.
+    assert!(plan.blocked.is_empty(), "{:?}", plan.blocked);
+    let guarded = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert_eq!(guarded.blocked[0].code, "too_many_deletes");
+    assert!(guarded.blocked[0].message.contains("--allow-deletes 2"));
+
+    // Once the platform is as planned, the plan is empty.
+    let state = LiveState {
+        departments: vec![
+            dept(1, None, "鲜果"),
+            dept(2, Some(1), "门店"),
+            dept(4, Some(1), "财务部"),
+        ],
+        members: vec![
+            live("zhangsan", "张三", "13800000001", &[2]),
+            live("lisi", "李四", "13800000002", &[2]),
+            live("wangwu", "王五", "13800000003", &[4]),
+        ],
+        withheld: vec![],
+    };
+    ws.store_pull(Platform::Wecom, &state).unwrap();
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert!(plan.operations.is_empty(), "{:?}", plan.operations);
+    // The pull is one undoable action: undo brings the earlier live state back.
+    ws.undo().unwrap();
+    assert_eq!(ws.pulled().unwrap().unwrap().state.members.len(), 3);
+    assert!(ws
+        .pulled()
+        .unwrap()
+        .unwrap()
+        .state
+        .members
+        .iter()
+        .any(|m| m.userid == "ghost"));
+}
+
+#[test]
+fn withheld_fields_are_not_planned_and_no_pull_is_a_clear_error() {
+    let (_dir, mut ws) = workspace();
+    let e = ws.sync_plan(0, Lang::ZhCn).unwrap_err();
+    assert_eq!(e.code.as_str(), "not_connected");
+    // WeCom withheld mobiles: an empty mobile there is no difference.
+    let mut state = LiveState {
+        departments: vec![
+            dept(1, None, "鲜果"),
+            dept(2, Some(1), "门店"),
+            dept(3, Some(1), "财务部"),
+        ],
+        members: vec![
+            live("zhangsan", "张三", "", &[2]),
+            live("lisi", "李四", "", &[2]),
+            live("wangwu", "王五", "", &[3]),
+        ],
+        withheld: vec!["mobile".into()],
+    };
+    ws.store_pull(Platform::Wecom, &state).unwrap();
+    assert!(ws.sync_plan(0, Lang::ZhCn).unwrap().operations.is_empty());
+    state.withheld.clear();
+    ws.store_pull(Platform::Wecom, &state).unwrap();
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert_eq!(plan.operations.len(), 3);
+    assert!(plan
+        .operations
+        .iter()
+        .all(|o| o.fields.contains_key("mobile")));
+}
