@@ -19,8 +19,11 @@ step "Rust: format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --features orgdesk-app/custom-protocol -- -D warnings
 
-step "core and CLI tests"
-cargo test
+step "core, platform and CLI tests (the OS keyring: a private D-Bus with an unlocked gnome-keyring)"
+dbus-run-session -- sh -c '
+  echo -n orgdesk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test 1>&2
+' 2> >(grep -vE "^dbus-daemon|SpiRegistry daemon|gcr-prompter|cannot open display" >&2)
 
 step "build the app and the CLI"
 cargo build -p orgdesk-app -p orgdesk-cli --features orgdesk-app/custom-protocol

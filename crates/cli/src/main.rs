@@ -14,6 +14,7 @@ mod print;
 mod print_approvals;
 mod print_customers;
 mod print_health;
+mod sync;
 
 use clap::{Args, Parser, Subcommand};
 use orgdesk_core::compare::{
@@ -161,6 +162,37 @@ enum Command {
         /// Last day (default: the last day with activity data).
         #[arg(long)]
         to: Option<String>,
+    },
+    /// Connect the workspace to its platform: the id (WeCom corp id, DingTalk app key, Feishu
+    /// app id) is kept in the workspace, the secret, read from standard input, only in the OS
+    /// keyring. No keyring: an error, never a plain-text fallback.
+    Connect {
+        workspace: PathBuf,
+        /// wecom, dingtalk or feishu.
+        #[arg(long)]
+        platform: String,
+        #[arg(long)]
+        id: String,
+        /// Read the secret from standard input (the only way to give it).
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// The workspace's connection (never the secret).
+    Connection { workspace: PathBuf },
+    /// Forget the connection and remove its secret from the OS keyring.
+    Disconnect { workspace: PathBuf },
+    /// Read the live departments and members from the platform into the workspace, beside the
+    /// plan (one undoable action). ORGDESK_WECOM_API overrides the server (private
+    /// deployments, tests).
+    Pull { workspace: PathBuf },
+    /// The operations that make the platform's directory what the workspace says, from the last
+    /// pull. Exit 1 when a guard blocks it (more than 20 % deletes without --allow-deletes N, a
+    /// value the platform refuses).
+    Plan {
+        workspace: PathBuf,
+        /// How many deletes you accept.
+        #[arg(long, default_value_t = 0)]
+        allow_deletes: u32,
     },
     /// Revert the last action.
     Undo { workspace: PathBuf },
@@ -1257,6 +1289,19 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             out.health(&h)?;
         }
         Command::Apps(cmd) => return apps(cmd, out),
+        Command::Connect {
+            workspace,
+            platform,
+            id,
+            secret_stdin,
+        } => return sync::connect(&workspace, &platform, &id, secret_stdin, out),
+        Command::Connection { workspace } => return sync::connection(&workspace, out),
+        Command::Disconnect { workspace } => return sync::disconnect(&workspace, out),
+        Command::Pull { workspace } => return sync::pull(&workspace, out),
+        Command::Plan {
+            workspace,
+            allow_deletes,
+        } => return sync::plan(&workspace, allow_deletes, out),
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?
         }

@@ -59,6 +59,8 @@ pub enum ErrorCode {
     DuplicateTag,
     /// A plan the guards stopped (too many deletes, a value the platform refuses).
     PlanBlocked,
+    /// The platform answered with an error code.
+    PlatformRefused,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,
@@ -75,6 +77,10 @@ pub enum ErrorCode {
     UnsafeOutput,
     /// No connection to the platform, or nothing pulled yet.
     NotConnected,
+    /// The OS keyring could not be reached, or holds no secret for the connection.
+    KeyringUnavailable,
+    /// The platform's server could not be reached.
+    PlatformUnreachable,
     Cancelled,
     Internal,
 }
@@ -119,9 +125,8 @@ impl ErrorCode {
         match self {
             FileNotFound | FileExists | NotAWorkspace | CorruptFile | NewerVersion | IoError
             | DatabaseError | HistoryConflict | NoWorkspaceOpen | InvalidArgument
-            | UnreadableFile | UnsafeOutput | NotConnected | Cancelled | Internal => {
-                ErrorKind::Unusable
-            }
+            | UnreadableFile | UnsafeOutput | NotConnected | KeyringUnavailable
+            | PlatformUnreachable | Cancelled | Internal => ErrorKind::Unusable,
             _ => ErrorKind::Rejected,
         }
     }

@@ -212,7 +212,7 @@ export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind"
 
 /* Types */
 /**  What an audit entry records; translated under `actions.` in the catalogues. */
-export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility" | "activity_import" | "customers_import" | "orders_import" | "tag_edit" | "rfm_apply" | "customer_handover" | "campaign_add" | "campaign_delete" | "welcome_set" | "welcome_delete";
+export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility" | "activity_import" | "customers_import" | "orders_import" | "tag_edit" | "rfm_apply" | "customer_handover" | "campaign_add" | "campaign_delete" | "welcome_set" | "welcome_delete" | "connect" | "disconnect" | "pull";
 
 /**  What became of an undoable action. */
 export type ActionState = "done" | 
@@ -904,9 +904,19 @@ export type EntityType = "enterprise" | "education" | "non_profit" | "government
 /**  Stable error codes. Scripts and the UI branch on these; never rename one. */
 export type ErrorCode = "missing_required" | "too_long" | "invalid_department" | "department_exists" | "duplicate_department" | "department_not_found" | "cyclic_move" | "department_not_empty" | "member_not_found" | "invalid_userid" | "duplicate_userid" | "invalid_mobile" | "duplicate_mobile" | "invalid_email" | "duplicate_email" | "invalid_date" | "invalid_value" | 
 /**  A control character (NUL …) in text. */
-"invalid_character" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "role_not_found" | "duplicate_role" | "unknown_permission" | "snapshot_not_found" | "snapshot_exists" | "template_not_found" | "app_not_found" | "tag_not_found" | "duplicate_tag" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | 
+"invalid_character" | "nothing_to_undo" | "nothing_to_redo" | "missing_contact" | "batch_not_found" | "rollback_conflict" | "role_not_found" | "duplicate_role" | "unknown_permission" | "snapshot_not_found" | "snapshot_exists" | "template_not_found" | "app_not_found" | "tag_not_found" | "duplicate_tag" | 
+/**  A plan the guards stopped (too many deletes, a value the platform refuses). */
+"plan_blocked" | 
+/**  The platform answered with an error code. */
+"platform_refused" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | 
 /**  An output path that must not be written (a workspace, a folder, the command's input). */
-"unsafe_output" | "cancelled" | "internal";
+"unsafe_output" | 
+/**  No connection to the platform, or nothing pulled yet. */
+"not_connected" | 
+/**  The OS keyring could not be reached, or holds no secret for the connection. */
+"keyring_unavailable" | 
+/**  The platform's server could not be reached. */
+"platform_unreachable" | "cancelled" | "internal";
 
 /**  An error as the UI and `--json` output see it. */
 export type ErrorDto = {

@@ -1,0 +1,131 @@
+//! Connecting to the platform: the secret into the OS keyring, a pull of the live directory,
+//! and the plan from it to the workspace.
+
+use crate::print::Out;
+use crate::{open, Exit};
+use orgdesk_core::{Error, ErrorCode, Platform};
+use std::io::Read;
+use std::path::Path;
+
+pub fn connect(
+    workspace: &Path,
+    platform: &str,
+    id: &str,
+    secret_stdin: bool,
+    out: &Out,
+) -> Result<Exit, Error> {
+    let platform: Platform = platform
+        .parse()
+        .ok()
+        .filter(|p| *p != Platform::Undecided)
+        .ok_or_else(|| Error::invalid_value("platform", platform, "wecom, dingtalk, feishu"))?;
+    if !secret_stdin {
+        return Err(Error::new(ErrorCode::MissingRequired, "secret_required"));
+    }
+    let mut secret = String::new();
+    std::io::stdin()
+        .read_to_string(&mut secret)
+        .map_err(|e| Error::new(ErrorCode::IoError, "secret_required").with("detail", e))?;
+    let mut ws = open(workspace)?;
+    orgdesk_platform::connect(&mut ws, platform, id, &secret)?;
+    connection(workspace, out)
+}
+
+pub fn connection(workspace: &Path, out: &Out) -> Result<Exit, Error> {
+    let c = open(workspace)?.platform_connection()?;
+    out.emit(&c, || match &c {
+        Some(c) => out.tr(
+            "cli.connected",
+            &[
+                (
+                    "platform",
+                    out.tr(&format!("platforms.{}", c.platform.as_str()), &[]),
+                ),
+                ("id", c.client_id.clone()),
+                ("at", c.connected_at.clone()),
+            ],
+        ),
+        None => out.tr("cli.not_connected", &[]),
+    })?;
+    Ok(Exit::Done)
+}
+
+pub fn disconnect(workspace: &Path, out: &Out) -> Result<Exit, Error> {
+    let mut ws = open(workspace)?;
+    orgdesk_platform::disconnect(&mut ws)?;
+    out.emit(&serde_json::json!({ "disconnected": true }), || {
+        out.tr("cli.disconnected", &[])
+    })?;
+    Ok(Exit::Done)
+}
+
+pub fn pull(workspace: &Path, out: &Out) -> Result<Exit, Error> {
+    let mut ws = open(workspace)?;
+    let p = orgdesk_platform::pull(&mut ws, out.lang)?;
+    let summary = serde_json::json!({
+        "platform": p.platform,
+        "pulled_at": p.pulled_at,
+        "departments": p.state.departments.len(),
+        "members": p.state.members.len(),
+        "withheld": p.state.withheld,
+    });
+    out.emit(&summary, || {
+        let mut text = out.tr(
+            "cli.pulled",
+            &[
+                ("departments", p.state.departments.len().to_string()),
+                ("members", p.state.members.len().to_string()),
+            ],
+        );
+        if !p.state.withheld.is_empty() {
+            text.push('\n');
+            text.push_str(&out.tr("cli.withheld", &[("fields", p.state.withheld.join(", "))]));
+        }
+        text
+    })?;
+    Ok(Exit::Done)
+}
+
+/// The plan; exit 1 when a guard blocks it.
+pub fn plan(workspace: &Path, allow_deletes: u32, out: &Out) -> Result<Exit, Error> {
+    let plan = open(workspace)?.sync_plan(allow_deletes, out.lang)?;
+    out.emit(&plan, || {
+        let mut lines = vec![out.tr(
+            "cli.plan_head",
+            &[
+                ("id", plan.id.clone()),
+                ("count", plan.operations.len().to_string()),
+                ("at", plan.pulled_at.clone()),
+            ],
+        )];
+        for o in &plan.operations {
+            let op = serde_json::to_value(o.op)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            let fields: Vec<String> = o
+                .fields
+                .iter()
+                .map(|(k, v)| {
+                    let show = |x: &Option<serde_json::Value>| {
+                        x.as_ref().map_or("—".to_string(), |v| match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                    };
+                    format!("{k}: {} → {}", show(&v.from), show(&v.to))
+                })
+                .collect();
+            lines.push(format!("  {op:<18} {}  {}", o.target, fields.join("; ")));
+        }
+        for b in &plan.blocked {
+            lines.push(format!("[{}] {}", b.code, b.message));
+        }
+        lines.join("\n")
+    })?;
+    Ok(if plan.blocked.is_empty() {
+        Exit::Done
+    } else {
+        Exit::Rejected
+    })
+}

@@ -1,0 +1,88 @@
+//! Talking to the platforms' servers, beside the core (which stays synchronous and offline): a
+//! connection's secret in the OS keyring, never in the workspace; an async client per platform
+//! (WeCom so far) with the token cached and refreshed, and retries on the documented "too
+//! frequent" answers; a pull that reads the live directory and hands it to the core. The core
+//! computes the plan; applying it is to come.
+//!
+//! With the `fake` feature, [`fake`] serves the documented WeCom contacts API on localhost for
+//! tests; `ORGDESK_WECOM_API` points the client at it (or at a private deployment).
+
+pub mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
+pub mod secret;
+pub mod wecom;
+
+pub use error::{Error, Result};
+use orgdesk_core::sync::{LiveState, Pulled};
+use orgdesk_core::{Lang, Platform, Workspace};
+
+/// The base URL of `platform`'s API: the documented one, or the environment's override
+/// (`ORGDESK_WECOM_API`, `ORGDESK_DINGTALK_API`, `ORGDESK_FEISHU_API`).
+pub fn base_url(platform: Platform) -> String {
+    let (var, default) = match platform {
+        Platform::Dingtalk => ("ORGDESK_DINGTALK_API", "https://oapi.dingtalk.com"),
+        Platform::Feishu => ("ORGDESK_FEISHU_API", "https://open.feishu.cn"),
+        _ => ("ORGDESK_WECOM_API", "https://qyapi.weixin.qq.com"),
+    };
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// Connects `ws` to `platform`: the id in the workspace, the secret in the OS keyring (checked
+/// to be there before the workspace is changed). A keyring that cannot be reached is an error;
+/// the secret is never written anywhere else.
+pub fn connect(ws: &mut Workspace, platform: Platform, id: &str, secret: &str) -> Result<()> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err(Error::Input("secret_required".into()));
+    }
+    let user = secret::new_user(platform);
+    secret::store(&user, secret)?;
+    let old = ws.platform_connection()?;
+    if let Err(e) = ws.connect(platform, id, &user) {
+        let _ = secret::delete(&user);
+        return Err(e.into());
+    }
+    if let Some(old) = old {
+        let _ = secret::delete(&old.keyring_user);
+    }
+    Ok(())
+}
+
+/// Disconnects `ws` and removes the secret from the keyring.
+pub fn disconnect(ws: &mut Workspace) -> Result<()> {
+    let c = ws.disconnect()?;
+    secret::delete(&c.keyring_user)
+}
+
+/// Reads the live directory of the platform `ws` is connected to and keeps it beside the plan.
+pub fn pull(ws: &mut Workspace, lang: Lang) -> Result<Pulled> {
+    let c = ws.platform_connection()?.ok_or_else(|| {
+        Error::Core(orgdesk_core::Error::new(
+            orgdesk_core::ErrorCode::NotConnected,
+            "not_connected",
+        ))
+    })?;
+    let secret = secret::load(&c.keyring_user)?;
+    let state: LiveState = match c.platform {
+        Platform::Wecom => {
+            let client = wecom::Client::new(&base_url(Platform::Wecom), &c.client_id, &secret)?;
+            runtime()?.block_on(client.pull())?
+        }
+        other => return Err(Error::Unsupported(other.as_str().to_string())),
+    };
+    let _ = lang;
+    Ok(ws.store_pull(c.platform, &state)?)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Network(e.to_string()))
+}

@@ -1,0 +1,203 @@
+//! WeCom's contacts API (developer.work.weixin.qq.com/document/path/91039, 90208, 90200): the
+//! token from `gettoken` (cached, fetched again when the platform says it expired: 42001,
+//! 40014), the department list, and the members of each department. The platform's "too
+//! frequent" answer (45009) is retried with a growing pause.
+
+use crate::error::{Error, Result};
+use orgdesk_core::sync::{LiveDepartment, LiveMember, LiveState};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// Answers that mean the token must be fetched again.
+const TOKEN_EXPIRED: [i64; 2] = [42001, 40014];
+/// "API calls too frequent".
+const TOO_FREQUENT: i64 = 45009;
+/// Tries of one call when the platform says it is called too often.
+const TRIES: u32 = 4;
+
+pub struct Client {
+    base: String,
+    corp_id: String,
+    secret: String,
+    http: reqwest::Client,
+    token: Mutex<Option<String>>,
+    /// The first pause after a "too frequent" answer (doubled each time).
+    pub backoff: Duration,
+}
+
+#[derive(Deserialize)]
+struct Department {
+    id: i64,
+    name: String,
+    #[serde(default)]
+    parentid: i64,
+    #[serde(default)]
+    order: i64,
+}
+
+#[derive(Deserialize)]
+struct User {
+    userid: String,
+    name: String,
+    #[serde(default)]
+    department: Vec<i64>,
+    position: Option<String>,
+    mobile: Option<String>,
+    email: Option<String>,
+    #[serde(default)]
+    is_leader_in_dept: Vec<i64>,
+    main_department: Option<i64>,
+    status: Option<i32>,
+}
+
+impl Client {
+    pub fn new(base: &str, corp_id: &str, secret: &str) -> Result<Client> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(Client {
+            base: base.trim_end_matches('/').to_string(),
+            corp_id: corp_id.to_string(),
+            secret: secret.to_string(),
+            http,
+            token: Mutex::new(None),
+            backoff: Duration::from_millis(500),
+        })
+    }
+
+    async fn fetch_token(&self) -> Result<String> {
+        let url = format!("{}/cgi-bin/gettoken", self.base);
+        let body: Value = self
+            .http
+            .get(url)
+            .query(&[("corpid", &self.corp_id), ("corpsecret", &self.secret)])
+            .send()
+            .await?
+            .json()
+            .await?;
+        check(&body)?;
+        body["access_token"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| Error::Network("gettoken gave no access_token".into()))
+    }
+
+    async fn token(&self, fresh: bool) -> Result<String> {
+        let mut cached = self.token.lock().await;
+        if fresh || cached.is_none() {
+            *cached = Some(self.fetch_token().await?);
+        }
+        Ok(cached.clone().unwrap_or_default())
+    }
+
+    /// GET `path` with `query`: the token added, fetched again once when it expired, and
+    /// retried with a growing pause when the platform says it is called too often.
+    pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+        let mut fresh = false;
+        let mut pause = self.backoff;
+        let mut tries = 0;
+        loop {
+            let token = self.token(fresh).await?;
+            let url = format!("{}/cgi-bin/{path}", self.base);
+            let mut q: Vec<(&str, String)> = vec![("access_token", token)];
+            q.extend(query.iter().cloned());
+            let body: Value = self.http.get(url).query(&q).send().await?.json().await?;
+            let code = body["errcode"].as_i64().unwrap_or(0);
+            tries += 1;
+            if TOKEN_EXPIRED.contains(&code) && !fresh {
+                fresh = true;
+                continue;
+            }
+            if code == TOO_FREQUENT && tries < TRIES {
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+                continue;
+            }
+            check(&body)?;
+            return Ok(body);
+        }
+    }
+
+    /// The live directory: every department, and the members of each (a member in several
+    /// departments is read once per department and kept once).
+    pub async fn pull(&self) -> Result<LiveState> {
+        let body = self.get("department/list", &[]).await?;
+        let departments: Vec<Department> = serde_json::from_value(body["department"].clone())
+            .map_err(|e| Error::Network(format!("department/list: {e}")))?;
+        let ids: std::collections::BTreeSet<i64> = departments.iter().map(|d| d.id).collect();
+        let mut members: BTreeMap<String, LiveMember> = BTreeMap::new();
+        let (mut mobile_seen, mut email_seen) = (false, false);
+        for d in &departments {
+            let body = self
+                .get("user/list", &[("department_id", d.id.to_string())])
+                .await?;
+            let users: Vec<User> = serde_json::from_value(body["userlist"].clone())
+                .map_err(|e| Error::Network(format!("user/list: {e}")))?;
+            for u in users {
+                mobile_seen |= u.mobile.is_some();
+                email_seen |= u.email.is_some();
+                let leader_in = u
+                    .department
+                    .iter()
+                    .zip(u.is_leader_in_dept.iter().chain(std::iter::repeat(&0)))
+                    .filter(|(_, l)| **l == 1)
+                    .map(|(d, _)| *d)
+                    .collect();
+                members.entry(u.userid.clone()).or_insert(LiveMember {
+                    userid: u.userid,
+                    name: u.name,
+                    mobile: u.mobile.filter(|m| !m.is_empty()),
+                    email: u.email.filter(|m| !m.is_empty()),
+                    position: u.position.filter(|m| !m.is_empty()),
+                    main_department: u.main_department.or(u.department.first().copied()),
+                    departments: u.department,
+                    leader_in,
+                    status: u.status,
+                });
+            }
+        }
+        let mut withheld = Vec::new();
+        if !members.is_empty() {
+            // Since 2022 WeCom gives new self-built apps no mobile or email.
+            if !mobile_seen {
+                withheld.push("mobile".to_string());
+            }
+            if !email_seen {
+                withheld.push("email".to_string());
+            }
+        }
+        Ok(LiveState {
+            departments: departments
+                .into_iter()
+                .map(|d| LiveDepartment {
+                    id: d.id,
+                    parent_id: (d.parentid != 0 && ids.contains(&d.parentid)).then_some(d.parentid),
+                    name: d.name,
+                    order: d.order,
+                })
+                .collect(),
+            members: members.into_values().collect(),
+            withheld,
+        })
+    }
+}
+
+/// The platform's answer as an error when its errcode is not 0 (judged by the code only: the
+/// message may change).
+fn check(body: &Value) -> Result<()> {
+    match body["errcode"].as_i64().unwrap_or(0) {
+        0 => Ok(()),
+        code => Err(Error::Platform {
+            code,
+            message: body["errmsg"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect(),
+        }),
+    }
+}

@@ -1,0 +1,136 @@
+//! The WeCom client against the local fake of the documented API, and a connection's secret in
+//! the real OS keyring (tests run inside a private D-Bus session with an unlocked
+//! gnome-keyring: see scripts/test.sh).
+
+use orgdesk_core::{Lang, Platform, Source, Workspace};
+use orgdesk_platform::fake::{Directory, Fake};
+use orgdesk_platform::{wecom, Error};
+use serde_json::json;
+use std::time::Duration;
+
+const SECRET: &str = "s3cr3t-contact-sync-0123456789abcdef";
+
+fn directory() -> Directory {
+    Directory {
+        corp_id: "ww0123456789".into(),
+        secret: SECRET.into(),
+        departments: vec![
+            json!({ "id": 1, "name": "鲜果时光", "parentid": 0, "order": 1 }),
+            json!({ "id": 2, "name": "门店", "parentid": 1, "order": 1 }),
+            json!({ "id": 3, "name": "财务部", "parentid": 1, "order": 2 }),
+        ],
+        users: vec![
+            json!({ "userid": "zhangsan", "name": "张三", "department": [2, 3], "is_leader_in_dept": [1, 0],
+                    "main_department": 2, "position": "店长", "status": 1 }),
+            json!({ "userid": "lisi", "name": "李四", "department": [2], "is_leader_in_dept": [0], "status": 4 }),
+        ],
+        ..Default::default()
+    }
+}
+
+fn client(fake: &Fake, secret: &str) -> wecom::Client {
+    let mut c = wecom::Client::new(&fake.url, "ww0123456789", secret).unwrap();
+    c.backoff = Duration::from_millis(10);
+    c
+}
+
+#[tokio::test]
+async fn a_pull_reads_departments_and_members_once_each_and_says_what_was_withheld() {
+    let fake = Fake::start(directory());
+    let state = client(&fake, SECRET).pull().await.unwrap();
+    assert_eq!(state.departments.len(), 3);
+    assert_eq!(state.departments[0].parent_id, None);
+    assert_eq!(state.departments[1].parent_id, Some(1));
+    // 张三 is in two departments: read twice, kept once, leading 门店.
+    assert_eq!(state.members.len(), 2);
+    let zhang = state
+        .members
+        .iter()
+        .find(|m| m.userid == "zhangsan")
+        .unwrap();
+    assert_eq!(
+        (zhang.departments.clone(), zhang.leader_in.clone()),
+        (vec![2, 3], vec![2])
+    );
+    assert_eq!(zhang.position.as_deref(), Some("店长"));
+    // No member came with a mobile or an email: WeCom withheld them.
+    assert_eq!(state.withheld, ["mobile", "email"]);
+    // One token for the whole pull.
+    let tokens = fake.with(|d| d.calls.iter().filter(|c| c.0 == "gettoken").count());
+    assert_eq!(tokens, 1);
+}
+
+#[tokio::test]
+async fn an_expired_token_is_fetched_again_and_too_frequent_is_retried() {
+    let fake = Fake::start(directory());
+    let c = client(&fake, SECRET);
+    c.pull().await.unwrap();
+    fake.with(|d| {
+        d.expire_next = true;
+        d.throttle_next = 2;
+        d.calls.clear();
+    });
+    let state = c.pull().await.unwrap();
+    assert_eq!(state.members.len(), 2);
+    let codes: Vec<i64> = fake.with(|d| d.calls.iter().map(|c| c.1).collect());
+    assert_eq!(&codes[..4], [45009, 45009, 42001, 0], "{codes:?}");
+    // Throttled for longer than the client tries: the platform's answer, by its code.
+    fake.with(|d| d.throttle_next = 10);
+    match c.pull().await {
+        Err(Error::Platform { code, .. }) => assert_eq!(code, 45009),
+        other => panic!("{:?}", other.map(|s| s.members.len())),
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_the_platforms_code_and_no_message_holds_the_secret() {
+    let fake = Fake::start(directory());
+    let wrong = "not-the-secret-9876543210";
+    let e = client(&fake, wrong).pull().await.unwrap_err();
+    assert_eq!(e.code(), "platform_40001");
+    assert!(!e.to_string().contains(wrong), "{e}");
+    // Nothing listening: a network error without the URL (which carries the secret).
+    let gone = wecom::Client::new("http://127.0.0.1:9", "ww0123456789", SECRET).unwrap();
+    let e = gone.pull().await.unwrap_err();
+    assert_eq!(e.code(), "network");
+    assert!(!e.to_string().contains(SECRET), "{e}");
+}
+
+#[test]
+fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it() {
+    let fake = Fake::start(directory());
+    std::env::set_var("ORGDESK_WECOM_API", &fake.url);
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("k.orgdesk");
+    let mut ws = Workspace::create(&path, "鲜果时光", Platform::Wecom, Source::Cli).unwrap();
+    orgdesk_platform::connect(&mut ws, Platform::Wecom, "ww0123456789", SECRET).unwrap();
+    let c = ws.platform_connection().unwrap().unwrap();
+    assert_eq!(c.client_id, "ww0123456789");
+    assert_eq!(
+        orgdesk_platform::secret::load(&c.keyring_user).unwrap(),
+        SECRET
+    );
+    let pulled = orgdesk_platform::pull(&mut ws, Lang::ZhCn).unwrap();
+    assert_eq!(pulled.state.members.len(), 2);
+    // The workspace has nothing below its top level yet: the plan would delete everything the
+    // platform has, so it is blocked until the deletes are accepted.
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert_eq!(plan.blocked[0].code, "too_many_deletes");
+    drop(ws);
+    // The secret is nowhere in the workspace file (nor its WAL).
+    for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let bytes = std::fs::read(f.path()).unwrap();
+        assert!(
+            !bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()),
+            "{:?} holds the secret",
+            f.path()
+        );
+    }
+    let mut ws = Workspace::open(&path, Source::Cli).unwrap();
+    orgdesk_platform::disconnect(&mut ws).unwrap();
+    assert!(ws.platform_connection().unwrap().is_none());
+    assert!(matches!(
+        orgdesk_platform::secret::load(&c.keyring_user),
+        Err(Error::NoSecret)
+    ));
+}
