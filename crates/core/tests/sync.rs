@@ -95,7 +95,7 @@ fn a_plan_renames_creates_and_deletes_in_order_and_is_empty_once_applied() {
         ],
         withheld: vec![],
     };
-    ws.store_pull(Platform::Wecom, &state).unwrap();
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
     let plan = ws.sync_plan(10, Lang::ZhCn).unwrap();
     assert_eq!(
         ops(&plan),
@@ -138,7 +138,7 @@ fn a_plan_renames_creates_and_deletes_in_order_and_is_empty_once_applied() {
         ],
         withheld: vec![],
     };
-    ws.store_pull(Platform::Wecom, &state).unwrap();
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
     let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
     assert!(plan.operations.is_empty(), "{:?}", plan.operations);
     // The pull is one undoable action: undo brings the earlier live state back.
@@ -173,10 +173,10 @@ fn withheld_fields_are_not_planned_and_no_pull_is_a_clear_error() {
         ],
         withheld: vec!["mobile".into()],
     };
-    ws.store_pull(Platform::Wecom, &state).unwrap();
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
     assert!(ws.sync_plan(0, Lang::ZhCn).unwrap().operations.is_empty());
     state.withheld.clear();
-    ws.store_pull(Platform::Wecom, &state).unwrap();
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
     let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
     assert_eq!(plan.operations.len(), 3);
     assert!(plan

@@ -15,7 +15,7 @@ pub mod wecom;
 
 pub use error::{Error, Result};
 use orgdesk_core::sync::{LiveState, Pulled};
-use orgdesk_core::{Lang, Platform, Workspace};
+use orgdesk_core::{Platform, Workspace};
 
 /// The base URL of `platform`'s API: the documented one, or the environment's override
 /// (`ORGDESK_WECOM_API`, `ORGDESK_DINGTALK_API`, `ORGDESK_FEISHU_API`).
@@ -60,8 +60,9 @@ pub fn disconnect(ws: &mut Workspace) -> Result<()> {
     secret::delete(&c.keyring_user)
 }
 
-/// Reads the live directory of the platform `ws` is connected to and keeps it beside the plan.
-pub fn pull(ws: &mut Workspace, lang: Lang) -> Result<Pulled> {
+/// Reads the live directory of the platform `ws` is connected to and keeps it beside the plan,
+/// with every call's answer in the API log the health view reads.
+pub fn pull(ws: &mut Workspace) -> Result<Pulled> {
     let c = ws.platform_connection()?.ok_or_else(|| {
         Error::Core(orgdesk_core::Error::new(
             orgdesk_core::ErrorCode::NotConnected,
@@ -69,15 +70,15 @@ pub fn pull(ws: &mut Workspace, lang: Lang) -> Result<Pulled> {
         ))
     })?;
     let secret = secret::load(&c.keyring_user)?;
-    let state: LiveState = match c.platform {
+    let (state, calls): (LiveState, _) = match c.platform {
         Platform::Wecom => {
             let client = wecom::Client::new(&base_url(Platform::Wecom), &c.client_id, &secret)?;
-            runtime()?.block_on(client.pull())?
+            let state = runtime()?.block_on(client.pull())?;
+            (state, client.take_calls())
         }
         other => return Err(Error::Unsupported(other.as_str().to_string())),
     };
-    let _ = lang;
-    Ok(ws.store_pull(c.platform, &state)?)
+    Ok(ws.store_pull(c.platform, &state, &calls)?)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -4,7 +4,7 @@
 //! frequent" answer (45009) is retried with a growing pause.
 
 use crate::error::{Error, Result};
-use orgdesk_core::sync::{LiveDepartment, LiveMember, LiveState};
+use orgdesk_core::sync::{ApiCall, LiveDepartment, LiveMember, LiveState};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -24,8 +24,30 @@ pub struct Client {
     secret: String,
     http: reqwest::Client,
     token: Mutex<Option<String>>,
+    /// Every answered call, for the API log.
+    calls: std::sync::Mutex<Vec<ApiCall>>,
     /// The first pause after a "too frequent" answer (doubled each time).
     pub backoff: Duration,
+    /// Calls per endpoint the client allows itself in `window` (the dataset's documented
+    /// limit, `contacts_api_rate`, a minute), and when each endpoint's recent calls were made.
+    pub per_window: usize,
+    pub window: Duration,
+    recent: std::sync::Mutex<
+        std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
+    >,
+}
+
+/// WeCom's documented limit per endpoint and minute, from the capability dataset.
+pub fn documented_per_minute() -> usize {
+    use orgdesk_core::dataset::{CellValue, Dataset};
+    Dataset::builtin()
+        .row("contacts_api_rate")
+        .and_then(|r| r.current("wecom"))
+        .and_then(|c| match &c.value {
+            Some(CellValue::Number { value, .. }) => Some(*value as usize),
+            _ => None,
+        })
+        .unwrap_or(10_000)
 }
 
 #[derive(Deserialize)]
@@ -64,7 +86,11 @@ impl Client {
             secret: secret.to_string(),
             http,
             token: Mutex::new(None),
+            calls: std::sync::Mutex::new(Vec::new()),
             backoff: Duration::from_millis(500),
+            per_window: documented_per_minute(),
+            window: Duration::from_secs(60),
+            recent: Default::default(),
         })
     }
 
@@ -78,6 +104,7 @@ impl Client {
             .await?
             .json()
             .await?;
+        self.log("gettoken", &body);
         check(&body)?;
         body["access_token"]
             .as_str()
@@ -93,6 +120,50 @@ impl Client {
         Ok(cached.clone().unwrap_or_default())
     }
 
+    fn log(&self, endpoint: &str, body: &Value) {
+        let unix_seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let call = ApiCall {
+            unix_seconds,
+            endpoint: endpoint.to_string(),
+            errcode: body["errcode"].as_i64().unwrap_or(0),
+        };
+        self.calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(call);
+    }
+
+    /// Waits, when `endpoint` had its window's calls already, until the oldest leaves it.
+    async fn pace(&self, endpoint: &str) {
+        let minute = self.window;
+        loop {
+            let wait = {
+                let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+                let times = recent.entry(endpoint.to_string()).or_default();
+                let now = std::time::Instant::now();
+                while times
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= minute)
+                {
+                    times.pop_front();
+                }
+                if times.len() < self.per_window.max(1) {
+                    times.push_back(now);
+                    return;
+                }
+                minute - now.duration_since(times[0])
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The calls answered so far (and forgets them).
+    pub fn take_calls(&self) -> Vec<ApiCall> {
+        std::mem::take(&mut *self.calls.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
     /// GET `path` with `query`: the token added, fetched again once when it expired, and
     /// retried with a growing pause when the platform says it is called too often.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
@@ -101,10 +172,12 @@ impl Client {
         let mut tries = 0;
         loop {
             let token = self.token(fresh).await?;
+            self.pace(path).await;
             let url = format!("{}/cgi-bin/{path}", self.base);
             let mut q: Vec<(&str, String)> = vec![("access_token", token)];
             q.extend(query.iter().cloned());
             let body: Value = self.http.get(url).query(&q).send().await?.json().await?;
+            self.log(path, &body);
             let code = body["errcode"].as_i64().unwrap_or(0);
             tries += 1;
             if TOKEN_EXPIRED.contains(&code) && !fresh {

@@ -83,6 +83,24 @@ async fn an_expired_token_is_fetched_again_and_too_frequent_is_retried() {
 }
 
 #[tokio::test]
+async fn the_client_keeps_to_the_documented_calls_per_minute() {
+    assert_eq!(wecom::documented_per_minute(), 10_000);
+    let fake = Fake::start(directory());
+    let mut c = client(&fake, SECRET);
+    // Two calls per endpoint in a window (a minute in use; shortened here): a pull makes three
+    // user/list calls, so the third waits for the first to leave the window.
+    c.per_window = 2;
+    c.window = Duration::from_millis(400);
+    let start = std::time::Instant::now();
+    c.pull().await.unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn a_wrong_secret_is_the_platforms_code_and_no_message_holds_the_secret() {
     let fake = Fake::start(directory());
     let wrong = "not-the-secret-9876543210";
@@ -110,8 +128,15 @@ fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it()
         orgdesk_platform::secret::load(&c.keyring_user).unwrap(),
         SECRET
     );
-    let pulled = orgdesk_platform::pull(&mut ws, Lang::ZhCn).unwrap();
+    let pulled = orgdesk_platform::pull(&mut ws).unwrap();
     assert_eq!(pulled.state.members.len(), 2);
+    // Every call is in the API log the health view reads, by endpoint.
+    let health = ws.health(None, None, Lang::ZhCn).unwrap();
+    let api = health.details.api_endpoints.clone();
+    let names: Vec<&str> = api.iter().map(|g| g.name.as_str()).collect();
+    for endpoint in ["gettoken", "department/list", "user/list"] {
+        assert!(names.iter().any(|n| n.starts_with(endpoint)), "{names:?}");
+    }
     // The workspace has nothing below its top level yet: the plan would delete everything the
     // platform has, so it is blocked until the deletes are accepted.
     let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();

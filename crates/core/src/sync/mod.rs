@@ -63,6 +63,17 @@ pub struct LiveState {
     pub withheld: Vec<String>,
 }
 
+/// One call to the platform's API and its answer's code (0: success), kept in the API log that
+/// the health view reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCall {
+    /// When it was made, in seconds since 1970 (UTC).
+    pub unix_seconds: i64,
+    /// The endpoint's path (`department/list`), never its query (which holds the token).
+    pub endpoint: String,
+    pub errcode: i64,
+}
+
 /// The last pull: when, and what it read.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct Pulled {
@@ -121,8 +132,30 @@ pub(crate) fn disconnect(tx: &Tx) -> Result<PlatformConnection> {
     Ok(c)
 }
 
-/// Replaces the live state with what a pull read.
-pub(crate) fn store(tx: &Tx, platform: Platform, at: &str, state: &LiveState) -> Result<i64> {
+/// Replaces the live state with what a pull read, and adds its calls to the API log (in
+/// Beijing time, as the platforms' consoles and their exports show it).
+pub(crate) fn store(
+    tx: &Tx,
+    platform: Platform,
+    at: &str,
+    state: &LiveState,
+    calls: &[ApiCall],
+) -> Result<i64> {
+    let mut log =
+        tx.prepare("INSERT INTO api_calls (at, endpoint, errcode) VALUES (?1, ?2, ?3)")?;
+    for c in calls {
+        let beijing = time::OffsetDateTime::from_unix_timestamp(c.unix_seconds)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .to_offset(time::macros::offset!(+8));
+        let text = format!(
+            "{} {:02}:{:02}:{:02}",
+            beijing.date(),
+            beijing.hour(),
+            beijing.minute(),
+            beijing.second()
+        );
+        log.execute(params![text, c.endpoint, c.errcode])?;
+    }
     tx.execute_batch(
         "DELETE FROM live_members; DELETE FROM live_departments; DELETE FROM live_pulls;",
     )?;

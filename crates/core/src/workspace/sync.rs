@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Action, Change};
 use crate::i18n::Lang;
 use crate::org::profile::Platform;
-use crate::sync::{self, plan, LiveState, PlatformConnection, Pulled};
+use crate::sync::{self, plan, ApiCall, LiveState, PlatformConnection, Pulled};
 
 impl Workspace {
     /// The workspace's connection, if any (never the secret: that is in the OS keyring).
@@ -50,11 +50,17 @@ impl Workspace {
         })
     }
 
-    /// Keeps what a pull read as the live state (one undoable action).
-    pub fn store_pull(&mut self, platform: Platform, state: &LiveState) -> Result<Pulled> {
+    /// Keeps what a pull read as the live state and its calls in the API log (one undoable
+    /// action).
+    pub fn store_pull(
+        &mut self,
+        platform: Platform,
+        state: &LiveState,
+        calls: &[ApiCall],
+    ) -> Result<Pulled> {
         let at = crate::history::now();
         self.db.record(Action::Pull, |tx| {
-            sync::store(tx, platform, &at, state)?;
+            sync::store(tx, platform, &at, state, calls)?;
             Ok(Change::after(
                 (),
                 platform.as_str().to_string(),
