@@ -60,9 +60,8 @@ pub fn disconnect(ws: &mut Workspace) -> Result<()> {
     secret::delete(&c.keyring_user)
 }
 
-/// Reads the live directory of the platform `ws` is connected to and keeps it beside the plan,
-/// with every call's answer in the API log the health view reads.
-pub fn pull(ws: &mut Workspace) -> Result<Pulled> {
+/// The client of the platform `ws` is connected to, with the secret from the keyring.
+fn client(ws: &Workspace) -> Result<(Platform, wecom::Client)> {
     let c = ws.platform_connection()?.ok_or_else(|| {
         Error::Core(orgdesk_core::Error::new(
             orgdesk_core::ErrorCode::NotConnected,
@@ -70,20 +69,46 @@ pub fn pull(ws: &mut Workspace) -> Result<Pulled> {
         ))
     })?;
     let secret = secret::load(&c.keyring_user)?;
-    let (state, calls): (LiveState, _) = match c.platform {
-        Platform::Wecom => {
-            let client = wecom::Client::new(&base_url(Platform::Wecom), &c.client_id, &secret)?;
-            let state = runtime()?.block_on(client.pull())?;
-            (state, client.take_calls())
-        }
-        other => return Err(Error::Unsupported(other.as_str().to_string())),
-    };
-    Ok(ws.store_pull(c.platform, &state, &calls)?)
+    match c.platform {
+        Platform::Wecom => Ok((
+            c.platform,
+            wecom::Client::new(&base_url(Platform::Wecom), &c.client_id, &secret)?,
+        )),
+        other => Err(Error::Unsupported(other.as_str().to_string())),
+    }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Network(e.to_string()))
+/// Reads the live directory of the platform `ws` is connected to and keeps it beside the plan,
+/// with every call's answer in the API log the health view reads.
+pub fn pull(ws: &mut Workspace) -> Result<Pulled> {
+    let (platform, client) = client(ws)?;
+    let state: LiveState = block_on(client.pull())??;
+    Ok(ws.store_pull(platform, &state, &client.take_calls())?)
+}
+
+/// Checks the connection's id and secret with the platform (a token is fetched); nothing is
+/// written.
+pub fn test_connection(ws: &Workspace) -> Result<()> {
+    let (_, client) = client(ws)?;
+    block_on(client.check())?
+}
+
+/// Runs `f` to completion on a runtime of its own, on a thread of its own: callable from plain
+/// code (the CLI) and from inside another runtime (the app's commands) alike.
+fn block_on<F: std::future::Future + Send>(f: F) -> Result<F::Output>
+where
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map(|rt| rt.block_on(f))
+                    .map_err(|e| Error::Network(e.to_string()))
+            })
+            .join()
+            .unwrap_or_else(|_| Err(Error::Network("the platform client stopped".into())))
+    })
 }

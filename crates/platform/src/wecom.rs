@@ -194,6 +194,11 @@ impl Client {
         }
     }
 
+    /// Whether the id and secret are right: a token is fetched.
+    pub async fn check(&self) -> Result<()> {
+        self.token(true).await.map(|_| ())
+    }
+
     /// The live directory: every department, and the members of each (a member in several
     /// departments is read once per department and kept once).
     pub async fn pull(&self) -> Result<LiveState> {

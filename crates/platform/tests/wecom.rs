@@ -128,6 +128,11 @@ fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it()
         orgdesk_platform::secret::load(&c.keyring_user).unwrap(),
         SECRET
     );
+    // The app calls these from inside its own async runtime: they must work there too.
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async { orgdesk_platform::test_connection(&ws) })
+        .unwrap();
     let pulled = orgdesk_platform::pull(&mut ws).unwrap();
     assert_eq!(pulled.state.members.len(), 2);
     // Every call is in the API log the health view reads, by endpoint.

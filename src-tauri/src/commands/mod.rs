@@ -21,6 +21,7 @@ pub mod org;
 pub mod roles;
 pub mod setup;
 pub mod snapshots;
+pub mod sync;
 
 use crate::state::{AppState, Res, TaskFlag, TaskProgress};
 use orgdesk_core::progress::Progress;

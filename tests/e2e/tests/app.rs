@@ -1396,3 +1396,69 @@ async fn customers_and_orders_imported_in_the_app_show_their_rfm_segments() {
     assert_eq!(count("important_value"), 2);
     assert_eq!(count("general_winback"), 1);
 }
+
+#[tokio::test]
+async fn an_owner_connects_wecom_tests_it_pulls_and_sees_the_plan_as_a_diff() {
+    use orgdesk_platform::fake::{Directory, Fake};
+    const SECRET: &str = "e2e-contact-sync-secret-0123456789";
+    let fake = Fake::start(Directory {
+        corp_id: "ww42".into(),
+        secret: SECRET.into(),
+        departments: vec![
+            serde_json::json!({ "id": 1, "name": "鲜果", "parentid": 0, "order": 1 }),
+            serde_json::json!({ "id": 2, "name": "门店部", "parentid": 1, "order": 1 }),
+        ],
+        users: vec![
+            serde_json::json!({ "userid": "zhangsan", "name": "张三", "department": [2],
+                                         "mobile": "13800000001", "email": "", "status": 1 }),
+        ],
+        ..Default::default()
+    });
+    // The app (started by tauri-driver, which this process starts) talks to the fake.
+    std::env::set_var("ORGDESK_WECOM_API", &fake.url);
+    let dir = TempDir::new().unwrap();
+    let ws = dir.path().join("s.orgdesk").to_str().unwrap().to_string();
+    cli_json(&["init", &ws, "--name", "鲜果", "--platform", "wecom"]);
+    let roster = dir.path().join("r.csv");
+    std::fs::write(
+        &roster,
+        "姓名,账号,手机,部门\n张三,zhangsan,13800000001,鲜果/门店\n李四,lisi,13800000002,鲜果/门店\n",
+    )
+    .unwrap();
+    cli_json(&["import", "members", &ws, roster.to_str().unwrap()]);
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-sync\"]").await?;
+        app.type_into("[data-testid=\"connect-id\"]", "ww42")
+            .await?;
+        app.type_into("[data-testid=\"connect-secret\"]", SECRET)
+            .await?;
+        app.click("[data-testid=\"connect\"]").await?;
+        app.find("[data-testid=\"connection-id\"]").await?;
+        app.click("[data-testid=\"test-connection\"]").await?;
+        app.find_text("连接正常").await?;
+        app.click("[data-testid=\"pull\"]").await?;
+        // The rename is one update; 李四 is to be created.
+        app.find("[data-testid=\"plan-table\"] tr[data-row-key=\"update_department:鲜果/门店\"]")
+            .await?;
+        app.find("[data-testid=\"plan-table\"] tr[data-row-key=\"create_member:lisi\"]")
+            .await?;
+        let page = app
+            .find("[data-testid=\"sync-page\"]")
+            .await?
+            .text()
+            .await?;
+        check(page.contains("门店部 → 门店"), format!("page: {page}"))?;
+        check(!page.contains(SECRET), "the page shows the secret")?;
+        app.screenshot("sync-plan").await?;
+        Ok(())
+    });
+    std::env::remove_var("ORGDESK_WECOM_API");
+    // The id is in the workspace, the secret is not; disconnecting removes the keyring entry.
+    let c = cli_json(&["connection", &ws]);
+    assert_eq!(c["client_id"], "ww42");
+    for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let bytes = std::fs::read(f.path()).unwrap();
+        assert!(!bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()));
+    }
+    cli(&["disconnect", &ws]);
+}

@@ -199,6 +199,18 @@ export const commands = {
 	demoReset: () => typedError<SnapshotInfo, ErrorDto>(__TAURI_INVOKE("demo_reset")),
 	/**  Writes a copy of the open workspace to `path` (complete or not at all). */
 	saveCopy: (path: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("save_copy", { path })),
+	platformConnection: () => typedError<PlatformConnection | null, ErrorDto>(__TAURI_INVOKE("platform_connection")),
+	/**  Connects: the id into the workspace, the secret into the OS keyring only. */
+	connectPlatform: (platform: Platform, id: string, secret: string) => typedError<null, ErrorDto>(__TAURI_INVOKE("connect_platform", { platform, id, secret })),
+	disconnectPlatform: () => typedError<null, ErrorDto>(__TAURI_INVOKE("disconnect_platform")),
+	/**  Fetches a token with the connection's id and secret; writes nothing. */
+	testConnection: () => typedError<null, ErrorDto>(__TAURI_INVOKE("test_connection")),
+	/**  Reads the live directory off the UI thread and keeps it beside the plan. */
+	pullPlatform: (onProgress: Channel<TaskProgress>) => typedError<PullSummary, ErrorDto>(__TAURI_INVOKE("pull_platform", { onProgress })),
+	/**  The last pull, in figures (None before the first). */
+	lastPull: () => typedError<PullSummary | null, ErrorDto>(__TAURI_INVOKE("last_pull")),
+	/**  The operations from the last pull to the workspace. */
+	syncPlan: (allowDeletes: number) => typedError<Plan, ErrorDto>(__TAURI_INVOKE("sync_plan", { allowDeletes })),
 };
 
 /** Events */
@@ -407,6 +419,11 @@ export type BatchQuarter = {
 	rate: number | null,
 	/**  Over the guide's 10%: replace the batch. */
 	flagged: boolean,
+	message: string,
+};
+
+export type Blocked = {
+	code: string,
 	message: string,
 };
 
@@ -963,6 +980,12 @@ export type FeeInfo = {
 	note: string,
 	source: string,
 	confidence: Confidence,
+};
+
+/**  A field's value before and after. */
+export type FieldChange = {
+	from: Value | null,
+	to: Value | null,
 };
 
 /**  Where the member form shows a field. */
@@ -1531,6 +1554,16 @@ export type NeedDefinition = {
 	name: Localized,
 };
 
+export type Op = "create_department" | "update_department" | "create_member" | "update_member" | "delete_member" | "delete_department";
+
+export type Operation = {
+	op: Op,
+	/**  A department path or a member's account. */
+	target: string,
+	fields: { [key in string]: FieldChange },
+	reason: string,
+};
+
 export type OrgProfile = {
 	/**  The name the workspace shows. */
 	name: string,
@@ -1611,8 +1644,28 @@ export type Personal =
 /**  `张*`, when names are hidden too. */
 "name";
 
+export type Plan = {
+	id: string,
+	platform: Platform,
+	pulled_at: string,
+	operations: Operation[],
+	/**  Operations per kind. */
+	summary: { [key in string]: number },
+	blocked: Blocked[],
+};
+
 /**  The platform the business is setting up. */
 export type Platform = "wecom" | "dingtalk" | "feishu" | "undecided";
+
+/**  A workspace's connection to its platform (never the secret). */
+export type PlatformConnection = {
+	platform: Platform,
+	/**  WeCom corp id, DingTalk app key, Feishu app id. */
+	client_id: string,
+	/**  The OS keyring entry's user name (service "OrgDesk") that holds the secret. */
+	keyring_user: string,
+	connected_at: string,
+};
 
 /**  How one permission is set up on one platform, or `none` when it has no equivalent there. */
 export type PlatformMapping = {
@@ -1690,6 +1743,15 @@ export type ProfileInput = {
 	industry?: string | null,
 	region?: string | null,
 	headcount?: number | null,
+};
+
+/**  What the last pull read, in figures. */
+export type PullSummary = {
+	platform: Platform,
+	pulled_at: string,
+	departments: number | null,
+	members: number | null,
+	withheld: string[],
 };
 
 export type RankBounds = {

@@ -4,6 +4,7 @@ import {
   ApartmentOutlined,
   AppstoreOutlined,
   BranchesOutlined,
+  CloudSyncOutlined,
   ContactsOutlined,
   UserSwitchOutlined,
   AuditOutlined,
@@ -41,6 +42,7 @@ import AppsPage from "../pages/apps/AppsPage";
 import ApprovalsPage from "../pages/approvals/ApprovalsPage";
 import CustomersPage from "../pages/customers/CustomersPage";
 import HealthPage from "../pages/health/HealthPage";
+import SyncPage from "../pages/sync/SyncPage";
 import PermissionsPage from "../pages/permissions/PermissionsPage";
 import ComparePage from "../pages/compare/ComparePage";
 import ReportsPage from "../pages/reports/ReportsPage";
@@ -60,8 +62,8 @@ interface Props {
   onDroppedTaken: () => void;
 }
 
-type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "customers" | "health" | "compare" | "reports" | "certification" | "security" | "hardware";
-const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "customers", "health", "compare", "reports", "certification", "security", "hardware"];
+type Page = "home" | "organization" | "import" | "permissions" | "lifecycle" | "apps" | "approvals" | "customers" | "health" | "sync" | "compare" | "reports" | "certification" | "security" | "hardware";
+const PAGES: Page[] = ["home", "organization", "import", "permissions", "lifecycle", "apps", "approvals", "customers", "health", "sync", "compare", "reports", "certification", "security", "hardware"];
 
 export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropped, onDroppedTaken }: Props) {
   const { t } = useTranslation();
@@ -235,6 +237,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 { key: "approvals", icon: <BranchesOutlined />, label: <span data-testid="nav-approvals">{t("nav.approvals")}</span> },
                 { key: "customers", icon: <ContactsOutlined />, label: <span data-testid="nav-customers">{t("nav.customers")}</span> },
                 { key: "health", icon: <DashboardOutlined />, label: <span data-testid="nav-health">{t("nav.health")}</span> },
+                { key: "sync", icon: <CloudSyncOutlined />, label: <span data-testid="nav-sync">{t("nav.sync")}</span> },
                 { key: "compare", icon: <SwapOutlined />, label: <span data-testid="nav-compare">{t("nav.compare")}</span> },
                 { key: "reports", icon: <FileExcelOutlined />, label: <span data-testid="nav-reports">{t("nav.reports")}</span> },
                 {
@@ -265,6 +268,7 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
                 {page === "approvals" && <ApprovalsPage />}
                 {page === "customers" && <CustomersPage />}
                 {page === "health" && <HealthPage />}
+                {page === "sync" && <SyncPage />}
                 {page === "compare" && <ComparePage />}
                 {page === "reports" && <ReportsPage />}
                 {page === "certification" && <CertificationPage />}
