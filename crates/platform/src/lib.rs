@@ -37,6 +37,8 @@ pub fn base_url(platform: Platform) -> String {
 /// to be there before the workspace is changed). A keyring that cannot be reached is an error;
 /// the secret is never written anywhere else.
 pub fn connect(ws: &mut Workspace, platform: Platform, id: &str, secret: &str) -> Result<()> {
+    // A wrong id is said before the keyring is touched.
+    orgdesk_core::sync::check_client_id(id)?;
     let secret = secret.trim();
     if secret.is_empty() {
         return Err(Error::Input("secret_required".into()));

@@ -9,19 +9,10 @@ use orgdesk_core::customers::limits::CustomerFinding;
 use orgdesk_core::customers::rfm::{Rfm, RfmOptions};
 use orgdesk_core::customers::welcome::{Welcome, WelcomeCheck, WelcomeScope};
 use orgdesk_core::customers::{CustomerFilter, CustomerPage, TagEdit, TagGroup};
-use orgdesk_core::imports::customers::CustomersImport;
+use orgdesk_core::imports::customers::{CustomerFile, CustomersImport};
 use orgdesk_core::progress::Silent;
-use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::AppHandle;
-
-/// What a customer or order file holds.
-#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
-#[serde(rename_all = "lowercase")]
-pub enum CustomerFile {
-    Customers,
-    Orders,
-}
 
 /// Imports a customer or order file off the UI thread, streaming progress; `import_cancel`
 /// stops it.
@@ -39,13 +30,13 @@ pub async fn import_customer_file(
         TaskFlag::Import,
         on_progress,
         move |state, progress| {
-            state.with(|ws, lang| match kind {
-                CustomerFile::Customers => {
-                    ws.import_customers(path.as_ref(), skip_invalid, false, lang, progress)
-                }
-                CustomerFile::Orders => {
-                    ws.import_orders(path.as_ref(), skip_invalid, false, lang, progress)
-                }
+            state.with(|ws, lang| {
+                let path = std::path::Path::new(&path);
+                let bytes = std::fs::read(path).map_err(|e| orgdesk_core::Error::io(path, &e))?;
+                let name = path
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into());
+                ws.import_customer_bytes(kind, bytes, &name, skip_invalid, false, lang, progress)
             })
         },
     )
@@ -62,13 +53,8 @@ pub fn import_customer_bytes(
     kind: CustomerFile,
     skip_invalid: bool,
 ) -> Res<CustomersImport> {
-    state.with(|ws, lang| match kind {
-        CustomerFile::Customers => {
-            ws.import_customers_bytes(bytes, &file_name, skip_invalid, false, lang, &Silent)
-        }
-        CustomerFile::Orders => {
-            ws.import_orders_bytes(bytes, &file_name, skip_invalid, false, lang, &Silent)
-        }
+    state.with(|ws, lang| {
+        ws.import_customer_bytes(kind, bytes, &file_name, skip_invalid, false, lang, &Silent)
     })
 }
 

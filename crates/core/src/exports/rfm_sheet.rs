@@ -29,7 +29,10 @@ pub(crate) fn write(
 ) -> Result<(), XlsxError> {
     let tr = |key: &str| t(lang, key, &[]);
     sheet.set_name(name)?;
-    for (c, w) in [18.0, 8.0, 8.0, 8.0, 12.0, 10.0, 16.0].iter().enumerate() {
+    for (c, w) in [24.0, 11.0, 11.0, 11.0, 12.0, 10.0, 16.0]
+        .iter()
+        .enumerate()
+    {
         sheet.set_column_width(c as u16, *w)?;
     }
     let heading = t(

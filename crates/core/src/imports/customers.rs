@@ -155,6 +155,14 @@ fn value<'r>(kind: Kind, values: &[Option<&'r str>], field: &str) -> Option<&'r 
         .filter(|v| !v.is_empty() && *v != "-")
 }
 
+/// What a customer or order file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerFile {
+    Customers,
+    Orders,
+}
+
 /// What an import of customers or orders read and did.
 #[derive(Debug, Clone, Default, Serialize, specta::Type)]
 pub struct CustomersImport {

@@ -101,6 +101,15 @@ pub(crate) fn connection(conn: &Connection) -> Result<Option<PlatformConnection>
         .optional()?)
 }
 
+/// A platform's id as given (trimmed), or why it cannot be one.
+pub fn check_client_id(id: &str) -> Result<&str> {
+    let trimmed = id.trim();
+    if trimmed.is_empty() || trimmed.len() > 128 || trimmed.chars().any(char::is_whitespace) {
+        return Err(Error::new(ErrorCode::InvalidValue, "client_id_invalid").with("value", id));
+    }
+    Ok(trimmed)
+}
+
 /// Keeps `c` as the workspace's one connection (a new one replaces the old).
 pub(crate) fn connect(tx: &Tx, c: &PlatformConnection) -> Result<()> {
     if c.platform == Platform::Undecided {
@@ -110,14 +119,7 @@ pub(crate) fn connect(tx: &Tx, c: &PlatformConnection) -> Result<()> {
             "wecom, dingtalk, feishu",
         ));
     }
-    let id = c.client_id.trim();
-    if id.is_empty() || id.len() > 128 || id.chars().any(char::is_whitespace) {
-        return Err(Error::invalid_value(
-            "id",
-            &c.client_id,
-            "the platform's id, no spaces",
-        ));
-    }
+    let id = check_client_id(&c.client_id)?;
     tx.execute("DELETE FROM connections", [])?;
     tx.execute(
         "INSERT INTO connections (platform, client_id, keyring_user, connected_at) VALUES (?1, ?2, ?3, ?4)",

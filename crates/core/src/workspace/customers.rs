@@ -4,9 +4,9 @@ use super::Workspace;
 use crate::customers::rfm::{self, Rfm, RfmOptions, Scoring};
 use crate::customers::{self, Customer, CustomerFilter, CustomerPage, TagEdit, TagGroup};
 use crate::error::{Error, Result};
-use crate::history::{Action, Change, Decision, Recorder, Tx};
+use crate::history::{Action, Change};
 use crate::i18n::Lang;
-use crate::imports::customers::{self as import, CustomersImport};
+use crate::imports::customers::{self as import, CustomerFile, CustomersImport};
 use crate::progress::Progress;
 use std::path::Path;
 
@@ -21,31 +21,8 @@ impl Workspace {
         lang: Lang,
         progress: &dyn Progress,
     ) -> Result<CustomersImport> {
-        let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        self.import_customers_bytes(
-            bytes,
-            &super::file_name(file),
-            skip_invalid,
-            dry_run,
-            lang,
-            progress,
-        )
-    }
-
-    /// Imports the bytes of a customer list named `name` (a file dropped in the app).
-    pub fn import_customers_bytes(
-        &mut self,
-        bytes: Vec<u8>,
-        name: &str,
-        skip_invalid: bool,
-        dry_run: bool,
-        lang: Lang,
-        progress: &dyn Progress,
-    ) -> Result<CustomersImport> {
-        let checked = import::check_customers(self.db.conn(), bytes, name, lang, progress)?;
-        self.record_import(Action::CustomersImport, |tx, recorder| {
-            checked.write(tx, recorder, skip_invalid, dry_run)
-        })
+        let kind = CustomerFile::Customers;
+        self.import_customer_file(kind, file, skip_invalid, dry_run, lang, progress)
     }
 
     /// Imports an order list in one undoable action (as customers are).
@@ -57,20 +34,30 @@ impl Workspace {
         lang: Lang,
         progress: &dyn Progress,
     ) -> Result<CustomersImport> {
-        let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
-        self.import_orders_bytes(
-            bytes,
-            &super::file_name(file),
-            skip_invalid,
-            dry_run,
-            lang,
-            progress,
-        )
+        let kind = CustomerFile::Orders;
+        self.import_customer_file(kind, file, skip_invalid, dry_run, lang, progress)
     }
 
-    /// Imports the bytes of an order list named `name`.
-    pub fn import_orders_bytes(
+    /// Imports a customer or order list from `file`.
+    pub fn import_customer_file(
         &mut self,
+        kind: CustomerFile,
+        file: &Path,
+        skip_invalid: bool,
+        dry_run: bool,
+        lang: Lang,
+        progress: &dyn Progress,
+    ) -> Result<CustomersImport> {
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, &e))?;
+        let name = super::file_name(file);
+        self.import_customer_bytes(kind, bytes, &name, skip_invalid, dry_run, lang, progress)
+    }
+
+    /// Imports the bytes of a customer or order list named `name` (a file dropped in the app).
+    #[allow(clippy::too_many_arguments)]
+    pub fn import_customer_bytes(
+        &mut self,
+        kind: CustomerFile,
         bytes: Vec<u8>,
         name: &str,
         skip_invalid: bool,
@@ -78,19 +65,23 @@ impl Workspace {
         lang: Lang,
         progress: &dyn Progress,
     ) -> Result<CustomersImport> {
-        let checked = import::check_orders(self.db.conn(), bytes, name, lang, progress)?;
-        self.record_import(Action::OrdersImport, |tx, recorder| {
-            checked.write(tx, recorder, skip_invalid, dry_run)
-        })
-    }
-
-    /// Runs an import's write as one action; the report whether it committed or rolled back.
-    fn record_import(
-        &mut self,
-        action: Action,
-        write: impl FnOnce(&Tx, &mut Recorder) -> Result<Decision<CustomersImport, CustomersImport>>,
-    ) -> Result<CustomersImport> {
-        let done = self.db.record_or_roll_back(action, write)?;
+        let conn = self.db.conn();
+        let done = match kind {
+            CustomerFile::Customers => {
+                let checked = import::check_customers(conn, bytes, name, lang, progress)?;
+                self.db
+                    .record_or_roll_back(Action::CustomersImport, |tx, recorder| {
+                        checked.write(tx, recorder, skip_invalid, dry_run)
+                    })?
+            }
+            CustomerFile::Orders => {
+                let checked = import::check_orders(conn, bytes, name, lang, progress)?;
+                self.db
+                    .record_or_roll_back(Action::OrdersImport, |tx, recorder| {
+                        checked.write(tx, recorder, skip_invalid, dry_run)
+                    })?
+            }
+        };
         Ok(done.map_or_else(|report| report, |(report, _)| report))
     }
 

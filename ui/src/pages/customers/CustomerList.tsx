@@ -5,7 +5,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 import dayjs from "dayjs";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, call, type Customer, type CustomerFile, type CustomerFinding, type CustomersImport, type Rfm, type RfmOptions, type Scoring, type TagGroup, type TaskProgress } from "../../api";
+import { api, ApiError, call, type Customer, type CustomerFile, type CustomerFinding, type CustomersImport, type Rfm, type RfmOptions, type Scoring, type Segment, type TagGroup, type TaskProgress } from "../../api";
 import { describe } from "../../errors";
 import EChart from "../../shell/EChart";
 import { latest, STALE } from "../../shell/latest";
@@ -24,7 +24,7 @@ const ACCEPT = ".xlsx,.xls,.csv,.ods";
  * as a chart (as of a date, over a window; written as value tags on request) and the customers
  * a page at a time, filtered by owner, tag, segment or a search.
  */
-export default function CustomerList({ groups }: { groups: TagGroup[] }) {
+export default function CustomerList({ groups, onSegments }: { groups: TagGroup[]; onSegments: (s: Segment[]) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const report = useReport();
@@ -46,10 +46,11 @@ export default function CustomerList({ groups }: { groups: TagGroup[] }) {
       .then((r) => {
         if (r === STALE) return;
         setRfm(r[0]);
+        onSegments(r[0].segments);
         setFindings(r[1]);
       })
       .catch(report);
-  }, [options, revision, report, run]);
+  }, [options, revision, report, run, onSegments]);
 
   const filter = `${search}\u0000${owner ?? ""}\u0000${tag ?? ""}\u0000${segment ?? ""}\u0000${JSON.stringify(options)}`;
   const { rows, total, page, loading, turn } = usePaged(

@@ -25,11 +25,9 @@ export default function CustomersPage() {
   const run = useRef(latest()).current;
 
   useEffect(() => {
-    run(Promise.all([call(api.tagGroups()), call(api.rfm({ as_of: null, window_days: null, scoring: "mean" }))]))
-      .then((r) => {
-        if (r === STALE) return;
-        setGroups(r[0]);
-        setSegments(r[1].segments);
+    run(call(api.tagGroups()))
+      .then((g) => {
+        if (g !== STALE) setGroups(g);
       })
       .catch(report);
   }, [revision, report, run]);
@@ -41,7 +39,7 @@ export default function CustomersPage() {
         onChange={setTab}
         destroyOnHidden
         items={[
-          { key: "customers", label: <span data-testid="customers-tab-customers">{t("customers_ui.tabs.customers")}</span>, children: <CustomerList groups={groups} /> },
+          { key: "customers", label: <span data-testid="customers-tab-customers">{t("customers_ui.tabs.customers")}</span>, children: <CustomerList groups={groups} onSegments={setSegments} /> },
           { key: "tags", label: <span data-testid="customers-tab-tags">{t("customers_ui.tabs.tags")}</span>, children: <TagsTab groups={groups} /> },
           { key: "welcome", label: <span data-testid="customers-tab-welcome">{t("customers_ui.tabs.welcome")}</span>, children: <WelcomeTab /> },
           { key: "campaigns", label: <span data-testid="customers-tab-campaigns">{t("customers_ui.tabs.campaigns")}</span>, children: <CampaignsTab groups={groups} segments={segments} /> },
