@@ -40,6 +40,7 @@ pub struct AppState {
     import: Mutex<Option<ImportSession>>,
     import_cancel: AtomicBool,
     export_cancel: AtomicBool,
+    sync_cancel: AtomicBool,
 }
 
 /// Progress of a running import or export (rows done of total), sent to the page.
@@ -85,6 +86,7 @@ impl AppState {
             import: Mutex::new(None),
             import_cancel: AtomicBool::new(false),
             export_cancel: AtomicBool::new(false),
+            sync_cancel: AtomicBool::new(false),
         }
     }
 
@@ -317,6 +319,7 @@ impl AppState {
         match flag {
             TaskFlag::Import => &self.import_cancel,
             TaskFlag::Export => &self.export_cancel,
+            TaskFlag::Sync => &self.sync_cancel,
         }
     }
 }
@@ -326,6 +329,8 @@ impl AppState {
 pub enum TaskFlag {
     Import,
     Export,
+    /// Pulling from the platform and applying a plan to it.
+    Sync,
 }
 
 /// Bridges the core's progress callbacks to a page.

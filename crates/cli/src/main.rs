@@ -194,6 +194,23 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         allow_deletes: u32,
     },
+    /// Carry out a saved plan (its id from `plan`) on the platform, only if a fresh read shows
+    /// the rows it touches still as they were pulled. Each operation is journaled before and
+    /// after its call; the first failure stops the run (exit 1). A run killed or cut off in the
+    /// middle goes on with --resume, repeating nothing that was done.
+    Apply {
+        workspace: PathBuf,
+        plan_id: String,
+        /// Check against a fresh read and list what would run; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How many deletes you accept.
+        #[arg(long, default_value_t = 0)]
+        allow_deletes: u32,
+        /// Go on with a run that was started.
+        #[arg(long)]
+        resume: bool,
+    },
     /// Revert the last action.
     Undo { workspace: PathBuf },
     /// Re-apply the last undone action.
@@ -1302,6 +1319,20 @@ fn run(command: Command, out: &Out) -> Result<Exit, Error> {
             workspace,
             allow_deletes,
         } => return sync::plan(&workspace, allow_deletes, out),
+        Command::Apply {
+            workspace,
+            plan_id,
+            dry_run,
+            allow_deletes,
+            resume,
+        } => {
+            let options = orgdesk_platform::ApplyOptions {
+                dry_run,
+                allow_deletes,
+                resume,
+            };
+            return sync::apply(&workspace, &plan_id, options, out);
+        }
         Command::Undo { workspace } => {
             out.history_step("cli.undone", &open(&workspace)?.undo()?)?
         }

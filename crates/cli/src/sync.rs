@@ -3,6 +3,7 @@
 
 use crate::print::Out;
 use crate::{open, Exit};
+use orgdesk_core::sync::journal::{self, OpStatus};
 use orgdesk_core::{Error, ErrorCode, Platform};
 use std::io::Read;
 use std::path::Path;
@@ -127,5 +128,75 @@ pub fn plan(workspace: &Path, allow_deletes: u32, out: &Out) -> Result<Exit, Err
         Exit::Done
     } else {
         Exit::Rejected
+    })
+}
+
+/// Counts applied operations on standard error as they are done.
+struct Counter;
+
+impl orgdesk_core::progress::Progress for Counter {
+    fn update(&self, done: u64, total: u64) {
+        use std::io::IsTerminal;
+        if std::io::stderr().is_terminal() {
+            eprint!("\r{done}/{total}");
+        }
+    }
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// Applies a saved plan; exit 1 when an operation failed.
+pub fn apply(
+    workspace: &Path,
+    id: &str,
+    options: orgdesk_platform::ApplyOptions,
+    out: &Out,
+) -> Result<Exit, Error> {
+    let mut ws = open(workspace)?;
+    let r = orgdesk_platform::apply(&mut ws, id, options, out.lang, &Counter)?;
+    out.emit(&r, || {
+        let mut lines = Vec::new();
+        if r.dry_run {
+            lines.push(out.tr(
+                "cli.apply_dry_run",
+                &[
+                    ("count", r.remaining.to_string()),
+                    ("id", r.plan_id.clone()),
+                ],
+            ));
+            for e in r.journal.iter().filter(|e| e.status != OpStatus::Done) {
+                lines.push(format!("  {:<18} {}", journal::op_code(e.op), e.target));
+            }
+            return lines.join("\n");
+        }
+        lines.push(out.tr(
+            "cli.applied",
+            &[
+                ("done", r.done.to_string()),
+                ("already", r.already_done.to_string()),
+                ("remaining", r.remaining.to_string()),
+            ],
+        ));
+        if let Some(f) = &r.failed {
+            lines.push(out.tr(
+                "cli.apply_failed",
+                &[
+                    ("op", journal::op_code(f.op)),
+                    ("target", f.target.clone()),
+                    ("code", f.errcode.unwrap_or_default().to_string()),
+                    ("message", f.message.clone().unwrap_or_default()),
+                ],
+            ));
+        }
+        if let Some(n) = r.left_after {
+            lines.push(out.tr("cli.apply_left", &[("count", n.to_string())]));
+        }
+        lines.join("\n")
+    })?;
+    Ok(if r.failed.is_some() {
+        Exit::Rejected
+    } else {
+        Exit::Done
     })
 }

@@ -176,3 +176,299 @@ fn connect_pull_plan_and_disconnect_keep_the_secret_in_the_keyring_only() {
         "the secret is in a workspace file"
     );
 }
+
+/// A workspace connected to `fake` with `roster` imported and pulled.
+fn connected(api: &str, dir: &TempDir, roster: &str) -> String {
+    let ws = dir.path().join("c.orgdesk");
+    let w = ws.to_str().unwrap().to_string();
+    let ok = |args: &[&str], stdin: &str| {
+        let r = orgdesk(api, args, stdin);
+        assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+    };
+    ok(&["init", &w, "--name", "鲜果", "--platform", "wecom"], "");
+    let file = dir.path().join("r.csv");
+    std::fs::write(&file, roster).unwrap();
+    ok(&["import", "members", &w, file.to_str().unwrap()], "");
+    let connect = [
+        "connect",
+        &w,
+        "--platform",
+        "wecom",
+        "--id",
+        "ww42",
+        "--secret-stdin",
+    ];
+    ok(&connect, SECRET);
+    ok(&["pull", &w], "");
+    w
+}
+
+fn writes(fake: &Fake) -> Vec<String> {
+    fake.with(|d| {
+        d.calls
+            .iter()
+            .map(|(p, _)| p.clone())
+            .filter(|p| !p.ends_with("list") && p != "gettoken")
+            .collect()
+    })
+}
+
+#[test]
+fn apply_runs_the_saved_plan_only_while_the_live_rows_are_as_pulled_and_leaves_nothing_to_plan() {
+    let fake = Fake::start(Directory {
+        corp_id: "ww42".into(),
+        secret: SECRET.into(),
+        departments: vec![
+            json!({ "id": 1, "name": "鲜果", "parentid": 0, "order": 1 }),
+            json!({ "id": 2, "name": "门店部", "parentid": 1, "order": 1 }),
+        ],
+        users: vec![
+            json!({ "userid": "zhangsan", "name": "张三", "department": [2], "mobile": "13800000001", "position": "店员", "status": 1 }),
+            json!({ "userid": "ghost", "name": "赵六", "department": [2], "mobile": "13900000009", "status": 1 }),
+        ],
+        ..Default::default()
+    });
+    let api = fake.url.as_str();
+    let dir = TempDir::new().unwrap();
+    let w = connected(
+        api,
+        &dir,
+        "姓名,账号,手机,部门,职务\n张三,zhangsan,13800000001,鲜果/门店,店长\n李四,lisi,13800000002,鲜果/门店/一店,\n王五,wangwu,13800000003,鲜果/仓库,\n",
+    );
+    let plan = json(&orgdesk(
+        api,
+        &["plan", &w, "--allow-deletes", "1", "--json"],
+        "",
+    ));
+    let id = plan["id"].as_str().unwrap().to_string();
+    let count = plan["operations"].as_array().unwrap().len();
+    assert_eq!(count, 7, "{plan}");
+
+    // An unknown plan, a plan whose deletes are not accepted: clear errors, nothing called.
+    let r = orgdesk(api, &["apply", &w, "nope", "--json"], "");
+    assert_eq!(
+        (r.code, json(&r)["error"]["code"].as_str()),
+        (1, Some("plan_not_found"))
+    );
+    let r = orgdesk(api, &["apply", &w, &id, "--json"], "");
+    assert_eq!(
+        (r.code, json(&r)["error"]["code"].as_str()),
+        (1, Some("plan_blocked"))
+    );
+    // A dry run checks against a fresh read and lists the operations; it writes nothing.
+    let r = orgdesk(
+        api,
+        &[
+            "apply",
+            &w,
+            &id,
+            "--allow-deletes",
+            "1",
+            "--dry-run",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(json(&r)["remaining"], count);
+    let text = orgdesk(
+        api,
+        &["apply", &w, &id, "--allow-deletes", "1", "--dry-run"],
+        "",
+    );
+    assert!(
+        text.stdout.contains(&id) && text.stdout.contains("delete_member      ghost"),
+        "{}",
+        text.stdout
+    );
+    // Someone renamed the member to delete on the platform meanwhile: nothing is applied.
+    fake.with(|d| d.users[1]["name"] = json!("赵六六"));
+    let r = orgdesk(
+        api,
+        &["apply", &w, &id, "--allow-deletes", "1", "--json"],
+        "",
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(json(&r)["error"]["code"], "live_changed");
+    assert!(json(&r)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ghost"));
+    assert_eq!(writes(&fake), Vec::<String>::new());
+    fake.with(|d| d.users[1]["name"] = json!("赵六"));
+
+    let r = orgdesk(
+        api,
+        &["apply", &w, &id, "--allow-deletes", "1", "--json"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report = json(&r);
+    assert_eq!(
+        (report["done"].as_u64(), report["left_after"].as_u64()),
+        (Some(7), Some(0))
+    );
+    assert!(report["journal"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["status"] == "done"));
+    assert_eq!(
+        writes(&fake),
+        [
+            "department/update",
+            "department/create",
+            "department/create",
+            "user/update",
+            "user/create",
+            "user/create",
+            "user/delete"
+        ]
+    );
+    // The platform now holds the plan: 一店 under the renamed 门店, 李四 in it.
+    let (yidian, lisi) = fake.with(|d| {
+        let yidian = d
+            .departments
+            .iter()
+            .find(|x| x["name"] == "一店")
+            .cloned()
+            .unwrap();
+        let lisi = d
+            .users
+            .iter()
+            .find(|u| u["userid"] == "lisi")
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            d.departments.iter().find(|x| x["id"] == 2).unwrap()["name"],
+            "门店"
+        );
+        assert!(d.users.iter().all(|u| u["userid"] != "ghost"));
+        assert_eq!(
+            d.users.iter().find(|u| u["userid"] == "zhangsan").unwrap()["position"],
+            "店长"
+        );
+        (yidian, lisi)
+    });
+    assert_eq!(yidian["parentid"], 2);
+    assert_eq!(lisi["department"], json!([yidian["id"]]));
+    // Each operation is an audit entry from the platform.
+    let log = json(&orgdesk(api, &["log", &w, "--json"], ""));
+    let applied = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "sync_apply" && e["source"] == "platform")
+        .count();
+    assert_eq!(applied, count);
+    // Applying it again repeats nothing; the next plan is empty.
+    let again = json(&orgdesk(api, &["apply", &w, &id, "--json"], ""));
+    assert_eq!(
+        (again["done"].as_u64(), again["already_done"].as_u64()),
+        (Some(0), Some(7))
+    );
+    let next = json(&orgdesk(api, &["plan", &w, "--json"], ""));
+    assert_eq!(next["operations"], json!([]));
+    assert!(
+        !holds_secret(dir.path()),
+        "the secret is in a workspace file"
+    );
+}
+
+#[test]
+fn a_failed_or_killed_apply_resumes_without_repeating_or_duplicating_anything() {
+    let fake = Fake::start(Directory {
+        corp_id: "ww42".into(),
+        secret: SECRET.into(),
+        departments: vec![json!({ "id": 1, "name": "鲜果", "parentid": 0, "order": 1 })],
+        ..Default::default()
+    });
+    let api = fake.url.as_str();
+    let dir = TempDir::new().unwrap();
+    let w = connected(
+        api,
+        &dir,
+        "姓名,账号,手机,部门\n甲,jia,13800000011,鲜果/甲组\n乙,yi,13800000012,鲜果/乙组\n",
+    );
+    let id = json(&orgdesk(api, &["plan", &w, "--json"], ""))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The platform refuses the first member: the run stops there, the journal says so.
+    fake.with(|d| d.refuse_next.push(("user/create".into(), 60104)));
+    let r = orgdesk(api, &["apply", &w, &id, "--json"], "");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let report = json(&r);
+    assert_eq!(
+        (report["done"].as_u64(), report["remaining"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(report["failed"]["target"], "jia");
+    assert_eq!(report["failed"]["errcode"], 60104);
+    let statuses: Vec<&str> = report["journal"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["done", "done", "failed", "queued"]);
+
+    // Resumed, the member is created but its answer is lost, and the run is killed (-9).
+    fake.with(|d| d.hang_on = Some("user/create".into()));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("orgdesk"))
+        .env("ORGDESK_WECOM_API", api)
+        .args(["apply", &w, &id, "--resume"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while fake.with(|d| d.users.is_empty()) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the resumed run never created jia"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    fake.with(|d| d.hang_on = None);
+
+    // Started before: a plain apply refuses, --resume goes on.
+    let r = orgdesk(api, &["apply", &w, &id, "--json"], "");
+    assert_eq!(
+        (r.code, json(&r)["error"]["key"].as_str()),
+        (1, Some("plan_running"))
+    );
+    let r = orgdesk(api, &["apply", &w, &id, "--resume", "--json"], "");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report = json(&r);
+    assert_eq!(
+        (
+            report["done"].as_u64(),
+            report["already_done"].as_u64(),
+            report["left_after"].as_u64()
+        ),
+        (Some(2), Some(2), Some(0))
+    );
+    let users: Vec<String> = fake.with(|d| {
+        d.users
+            .iter()
+            .map(|u| u["userid"].as_str().unwrap().to_string())
+            .collect()
+    });
+    assert_eq!(
+        users,
+        ["jia", "yi"],
+        "a member was created twice or not at all"
+    );
+    // The departments were created once each, before the failure.
+    assert_eq!(
+        writes(&fake)
+            .iter()
+            .filter(|p| *p == "department/create")
+            .count(),
+        2
+    );
+}

@@ -96,6 +96,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0019_platform.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0020_sync_apply.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).

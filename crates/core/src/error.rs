@@ -61,6 +61,10 @@ pub enum ErrorCode {
     PlanBlocked,
     /// The platform answered with an error code.
     PlatformRefused,
+    /// No saved plan has that id.
+    PlanNotFound,
+    /// The live directory changed since the pull a plan was computed from.
+    LiveChanged,
     // The operation could not run at all (CLI exit 2).
     FileNotFound,
     FileExists,

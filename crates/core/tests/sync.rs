@@ -184,3 +184,116 @@ fn withheld_fields_are_not_planned_and_no_pull_is_a_clear_error() {
         .iter()
         .all(|o| o.fields.contains_key("mobile")));
 }
+
+#[test]
+fn a_saved_plan_is_journaled_checked_for_drift_and_outlives_undo() {
+    use orgdesk_core::sync::journal::{drifted, Departments, OpStatus, Outcome};
+    let (_dir, mut ws) = workspace();
+    let state = LiveState {
+        departments: vec![
+            dept(1, None, "鲜果"),
+            dept(2, Some(1), "门店部"),
+            dept(3, Some(1), "旧仓库"),
+        ],
+        members: vec![
+            live("zhangsan", "张三", "13800000001", &[2]),
+            live("lisi", "李四", "13800000002", &[2]),
+            live("ghost", "赵六", "13900000009", &[3]),
+        ],
+        withheld: vec![],
+    };
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert_eq!(
+        ops(&plan),
+        [
+            ("update_department", "鲜果/门店"),
+            ("create_department", "鲜果/财务部"),
+            ("create_member", "wangwu"),
+            ("delete_member", "ghost"),
+            ("delete_department", "鲜果/旧仓库"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // Saved by id: unknown ids and unaccepted deletes are refused, whatever `plan` was given.
+    let code = |r: orgdesk_core::Result<_>| r.map(|_| ()).unwrap_err().key;
+    assert_eq!(code(ws.plan_to_apply("1-x", 2, Lang::ZhCn)), "plan_unknown");
+    assert_eq!(
+        code(ws.plan_to_apply(&plan.id, 1, Lang::ZhCn)),
+        "plan_blocked"
+    );
+    let saved = ws.plan_to_apply(&plan.id, 2, Lang::ZhCn).unwrap();
+    assert_eq!(saved.plan, plan);
+
+    // Nothing ran: a fresh read where 赵六 was renamed drifts on 赵六 only.
+    let mut now = state.clone();
+    now.members[2].name = "赵六六".into();
+    now.members[0].status = Some(4); // activation is the platform's business
+    assert_eq!(drifted(&plan, &[], &state, &now), ["ghost"]);
+    // A department created meanwhile where the plan creates one drifts too.
+    now.departments.push(dept(9, Some(1), "财务部"));
+    assert_eq!(drifted(&plan, &[], &state, &now), ["鲜果/财务部", "ghost"]);
+
+    let journal = ws.journal_start(&plan).unwrap();
+    assert!(journal.iter().all(|e| e.status == OpStatus::Queued));
+    let o = &plan.operations;
+    ws.journal_mark(&plan.id, 0, &o[0], &Outcome::Pending, &[])
+        .unwrap();
+    ws.journal_mark(&plan.id, 0, &o[0], &Outcome::Done(None), &[])
+        .unwrap();
+    ws.journal_mark(&plan.id, 1, &o[1], &Outcome::Done(Some(7)), &[])
+        .unwrap();
+    ws.journal_mark(&plan.id, 2, &o[2], &Outcome::Pending, &[])
+        .unwrap();
+    ws.journal_mark(
+        &plan.id,
+        2,
+        &o[2],
+        &Outcome::Failed {
+            errcode: 60104,
+            message: "mobile existed".into(),
+        },
+        &[],
+    )
+    .unwrap();
+    // The journal is not undone with the workspace: undo takes back the pull, not the run.
+    ws.undo().unwrap();
+    let journal = ws.journal(&plan.id).unwrap();
+    let statuses: Vec<OpStatus> = journal.iter().map(|e| e.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            OpStatus::Done,
+            OpStatus::Done,
+            OpStatus::Failed,
+            OpStatus::Queued,
+            OpStatus::Queued
+        ]
+    );
+    assert_eq!(journal[2].errcode, Some(60104));
+    // Members go to departments by their platform ids, created ones included.
+    let ids = Departments::new(&plan, &journal);
+    assert_eq!(ids.id("鲜果/门店").unwrap(), 2);
+    assert_eq!(ids.id("鲜果/财务部").unwrap(), 7);
+    assert!(ids.id("鲜果/无").is_err());
+    // Done operations are no longer checked for drift.
+    let mut now = state.clone();
+    now.departments[1].name = "门店".into();
+    assert!(drifted(&plan, &journal, &state, &now).is_empty());
+    // Each finished operation is an audit entry from the platform.
+    let applied: Vec<_> = ws
+        .log(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.source == Source::Platform)
+        .collect();
+    assert_eq!(applied.len(), 3);
+    assert_eq!(applied[0].after.as_ref().unwrap()["errcode"], 60104);
+    let (last, _) = ws.last_run().unwrap().unwrap();
+    assert_eq!(last.id, plan.id);
+    // With the pull it was computed from gone, the plan is stale.
+    assert_eq!(
+        code(ws.plan_to_apply(&plan.id, 2, Lang::ZhCn)),
+        "plan_stale"
+    );
+}

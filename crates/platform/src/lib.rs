@@ -2,20 +2,65 @@
 //! connection's secret in the OS keyring, never in the workspace; an async client per platform
 //! (WeCom so far) with the token cached and refreshed, and retries on the documented "too
 //! frequent" answers; a pull that reads the live directory and hands it to the core. The core
-//! computes the plan; applying it is to come.
+//! computes the plan and keeps the journal; [`apply`] makes the calls.
 //!
 //! With the `fake` feature, [`fake`] serves the documented WeCom contacts API on localhost for
 //! tests; `ORGDESK_WECOM_API` points the client at it (or at a private deployment).
 
+mod apply;
 pub mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod secret;
 pub mod wecom;
 
+pub use apply::Options as ApplyOptions;
 pub use error::{Error, Result};
-use orgdesk_core::sync::{LiveState, Pulled};
-use orgdesk_core::{Platform, Workspace};
+use orgdesk_core::progress::Progress;
+use orgdesk_core::sync::journal::ApplyReport;
+use orgdesk_core::sync::{ApiCall, LiveState, Pulled};
+use orgdesk_core::{Lang, Platform, Workspace};
+
+/// A member's fields as a create or an update writes them (None: not written; an empty text
+/// clears the field). Departments are the platform's ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MemberWrite {
+    /// A new account for the member (an update that renames the account).
+    pub new_userid: Option<String>,
+    pub name: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub position: Option<String>,
+    pub departments: Option<Vec<i64>>,
+    pub main_department: Option<i64>,
+    /// Of `departments`, those the member leads.
+    pub leader_in: Option<Vec<i64>>,
+}
+
+/// What OrgDesk asks of a platform's contacts API, one implementation per platform. Creates
+/// and deletes are idempotent: a create the platform did already ("already exists") and a
+/// delete of what is gone are answered as done, so a resumed run repeats nothing.
+#[allow(async_fn_in_trait)]
+pub trait Directory {
+    /// Whether the id and secret are right.
+    async fn check(&self) -> Result<()>;
+    /// The live directory.
+    async fn pull(&self) -> Result<LiveState>;
+    /// The calls answered since the last time (and forgets them), for the API log.
+    fn take_calls(&self) -> Vec<ApiCall>;
+    /// The new department's id.
+    async fn create_department(&self, name: &str, parent: i64) -> Result<i64>;
+    async fn update_department(
+        &self,
+        id: i64,
+        name: Option<&str>,
+        parent: Option<i64>,
+    ) -> Result<()>;
+    async fn delete_department(&self, id: i64) -> Result<()>;
+    async fn create_member(&self, userid: &str, m: &MemberWrite) -> Result<()>;
+    async fn update_member(&self, userid: &str, m: &MemberWrite) -> Result<()>;
+    async fn delete_member(&self, userid: &str) -> Result<()>;
+}
 
 /// The base URL of `platform`'s API: the documented one, or the environment's override
 /// (`ORGDESK_WECOM_API`, `ORGDESK_DINGTALK_API`, `ORGDESK_FEISHU_API`).
@@ -92,7 +137,22 @@ pub fn pull(ws: &mut Workspace) -> Result<Pulled> {
 /// written.
 pub fn test_connection(ws: &Workspace) -> Result<()> {
     let (_, client) = client(ws)?;
-    block_on(client.check())?
+    block_on(Directory::check(&client))?
+}
+
+/// Applies the saved plan `id` to the platform `ws` is connected to (see [`ApplyOptions`]):
+/// nothing when the live rows it touches changed since its pull; each operation journaled
+/// before and after its call; the first failure stops the run; a complete run reads the live
+/// directory again.
+pub fn apply(
+    ws: &mut Workspace,
+    id: &str,
+    options: ApplyOptions,
+    lang: Lang,
+    progress: &dyn Progress,
+) -> Result<ApplyReport> {
+    let (_, client) = client(ws)?;
+    block_on(apply::run(ws, &client, id, options, lang, progress))?
 }
 
 /// Runs `f` to completion on a runtime of its own, on a thread of its own: callable from plain

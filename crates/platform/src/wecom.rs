@@ -4,6 +4,7 @@
 //! frequent" answer (45009) is retried with a growing pause.
 
 use crate::error::{Error, Result};
+use crate::MemberWrite;
 use orgdesk_core::sync::{ApiCall, LiveDepartment, LiveMember, LiveState};
 use serde::Deserialize;
 use serde_json::Value;
@@ -167,6 +168,20 @@ impl Client {
     /// GET `path` with `query`: the token added, fetched again once when it expired, and
     /// retried with a growing pause when the platform says it is called too often.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value> {
+        self.call(path, query, None).await
+    }
+
+    /// POST `body` to `path`, as [`Client::get`] does.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Value> {
+        self.call(path, &[], Some(body)).await
+    }
+
+    async fn call(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        json: Option<&Value>,
+    ) -> Result<Value> {
         let mut fresh = false;
         let mut pause = self.backoff;
         let mut tries = 0;
@@ -176,7 +191,11 @@ impl Client {
             let url = format!("{}/cgi-bin/{path}", self.base);
             let mut q: Vec<(&str, String)> = vec![("access_token", token)];
             q.extend(query.iter().cloned());
-            let body: Value = self.http.get(url).query(&q).send().await?.json().await?;
+            let request = match json {
+                Some(b) => self.http.post(url).json(b),
+                None => self.http.get(url),
+            };
+            let body: Value = request.query(&q).send().await?.json().await?;
             self.log(path, &body);
             let code = body["errcode"].as_i64().unwrap_or(0);
             tries += 1;
@@ -277,5 +296,146 @@ fn check(body: &Value) -> Result<()> {
                 .take(200)
                 .collect(),
         }),
+    }
+}
+
+/// "Department name already exists" under that parent (a create that the platform did before).
+const DEPARTMENT_EXISTS: i64 = 60008;
+/// "UserID already exists".
+const USER_EXISTS: i64 = 60102;
+/// "UserID not found".
+const USER_NOT_FOUND: i64 = 60111;
+/// "Department not found" and "invalid department id".
+const DEPARTMENT_NOT_FOUND: [i64; 2] = [60003, 60123];
+
+fn code(e: &Error) -> Option<i64> {
+    match e {
+        Error::Platform { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+/// A member's fields as `user/create` and `user/update` take them (None: left as it is; an
+/// empty text clears it).
+fn member_body(userid: &str, m: &MemberWrite) -> Value {
+    let mut body = serde_json::json!({ "userid": userid });
+    let mut put = |k: &str, v: Value| {
+        body[k] = v;
+    };
+    if let Some(x) = &m.new_userid {
+        put("new_userid", x.clone().into());
+    }
+    for (k, v) in [
+        ("name", &m.name),
+        ("mobile", &m.mobile),
+        ("email", &m.email),
+        ("position", &m.position),
+    ] {
+        if let Some(v) = v {
+            put(k, v.clone().into());
+        }
+    }
+    if let Some(d) = &m.departments {
+        put("department", serde_json::json!(d));
+        let leaders: Vec<i32> = d
+            .iter()
+            .map(|id| i32::from(m.leader_in.as_ref().is_some_and(|l| l.contains(id))))
+            .collect();
+        put("is_leader_in_dept", serde_json::json!(leaders));
+    }
+    if let Some(x) = m.main_department {
+        put("main_department", x.into());
+    }
+    body
+}
+
+impl crate::Directory for Client {
+    async fn check(&self) -> Result<()> {
+        Client::check(self).await
+    }
+
+    async fn pull(&self) -> Result<LiveState> {
+        Client::pull(self).await
+    }
+
+    fn take_calls(&self) -> Vec<ApiCall> {
+        Client::take_calls(self)
+    }
+
+    /// Creates a department; when the platform says it exists already (a create that went
+    /// through before a crash), finds it under its parent by name.
+    async fn create_department(&self, name: &str, parent: i64) -> Result<i64> {
+        let body = serde_json::json!({ "name": name, "parentid": parent });
+        match self.post("department/create", &body).await {
+            Ok(b) => b["id"]
+                .as_i64()
+                .ok_or_else(|| Error::Network("department/create gave no id".into())),
+            Err(e) if code(&e) == Some(DEPARTMENT_EXISTS) => {
+                let list = self
+                    .get("department/list", &[("id", parent.to_string())])
+                    .await?;
+                let found: Vec<Department> = serde_json::from_value(list["department"].clone())
+                    .map_err(|e| Error::Network(format!("department/list: {e}")))?;
+                found
+                    .into_iter()
+                    .find(|d| d.parentid == parent && d.name == name)
+                    .map(|d| d.id)
+                    .ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn update_department(
+        &self,
+        id: i64,
+        name: Option<&str>,
+        parent: Option<i64>,
+    ) -> Result<()> {
+        let mut body = serde_json::json!({ "id": id });
+        if let Some(n) = name {
+            body["name"] = n.into();
+        }
+        if let Some(p) = parent {
+            body["parentid"] = p.into();
+        }
+        self.post("department/update", &body).await.map(drop)
+    }
+
+    /// Deletes a department; one the platform no longer has is taken as deleted.
+    async fn delete_department(&self, id: i64) -> Result<()> {
+        match self
+            .get("department/delete", &[("id", id.to_string())])
+            .await
+        {
+            Err(e) if code(&e).is_some_and(|c| DEPARTMENT_NOT_FOUND.contains(&c)) => Ok(()),
+            other => other.map(drop),
+        }
+    }
+
+    /// Creates a member; "UserID already exists" (a create that went through before a crash)
+    /// is taken as created.
+    async fn create_member(&self, userid: &str, m: &MemberWrite) -> Result<()> {
+        match self.post("user/create", &member_body(userid, m)).await {
+            Err(e) if code(&e) == Some(USER_EXISTS) => Ok(()),
+            other => other.map(drop),
+        }
+    }
+
+    async fn update_member(&self, userid: &str, m: &MemberWrite) -> Result<()> {
+        self.post("user/update", &member_body(userid, m))
+            .await
+            .map(drop)
+    }
+
+    /// Deletes a member; one the platform no longer has is taken as deleted.
+    async fn delete_member(&self, userid: &str) -> Result<()> {
+        match self
+            .get("user/delete", &[("userid", userid.to_string())])
+            .await
+        {
+            Err(e) if code(&e) == Some(USER_NOT_FOUND) => Ok(()),
+            other => other.map(drop),
+        }
     }
 }

@@ -164,3 +164,62 @@ fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it()
         Err(Error::NoSecret)
     ));
 }
+
+#[tokio::test]
+async fn writes_are_idempotent_where_a_resumed_run_needs_them_to_be() {
+    use orgdesk_platform::{Directory as _, MemberWrite};
+    let fake = Fake::start(directory());
+    let c = client(&fake, SECRET);
+    // A department created twice (the first answer lost) is the same department.
+    let id = c.create_department("仓库", 1).await.unwrap();
+    assert_eq!(c.create_department("仓库", 1).await.unwrap(), id);
+    assert_eq!(
+        fake.with(|d| d.departments.iter().filter(|x| x["name"] == "仓库").count()),
+        1
+    );
+    // A member created twice is one member; the leader flags go with the departments.
+    let m = MemberWrite {
+        name: Some("王五".into()),
+        mobile: Some("13800000003".into()),
+        departments: Some(vec![id, 2]),
+        leader_in: Some(vec![id]),
+        ..Default::default()
+    };
+    c.create_member("wangwu", &m).await.unwrap();
+    c.create_member("wangwu", &m).await.unwrap();
+    let wangwu = fake.with(|d| {
+        let all: Vec<_> = d
+            .users
+            .iter()
+            .filter(|u| u["userid"] == "wangwu")
+            .cloned()
+            .collect();
+        assert_eq!(all.len(), 1);
+        all[0].clone()
+    });
+    assert_eq!(wangwu["is_leader_in_dept"], json!([1, 0]));
+    // Deleting what is gone is done; a department with members is refused with its code.
+    let refused = c.delete_department(id).await.unwrap_err();
+    assert!(
+        matches!(refused, Error::Platform { code: 60005, .. }),
+        "{refused:?}"
+    );
+    c.delete_member("wangwu").await.unwrap();
+    c.delete_member("wangwu").await.unwrap();
+    c.delete_department(id).await.unwrap();
+    c.delete_department(id).await.unwrap();
+    // An update of a member the platform does not have is a failure, not a silent success.
+    let missing = c.update_member("nobody", &m).await.unwrap_err();
+    assert!(
+        matches!(missing, Error::Platform { code: 60111, .. }),
+        "{missing:?}"
+    );
+    // Every answer is in the call log, failures included.
+    let calls = c.take_calls();
+    assert!(calls
+        .iter()
+        .any(|x| x.endpoint == "user/create" && x.errcode == 60102));
+    assert!(calls
+        .iter()
+        .any(|x| x.endpoint == "department/delete" && x.errcode == 60123));
+}

@@ -3,6 +3,7 @@
 
 use super::{off_ui_thread, S};
 use crate::state::{Res, TaskFlag, TaskProgress};
+use orgdesk_core::sync::journal::{ApplyReport, JournalEntry};
 use orgdesk_core::sync::plan::Plan;
 use orgdesk_core::sync::{PlatformConnection, Pulled};
 use orgdesk_core::Platform;
@@ -62,7 +63,7 @@ pub fn test_connection(state: S) -> Res<()> {
 #[tauri::command]
 #[specta::specta]
 pub async fn pull_platform(app: AppHandle, on_progress: Channel<TaskProgress>) -> Res<PullSummary> {
-    off_ui_thread(app, TaskFlag::Import, on_progress, |state, _| {
+    off_ui_thread(app, TaskFlag::Sync, on_progress, |state, _| {
         state.with(|ws, _| Ok(summary(orgdesk_platform::pull(ws)?)))
     })
     .await
@@ -80,4 +81,40 @@ pub fn last_pull(state: S) -> Res<Option<PullSummary>> {
 #[specta::specta]
 pub fn sync_plan(state: S, allow_deletes: u32) -> Res<Plan> {
     state.with(|ws, lang| ws.sync_plan(allow_deletes, lang))
+}
+
+/// Applies the saved plan `id` off the UI thread, with progress; `cancel_apply` stops it
+/// between two operations (the journal keeps what was done, `resume` goes on).
+#[tauri::command]
+#[specta::specta]
+pub async fn apply_plan(
+    app: AppHandle,
+    id: String,
+    allow_deletes: u32,
+    resume: bool,
+    dry_run: bool,
+    on_progress: Channel<TaskProgress>,
+) -> Res<ApplyReport> {
+    let options = orgdesk_platform::ApplyOptions {
+        dry_run,
+        allow_deletes,
+        resume,
+    };
+    off_ui_thread(app, TaskFlag::Sync, on_progress, move |state, progress| {
+        state.with(|ws, lang| Ok(orgdesk_platform::apply(ws, &id, options, lang, progress)?))
+    })
+    .await
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn cancel_apply(state: S) {
+    state.cancel(TaskFlag::Sync);
+}
+
+/// The plan that ran last and its journal (None before the first run).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn last_run(state: S) -> Res<Option<(Plan, Vec<JournalEntry>)>> {
+    state.with(|ws, _| ws.last_run())
 }

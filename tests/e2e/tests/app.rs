@@ -1398,7 +1398,7 @@ async fn customers_and_orders_imported_in_the_app_show_their_rfm_segments() {
 }
 
 #[tokio::test]
-async fn an_owner_connects_wecom_tests_it_pulls_and_sees_the_plan_as_a_diff() {
+async fn an_owner_connects_wecom_pulls_sees_the_plan_as_a_diff_and_applies_it() {
     use orgdesk_platform::fake::{Directory, Fake};
     const SECRET: &str = "e2e-contact-sync-secret-0123456789";
     let fake = Fake::start(Directory {
@@ -1450,8 +1450,29 @@ async fn an_owner_connects_wecom_tests_it_pulls_and_sees_the_plan_as_a_diff() {
         check(page.contains("门店部 → 门店"), format!("page: {page}"))?;
         check(!page.contains(SECRET), "the page shows the secret")?;
         app.screenshot("sync-plan").await?;
+        // Applied: the journal lists both operations done, and the next plan is empty.
+        app.click("[data-testid=\"apply\"]").await?;
+        app.click(".ant-popconfirm .ant-btn-primary").await?;
+        app.find_text("平台通讯录与规划一致").await?;
+        let journal = app
+            .find("[data-testid=\"journal-table\"]")
+            .await?
+            .text()
+            .await?;
+        check(
+            journal.matches("已完成").count() == 2 && journal.contains("lisi"),
+            format!("journal: {journal}"),
+        )?;
+        app.screenshot("sync-applied").await?;
         Ok(())
     });
+    let live = fake.with(|d| {
+        (
+            d.departments.iter().any(|x| x["name"] == "门店"),
+            d.users.iter().any(|u| u["userid"] == "lisi"),
+        )
+    });
+    assert_eq!(live, (true, true), "the platform does not hold the plan");
     std::env::remove_var("ORGDESK_WECOM_API");
     // The id is in the workspace, the secret is not; disconnecting removes the keyring entry.
     let c = cli_json(&["connection", &ws]);

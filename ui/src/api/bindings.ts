@@ -211,6 +211,14 @@ export const commands = {
 	lastPull: () => typedError<PullSummary | null, ErrorDto>(__TAURI_INVOKE("last_pull")),
 	/**  The operations from the last pull to the workspace. */
 	syncPlan: (allowDeletes: number) => typedError<Plan, ErrorDto>(__TAURI_INVOKE("sync_plan", { allowDeletes })),
+	/**
+	 *  Applies the saved plan `id` off the UI thread, with progress; `cancel_apply` stops it
+	 *  between two operations (the journal keeps what was done, `resume` goes on).
+	 */
+	applyPlan: (id: string, allowDeletes: number, resume: boolean, dryRun: boolean, onProgress: Channel<TaskProgress>) => typedError<ApplyReport, ErrorDto>(__TAURI_INVOKE("apply_plan", { id, allowDeletes, resume, dryRun, onProgress })),
+	cancelApply: () => __TAURI_INVOKE<void>("cancel_apply"),
+	/**  The plan that ran last and its journal (None before the first run). */
+	lastRun: () => typedError<[Plan, JournalEntry[]] | null, ErrorDto>(__TAURI_INVOKE("last_run")),
 };
 
 /** Events */
@@ -224,7 +232,9 @@ export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind"
 
 /* Types */
 /**  What an audit entry records; translated under `actions.` in the catalogues. */
-export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility" | "activity_import" | "customers_import" | "orders_import" | "tag_edit" | "rfm_apply" | "customer_handover" | "campaign_add" | "campaign_delete" | "welcome_set" | "welcome_delete" | "connect" | "disconnect" | "pull";
+export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility" | "activity_import" | "customers_import" | "orders_import" | "tag_edit" | "rfm_apply" | "customer_handover" | "campaign_add" | "campaign_delete" | "welcome_set" | "welcome_delete" | "connect" | "disconnect" | "pull" | 
+/**  One operation of a plan applied to the platform (a marker: the platform is not undone). */
+"sync_apply";
 
 /**  What became of an undoable action. */
 export type ActionState = "done" | 
@@ -343,6 +353,27 @@ export type AppVisibility = {
 	departments?: DepartmentRef[],
 	roles?: RoleRef[],
 	members?: string[],
+};
+
+/**  What a run of `apply` did. */
+export type ApplyReport = {
+	plan_id: string,
+	dry_run: boolean,
+	/**  Operations done by this run. */
+	done: number,
+	/**  Operations a resumed run found done already. */
+	already_done: number,
+	/**  The operation that failed and stopped the run. */
+	failed: JournalEntry | null,
+	cancelled: boolean,
+	/**  Operations not run yet. */
+	remaining: number,
+	/**
+	 *  After a complete run, the operations a plan from a fresh pull still has (0: the live
+	 *  directory is what the workspace says).
+	 */
+	left_after: number | null,
+	journal: JournalEntry[],
 };
 
 /**  An approver (or a person copied) and why they are in the chain. */
@@ -925,7 +956,11 @@ export type ErrorCode = "missing_required" | "too_long" | "invalid_department" |
 /**  A plan the guards stopped (too many deletes, a value the platform refuses). */
 "plan_blocked" | 
 /**  The platform answered with an error code. */
-"platform_refused" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | 
+"platform_refused" | 
+/**  No saved plan has that id. */
+"plan_not_found" | 
+/**  The live directory changed since the pull a plan was computed from. */
+"live_changed" | "file_not_found" | "file_exists" | "not_a_workspace" | "corrupt_file" | "newer_version" | "io_error" | "database_error" | "history_conflict" | "no_workspace_open" | "invalid_argument" | "unreadable_file" | 
 /**  An output path that must not be written (a workspace, a folder, the command's input). */
 "unsafe_output" | 
 /**  No connection to the platform, or nothing pulled yet. */
@@ -1325,6 +1360,20 @@ export type InviteChannel = "sms" | "email" |
 /**  Neither a mobile nor an email: fix the member before inviting. */
 "none";
 
+/**  One operation of a run and its fate. */
+export type JournalEntry = {
+	seq: number,
+	op: Op,
+	target: string,
+	status: OpStatus,
+	/**  A created department's id on the platform. */
+	live_id: number | null,
+	/**  The platform's answer when it failed. */
+	errcode: number | null,
+	message: string | null,
+	updated_at: string,
+};
+
 /**  Whose checklist: a joiner's or a leaver's. */
 export type Kind = "joiner" | "leaver";
 
@@ -1556,10 +1605,18 @@ export type NeedDefinition = {
 
 export type Op = "create_department" | "update_department" | "create_member" | "update_member" | "delete_member" | "delete_department";
 
+export type OpStatus = 
+/**  Not started. */
+"queued" | 
+/**  The call was about to be made: whether the platform did it is unknown until resumed. */
+"pending" | "done" | "failed";
+
 export type Operation = {
 	op: Op,
 	/**  A department path or a member's account. */
 	target: string,
+	/**  The department's id on the platform (updates and deletes of departments). */
+	live_id: number | null,
 	fields: { [key in string]: FieldChange },
 	reason: string,
 };
@@ -1652,6 +1709,11 @@ export type Plan = {
 	/**  Operations per kind. */
 	summary: { [key in string]: number },
 	blocked: Blocked[],
+	/**
+	 *  The workspace's departments matched to the platform's: path → live id (kept with a
+	 *  saved plan so that apply can name the departments members go to).
+	 */
+	departments?: { [key in string]: number | null },
 };
 
 /**  The platform the business is setting up. */
@@ -2034,7 +2096,9 @@ export type SnapshotInfo = {
 export type SnapshotKind = "manual" | "initial";
 
 /**  Where a change came from. */
-export type Source = "ui" | "cli" | "import";
+export type Source = "ui" | "cli" | "import" | 
+/**  An operation applied to the platform's live directory. */
+"platform";
 
 export type Status = "ok" | "warn" | "bad" | "no_data";
 

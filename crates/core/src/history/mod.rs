@@ -42,6 +42,8 @@ pub enum Source {
     Ui,
     Cli,
     Import,
+    /// An operation applied to the platform's live directory.
+    Platform,
 }
 
 impl Source {
@@ -127,6 +129,8 @@ pub enum Action {
     Connect,
     Disconnect,
     Pull,
+    /// One operation of a plan applied to the platform (a marker: the platform is not undone).
+    SyncApply,
 }
 
 impl Action {
@@ -168,7 +172,7 @@ impl ActionState {
 }
 
 /// Tables whose changes are bookkeeping, not workspace content.
-pub(crate) const UNTRACKED: &[&str] = &["audit_log", "snapshots"];
+pub(crate) const UNTRACKED: &[&str] = &["audit_log", "snapshots", "sync_plans", "sync_journal"];
 
 /// Whether `table` holds content: not the history itself, the snapshots, nor derived data (the
 /// member search index, its tables all named `member_search…`).
@@ -284,6 +288,21 @@ impl Db {
         done
     }
 
+    /// Runs `f` in a write transaction that is neither audited nor undoable, for the
+    /// bookkeeping of untracked tables only (a saved plan, the apply journal's marks).
+    pub(crate) fn bookkeeping<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "query_only", false)?;
+        let done = (|| {
+            let tx =
+                Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+            let value = f(&Tx(&tx))?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        self.conn.pragma_update(None, "query_only", true)?;
+        done
+    }
+
     pub(crate) fn source(&self) -> Source {
         self.source
     }
@@ -293,6 +312,7 @@ impl Db {
     fn source_of(&self, action: Action) -> Source {
         match action {
             Action::Import => Source::Import,
+            Action::SyncApply => Source::Platform,
             _ => self.source,
         }
     }
@@ -372,7 +392,8 @@ impl Db {
         action: Action,
         f: impl FnOnce(&Tx) -> Result<Change<T>>,
     ) -> Result<T> {
-        record::unrecorded(&mut self.conn, self.source, action, f)
+        let source = self.source_of(action);
+        record::unrecorded(&mut self.conn, source, action, f)
     }
 
     /// Reverts the most recent action that is not undone yet; returns it.

@@ -4,6 +4,7 @@
 //! Talking to the platform is not this module's business (see `crates/platform`): it stores what
 //! was read and computes the operations, offline.
 
+pub mod journal;
 pub mod plan;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -143,21 +144,7 @@ pub(crate) fn store(
     state: &LiveState,
     calls: &[ApiCall],
 ) -> Result<i64> {
-    let mut log =
-        tx.prepare("INSERT INTO api_calls (at, endpoint, errcode) VALUES (?1, ?2, ?3)")?;
-    for c in calls {
-        let beijing = time::OffsetDateTime::from_unix_timestamp(c.unix_seconds)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-            .to_offset(time::macros::offset!(+8));
-        let text = format!(
-            "{} {:02}:{:02}:{:02}",
-            beijing.date(),
-            beijing.hour(),
-            beijing.minute(),
-            beijing.second()
-        );
-        log.execute(params![text, c.endpoint, c.errcode])?;
-    }
+    log_calls(tx, calls)?;
     tx.execute_batch(
         "DELETE FROM live_members; DELETE FROM live_departments; DELETE FROM live_pulls;",
     )?;
@@ -190,6 +177,27 @@ pub(crate) fn store(
         ])?;
     }
     Ok(id)
+}
+
+/// Adds `calls` to the API log, in Beijing time (as the platforms' consoles and their exports
+/// show it).
+pub(crate) fn log_calls(tx: &Tx, calls: &[ApiCall]) -> Result<()> {
+    let mut log =
+        tx.prepare("INSERT INTO api_calls (at, endpoint, errcode) VALUES (?1, ?2, ?3)")?;
+    for c in calls {
+        let beijing = time::OffsetDateTime::from_unix_timestamp(c.unix_seconds)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .to_offset(time::macros::offset!(+8));
+        let text = format!(
+            "{} {:02}:{:02}:{:02}",
+            beijing.date(),
+            beijing.hour(),
+            beijing.minute(),
+            beijing.second()
+        );
+        log.execute(params![text, c.endpoint, c.errcode])?;
+    }
+    Ok(())
 }
 
 /// JSON text of a small list kept in one column.

@@ -12,13 +12,15 @@ use crate::error::Result;
 use crate::i18n::{t, Lang};
 use crate::members::FieldKey;
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Share of the live members (or departments) a plan may delete without `--allow-deletes`.
 pub const DELETE_SHARE: f64 = 0.2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     CreateDepartment,
@@ -30,28 +32,31 @@ pub enum Op {
 }
 
 /// A field's value before and after.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct FieldChange {
     pub from: Option<serde_json::Value>,
     pub to: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Operation {
     pub op: Op,
     /// A department path or a member's account.
     pub target: String,
+    /// The department's id on the platform (updates and deletes of departments).
+    #[specta(type = Option<f64>)]
+    pub live_id: Option<i64>,
     pub fields: BTreeMap<String, FieldChange>,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Blocked {
     pub code: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Plan {
     pub id: String,
     pub platform: crate::org::profile::Platform,
@@ -60,6 +65,11 @@ pub struct Plan {
     /// Operations per kind.
     pub summary: BTreeMap<String, u32>,
     pub blocked: Vec<Blocked>,
+    /// The workspace's departments matched to the platform's: path → live id (kept with a
+    /// saved plan so that apply can name the departments members go to).
+    #[serde(default)]
+    #[specta(type = BTreeMap<String, f64>)]
+    pub departments: BTreeMap<String, i64>,
 }
 
 /// A workspace department with the members directly in it.
@@ -86,6 +96,35 @@ pub fn mobile_key(m: &str) -> String {
         .unwrap_or(d)
         .trim_start_matches('+')
         .to_string()
+}
+
+/// Why `ops` may not run when they delete more than the safety share of the live members or
+/// departments and fewer deletes than they make are accepted.
+pub fn delete_guard(
+    ops: &[Operation],
+    live: &super::LiveState,
+    allow_deletes: u32,
+    lang: Lang,
+) -> Option<Blocked> {
+    let count = |op: Op| ops.iter().filter(|o| o.op == op).count();
+    let (members, departments) = (count(Op::DeleteMember), count(Op::DeleteDepartment));
+    let deletes = (members + departments) as u32;
+    let over = |n: usize, of: usize| of > 0 && n as f64 > DELETE_SHARE * of as f64;
+    ((over(members, live.members.len()) || over(departments, live.departments.len()))
+        && allow_deletes < deletes)
+        .then(|| Blocked {
+            code: "too_many_deletes".into(),
+            message: t(
+                lang,
+                "sync.too_many_deletes",
+                &[
+                    ("members", members.to_string()),
+                    ("departments", departments.to_string()),
+                    ("share", format!("{:.0}", DELETE_SHARE * 100.0)),
+                    ("count", deletes.to_string()),
+                ],
+            ),
+        })
 }
 
 /// The plan from the workspace to the last pull (`allow_deletes`: how many deletes the user
@@ -250,8 +289,9 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                     );
                 }
                 ops.push(Operation {
-                    op: super::plan::Op::CreateDepartment,
+                    op: Op::CreateDepartment,
                     target: d.path.clone(),
+                    live_id: None,
                     fields,
                     reason: reason("department_missing"),
                 });
@@ -282,6 +322,7 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                     ops.push(Operation {
                         op: Op::UpdateDepartment,
                         target: d.path.clone(),
+                        live_id: Some(id),
                         fields,
                         reason: reason("department_differs"),
                     });
@@ -348,6 +389,7 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                 ops.push(Operation {
                     op: Op::CreateMember,
                     target: m.userid.clone(),
+                    live_id: None,
                     fields,
                     reason: reason("member_missing"),
                 });
@@ -433,6 +475,7 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                     ops.push(Operation {
                         op: Op::UpdateMember,
                         target: l.userid.clone(),
+                        live_id: None,
                         fields,
                         reason: reason("member_differs"),
                     });
@@ -450,6 +493,7 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
         ops.push(Operation {
             op: Op::DeleteMember,
             target: l.userid.clone(),
+            live_id: None,
             fields: BTreeMap::new(),
             reason: reason("member_not_planned"),
         });
@@ -465,31 +509,15 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
         ops.push(Operation {
             op: Op::DeleteDepartment,
             target: live_path[&d.id].clone(),
+            live_id: Some(d.id),
             fields: BTreeMap::new(),
             reason: reason("department_not_planned"),
         });
     }
     // Guards.
-    let mut blocked = Vec::new();
-    let deletes = (member_deletes.len() + gone.len()) as u32;
-    let over = |n: usize, of: usize| of > 0 && n as f64 > DELETE_SHARE * of as f64;
-    if (over(member_deletes.len(), live.members.len()) || over(gone.len(), live.departments.len()))
-        && allow_deletes < deletes
-    {
-        blocked.push(Blocked {
-            code: "too_many_deletes".into(),
-            message: t(
-                lang,
-                "sync.too_many_deletes",
-                &[
-                    ("members", member_deletes.len().to_string()),
-                    ("departments", gone.len().to_string()),
-                    ("share", format!("{:.0}", DELETE_SHARE * 100.0)),
-                    ("count", deletes.to_string()),
-                ],
-            ),
-        });
-    }
+    let mut blocked: Vec<Blocked> = delete_guard(&ops, live, allow_deletes, lang)
+        .into_iter()
+        .collect();
     if let Ok(problems) = crate::exports::preflight(conn, pulled.platform.as_str(), lang) {
         for p in problems.into_iter().filter(|p| p.is_error()) {
             blocked.push(Blocked {
@@ -522,5 +550,6 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
         operations: ops,
         summary,
         blocked,
+        departments: matched.into_iter().collect(),
     })
 }

@@ -6,6 +6,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::history::{Action, Change};
 use crate::i18n::Lang;
 use crate::org::profile::Platform;
+use crate::sync::journal::{self, JournalEntry, Outcome, SavedPlan};
+use crate::sync::plan::Operation;
 use crate::sync::{self, plan, ApiCall, LiveState, PlatformConnection, Pulled};
 
 impl Workspace {
@@ -80,11 +82,110 @@ impl Workspace {
         sync::pulled(self.db.conn())
     }
 
-    /// The operations that make the live directory what the workspace says.
-    pub fn sync_plan(&self, allow_deletes: u32, lang: Lang) -> Result<plan::Plan> {
+    /// The operations that make the live directory what the workspace says, saved under the
+    /// plan's id for `apply` (not an undoable action: nothing in the workspace changes).
+    pub fn sync_plan(&mut self, allow_deletes: u32, lang: Lang) -> Result<plan::Plan> {
         let pulled = self
             .pulled()?
             .ok_or_else(|| Error::new(ErrorCode::NotConnected, "nothing_pulled"))?;
-        plan::compute(self.db.conn(), &pulled, allow_deletes, lang)
+        let plan = plan::compute(self.db.conn(), &pulled, allow_deletes, lang)?;
+        let at = crate::history::now();
+        self.db
+            .bookkeeping(|tx| journal::save(tx, &plan, pulled.id, &at))?;
+        Ok(plan)
+    }
+
+    /// The saved plan `id` as `apply` may run it: computed from the last pull, and not blocked by a guard, deletes beyond the safety share allowed up to
+    /// `allow_deletes`.
+    pub fn plan_to_apply(&self, id: &str, allow_deletes: u32, lang: Lang) -> Result<SavedPlan> {
+        let saved = journal::load(self.db.conn(), id)?
+            .ok_or_else(|| Error::new(ErrorCode::PlanNotFound, "plan_unknown").with("id", id))?;
+        let pulled = self.pulled()?;
+        if pulled.as_ref().map(|p| p.id) != Some(saved.pull_id) {
+            return Err(Error::new(ErrorCode::PlanBlocked, "plan_stale").with("id", id));
+        }
+        let live = pulled.map(|p| p.state).unwrap_or_default();
+        let blocked: Vec<String> = saved
+            .plan
+            .blocked
+            .iter()
+            .filter(|b| b.code != "too_many_deletes")
+            .cloned()
+            .chain(plan::delete_guard(
+                &saved.plan.operations,
+                &live,
+                allow_deletes,
+                lang,
+            ))
+            .map(|b| b.message)
+            .collect();
+        if !blocked.is_empty() {
+            let sep = match lang {
+                Lang::ZhCn => "；",
+                Lang::EnUs => "; ",
+            };
+            return Err(Error::new(ErrorCode::PlanBlocked, "plan_blocked")
+                .with("reasons", blocked.join(sep)));
+        }
+        Ok(saved)
+    }
+
+    /// The journal of plan `id` (empty when it never ran).
+    pub fn journal(&self, id: &str) -> Result<Vec<JournalEntry>> {
+        journal::entries(self.db.conn(), id)
+    }
+
+    /// The plan that ran last and its journal.
+    pub fn last_run(&self) -> Result<Option<(plan::Plan, Vec<JournalEntry>)>> {
+        let Some(id) = journal::last_run(self.db.conn())? else {
+            return Ok(None);
+        };
+        let saved = journal::load(self.db.conn(), &id)?
+            .ok_or_else(|| Error::internal(format!("journal of an unknown plan {id}")))?;
+        Ok(Some((saved.plan, self.journal(&id)?)))
+    }
+
+    /// Queues every operation of `plan` in the journal (once: a resumed run keeps it).
+    pub fn journal_start(&mut self, plan: &plan::Plan) -> Result<Vec<JournalEntry>> {
+        let at = crate::history::now();
+        self.db.bookkeeping(|tx| journal::start(tx, plan, &at))?;
+        self.journal(&plan.id)
+    }
+
+    /// Writes what became of operation `seq` of `plan_id`: pending before the call; after it,
+    /// done or failed as an audit entry from the platform, with the calls made meanwhile in
+    /// the API log.
+    pub fn journal_mark(
+        &mut self,
+        plan_id: &str,
+        seq: u32,
+        o: &Operation,
+        outcome: &Outcome,
+        calls: &[ApiCall],
+    ) -> Result<()> {
+        let at = crate::history::now();
+        if *outcome == Outcome::Pending {
+            return self
+                .db
+                .bookkeeping(|tx| journal::mark(tx, plan_id, seq, outcome, &at));
+        }
+        self.db.unrecorded(Action::SyncApply, |tx| {
+            journal::mark(tx, plan_id, seq, outcome, &at)?;
+            sync::log_calls(tx, calls)?;
+            let mut after = serde_json::json!({
+                "plan": plan_id,
+                "op": o.op,
+                "fields": o.fields,
+            });
+            match outcome {
+                Outcome::Done(id) => after["live_id"] = serde_json::json!(id.or(o.live_id)),
+                Outcome::Failed { errcode, message } => {
+                    after["errcode"] = serde_json::json!(errcode);
+                    after["message"] = serde_json::json!(message);
+                }
+                Outcome::Pending => {}
+            }
+            Ok(Change::after((), o.target.clone(), Some(after)))
+        })
     }
 }

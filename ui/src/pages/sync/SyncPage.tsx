@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Segmented, Select, Space, Statistic, Table, Tag, Typography } from "antd";
-import { ApiOutlined, CloudDownloadOutlined, DisconnectOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Popconfirm, Progress, Segmented, Select, Space, Statistic, Table, Tag, Typography } from "antd";
+import { ApiOutlined, CloudDownloadOutlined, CloudUploadOutlined, DisconnectOutlined, RedoOutlined } from "@ant-design/icons";
 import { Channel } from "@tauri-apps/api/core";
 import { useTranslation } from "react-i18next";
-import { api, call, type Operation, type Plan, type Platform, type PlatformConnection, type PullSummary, type TaskProgress } from "../../api";
+import { api, ApiError, call, type ApplyReport, type JournalEntry, type Operation, type Plan, type Platform, type PlatformConnection, type PullSummary, type TaskProgress } from "../../api";
 import { latest, STALE } from "../../shell/latest";
 import { usePresentation } from "../../shell/presentation";
 import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
-import { changeText, opColor, OPS } from "./syncView";
+import { changeText, opColor, OPS, statusColor, unfinished } from "./syncView";
 
 /**
  * Connecting to the platform: the id in the workspace and the secret in the OS keyring, a test,
@@ -26,15 +26,18 @@ export default function SyncPage() {
   const [allow, setAllow] = useState(0);
   const [op, setOp] = useState<string>("all");
   const [busy, setBusy] = useState<"connect" | "test" | "pull" | null>(null);
+  const [lastRun, setLastRun] = useState<[Plan, JournalEntry[]] | null>(null);
+  const [progress, setProgress] = useState<TaskProgress | null>(null);
   const run = useRef(latest()).current;
   const [form] = Form.useForm();
 
   const load = useCallback(() => {
-    run(Promise.all([call(api.platformConnection()), call(api.lastPull())]))
+    run(Promise.all([call(api.platformConnection()), call(api.lastPull()), call(api.lastRun())]))
       .then(async (r) => {
         if (r === STALE) return;
         setConnection(r[0]);
         setPulled(r[1]);
+        setLastRun(r[2]);
         setPlan(r[1] ? await call(api.syncPlan(allow)) : null);
       })
       .catch(report);
@@ -81,6 +84,25 @@ export default function SyncPage() {
     }
   };
 
+  /** Runs plan `id` (a new run, or the rest of a started one) with progress and cancel. */
+  const apply = async (id: string, resume: boolean) => {
+    const channel = new Channel<TaskProgress>();
+    channel.onmessage = setProgress;
+    setProgress({ done: 0, total: 1 });
+    try {
+      const r: ApplyReport = await call(api.applyPlan(id, allow, resume, false, channel));
+      if (r.failed) message.error(t("sync_ui.apply_failed", { target: r.failed.target, code: r.failed.errcode ?? 0, message: r.failed.message ?? "" }));
+      else if (r.cancelled) message.info(t("sync_ui.apply_cancelled", { done: r.done, remaining: r.remaining }));
+      else if (r.left_after) message.warning(t("sync_ui.applied", { done: r.done, left: r.left_after }));
+      else message.success(t("sync_ui.applied_in_step", { done: r.done }));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.dto.code === "cancelled")) report(e);
+    } finally {
+      setProgress(null);
+      changed();
+    }
+  };
+
   const disconnect = async () => {
     try {
       await call(api.disconnectPlatform());
@@ -90,6 +112,7 @@ export default function SyncPage() {
     }
   };
 
+  const resumable = lastRun && unfinished(lastRun[1]) ? lastRun : null;
   const rows = useMemo(() => (plan?.operations ?? []).filter((o) => op === "all" || o.op === op), [plan, op]);
 
   return (
@@ -156,6 +179,30 @@ export default function SyncPage() {
           {plan?.blocked.map((b) => (
             <Alert key={b.code + b.message} type="error" showIcon style={{ marginBottom: 8 }} message={b.message} data-testid="plan-blocked" />
           ))}
+          {progress ? (
+            <Space style={{ marginBottom: 12 }} data-testid="apply-progress">
+              <Progress percent={progress.total ? Math.floor((progress.done * 100) / progress.total) : 0} style={{ width: 320 }} />
+              <Button onClick={() => void api.cancelApply()}>{t("common.cancel")}</Button>
+            </Space>
+          ) : (
+            <Space style={{ marginBottom: 12, display: "flex" }} wrap>
+              {resumable ? (
+                <Button type="primary" icon={<RedoOutlined />} onClick={() => apply(resumable[0].id, true)} data-testid="apply-resume">
+                  {t("sync_ui.resume", { count: resumable[1].filter((e) => e.status !== "done").length })}
+                </Button>
+              ) : (
+                plan &&
+                plan.operations.length > 0 && (
+                  <Popconfirm title={t("sync_ui.apply_confirm", { count: plan.operations.length })} onConfirm={() => apply(plan.id, false)}>
+                    <Button type="primary" icon={<CloudUploadOutlined />} disabled={plan.blocked.length > 0} data-testid="apply">
+                      {t("sync_ui.apply", { count: plan.operations.length })}
+                    </Button>
+                  </Popconfirm>
+                )
+              )}
+              {(resumable || (plan && plan.operations.length > 0)) && <Typography.Text type="secondary">{t("sync_ui.apply_hint")}</Typography.Text>}
+            </Space>
+          )}
           <Segmented
             style={{ marginBottom: 12 }}
             value={op}
@@ -189,6 +236,25 @@ export default function SyncPage() {
                 ),
               },
               { title: t("sync_ui.reason"), dataIndex: "reason", width: 220 },
+            ]}
+          />
+        </Card>
+      )}
+      {lastRun && (
+        <Card size="small" title={t("sync_ui.journal_title", { id: lastRun[0].id })}>
+          <Table<JournalEntry>
+            size="small"
+            data-testid="journal-table"
+            rowKey="seq"
+            dataSource={lastRun[1]}
+            pagination={lastRun[1].length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+            columns={[
+              { title: "#", dataIndex: "seq", width: 60, render: (n: number) => n + 1 },
+              { title: t("sync_ui.op"), dataIndex: "op", width: 150, render: (o: string) => <Tag color={opColor(o)}>{t(`sync_ui.ops.${o}`)}</Tag> },
+              { title: t("sync_ui.target"), dataIndex: "target", width: 240 },
+              { title: t("sync_ui.status"), dataIndex: "status", width: 110, render: (s: string) => <Tag color={statusColor(s)}>{t(`sync_ui.statuses.${s}`)}</Tag> },
+              { title: t("sync_ui.answer"), key: "answer", render: (_: unknown, e) => (e.errcode ? `${e.errcode} ${e.message ?? ""}` : "") },
+              { title: t("sync_ui.updated_at"), dataIndex: "updated_at", width: 200 },
             ]}
           />
         </Card>
