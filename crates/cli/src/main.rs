@@ -182,8 +182,8 @@ enum Command {
     /// Forget the connection and remove its secret from the OS keyring.
     Disconnect { workspace: PathBuf },
     /// Read the live departments and members from the platform into the workspace, beside the
-    /// plan (one undoable action). ORGDESK_WECOM_API overrides the server (private
-    /// deployments, tests).
+    /// plan (one undoable action). ORGDESK_WECOM_API, ORGDESK_DINGTALK_API and
+    /// ORGDESK_FEISHU_API override the servers (private deployments, tests).
     Pull { workspace: PathBuf },
     /// The operations that make the platform's directory what the workspace says, from the last
     /// pull. Exit 1 when a guard blocks it (more than 20 % deletes without --allow-deletes N, a

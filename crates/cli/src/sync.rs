@@ -62,7 +62,7 @@ pub fn disconnect(workspace: &Path, out: &Out) -> Result<Exit, Error> {
 
 pub fn pull(workspace: &Path, out: &Out) -> Result<Exit, Error> {
     let mut ws = open(workspace)?;
-    let p = orgdesk_platform::pull(&mut ws)?;
+    let p = orgdesk_platform::pull(&mut ws, &Counter)?;
     let summary = serde_json::json!({
         "platform": p.platform,
         "pulled_at": p.pulled_at,

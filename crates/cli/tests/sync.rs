@@ -22,6 +22,8 @@ fn orgdesk(api: &str, args: &[&str], stdin: &str) -> Run {
         .env("LANG", "C.UTF-8")
         .env_remove("ORGDESK_LANG")
         .env("ORGDESK_WECOM_API", api)
+        .env("ORGDESK_DINGTALK_API", api)
+        .env("ORGDESK_FEISHU_API", api)
         .args(args)
         .write_stdin(stdin)
         .output()
@@ -178,14 +180,14 @@ fn connect_pull_plan_and_disconnect_keep_the_secret_in_the_keyring_only() {
 }
 
 /// A workspace connected to `fake` with `roster` imported and pulled.
-fn connected(api: &str, dir: &TempDir, roster: &str) -> String {
+fn connected(api: &str, dir: &TempDir, platform: &str, roster: &str) -> String {
     let ws = dir.path().join("c.orgdesk");
     let w = ws.to_str().unwrap().to_string();
     let ok = |args: &[&str], stdin: &str| {
         let r = orgdesk(api, args, stdin);
         assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
     };
-    ok(&["init", &w, "--name", "鲜果", "--platform", "wecom"], "");
+    ok(&["init", &w, "--name", "鲜果", "--platform", platform], "");
     let file = dir.path().join("r.csv");
     std::fs::write(&file, roster).unwrap();
     ok(&["import", "members", &w, file.to_str().unwrap()], "");
@@ -193,7 +195,7 @@ fn connected(api: &str, dir: &TempDir, roster: &str) -> String {
         "connect",
         &w,
         "--platform",
-        "wecom",
+        platform,
         "--id",
         "ww42",
         "--secret-stdin",
@@ -208,13 +210,25 @@ fn writes(fake: &Fake) -> Vec<String> {
         d.calls
             .iter()
             .map(|(p, _)| p.clone())
-            .filter(|p| !p.ends_with("list") && p != "gettoken")
+            .filter(|p| {
+                ["create", "update", "delete"]
+                    .iter()
+                    .any(|w| p.ends_with(w))
+            })
             .collect()
     })
 }
 
 #[test]
 fn apply_runs_the_saved_plan_only_while_the_live_rows_are_as_pulled_and_leaves_nothing_to_plan() {
+    for platform in ["wecom", "dingtalk", "feishu"] {
+        apply_end_to_end(platform);
+    }
+}
+
+/// A plan with every kind of operation (a rename, new departments, a member's position and
+/// leader flag, new members, a delete) applied to `platform`'s fake.
+fn apply_end_to_end(platform: &str) {
     let fake = Fake::start(Directory {
         corp_id: "ww42".into(),
         secret: SECRET.into(),
@@ -233,7 +247,8 @@ fn apply_runs_the_saved_plan_only_while_the_live_rows_are_as_pulled_and_leaves_n
     let w = connected(
         api,
         &dir,
-        "姓名,账号,手机,部门,职务\n张三,zhangsan,13800000001,鲜果/门店,店长\n李四,lisi,13800000002,鲜果/门店/一店,\n王五,wangwu,13800000003,鲜果/仓库,\n",
+        platform,
+        "姓名,账号,手机,部门,职务,是否部门负责人\n张三,zhangsan,13800000001,鲜果/门店,店长,是\n李四,lisi,13800000002,鲜果/门店/一店,,否\n王五,wangwu,13800000003,鲜果/仓库,,否\n",
     );
     let plan = json(&orgdesk(
         api,
@@ -313,18 +328,32 @@ fn apply_runs_the_saved_plan_only_while_the_live_rows_are_as_pulled_and_leaves_n
         .unwrap()
         .iter()
         .all(|e| e["status"] == "done"));
-    assert_eq!(
-        writes(&fake),
-        [
-            "department/update",
-            "department/create",
-            "department/create",
-            "user/update",
-            "user/create",
-            "user/create",
-            "user/delete"
-        ]
+    // The platform's own API was read (each flavour of the fake logs its own reads).
+    let read = match platform {
+        "wecom" => "department/list",
+        "dingtalk" => "department/listsub",
+        _ => "department/children",
+    };
+    assert!(
+        fake.with(|d| d.calls.iter().any(|(p, _)| p == read)),
+        "{platform}"
     );
+    // WeCom takes each operation in one call (DingTalk and Feishu write leaders on the
+    // department, so one more there).
+    if platform == "wecom" {
+        assert_eq!(
+            writes(&fake),
+            [
+                "department/update",
+                "department/create",
+                "department/create",
+                "user/update",
+                "user/create",
+                "user/create",
+                "user/delete"
+            ]
+        );
+    }
     // The platform now holds the plan: 一店 under the renamed 门店, 李四 in it.
     let (yidian, lisi) = fake.with(|d| {
         let yidian = d
@@ -347,6 +376,12 @@ fn apply_runs_the_saved_plan_only_while_the_live_rows_are_as_pulled_and_leaves_n
         assert_eq!(
             d.users.iter().find(|u| u["userid"] == "zhangsan").unwrap()["position"],
             "店长"
+        );
+        let zhang = d.users.iter().find(|u| u["userid"] == "zhangsan").unwrap();
+        assert_eq!(
+            (&zhang["department"], &zhang["is_leader_in_dept"]),
+            (&json!([2]), &json!([1])),
+            "{platform}: 张三 should lead 门店"
         );
         (yidian, lisi)
     });
@@ -377,6 +412,12 @@ fn apply_runs_the_saved_plan_only_while_the_live_rows_are_as_pulled_and_leaves_n
 
 #[test]
 fn a_failed_or_killed_apply_resumes_without_repeating_or_duplicating_anything() {
+    for platform in ["wecom", "dingtalk", "feishu"] {
+        resume_after_failure_and_kill(platform);
+    }
+}
+
+fn resume_after_failure_and_kill(platform: &str) {
     let fake = Fake::start(Directory {
         corp_id: "ww42".into(),
         secret: SECRET.into(),
@@ -388,6 +429,7 @@ fn a_failed_or_killed_apply_resumes_without_repeating_or_duplicating_anything() 
     let w = connected(
         api,
         &dir,
+        platform,
         "姓名,账号,手机,部门\n甲,jia,13800000011,鲜果/甲组\n乙,yi,13800000012,鲜果/乙组\n",
     );
     let id = json(&orgdesk(api, &["plan", &w, "--json"], ""))["id"]
@@ -418,6 +460,8 @@ fn a_failed_or_killed_apply_resumes_without_repeating_or_duplicating_anything() 
     fake.with(|d| d.hang_on = Some("user/create".into()));
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("orgdesk"))
         .env("ORGDESK_WECOM_API", api)
+        .env("ORGDESK_DINGTALK_API", api)
+        .env("ORGDESK_FEISHU_API", api)
         .args(["apply", &w, &id, "--resume"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

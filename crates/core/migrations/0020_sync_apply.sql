@@ -23,6 +23,10 @@ CREATE TABLE sync_journal (
     PRIMARY KEY (plan_id, seq)
 );
 
+-- The platform's admins among the live members, where its API says (DingTalk's main and sub
+-- admins, Feishu's tenant managers): a plan may not delete them.
+ALTER TABLE live_members ADD COLUMN admin TEXT CHECK (admin IN ('creator', 'super_admin'));
+
 -- An applied operation is an audit entry from the platform. SQLite cannot change a CHECK
 -- constraint, so the log is rebuilt (as in version 3).
 CREATE TABLE audit_log_new (

@@ -120,6 +120,16 @@ fn a_plan_renames_creates_and_deletes_in_order_and_is_empty_once_applied() {
     // Deleting one of three members and one of three departments is over 20 %: blocked unless
     // the deletes are accepted.
     assert!(plan.blocked.is_empty(), "{:?}", plan.blocked);
+    // Whoever accepts the deletes, the platform's creator or an admin is never deleted.
+    let mut with_admin = state.clone();
+    with_admin.members[2].admin = Some("creator".into());
+    ws.store_pull(Platform::Wecom, &with_admin, &[]).unwrap();
+    let guarded = ws.sync_plan(10, Lang::ZhCn).unwrap();
+    assert_eq!(guarded.blocked.len(), 1, "{:?}", guarded.blocked);
+    assert_eq!(guarded.blocked[0].code, "deletes_admin");
+    assert!(guarded.blocked[0].message.contains("赵六（ghost）"));
+    assert!(guarded.blocked[0].message.contains("创建者"));
+    ws.undo().unwrap();
     let guarded = ws.sync_plan(0, Lang::ZhCn).unwrap();
     assert_eq!(guarded.blocked[0].code, "too_many_deletes");
     assert!(guarded.blocked[0].message.contains("--allow-deletes 2"));

@@ -17,7 +17,7 @@ pub enum Error {
     /// The platform answered with an error code.
     #[error("the platform refused ({code}): {message}")]
     Platform { code: i64, message: String },
-    #[error("pulling from {0} is not supported yet (WeCom is)")]
+    #[error("no platform chosen ({0}): connect to WeCom, DingTalk or Feishu")]
     Unsupported(String),
     #[error("{0}")]
     Input(String),

@@ -4,7 +4,7 @@
 
 use orgdesk_core::{Lang, Platform, Source, Workspace};
 use orgdesk_platform::fake::{Directory, Fake};
-use orgdesk_platform::{wecom, Error};
+use orgdesk_platform::{wecom, Directory as _, Error};
 use serde_json::json;
 use std::time::Duration;
 
@@ -133,7 +133,20 @@ fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it()
         .unwrap()
         .block_on(async { orgdesk_platform::test_connection(&ws) })
         .unwrap();
-    let pulled = orgdesk_platform::pull(&mut ws).unwrap();
+    // Cancelled after the first department: an error, and nothing kept.
+    struct CancelAfterOne(std::sync::atomic::AtomicU64);
+    impl orgdesk_core::progress::Progress for CancelAfterOne {
+        fn update(&self, done: u64, _: u64) {
+            self.0.store(done, std::sync::atomic::Ordering::SeqCst);
+        }
+        fn cancelled(&self) -> bool {
+            self.0.load(std::sync::atomic::Ordering::SeqCst) >= 1
+        }
+    }
+    let e = orgdesk_platform::pull(&mut ws, &CancelAfterOne(Default::default())).unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    assert!(ws.pulled().unwrap().is_none());
+    let pulled = orgdesk_platform::pull(&mut ws, &orgdesk_core::progress::Silent).unwrap();
     assert_eq!(pulled.state.members.len(), 2);
     // Every call is in the API log the health view reads, by endpoint.
     let health = ws.health(None, None, Lang::ZhCn).unwrap();
@@ -142,6 +155,24 @@ fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it()
     for endpoint in ["gettoken", "department/list", "user/list"] {
         assert!(names.iter().any(|n| n.starts_with(endpoint)), "{names:?}");
     }
+    // A pull the platform refuses keeps its calls in the log too, and the last pull stays.
+    let user_list = |h: &orgdesk_core::health::Health| {
+        h.details
+            .api_endpoints
+            .iter()
+            .find(|g| g.name.starts_with("user/list"))
+            .map(|g| (g.weight, g.value))
+            .unwrap()
+    };
+    let (calls_before, errors_before) = user_list(&health);
+    assert_eq!(errors_before, 0.0);
+    fake.with(|d| d.refuse_next.push(("user/list".into(), 60011)));
+    let e = orgdesk_platform::pull(&mut ws, &orgdesk_core::progress::Silent).unwrap_err();
+    assert!(matches!(e, Error::Platform { code: 60011, .. }), "{e:?}");
+    assert_eq!(ws.pulled().unwrap().unwrap().id, pulled.id);
+    let (calls, errors) = user_list(&ws.health(None, None, Lang::ZhCn).unwrap());
+    assert_eq!(calls, calls_before + 1);
+    assert!(errors > 0.0);
     // The workspace has nothing below its top level yet: the plan would delete everything the
     // platform has, so it is blocked until the deletes are accepted.
     let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
@@ -167,7 +198,7 @@ fn connecting_keeps_the_secret_in_the_keyring_only_and_a_pull_plans_against_it()
 
 #[tokio::test]
 async fn writes_are_idempotent_where_a_resumed_run_needs_them_to_be() {
-    use orgdesk_platform::{Directory as _, MemberWrite};
+    use orgdesk_platform::MemberWrite;
     let fake = Fake::start(directory());
     let c = client(&fake, SECRET);
     // A department created twice (the first answer lost) is the same department.

@@ -59,12 +59,13 @@ pub fn test_connection(state: S) -> Res<()> {
     state.with(|ws, _| Ok(orgdesk_platform::test_connection(ws)?))
 }
 
-/// Reads the live directory off the UI thread and keeps it beside the plan.
+/// Reads the live directory off the UI thread, with progress (`cancel_sync` stops it), and
+/// keeps it beside the plan.
 #[tauri::command]
 #[specta::specta]
 pub async fn pull_platform(app: AppHandle, on_progress: Channel<TaskProgress>) -> Res<PullSummary> {
-    off_ui_thread(app, TaskFlag::Sync, on_progress, |state, _| {
-        state.with(|ws, _| Ok(summary(orgdesk_platform::pull(ws)?)))
+    off_ui_thread(app, TaskFlag::Sync, on_progress, |state, progress| {
+        state.with(|ws, _| Ok(summary(orgdesk_platform::pull(ws, progress)?)))
     })
     .await
 }
@@ -83,7 +84,7 @@ pub fn sync_plan(state: S, allow_deletes: u32) -> Res<Plan> {
     state.with(|ws, lang| ws.sync_plan(allow_deletes, lang))
 }
 
-/// Applies the saved plan `id` off the UI thread, with progress; `cancel_apply` stops it
+/// Applies the saved plan `id` off the UI thread, with progress; `cancel_sync` stops it
 /// between two operations (the journal keeps what was done, `resume` goes on).
 #[tauri::command]
 #[specta::specta]
@@ -106,9 +107,10 @@ pub async fn apply_plan(
     .await
 }
 
+/// Stops a pull (nothing is kept) or an apply (between two operations).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn cancel_apply(state: S) {
+pub fn cancel_sync(state: S) {
     state.cancel(TaskFlag::Sync);
 }
 

@@ -98,6 +98,17 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Whether a process runs with `var` (`NAME=value`) in its environment.
+fn running_with(var: &str) -> bool {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    procs.flatten().any(|p| {
+        std::fs::read(p.path().join("environ"))
+            .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == var.as_bytes()))
+    })
+}
+
 /// tauri-driver and everything it starts (WebKitWebDriver, the app), in one process group.
 struct Driver(Child);
 
@@ -177,6 +188,14 @@ impl App {
         } = self;
         let _ = driver.quit().await;
         drop(_process);
+        // Wait until the app itself is gone, or the next launch finds it still holding the
+        // single-instance name on the session bus and hands its arguments to a process that is
+        // exiting. It is known by its data folder, which is this launch's own.
+        let mark = format!("ORGDESK_DATA_DIR={}", data_dir.path().display());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while running_with(&mark) && Instant::now() < deadline {
+            tokio::time::sleep(POLL).await;
+        }
         drop(data_dir);
     }
 

@@ -1450,9 +1450,23 @@ async fn an_owner_connects_wecom_pulls_sees_the_plan_as_a_diff_and_applies_it() 
         check(page.contains("门店部 → 门店"), format!("page: {page}"))?;
         check(!page.contains(SECRET), "the page shows the secret")?;
         app.screenshot("sync-plan").await?;
-        // Applied: the journal lists both operations done, and the next plan is empty.
+        // The platform refuses 李四's mobile: the run stops there and the journal says so.
+        fake.with(|d| d.refuse_next.push(("user/create".into(), 60104)));
         app.click("[data-testid=\"apply\"]").await?;
         app.click(".ant-popconfirm .ant-btn-primary").await?;
+        app.find("[data-testid=\"apply-resume\"]").await?;
+        let journal = app
+            .find("[data-testid=\"journal-table\"]")
+            .await?
+            .text()
+            .await?;
+        check(
+            journal.contains("失败") && journal.contains("60104"),
+            format!("journal: {journal}"),
+        )?;
+        app.screenshot("sync-failed").await?;
+        // Resumed: both operations done, and the next plan is empty.
+        app.click("[data-testid=\"apply-resume\"]").await?;
         app.find_text("平台通讯录与规划一致").await?;
         let journal = app
             .find("[data-testid=\"journal-table\"]")

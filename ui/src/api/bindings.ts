@@ -205,18 +205,22 @@ export const commands = {
 	disconnectPlatform: () => typedError<null, ErrorDto>(__TAURI_INVOKE("disconnect_platform")),
 	/**  Fetches a token with the connection's id and secret; writes nothing. */
 	testConnection: () => typedError<null, ErrorDto>(__TAURI_INVOKE("test_connection")),
-	/**  Reads the live directory off the UI thread and keeps it beside the plan. */
+	/**
+	 *  Reads the live directory off the UI thread, with progress (`cancel_sync` stops it), and
+	 *  keeps it beside the plan.
+	 */
 	pullPlatform: (onProgress: Channel<TaskProgress>) => typedError<PullSummary, ErrorDto>(__TAURI_INVOKE("pull_platform", { onProgress })),
 	/**  The last pull, in figures (None before the first). */
 	lastPull: () => typedError<PullSummary | null, ErrorDto>(__TAURI_INVOKE("last_pull")),
 	/**  The operations from the last pull to the workspace. */
 	syncPlan: (allowDeletes: number) => typedError<Plan, ErrorDto>(__TAURI_INVOKE("sync_plan", { allowDeletes })),
 	/**
-	 *  Applies the saved plan `id` off the UI thread, with progress; `cancel_apply` stops it
+	 *  Applies the saved plan `id` off the UI thread, with progress; `cancel_sync` stops it
 	 *  between two operations (the journal keeps what was done, `resume` goes on).
 	 */
 	applyPlan: (id: string, allowDeletes: number, resume: boolean, dryRun: boolean, onProgress: Channel<TaskProgress>) => typedError<ApplyReport, ErrorDto>(__TAURI_INVOKE("apply_plan", { id, allowDeletes, resume, dryRun, onProgress })),
-	cancelApply: () => __TAURI_INVOKE<void>("cancel_apply"),
+	/**  Stops a pull (nothing is kept) or an apply (between two operations). */
+	cancelSync: () => __TAURI_INVOKE<void>("cancel_sync"),
 	/**  The plan that ran last and its journal (None before the first run). */
 	lastRun: () => typedError<[Plan, JournalEntry[]] | null, ErrorDto>(__TAURI_INVOKE("last_run")),
 };
@@ -233,6 +237,8 @@ export const MEMBER_FIELDS = [{"group":"basic","import":true,"key":"name","kind"
 /* Types */
 /**  What an audit entry records; translated under `actions.` in the catalogues. */
 export type Action = "init" | "demo_create" | "snapshot_save" | "snapshot_delete" | "undo" | "redo" | "rollback" | "department_add" | "department_rename" | "department_move" | "department_delete" | "department_sensitive" | "department_visibility" | "department_customer_facing" | "member_offboard" | "lifecycle_tick" | "member_add" | "member_update" | "member_delete" | "import" | "role_add" | "role_delete" | "role_grant" | "role_revoke" | "role_assign" | "role_unassign" | "need_set" | "need_unset" | "snapshot_restore" | "profile_update" | "certification_set" | "checklist_tick" | "security_set" | "device_add" | "device_delete" | "device_event" | "hardware_import" | "rank_set" | "approval_template_save" | "approval_template_delete" | "approval_records_import" | "app_add" | "app_remove" | "app_visibility" | "activity_import" | "customers_import" | "orders_import" | "tag_edit" | "rfm_apply" | "customer_handover" | "campaign_add" | "campaign_delete" | "welcome_set" | "welcome_delete" | "connect" | "disconnect" | "pull" | 
+/**  A pull that failed: its calls kept in the API log (a marker). */
+"pull_failed" | 
 /**  One operation of a plan applied to the platform (a marker: the platform is not undone). */
 "sync_apply";
 

@@ -129,6 +129,8 @@ pub enum Action {
     Connect,
     Disconnect,
     Pull,
+    /// A pull that failed: its calls kept in the API log (a marker).
+    PullFailed,
     /// One operation of a plan applied to the platform (a marker: the platform is not undone).
     SyncApply,
 }

@@ -53,6 +53,10 @@ pub struct LiveMember {
     pub leader_in: Vec<i64>,
     /// The platform's own status code (WeCom: 1 active, 2 disabled, 4 not joined).
     pub status: Option<i32>,
+    /// `creator` or `super_admin` when the platform says the member is one (DingTalk, Feishu;
+    /// WeCom's contact API does not say, and refuses to delete its creator itself: 301005).
+    #[serde(default)]
+    pub admin: Option<String>,
 }
 
 /// What a pull read.
@@ -161,7 +165,8 @@ pub(crate) fn store(
     }
     let mut m = tx.prepare(
         "INSERT INTO live_members (userid, name, mobile, email, position, departments,
-           main_department, leader_in, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+           main_department, leader_in, status, admin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for x in &state.members {
         m.execute(params![
@@ -173,7 +178,8 @@ pub(crate) fn store(
             json(&x.departments),
             x.main_department,
             json(&x.leader_in),
-            x.status
+            x.status,
+            x.admin
         ])?;
     }
     Ok(id)
@@ -241,7 +247,8 @@ pub(crate) fn pulled(conn: &Connection) -> Result<Option<Pulled>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stmt = conn.prepare(
-        "SELECT userid, name, mobile, email, position, departments, main_department, leader_in, status
+        "SELECT userid, name, mobile, email, position, departments, main_department, leader_in,
+           status, admin
          FROM live_members ORDER BY userid",
     )?;
     let members = stmt
@@ -256,6 +263,7 @@ pub(crate) fn pulled(conn: &Connection) -> Result<Option<Pulled>> {
                 main_department: r.get(6)?,
                 leader_in: list(r.get(7)?),
                 status: r.get(8)?,
+                admin: r.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

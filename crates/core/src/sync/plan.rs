@@ -518,6 +518,27 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
     let mut blocked: Vec<Blocked> = delete_guard(&ops, live, allow_deletes, lang)
         .into_iter()
         .collect();
+    for l in member_deletes.iter().filter(|l| l.admin.is_some()) {
+        blocked.push(Blocked {
+            code: "deletes_admin".into(),
+            message: t(
+                lang,
+                "sync.deletes_admin",
+                &[
+                    ("userid", l.userid.clone()),
+                    ("name", l.name.clone()),
+                    (
+                        "role",
+                        t(
+                            lang,
+                            &format!("sync.admins.{}", l.admin.as_deref().unwrap_or("")),
+                            &[],
+                        ),
+                    ),
+                ],
+            ),
+        });
+    }
     if let Ok(problems) = crate::exports::preflight(conn, pulled.platform.as_str(), lang) {
         for p in problems.into_iter().filter(|p| p.is_error()) {
             blocked.push(Blocked {

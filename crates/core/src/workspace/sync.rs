@@ -77,6 +77,27 @@ impl Workspace {
             .ok_or_else(|| Error::internal("the pull just stored is missing"))
     }
 
+    /// Keeps the calls of a pull that failed in the API log (the health view counts failed
+    /// calls too); the live state stays as it was. A marker in the audit log, not undoable.
+    pub fn log_failed_pull(
+        &mut self,
+        platform: Platform,
+        calls: &[ApiCall],
+        error: &str,
+    ) -> Result<()> {
+        if calls.is_empty() {
+            return Ok(());
+        }
+        self.db.unrecorded(Action::PullFailed, |tx| {
+            sync::log_calls(tx, calls)?;
+            Ok(Change::after(
+                (),
+                platform.as_str().to_string(),
+                Some(serde_json::json!({ "error": error, "calls": calls.len() })),
+            ))
+        })
+    }
+
     /// The last pull, if any.
     pub fn pulled(&self) -> Result<Option<Pulled>> {
         sync::pulled(self.db.conn())

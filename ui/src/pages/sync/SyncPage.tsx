@@ -73,14 +73,19 @@ export default function SyncPage() {
 
   const pull = async () => {
     setBusy("pull");
+    const channel = new Channel<TaskProgress>();
+    channel.onmessage = setProgress;
+    setProgress({ done: 0, total: 1 });
     try {
-      const s = await call(api.pullPlatform(new Channel<TaskProgress>()));
+      const s = await call(api.pullPlatform(channel));
       message.success(t("sync_ui.pulled", { departments: s.departments, members: s.members }));
       changed();
     } catch (e) {
-      report(e);
+      if (e instanceof ApiError && e.dto.code === "cancelled") message.info(e.dto.message);
+      else report(e);
     } finally {
       setBusy(null);
+      setProgress(null);
     }
   };
 
@@ -141,6 +146,13 @@ export default function SyncPage() {
                 </Button>
               </Popconfirm>
             </Space>
+            {progress && (
+              <Space data-testid="sync-progress">
+                <Typography.Text>{t(busy === "pull" ? "sync_ui.pulling" : "sync_ui.applying")}</Typography.Text>
+                <Progress percent={progress.total ? Math.floor((progress.done * 100) / progress.total) : 0} style={{ width: 320 }} />
+                <Button onClick={() => void api.cancelSync()}>{t("common.cancel")}</Button>
+              </Space>
+            )}
           </Space>
         ) : (
           <Form form={form} layout="inline" onFinish={connect} initialValues={{ platform: "wecom" }}>
@@ -179,12 +191,7 @@ export default function SyncPage() {
           {plan?.blocked.map((b) => (
             <Alert key={b.code + b.message} type="error" showIcon style={{ marginBottom: 8 }} message={b.message} data-testid="plan-blocked" />
           ))}
-          {progress ? (
-            <Space style={{ marginBottom: 12 }} data-testid="apply-progress">
-              <Progress percent={progress.total ? Math.floor((progress.done * 100) / progress.total) : 0} style={{ width: 320 }} />
-              <Button onClick={() => void api.cancelApply()}>{t("common.cancel")}</Button>
-            </Space>
-          ) : (
+          {!progress && (
             <Space style={{ marginBottom: 12, display: "flex" }} wrap>
               {resumable ? (
                 <Button type="primary" icon={<RedoOutlined />} onClick={() => apply(resumable[0].id, true)} data-testid="apply-resume">
@@ -204,6 +211,7 @@ export default function SyncPage() {
             </Space>
           )}
           <Segmented
+            key={plan?.id ?? ""}
             style={{ marginBottom: 12 }}
             value={op}
             onChange={(v) => setOp(String(v))}

@@ -1,35 +1,45 @@
-//! A local fake of WeCom's contacts API as documented (gettoken; department list, create,
-//! update, delete; user list, create, update, delete), for tests: it checks the corp id and
-//! secret, issues tokens, keeps the directory's rules (unique accounts and mobiles, sibling
-//! names, only empty departments deleted), and can answer the next calls with an expired token
-//! (42001), "too frequent" (45009), a chosen refusal, or not at all (a lost answer).
+//! Local fakes of the three platforms' contacts APIs as documented, for tests: one directory
+//! with the platforms' rules (unique accounts and mobiles, unique names among siblings, only
+//! empty departments deleted), served in WeCom's spelling under `/cgi-bin` ([`wecom`]),
+//! DingTalk's under `/gettoken` and `/topapi` ([`dingtalk`]) and Feishu's under `/open-apis`
+//! ([`feishu`]). Each checks the id and secret, issues tokens, and can answer the next calls
+//! with an expired token, "too frequent" (in the platform's own code; Feishu with HTTP 429 and
+//! `x-ogw-ratelimit-reset`), a chosen refusal, or not at all (a lost answer).
 
-use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+mod dingtalk;
+mod feishu;
+mod wecom;
+
+use axum::Router;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// What the fake platform holds and how it should misbehave next.
+/// What the fake platform holds and how it should misbehave next. The directory is kept in
+/// WeCom's shape whichever platform it is served as.
 #[derive(Default)]
 pub struct Directory {
+    /// The id the token call must give (WeCom corp id, DingTalk app key, Feishu app id).
     pub corp_id: String,
     pub secret: String,
-    /// As `department/list` returns them: `{id, name, parentid, order}`.
+    /// `{id, name, parentid, order}`; the root is id 1.
     pub departments: Vec<Value>,
-    /// As `user/list` returns them: `{userid, name, department: [..], mobile, …}`.
+    /// `{userid, name, department: [..], is_leader_in_dept: [..], mobile, email, position,
+    /// main_department, status}`, and `admin: "creator" | "super_admin"` for the platform's
+    /// admins (which DingTalk and Feishu tell, WeCom does not).
     pub users: Vec<Value>,
-    /// The next call with a token answers 42001 (the token expired).
+    /// The next call with a token answers that the token expired.
     pub expire_next: bool,
-    /// The next so many calls answer 45009 (too frequent).
+    /// The next so many calls answer "too frequent".
     pub throttle_next: u32,
-    /// The next call to the path refuses with the code (`("user/create", 60104)`).
+    /// Seconds Feishu's "too frequent" asks to wait (`x-ogw-ratelimit-reset`).
+    pub reset_seconds: u32,
+    /// The next call to the endpoint refuses with the code (`("user/create", 60104)`).
     pub refuse_next: Vec<(String, i64)>,
-    /// A call to this path is carried out and then never answered (the answer is lost, as
+    /// A call to this endpoint is carried out and then never answered (the answer is lost, as
     /// when the network goes or the caller is killed).
     pub hang_on: Option<String>,
-    /// Every call's path and errcode, in order.
+    /// Every answered call's endpoint and code, in order.
     pub calls: Vec<(String, i64)>,
     /// Tokens issued and still valid.
     pub tokens: Vec<String>,
@@ -41,109 +51,161 @@ fn lock(s: &Shared) -> std::sync::MutexGuard<'_, Directory> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn answer(s: &Shared, path: &str, body: Value) -> Json<Value> {
-    let code = body["errcode"].as_i64().unwrap_or(0);
-    lock(s).calls.push((path.to_string(), code));
-    Json(body)
+/// What a call answers: what a success adds to the platform's envelope, or a refusal.
+pub(crate) type Answer = Result<Value, (i64, String)>;
+
+fn refuse(code: i64, msg: &str) -> Answer {
+    Err((code, msg.to_string()))
 }
 
-fn refuse(code: i64, msg: &str) -> Value {
-    json!({ "errcode": code, "errmsg": msg })
+/// How a platform spells the gate's refusals.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Flavor {
+    WeCom,
+    DingTalk,
+    Feishu,
 }
 
-/// Checks the token and the misbehaviour asked for: None when the call may go on.
-fn gate(d: &mut Directory, q: &HashMap<String, String>) -> Option<Value> {
-    gate_for(d, q, "")
-}
-
-fn gate_for(d: &mut Directory, q: &HashMap<String, String>, path: &str) -> Option<Value> {
-    if let Some(i) = d.refuse_next.iter().position(|(p, _)| p == path) {
-        let (_, code) = d.refuse_next.remove(i);
-        return Some(refuse(code, "refused as asked"));
-    }
-    if d.throttle_next > 0 {
-        d.throttle_next -= 1;
-        return Some(refuse(45009, "api freq out of limit"));
-    }
-    let token = q.get("access_token").cloned().unwrap_or_default();
-    if !d.tokens.contains(&token) {
-        return Some(refuse(40014, "invalid access_token"));
-    }
-    if d.expire_next {
-        d.expire_next = false;
-        d.tokens.clear();
-        return Some(refuse(42001, "access_token expired"));
-    }
-    None
-}
-
-async fn gettoken(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Json<Value> {
-    let body = {
-        let mut d = lock(&s);
-        if q.get("corpid") != Some(&d.corp_id) {
-            refuse(40013, "invalid corpid")
-        } else if q.get("corpsecret") != Some(&d.secret) {
-            refuse(40001, "invalid credential")
-        } else {
-            let token = format!("token-{}", d.tokens.len() + d.calls.len());
-            d.tokens.push(token.clone());
-            json!({ "errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200 })
+impl Flavor {
+    fn too_frequent(self) -> i64 {
+        match self {
+            Flavor::WeCom => 45009,
+            Flavor::DingTalk => 90018,
+            Flavor::Feishu => 99991400,
         }
-    };
-    answer(&s, "gettoken", body)
+    }
+    fn bad_token(self) -> i64 {
+        match self {
+            Flavor::Feishu => 99991663,
+            _ => 40014,
+        }
+    }
+    fn expired(self) -> i64 {
+        match self {
+            Flavor::Feishu => 99991663,
+            _ => 42001,
+        }
+    }
 }
 
-async fn departments(
-    State(s): State<Shared>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Json<Value> {
-    let body = {
-        let mut d = lock(&s);
-        gate(&mut d, &q)
-            .unwrap_or_else(|| json!({ "errcode": 0, "errmsg": "ok", "department": d.departments }))
-    };
-    answer(&s, "department/list", body)
+/// Issues a token when the id and secret are right.
+fn issue(d: &mut Directory, id: Option<&String>, secret: Option<&String>) -> Answer {
+    if id != Some(&d.corp_id) {
+        return refuse(40013, "invalid id");
+    }
+    if secret != Some(&d.secret) {
+        return refuse(40001, "invalid credential");
+    }
+    let token = format!("token-{}", d.tokens.len() + d.calls.len());
+    d.tokens.push(token.clone());
+    Ok(json!({ "token": token }))
 }
 
-async fn users(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Json<Value> {
-    let body = {
-        let mut d = lock(&s);
-        gate(&mut d, &q).unwrap_or_else(|| {
-            let id: i64 = q
-                .get("department_id")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let list: Vec<&Value> = d
-                .users
-                .iter()
-                .filter(|u| {
-                    u["department"]
-                        .as_array()
-                        .is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(id)))
-                })
-                .collect();
-            json!({ "errcode": 0, "errmsg": "ok", "userlist": list })
+/// One call with a token: the misbehaviour asked for and the token checked, then `f`; the
+/// answer is recorded, or withheld for ever when the fake was told to lose it.
+async fn serve(
+    s: &Shared,
+    flavor: Flavor,
+    endpoint: &str,
+    token: &str,
+    f: impl FnOnce(&mut Directory) -> Answer,
+) -> Answer {
+    let (answer, hang) = {
+        let mut d = lock(s);
+        let answer = if let Some(i) = d.refuse_next.iter().position(|(p, _)| p == endpoint) {
+            let (_, code) = d.refuse_next.remove(i);
+            refuse(code, "refused as asked")
+        } else if d.throttle_next > 0 {
+            d.throttle_next -= 1;
+            refuse(flavor.too_frequent(), "request trigger frequency limit")
+        } else if !d.tokens.iter().any(|t| t == token) {
+            refuse(flavor.bad_token(), "invalid access token")
+        } else if d.expire_next {
+            d.expire_next = false;
+            d.tokens.clear();
+            refuse(flavor.expired(), "access token expired")
+        } else {
+            f(&mut d)
+        };
+        let hang = answer.is_ok() && d.hang_on.as_deref() == Some(endpoint);
+        (answer, hang)
+    };
+    if hang {
+        std::future::pending::<()>().await;
+    }
+    record(s, endpoint, &answer);
+    answer
+}
+
+fn record(s: &Shared, endpoint: &str, answer: &Answer) {
+    let code = answer.as_ref().err().map_or(0, |(c, _)| *c);
+    lock(s).calls.push((endpoint.to_string(), code));
+}
+
+/// The members of department `id`.
+fn members_of(d: &Directory, id: i64) -> Vec<Value> {
+    d.users
+        .iter()
+        .filter(|u| {
+            u["department"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x.as_i64() == Some(id)))
         })
-    };
-    answer(&s, "user/list", body)
+        .cloned()
+        .collect()
 }
 
-fn id_of(v: &Value) -> i64 {
+/// Whether `u` leads department `id`.
+fn leads(u: &Value, id: i64) -> bool {
+    let departments = u["department"].as_array().cloned().unwrap_or_default();
+    let flags = u["is_leader_in_dept"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    departments
+        .iter()
+        .zip(flags.iter())
+        .any(|(d, l)| d.as_i64() == Some(id) && l.as_i64() == Some(1))
+}
+
+/// Makes exactly `leaders` the leaders of department `id`.
+fn set_leaders(d: &mut Directory, id: i64, leaders: &[String]) {
+    for u in &mut d.users {
+        let departments = u["department"].as_array().cloned().unwrap_or_default();
+        let mine = leaders.iter().any(|l| same_user(u, l));
+        let mut flags: Vec<i64> = departments
+            .iter()
+            .enumerate()
+            .map(|(i, _)| u["is_leader_in_dept"][i].as_i64().unwrap_or(0))
+            .collect();
+        for (i, x) in departments.iter().enumerate() {
+            if x.as_i64() == Some(id) {
+                flags[i] = i64::from(mine);
+            }
+        }
+        u["is_leader_in_dept"] = json!(flags);
+    }
+}
+
+pub(crate) fn id_of(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or(0)
 }
 
-fn same_user(u: &Value, userid: &str) -> bool {
+pub(crate) fn same_user(u: &Value, userid: &str) -> bool {
     u["userid"]
         .as_str()
         .is_some_and(|x| x.eq_ignore_ascii_case(userid))
 }
 
-/// Carries out one write as the platform would; the answer.
-fn write(d: &mut Directory, path: &str, q: &HashMap<String, String>, body: &Value) -> Value {
-    let ok = || json!({ "errcode": 0, "errmsg": "ok" });
+/// Carries out one write as WeCom would (the other flavours translate to it): what the answer
+/// adds to a success, or the refusal. `q` holds the id of a delete.
+pub(crate) fn write(
+    d: &mut Directory,
+    path: &str,
+    q: &HashMap<String, String>,
+    body: &Value,
+) -> Answer {
+    let ok = || Ok(json!({}));
     let has_department = |d: &Directory, id: i64| d.departments.iter().any(|x| id_of(x) == id);
     match path {
         "department/create" => {
@@ -164,7 +226,7 @@ fn write(d: &mut Directory, path: &str, q: &HashMap<String, String>, body: &Valu
             let id = d.departments.iter().map(id_of).max().unwrap_or(0) + 1;
             d.departments
                 .push(json!({ "id": id, "name": name, "parentid": parent, "order": 0 }));
-            json!({ "errcode": 0, "errmsg": "created", "id": id })
+            Ok(json!({ "id": id }))
         }
         "department/update" => {
             let id = body["id"].as_i64().unwrap_or(0);
@@ -227,7 +289,7 @@ fn write(d: &mut Directory, path: &str, q: &HashMap<String, String>, body: &Valu
             let mut user = body.clone();
             user["status"] = json!(4);
             d.users.push(user);
-            json!({ "errcode": 0, "errmsg": "created" })
+            ok()
         }
         "user/update" => {
             let userid = body["userid"].as_str().unwrap_or("").to_string();
@@ -262,30 +324,8 @@ fn write(d: &mut Directory, path: &str, q: &HashMap<String, String>, body: &Valu
     }
 }
 
-/// A write endpoint: the token checked, the write carried out, the answer (or none, when the
-/// fake was told to lose it).
-async fn writes(
-    State(s): State<Shared>,
-    axum::extract::Path((group, verb)): axum::extract::Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    body: Option<Json<Value>>,
-) -> Json<Value> {
-    let path = format!("{group}/{verb}");
-    let body = body.map(|Json(b)| b).unwrap_or(Value::Null);
-    let (answer_body, hang) = {
-        let mut d = lock(&s);
-        let answered =
-            gate_for(&mut d, &q, &path).unwrap_or_else(|| write(&mut d, &path, &q, &body));
-        let hang = d.hang_on.as_deref() == Some(path.as_str());
-        (answered, hang)
-    };
-    if hang {
-        std::future::pending::<()>().await;
-    }
-    answer(&s, &path, answer_body)
-}
-
-/// A running fake: its base URL (for `ORGDESK_WECOM_API`) and its state.
+/// A running fake: its base URL (for `ORGDESK_WECOM_API`, `ORGDESK_DINGTALK_API` and
+/// `ORGDESK_FEISHU_API` alike) and its state.
 pub struct Fake {
     pub url: String,
     pub directory: Shared,
@@ -306,10 +346,9 @@ impl Fake {
                 .expect("a runtime for the fake platform");
             rt.block_on(async move {
                 let app = Router::new()
-                    .route("/cgi-bin/gettoken", get(gettoken))
-                    .route("/cgi-bin/department/list", get(departments))
-                    .route("/cgi-bin/user/list", get(users))
-                    .route("/cgi-bin/{group}/{verb}", get(writes).post(writes))
+                    .merge(wecom::routes())
+                    .merge(dingtalk::routes())
+                    .merge(feishu::routes())
                     .with_state(state);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                     .await
