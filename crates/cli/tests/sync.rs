@@ -311,6 +311,11 @@ fn apply_end_to_end(platform: &str) {
         .contains("ghost"));
     assert_eq!(writes(&fake), Vec::<String>::new());
     fake.with(|d| d.users[1]["name"] = json!("赵六"));
+    // The token expires and the platform says "too frequent" twice on the way: both got over.
+    fake.with(|d| {
+        d.expire_next = true;
+        d.throttle_next = 2;
+    });
 
     let r = orgdesk(
         api,
@@ -515,4 +520,128 @@ fn resume_after_failure_and_kill(platform: &str) {
             .count(),
         2
     );
+}
+
+#[test]
+fn apply_killed_at_random_points_twenty_times_resumes_to_the_plan_without_duplicates() {
+    let fake = Fake::start(Directory {
+        corp_id: "ww42".into(),
+        secret: SECRET.into(),
+        departments: vec![
+            json!({ "id": 1, "name": "鲜果", "parentid": 0, "order": 1 }),
+            json!({ "id": 2, "name": "旧部门", "parentid": 1, "order": 2 }),
+        ],
+        users: vec![
+            json!({ "userid": "m00", "name": "旧名", "department": [1], "mobile": "13800001000", "status": 1 }),
+            json!({ "userid": "ghost", "name": "赵六", "department": [2], "mobile": "13900000009", "status": 1 }),
+        ],
+        // A slow platform, so that the kills land all through the run.
+        delay: std::time::Duration::from_millis(15),
+        ..Default::default()
+    });
+    let api = fake.url.as_str();
+    let dir = TempDir::new().unwrap();
+    let groups = [
+        "鲜果/一店",
+        "鲜果/一店/早班",
+        "鲜果/二店",
+        "鲜果/二店/晚班",
+        "鲜果/仓储",
+    ];
+    let mut roster = String::from("姓名,账号,手机,部门\n");
+    for i in 0..24 {
+        let dept = if i == 0 {
+            "鲜果"
+        } else {
+            groups[i % groups.len()]
+        };
+        roster.push_str(&format!("成员{i},m{i:02},138000010{i:02},{dept}\n"));
+    }
+    let w = connected(api, &dir, "wecom", &roster);
+    let plan = json(&orgdesk(
+        api,
+        &["plan", &w, "--allow-deletes", "2", "--json"],
+        "",
+    ));
+    let id = plan["id"].as_str().unwrap().to_string();
+    let ops = plan["operations"].as_array().unwrap().len();
+    // 5 departments and 23 members to create, m00 renamed, ghost and 旧部门 deleted.
+    assert_eq!(ops, 5 + 23 + 1 + 2, "{plan}");
+
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    println!("seed {seed}");
+    let run_ms = (ops as u64) * 40;
+    for _ in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("orgdesk"))
+            .env("ORGDESK_WECOM_API", api)
+            .args(["apply", &w, &id, "--allow-deletes", "2", "--resume"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(seed % run_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+    }
+    let r = orgdesk(
+        api,
+        &[
+            "apply",
+            &w,
+            &id,
+            "--allow-deletes",
+            "2",
+            "--resume",
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report = json(&r);
+    assert_eq!(report["remaining"], 0, "{report}");
+    assert_eq!(report["left_after"], 0, "{report}");
+    // Each department and member was created exactly once (a create retried after its answer
+    // was lost was answered "already exists"), and the platform holds the plan.
+    let created = |endpoint: &str| {
+        fake.with(|d| {
+            d.calls
+                .iter()
+                .filter(|(p, code)| p == endpoint && *code == 0)
+                .count()
+        })
+    };
+    assert_eq!(
+        (created("department/create"), created("user/create")),
+        (5, 23)
+    );
+    let retried = fake.with(|d| {
+        d.calls
+            .iter()
+            .filter(|(_, code)| [60008, 60102].contains(code))
+            .count()
+    });
+    println!("creates answered \"already exists\" after a kill: {retried}");
+    fake.with(|d| {
+        let mut ids: Vec<&str> = d
+            .users
+            .iter()
+            .map(|u| u["userid"].as_str().unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 24);
+        assert!(d.users.iter().all(|u| u["userid"] != "ghost"));
+        assert!(d.departments.iter().all(|x| x["name"] != "旧部门"));
+        let m00 = d.users.iter().find(|u| u["userid"] == "m00").unwrap();
+        assert_eq!(m00["name"], "成员0");
+    });
+    let next = json(&orgdesk(api, &["plan", &w, "--json"], ""));
+    assert_eq!(next["operations"], json!([]));
 }

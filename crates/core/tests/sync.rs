@@ -307,3 +307,50 @@ fn a_saved_plan_is_journaled_checked_for_drift_and_outlives_undo() {
         "plan_stale"
     );
 }
+
+#[test]
+fn siblings_out_of_order_on_the_platform_are_put_in_the_workspaces_order() {
+    let (_dir, mut ws) = workspace();
+    let members = vec![
+        live("zhangsan", "张三", "13800000001", &[2]),
+        live("lisi", "李四", "13800000002", &[2]),
+        live("wangwu", "王五", "13800000003", &[3]),
+    ];
+    // The workspace has 门店 before 财务部; the platform the other way round.
+    let mut state = LiveState {
+        departments: vec![
+            dept(1, None, "鲜果"),
+            LiveDepartment {
+                order: 5,
+                ..dept(2, Some(1), "门店")
+            },
+            LiveDepartment {
+                order: 1,
+                ..dept(3, Some(1), "财务部")
+            },
+        ],
+        members,
+        withheld: vec![],
+    };
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    let orders: Vec<(String, serde_json::Value)> = plan
+        .operations
+        .iter()
+        .map(|o| {
+            let c = &o.fields["order"];
+            (o.target.clone(), serde_json::json!([c.from, c.to]))
+        })
+        .collect();
+    assert_eq!(
+        orders,
+        [
+            ("鲜果/门店".to_string(), serde_json::json!([2, 1])),
+            ("鲜果/财务部".to_string(), serde_json::json!([1, 2]))
+        ]
+    );
+    // In order on the platform: nothing to do, whatever the platform's numbers are.
+    state.departments[1].order = -7;
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
+    assert!(ws.sync_plan(0, Lang::ZhCn).unwrap().operations.is_empty());
+}

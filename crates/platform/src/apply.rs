@@ -4,7 +4,7 @@
 //! resumed without repeating what was done. The first failure stops the run.
 
 use crate::error::{Error, Result};
-use crate::{Directory, MemberWrite};
+use crate::{DepartmentWrite, Directory, MemberWrite};
 use orgdesk_core::progress::Progress;
 use orgdesk_core::sync::journal::{self, ApplyReport, Departments, OpStatus, Outcome};
 use orgdesk_core::sync::plan::{Op, Operation};
@@ -34,7 +34,14 @@ pub(crate) async fn run<C: Directory>(
     let before = ws.journal(id)?;
     let already_done = before.iter().filter(|e| e.status == OpStatus::Done).count() as u32;
     if !before.is_empty() && already_done as usize == before.len() {
-        return Ok(report(id, options.dry_run, 0, already_done, before));
+        let mut r = report(id, options.dry_run, 0, already_done, before);
+        // Killed after its last operation, before reading the platform again: read it now.
+        let pulled = ws.pulled()?.map(|p| p.id);
+        let saved = ws.saved_plan(id)?;
+        if !options.dry_run && saved.is_some_and(|p| Some(p.pull_id) == pulled) {
+            r.left_after = Some(pull_again(ws, client, lang).await?);
+        }
+        return Ok(r);
     }
     let saved = ws.plan_to_apply(id, options.allow_deletes, lang)?;
     let plan = saved.plan;
@@ -112,16 +119,21 @@ pub(crate) async fn run<C: Directory>(
     r.cancelled = cancelled;
     r.failed = stopped.and_then(|seq| r.journal.get(seq as usize).cloned());
     if r.remaining == 0 && r.failed.is_none() {
-        // The live directory as it is now, so the next plan starts from it (and is empty).
-        let state = client.pull().await?;
-        let platform = ws
-            .pulled()?
-            .map(|p| p.platform)
-            .unwrap_or(orgdesk_core::Platform::Wecom);
-        ws.store_pull(platform, &state, &client.take_calls())?;
-        r.left_after = Some(ws.sync_plan(0, lang)?.operations.len() as u32);
+        r.left_after = Some(pull_again(ws, client, lang).await?);
     }
     Ok(r)
+}
+
+/// Keeps the live directory as it is now, so the next plan starts from it; the operations that
+/// plan still has (0 after a complete run).
+async fn pull_again<C: Directory>(ws: &mut Workspace, client: &C, lang: Lang) -> Result<u32> {
+    let state = client.pull().await?;
+    let platform = ws
+        .pulled()?
+        .map(|p| p.platform)
+        .unwrap_or(orgdesk_core::Platform::Wecom);
+    ws.store_pull(platform, &state, &client.take_calls())?;
+    Ok(ws.sync_plan(0, lang)?.operations.len() as u32)
 }
 
 fn queued(plan: &orgdesk_core::sync::plan::Plan) -> Vec<journal::JournalEntry> {
@@ -186,17 +198,23 @@ async fn execute<C: Directory>(
                         .with("path", &o.target),
                 )
             })?;
-            client.create_department(&name, parent).await.map(Some)
+            client
+                .create_department(&name, parent, position(o))
+                .await
+                .map(Some)
         }
         Op::UpdateDepartment => {
-            let id = live_id(o)?;
-            let name = o
-                .fields
-                .contains_key("name")
-                .then(|| journal::text(o, "name"))
-                .flatten();
+            let change = DepartmentWrite {
+                name: o
+                    .fields
+                    .contains_key("name")
+                    .then(|| journal::text(o, "name"))
+                    .flatten(),
+                parent: parent(o)?,
+                position: position(o),
+            };
             client
-                .update_department(id, name.as_deref(), parent(o)?)
+                .update_department(live_id(o)?, &change)
                 .await
                 .map(|_| None)
         }
@@ -211,6 +229,14 @@ async fn execute<C: Directory>(
         }
         Op::DeleteMember => client.delete_member(&o.target).await.map(|_| None),
     }
+}
+
+/// The position (from 1) an operation gives a department among its siblings.
+fn position(o: &Operation) -> Option<i64> {
+    o.fields
+        .get("order")
+        .and_then(|c| c.to.as_ref())
+        .and_then(|v| v.as_i64())
 }
 
 fn live_id(o: &Operation) -> Result<i64> {

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::http::{self, refused, Dialect};
-use crate::MemberWrite;
+use crate::{DepartmentWrite, MemberWrite};
 use orgdesk_core::progress::Progress;
 use orgdesk_core::sync::{ApiCall, LiveDepartment, LiveMember, LiveState};
 use orgdesk_core::Platform;
@@ -67,6 +67,8 @@ struct Department {
     name: String,
     #[serde(default)]
     parent_id: Option<i64>,
+    /// Smaller first; when not given, the list's own order stands.
+    order: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -127,7 +129,7 @@ async fn pull(c: &Client, progress: &dyn Progress) -> Result<LiveState> {
                 id: d.dept_id,
                 parent_id: Some(d.parent_id.unwrap_or(id)),
                 name: d.name,
-                order: order as i64,
+                order: d.order.unwrap_or(order as i64),
             });
         }
     }
@@ -242,8 +244,16 @@ impl crate::Directory for Client {
         http::Client::take_calls(self)
     }
 
-    async fn create_department(&self, name: &str, parent: i64) -> Result<i64> {
-        let body = json!({ "name": name, "parent_id": parent });
+    async fn create_department(
+        &self,
+        name: &str,
+        parent: i64,
+        position: Option<i64>,
+    ) -> Result<i64> {
+        let mut body = json!({ "name": name, "parent_id": parent });
+        if let Some(p) = position {
+            body["order"] = p.into();
+        }
         match self.post("topapi/v2/department/create", &body).await {
             Ok(b) => b["result"]["dept_id"]
                 .as_i64()
@@ -258,18 +268,16 @@ impl crate::Directory for Client {
         }
     }
 
-    async fn update_department(
-        &self,
-        id: i64,
-        name: Option<&str>,
-        parent: Option<i64>,
-    ) -> Result<()> {
+    async fn update_department(&self, id: i64, change: &DepartmentWrite) -> Result<()> {
         let mut body = json!({ "dept_id": id });
-        if let Some(n) = name {
-            body["name"] = n.into();
+        if let Some(n) = &change.name {
+            body["name"] = n.clone().into();
         }
-        if let Some(p) = parent {
+        if let Some(p) = change.parent {
             body["parent_id"] = p.into();
+        }
+        if let Some(p) = change.position {
+            body["order"] = p.into();
         }
         self.post("topapi/v2/department/update", &body)
             .await

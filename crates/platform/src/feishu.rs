@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::http::{self, Dialect};
-use crate::MemberWrite;
+use crate::{DepartmentWrite, MemberWrite};
 use orgdesk_core::progress::Progress;
 use orgdesk_core::sync::{ApiCall, LiveDepartment, LiveMember, LiveState};
 use orgdesk_core::Platform;
@@ -323,9 +323,17 @@ impl crate::Directory for Client {
 
     /// Creates a department; when refused, one of that name already under the parent (a
     /// create whose answer was lost) is taken as it.
-    async fn create_department(&self, name: &str, parent: i64) -> Result<i64> {
+    async fn create_department(
+        &self,
+        name: &str,
+        parent: i64,
+        position: Option<i64>,
+    ) -> Result<i64> {
         let parent_id = self.open_id(parent)?;
-        let body = json!({ "name": name, "parent_department_id": parent_id });
+        let mut body = json!({ "name": name, "parent_department_id": parent_id });
+        if let Some(p) = position {
+            body["order"] = p.to_string().into();
+        }
         match self
             .call(
                 Method::POST,
@@ -353,18 +361,16 @@ impl crate::Directory for Client {
         }
     }
 
-    async fn update_department(
-        &self,
-        id: i64,
-        name: Option<&str>,
-        parent: Option<i64>,
-    ) -> Result<()> {
+    async fn update_department(&self, id: i64, change: &DepartmentWrite) -> Result<()> {
         let mut body = json!({});
-        if let Some(n) = name {
-            body["name"] = n.into();
+        if let Some(n) = &change.name {
+            body["name"] = n.clone().into();
         }
-        if let Some(p) = parent {
+        if let Some(p) = change.parent {
             body["parent_department_id"] = self.open_id(p)?.into();
+        }
+        if let Some(p) = change.position {
+            body["order"] = p.to_string().into();
         }
         let open_id = self.open_id(id)?;
         self.call(

@@ -14,8 +14,9 @@ use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-/// Tries of one call when the platform says it is called too often.
-const TRIES: u32 = 4;
+/// Tries of one call when the platform says it is called too often (pauses of 0.5, 1, 2, 4 and
+/// 8 s by default: WeCom's minute blocks are waited out by the pacing, not by these).
+const TRIES: u32 = 6;
 /// The longest pause a platform's reset header is followed for.
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 

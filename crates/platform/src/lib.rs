@@ -42,6 +42,15 @@ pub struct MemberWrite {
     pub leader_in: Option<Vec<i64>>,
 }
 
+/// A department's fields as an update writes them (None: not written).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DepartmentWrite {
+    pub name: Option<String>,
+    pub parent: Option<i64>,
+    /// Its position (from 1) among its siblings.
+    pub position: Option<i64>,
+}
+
 impl MemberWrite {
     /// Sets the text fields this write changes in `body`, under the platform's name for the
     /// position (`position`, `title`, `job_title`).
@@ -75,14 +84,14 @@ pub trait Directory {
     }
     /// The calls answered since the last time (and forgets them), for the API log.
     fn take_calls(&self) -> Vec<ApiCall>;
-    /// The new department's id.
-    async fn create_department(&self, name: &str, parent: i64) -> Result<i64>;
-    async fn update_department(
+    /// The new department's id; `position` (from 1) among its siblings, when the plan sets it.
+    async fn create_department(
         &self,
-        id: i64,
-        name: Option<&str>,
-        parent: Option<i64>,
-    ) -> Result<()>;
+        name: &str,
+        parent: i64,
+        position: Option<i64>,
+    ) -> Result<i64>;
+    async fn update_department(&self, id: i64, change: &DepartmentWrite) -> Result<()>;
     async fn delete_department(&self, id: i64) -> Result<()>;
     async fn create_member(&self, userid: &str, m: &MemberWrite) -> Result<()>;
     async fn update_member(&self, userid: &str, m: &MemberWrite) -> Result<()>;

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::http::{self, refused, Dialect};
-use crate::MemberWrite;
+use crate::{DepartmentWrite, MemberWrite};
 use orgdesk_core::progress::Progress;
 use orgdesk_core::sync::{ApiCall, LiveDepartment, LiveMember, LiveState};
 use orgdesk_core::Platform;
@@ -21,7 +21,8 @@ impl Dialect for WeCom {
     const PLATFORM: Platform = Platform::Wecom;
     const TOKEN_ENDPOINT: &'static str = "gettoken";
     const EXPIRED: &'static [i64] = &[42001, 40014];
-    const THROTTLED: &'static [i64] = &[45009];
+    /// "API calls too frequent", and the concurrency refusal seen in practice (platforms.md).
+    const THROTTLED: &'static [i64] = &[45009, 45033];
 
     fn token_request(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> RequestBuilder {
         http.get(format!("{base}/cgi-bin/gettoken"))
@@ -122,7 +123,7 @@ async fn pull(c: &Client, progress: &dyn Progress) -> Result<LiveState> {
             id: d.id,
             parent_id: (d.parentid != 0 && ids.contains(&d.parentid)).then_some(d.parentid),
             name: d.name,
-            order: d.order,
+            order: -d.order,
         })
         .collect();
     Ok(crate::live_state(
@@ -131,10 +132,14 @@ async fn pull(c: &Client, progress: &dyn Progress) -> Result<LiveState> {
     ))
 }
 
-/// "Department name already exists" under that parent (a create that the platform did before).
-const DEPARTMENT_EXISTS: i64 = 60008;
-/// "UserID already exists".
-const USER_EXISTS: i64 = 60102;
+/// WeCom sorts siblings by `order`, larger first: a position (from 1) as WeCom's order, and
+/// back (the core keeps smaller-first).
+const ORDER_TOP: i64 = 100_000_000;
+
+fn raw_order(position: i64) -> i64 {
+    ORDER_TOP - position
+}
+
 /// "UserID not found".
 const USER_NOT_FOUND: i64 = 60111;
 /// "Department not found" and "invalid department id".
@@ -177,13 +182,23 @@ impl crate::Directory for Client {
 
     /// Creates a department; when the platform says it exists already (a create that went
     /// through before a crash), finds it under its parent by name.
-    async fn create_department(&self, name: &str, parent: i64) -> Result<i64> {
-        let body = serde_json::json!({ "name": name, "parentid": parent });
+    async fn create_department(
+        &self,
+        name: &str,
+        parent: i64,
+        position: Option<i64>,
+    ) -> Result<i64> {
+        let mut body = serde_json::json!({ "name": name, "parentid": parent });
+        if let Some(p) = position {
+            body["order"] = raw_order(p).into();
+        }
         match self.post("department/create", &body).await {
             Ok(b) => b["id"]
                 .as_i64()
                 .ok_or_else(|| Error::Network("department/create gave no id".into())),
-            Err(e) if refused(&e) == Some(DEPARTMENT_EXISTS) => {
+            // "Name exists" (60008) or any other refusal: a department of that name under the
+            // parent is the one a lost answer created.
+            Err(e @ Error::Platform { .. }) => {
                 let list = self
                     .get("department/list", &[("id", parent.to_string())])
                     .await?;
@@ -199,18 +214,16 @@ impl crate::Directory for Client {
         }
     }
 
-    async fn update_department(
-        &self,
-        id: i64,
-        name: Option<&str>,
-        parent: Option<i64>,
-    ) -> Result<()> {
+    async fn update_department(&self, id: i64, change: &DepartmentWrite) -> Result<()> {
         let mut body = serde_json::json!({ "id": id });
-        if let Some(n) = name {
-            body["name"] = n.into();
+        if let Some(n) = &change.name {
+            body["name"] = n.clone().into();
         }
-        if let Some(p) = parent {
+        if let Some(p) = change.parent {
             body["parentid"] = p.into();
+        }
+        if let Some(p) = change.position {
+            body["order"] = raw_order(p).into();
         }
         self.post("department/update", &body).await.map(drop)
     }
@@ -226,11 +239,19 @@ impl crate::Directory for Client {
         }
     }
 
-    /// Creates a member; "UserID already exists" (a create that went through before a crash)
-    /// is taken as created.
+    /// Creates a member; when refused (UserID or mobile "already exists": a create whose answer
+    /// was lost) and the platform has the account, it is created.
     async fn create_member(&self, userid: &str, m: &MemberWrite) -> Result<()> {
         match self.post("user/create", &member_body(userid, m)).await {
-            Err(e) if refused(&e) == Some(USER_EXISTS) => Ok(()),
+            Err(e @ Error::Platform { .. }) => {
+                match self
+                    .get("user/get", &[("userid", userid.to_string())])
+                    .await
+                {
+                    Ok(_) => Ok(()),
+                    Err(_) => Err(e),
+                }
+            }
             other => other.map(drop),
         }
     }

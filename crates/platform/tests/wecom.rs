@@ -202,8 +202,8 @@ async fn writes_are_idempotent_where_a_resumed_run_needs_them_to_be() {
     let fake = Fake::start(directory());
     let c = client(&fake, SECRET);
     // A department created twice (the first answer lost) is the same department.
-    let id = c.create_department("仓库", 1).await.unwrap();
-    assert_eq!(c.create_department("仓库", 1).await.unwrap(), id);
+    let id = c.create_department("仓库", 1, Some(2)).await.unwrap();
+    assert_eq!(c.create_department("仓库", 1, Some(2)).await.unwrap(), id);
     assert_eq!(
         fake.with(|d| d.departments.iter().filter(|x| x["name"] == "仓库").count()),
         1

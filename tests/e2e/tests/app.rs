@@ -1398,7 +1398,7 @@ async fn customers_and_orders_imported_in_the_app_show_their_rfm_segments() {
 }
 
 #[tokio::test]
-async fn an_owner_connects_wecom_pulls_sees_the_plan_as_a_diff_and_applies_it() {
+async fn an_owner_connects_wecom_pulls_edits_a_department_and_applies_the_plan() {
     use orgdesk_platform::fake::{Directory, Fake};
     const SECRET: &str = "e2e-contact-sync-secret-0123456789";
     let fake = Fake::start(Directory {
@@ -1450,6 +1450,14 @@ async fn an_owner_connects_wecom_pulls_sees_the_plan_as_a_diff_and_applies_it() 
         check(page.contains("门店部 → 门店"), format!("page: {page}"))?;
         check(!page.contains(SECRET), "the page shows the secret")?;
         app.screenshot("sync-plan").await?;
+        // The owner renames the department in the app: the plan follows.
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        dept_action(&app, "鲜果/门店", "rename").await?;
+        submit_name(&app, "旗舰店").await?;
+        app.click("[data-testid=\"nav-sync\"]").await?;
+        app.find("[data-testid=\"plan-table\"] tr[data-row-key=\"update_department:鲜果/旗舰店\"]")
+            .await?;
+        app.find_text("门店部 → 旗舰店").await?;
         // The platform refuses 李四's mobile: the run stops there and the journal says so.
         fake.with(|d| d.refuse_next.push(("user/create".into(), 60104)));
         app.click("[data-testid=\"apply\"]").await?;
@@ -1482,8 +1490,10 @@ async fn an_owner_connects_wecom_pulls_sees_the_plan_as_a_diff_and_applies_it() 
     });
     let live = fake.with(|d| {
         (
-            d.departments.iter().any(|x| x["name"] == "门店"),
-            d.users.iter().any(|u| u["userid"] == "lisi"),
+            d.departments.iter().any(|x| x["name"] == "旗舰店"),
+            d.users
+                .iter()
+                .any(|u| u["userid"] == "lisi" && u["department"] == serde_json::json!([2])),
         )
     });
     assert_eq!(live, (true, true), "the platform does not hold the plan");

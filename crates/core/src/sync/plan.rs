@@ -245,6 +245,8 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
         }
     }
     let live_of_path = |path: &str| matched.get(path).copied();
+    let matched_ids: BTreeSet<i64> = matched.values().copied().collect();
+    let kept_live = |id: i64| matched_ids.contains(&id);
     // What a member's department path is called on the platform side, for comparison: the
     // desired path when the live department is matched.
     let desired_of_live: HashMap<i64, &str> =
@@ -268,10 +270,71 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
             .cmp(&b.path.matches('/').count())
             .then(a.order.cmp(&b.order))
     });
+    // Sibling order (when the platform keeps one): a parent whose children stand on the
+    // platform as in the workspace is left alone; otherwise (a child out of place, added or moved in) each child gets its position,
+    // so that after the apply the whole group stands in order.
+    let mut position: HashMap<&str, i64> = HashMap::new();
+    let mut children: HashMap<Option<&str>, Vec<&Desired>> = HashMap::new();
+    for d in &desired {
+        children.entry(d.parent.as_deref()).or_default().push(d);
+    }
+    let mut reordered: BTreeSet<&str> = BTreeSet::new();
+    // A platform (or a private deployment) that gives every department order 0 keeps no
+    // order the plan could compare or set.
+    let orders_known = live.departments.iter().any(|d| d.order != 0);
+    for (parent, kids) in children.iter_mut() {
+        kids.sort_by(|a, b| a.order.cmp(&b.order).then(a.name.cmp(&b.name)));
+        for (i, d) in kids.iter().enumerate() {
+            position.insert(d.path.as_str(), i as i64);
+        }
+        let Some(parent) = parent else { continue };
+        let parent_live = live_of_path(parent);
+        let under: Vec<&str> = kids
+            .iter()
+            .filter(|d| live_of_path(&d.path).is_some_and(|id| by_id[&id].parent_id == parent_live))
+            .map(|d| d.path.as_str())
+            .collect();
+        let mut live_seq: Vec<(i64, i64, &str)> = under
+            .iter()
+            .map(|p| {
+                let l = by_id[&live_of_path(p).unwrap_or_default()];
+                (l.order, l.id, *p)
+            })
+            .collect();
+        live_seq.sort();
+        let in_place =
+            under.len() == kids.len() && live_seq.iter().map(|x| x.2).eq(under.iter().copied());
+        if !in_place && orders_known {
+            reordered.insert(parent);
+        }
+    }
+    let live_position = |id: i64| -> i64 {
+        let l = by_id[&id];
+        let mut siblings: Vec<(i64, i64)> = live
+            .departments
+            .iter()
+            .filter(|x| x.parent_id == l.parent_id && kept_live(x.id))
+            .map(|x| (x.order, x.id))
+            .collect();
+        siblings.sort();
+        siblings.iter().position(|x| x.1 == id).unwrap_or(0) as i64
+    };
+    let order_change = |d: &Desired, from: Option<i64>| -> Option<FieldChange> {
+        d.parent
+            .as_deref()
+            .filter(|p| reordered.contains(p))
+            .map(|_| FieldChange {
+                from: from.map(|x| serde_json::json!(x + 1)),
+                to: Some(serde_json::json!(position[d.path.as_str()] + 1)),
+            })
+    };
     for d in &ordered {
         match live_of_path(&d.path) {
             None => {
                 let mut fields = BTreeMap::new();
+                if let Some(c) = order_change(d, None) {
+                    fields.insert("order".into(), c);
+                }
                 fields.insert(
                     "name".into(),
                     FieldChange {
@@ -317,6 +380,9 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                             to: value(d.parent.as_deref()),
                         },
                     );
+                }
+                if let Some(c) = order_change(d, Some(live_position(id))) {
+                    fields.insert("order".into(), c);
                 }
                 if !fields.is_empty() {
                     ops.push(Operation {

@@ -151,6 +151,11 @@ impl Workspace {
         Ok(saved)
     }
 
+    /// The plan saved under `id`, whatever became of it.
+    pub fn saved_plan(&self, id: &str) -> Result<Option<SavedPlan>> {
+        journal::load(self.db.conn(), id)
+    }
+
     /// The journal of plan `id` (empty when it never ran).
     pub fn journal(&self, id: &str) -> Result<Vec<JournalEntry>> {
         journal::entries(self.db.conn(), id)

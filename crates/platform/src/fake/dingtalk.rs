@@ -130,13 +130,19 @@ async fn call(
                 d,
                 &endpoint,
                 &no_query,
-                &json!({ "name": b["name"], "parentid": b["parent_id"] }),
+                &json!({ "name": b["name"], "parentid": b["parent_id"], "order": b["order"] }),
             )
             .map(|r| json!({ "dept_id": r["id"] })),
             "department/update" => {
-                let mut w = json!({ "id": dept, "name": b["name"], "parentid": b["parent_id"] });
-                if w["name"].is_null() {
-                    w.as_object_mut().map(|o| o.remove("name"));
+                let mut w = json!({ "id": dept });
+                for (from, to) in [
+                    ("name", "name"),
+                    ("parent_id", "parentid"),
+                    ("order", "order"),
+                ] {
+                    if !b[from].is_null() {
+                        w[to] = b[from].clone();
+                    }
                 }
                 let done = renamed(write(d, &endpoint, &no_query, &w));
                 if done.is_ok() && !b["dept_manager_userid_list"].is_null() {

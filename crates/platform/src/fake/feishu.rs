@@ -224,6 +224,9 @@ fn department_write(
     if let Some(p) = b["parent_department_id"].as_str() {
         w["parentid"] = json!(inner_id(p));
     }
+    if let Some(o) = b["order"].as_str().and_then(|o| o.parse::<i64>().ok()) {
+        w["order"] = json!(o);
+    }
     let done = write(d, endpoint, &HashMap::new(), &w)?;
     let id = id.unwrap_or_else(|| done["id"].as_i64().unwrap_or(0));
     if let Some(l) = b["leader_user_id"].as_str() {

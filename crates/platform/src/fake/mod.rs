@@ -39,7 +39,10 @@ pub struct Directory {
     /// A call to this endpoint is carried out and then never answered (the answer is lost, as
     /// when the network goes or the caller is killed).
     pub hang_on: Option<String>,
-    /// Every answered call's endpoint and code, in order.
+    /// How long each call with a token takes to answer (a slow platform, for tests that kill a
+    /// run part way).
+    pub delay: std::time::Duration,
+    /// Every call's endpoint and code, in the order the fake carried them out (answered or not).
     pub calls: Vec<(String, i64)>,
     /// Tokens issued and still valid.
     pub tokens: Vec<String>,
@@ -130,10 +133,15 @@ async fn serve(
         let hang = answer.is_ok() && d.hang_on.as_deref() == Some(endpoint);
         (answer, hang)
     };
+    // Logged as the platform did it, whether or not the answer reaches the caller.
+    record(s, endpoint, &answer);
     if hang {
         std::future::pending::<()>().await;
     }
-    record(s, endpoint, &answer);
+    let delay = lock(s).delay;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     answer
 }
 
@@ -224,8 +232,9 @@ pub(crate) fn write(
                 return refuse(60008, "department name already exists");
             }
             let id = d.departments.iter().map(id_of).max().unwrap_or(0) + 1;
+            let order = body["order"].as_i64().unwrap_or(0);
             d.departments
-                .push(json!({ "id": id, "name": name, "parentid": parent, "order": 0 }));
+                .push(json!({ "id": id, "name": name, "parentid": parent, "order": order }));
             Ok(json!({ "id": id }))
         }
         "department/update" => {

@@ -54,6 +54,14 @@ async fn call(
                     .unwrap_or(0);
                 Ok(json!({ "userlist": members_of(d, id) }))
             }
+            "user/get" => {
+                let userid = q.get("userid").cloned().unwrap_or_default();
+                d.users
+                    .iter()
+                    .find(|u| super::same_user(u, &userid))
+                    .cloned()
+                    .ok_or((60111, "userid not found".into()))
+            }
             _ => write(d, &endpoint, &q, &body),
         }
     })
