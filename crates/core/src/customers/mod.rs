@@ -75,20 +75,14 @@ pub(crate) fn layer_of_group(name: &str) -> Layer {
 /// The tags a 标签 cell lists, each as (group, tag); a tag without a group is in `default`.
 pub(crate) fn split_tags(cell: &str, default: &str) -> Vec<(String, String)> {
     let rules = tag_rules();
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut rest = vec![cell.to_string()];
-    for sep in &rules.tag_separators {
-        rest = rest
-            .iter()
-            .flat_map(|p| {
-                p.split(sep.as_str())
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+    // Slices of the cell, split on every separator (one imported row at a time: no copies).
+    let mut parts: Vec<&str> = vec![cell];
+    for sep in rules.tag_separators.iter().filter(|s| cell.contains(s.as_str())) {
+        parts = parts.iter().flat_map(|p| p.split(sep.as_str())).collect();
     }
-    for part in rest {
-        let Some(part) = crate::validate::clean(&part) else {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(parts.len());
+    for part in parts {
+        let Some(part) = crate::validate::trimmed(part) else {
             continue;
         };
         let split = rules
@@ -96,13 +90,11 @@ pub(crate) fn split_tags(cell: &str, default: &str) -> Vec<(String, String)> {
             .iter()
             .find_map(|s| part.split_once(s.as_str()));
         let (group, tag) = match split {
-            Some((g, t)) if !g.trim().is_empty() && !t.trim().is_empty() => {
-                (g.trim().to_string(), t.trim().to_string())
-            }
-            _ => (default.to_string(), part.clone()),
+            Some((g, t)) if !g.trim().is_empty() && !t.trim().is_empty() => (g.trim(), t.trim()),
+            _ => (default, part),
         };
-        if !out.contains(&(group.clone(), tag.clone())) {
-            out.push((group, tag));
+        if !out.iter().any(|(g, t)| g == group && t == tag) {
+            out.push((group.to_string(), tag.to_string()));
         }
     }
     out
