@@ -3,7 +3,7 @@
 
 use crate::print::Out;
 use crate::{open, Exit};
-use orgdesk_core::sync::journal::{self, OpStatus};
+use orgdesk_core::sync::journal::OpStatus;
 use orgdesk_core::{Error, ErrorCode, Platform};
 use std::io::Read;
 use std::path::Path;
@@ -100,10 +100,7 @@ pub fn plan(workspace: &Path, allow_deletes: u32, out: &Out) -> Result<Exit, Err
             ],
         )];
         for o in &plan.operations {
-            let op = serde_json::to_value(o.op)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let op = o.op.as_str();
             let fields: Vec<String> = o
                 .fields
                 .iter()
@@ -166,7 +163,7 @@ pub fn apply(
                 ],
             ));
             for e in r.journal.iter().filter(|e| e.status != OpStatus::Done) {
-                lines.push(format!("  {:<18} {}", journal::op_code(e.op), e.target));
+                lines.push(format!("  {:<18} {}", e.op.as_str(), e.target));
             }
             return lines.join("\n");
         }
@@ -182,7 +179,7 @@ pub fn apply(
             lines.push(out.tr(
                 "cli.apply_failed",
                 &[
-                    ("op", journal::op_code(f.op)),
+                    ("op", f.op.as_str().to_string()),
                     ("target", f.target.clone()),
                     ("code", f.errcode.unwrap_or_default().to_string()),
                     ("message", f.message.clone().unwrap_or_default()),

@@ -77,7 +77,11 @@ pub(crate) fn split_tags(cell: &str, default: &str) -> Vec<(String, String)> {
     let rules = tag_rules();
     // Slices of the cell, split on every separator (one imported row at a time: no copies).
     let mut parts: Vec<&str> = vec![cell];
-    for sep in rules.tag_separators.iter().filter(|s| cell.contains(s.as_str())) {
+    for sep in rules
+        .tag_separators
+        .iter()
+        .filter(|s| cell.contains(s.as_str()))
+    {
         parts = parts.iter().flat_map(|p| p.split(sep.as_str())).collect();
     }
     let mut out: Vec<(String, String)> = Vec::with_capacity(parts.len());

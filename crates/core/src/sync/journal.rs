@@ -111,8 +111,9 @@ pub(crate) fn entries(conn: &Connection, plan_id: &str) -> Result<Vec<JournalEnt
             |(seq, op, target, status, live_id, errcode, message, updated_at)| {
                 Ok(JournalEntry {
                     seq,
-                    op: serde_json::from_value(serde_json::Value::String(op))
-                        .map_err(|e| Error::internal(e.to_string()))?,
+                    op: op
+                        .parse()
+                        .map_err(|_| Error::internal(format!("journal operation {op}")))?,
                     target,
                     status: status
                         .parse()
@@ -145,7 +146,7 @@ pub(crate) fn start(tx: &Tx, plan: &Plan, at: &str) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
     )?;
     for (seq, o) in plan.operations.iter().enumerate() {
-        stmt.execute(params![plan.id, seq as i64, op_code(o.op), o.target, at])?;
+        stmt.execute(params![plan.id, seq as i64, o.op.as_str(), o.target, at])?;
     }
     Ok(())
 }
@@ -192,13 +193,6 @@ pub(crate) fn mark(tx: &Tx, plan_id: &str, seq: u32, outcome: &Outcome, at: &str
         )));
     }
     Ok(())
-}
-
-pub fn op_code(op: Op) -> String {
-    serde_json::to_value(op)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 /// The platform ids of the departments a run refers to by path: those the plan matched, and

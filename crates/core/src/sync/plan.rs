@@ -19,9 +19,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const DELETE_SHARE: f64 = 0.2;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    strum::IntoStaticStr,
+    strum::EnumString,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Op {
     CreateDepartment,
     UpdateDepartment,
@@ -29,6 +41,13 @@ pub enum Op {
     UpdateMember,
     DeleteMember,
     DeleteDepartment,
+}
+
+impl Op {
+    /// The code as it is serialised (`create_member`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// A field's value before and after.
@@ -615,14 +634,7 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
     }
     let mut summary: BTreeMap<String, u32> = BTreeMap::new();
     for o in &ops {
-        *summary
-            .entry(
-                serde_json::to_value(o.op)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-            )
-            .or_default() += 1;
+        *summary.entry(o.op.as_str().to_string()).or_default() += 1;
     }
     let id = {
         use std::hash::{Hash, Hasher};
