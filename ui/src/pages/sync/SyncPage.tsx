@@ -30,6 +30,7 @@ export default function SyncPage() {
   const [progress, setProgress] = useState<TaskProgress | null>(null);
   const run = useRef(latest()).current;
   const [form] = Form.useForm();
+  const chosen = Form.useWatch<Platform | undefined>("platform", form);
 
   const load = useCallback(() => {
     run(Promise.all([call(api.platformConnection()), call(api.lastPull()), call(api.lastRun())]))
@@ -127,7 +128,7 @@ export default function SyncPage() {
           <Space direction="vertical" style={{ width: "100%" }}>
             <Descriptions size="small" column={3}>
               <Descriptions.Item label={t("sync_ui.platform")}>{t(`platforms.${connection.platform}`)}</Descriptions.Item>
-              <Descriptions.Item label={t("sync_ui.id")}>
+              <Descriptions.Item label={t(`sync_ui.ids.${connection.platform}`)}>
                 <span data-testid="connection-id">{connection.client_id}</span>
               </Descriptions.Item>
               <Descriptions.Item label={t("sync_ui.connected_at")}>{connection.connected_at}</Descriptions.Item>
@@ -159,7 +160,7 @@ export default function SyncPage() {
             <Form.Item name="platform" label={t("sync_ui.platform")}>
               <Select style={{ width: 140 }} options={(["wecom", "dingtalk", "feishu"] as const).map((p) => ({ value: p, label: t(`platforms.${p}`) }))} />
             </Form.Item>
-            <Form.Item name="id" label={t("sync_ui.id")} rules={[{ required: true, whitespace: true }]} tooltip={t("sync_ui.id_hint")}>
+            <Form.Item name="id" label={t(`sync_ui.ids.${chosen ?? "wecom"}`)} rules={[{ required: true, whitespace: true }]} tooltip={t("sync_ui.id_hint")}>
               <Input style={{ width: 200 }} data-testid="connect-id" />
             </Form.Item>
             <Form.Item name="secret" label={t("sync_ui.secret")} rules={[{ required: true, whitespace: true }]} tooltip={t("sync_ui.secret_hint")}>
