@@ -645,3 +645,56 @@ fn apply_killed_at_random_points_twenty_times_resumes_to_the_plan_without_duplic
     let next = json(&orgdesk(api, &["plan", &w, "--json"], ""));
     assert_eq!(next["operations"], json!([]));
 }
+
+#[test]
+fn the_fruit_chain_demo_applied_to_each_platform_leaves_nothing_to_plan() {
+    for (platform, id) in [
+        ("wecom", "ww42"),
+        ("dingtalk", "ding42"),
+        ("feishu", "cli_42"),
+    ] {
+        // The platform has two departments out of the demo's order and one member of it.
+        let fake = Fake::start(Directory {
+            corp_id: id.into(),
+            secret: SECRET.into(),
+            departments: vec![
+                json!({ "id": 1, "name": "鲜果时光", "parentid": 0, "order": 3 }),
+                json!({ "id": 2, "name": "门店运营部", "parentid": 1, "order": 2 }),
+                json!({ "id": 3, "name": "财务部", "parentid": 1, "order": 1 }),
+            ],
+            users: vec![
+                json!({ "userid": "zhouyong", "name": "周勇", "department": [2], "is_leader_in_dept": [1],
+                        "mobile": "14100010025", "status": 1 }),
+            ],
+            ..Default::default()
+        });
+        let api = fake.url.as_str();
+        let dir = TempDir::new().unwrap();
+        let w = dir.path().join("d.orgdesk").to_str().unwrap().to_string();
+        let ok = |args: &[&str], stdin: &str| {
+            let r = orgdesk(api, args, stdin);
+            assert_eq!(r.code, 0, "{platform} {args:?}: {}{}", r.stdout, r.stderr);
+            r
+        };
+        ok(&["demo", "create", "xianguo-lingshou", &w], "");
+        let connect = [
+            "connect",
+            &w,
+            "--platform",
+            platform,
+            "--id",
+            id,
+            "--secret-stdin",
+        ];
+        ok(&connect, SECRET);
+        ok(&["pull", &w], "");
+        let plan = json(&ok(&["plan", &w, "--allow-deletes", "1", "--json"], ""));
+        let id = plan["id"].as_str().unwrap();
+        let r = json(&ok(
+            &["apply", &w, id, "--allow-deletes", "1", "--json"],
+            "",
+        ));
+        assert_eq!(r["left_after"], 0, "{platform}: {r}");
+        assert_eq!(r["done"], plan["operations"].as_array().unwrap().len());
+    }
+}

@@ -354,3 +354,51 @@ fn siblings_out_of_order_on_the_platform_are_put_in_the_workspaces_order() {
     ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
     assert!(ws.sync_plan(0, Lang::ZhCn).unwrap().operations.is_empty());
 }
+
+#[test]
+fn an_account_match_wins_over_a_mobile_one_and_accounts_change_only_on_wecom() {
+    let (_dir, mut ws) = workspace();
+    let departments = vec![
+        dept(1, None, "鲜果"),
+        dept(2, Some(1), "门店"),
+        dept(3, Some(1), "财务部"),
+    ];
+    // 李四's live account has 张三's mobile: 张三 (first in the workspace) must not take it.
+    let state = LiveState {
+        departments: departments.clone(),
+        members: vec![
+            live("lisi", "李四", "13800000001", &[2]),
+            live("wangwu", "王五", "13800000003", &[3]),
+        ],
+        withheld: vec![],
+    };
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert_eq!(
+        ops(&plan),
+        [("update_member", "lisi"), ("create_member", "zhangsan")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(
+        plan.operations[0].fields.keys().collect::<Vec<_>>(),
+        ["mobile"]
+    );
+    // On DingTalk an account found by mobile keeps its userid: nothing to plan for it.
+    let state = LiveState {
+        departments,
+        members: vec![
+            live("zhangsan", "张三", "13800000001", &[2]),
+            live("lisi_old", "李四", "13800000002", &[2]),
+            live("wangwu", "王五", "13800000003", &[3]),
+        ],
+        withheld: vec![],
+    };
+    ws.store_pull(Platform::Dingtalk, &state, &[]).unwrap();
+    assert!(ws.sync_plan(0, Lang::ZhCn).unwrap().operations.is_empty());
+    ws.store_pull(Platform::Wecom, &state, &[]).unwrap();
+    let plan = ws.sync_plan(0, Lang::ZhCn).unwrap();
+    assert_eq!(
+        ops(&plan),
+        [("update_member".to_string(), "lisi_old".to_string())]
+    );
+}

@@ -3,7 +3,8 @@
 //! department is the platform's root), then a department left over is matched with a left-over
 //! sibling that shares members with it (a rename is one update, not a delete and a create).
 //! Members are matched by account, then mobile (without +86, spaces and dashes), then email
-//! (without case). Order: departments top-down, members, member deletes, departments bottom-up.
+//! (without case). Order: departments top-down, member updates (which may free a mobile or an
+//! account), member creates, member deletes, departments bottom-up.
 //! Fields the platform cannot write (activation) are never planned, so a plan after an apply
 //! is empty.
 
@@ -429,26 +430,43 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
             by_email.insert(x.to_lowercase(), m);
         }
     }
+    // Matched in three passes, so that an account match always wins over a mobile or an email
+    // one (a member whose mobile another live account has is not taken from their own account).
     let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut found_of: Vec<Option<&LiveMember>> = vec![None; members.len()];
+    for pass in 0..3 {
+        for (i, m) in members.iter().enumerate() {
+            if found_of[i].is_some() {
+                continue;
+            }
+            let f = &m.fields;
+            let candidate = match pass {
+                0 => by_userid.get(&m.userid.to_lowercase()),
+                1 => f
+                    .text(FieldKey::Mobile)
+                    .and_then(|x| by_mobile.get(&mobile_key(&x))),
+                _ => f
+                    .text(FieldKey::Email)
+                    .and_then(|x| by_email.get(&x.to_lowercase())),
+            };
+            if let Some(l) = candidate
+                .copied()
+                .filter(|l| !seen.contains(l.userid.as_str()))
+            {
+                seen.insert(l.userid.as_str());
+                found_of[i] = Some(l);
+            }
+        }
+    }
+    // DingTalk keeps an account for life and Feishu's change of one is not in our sources: an
+    // account is only planned to change on WeCom.
+    let userid_writable = pulled.platform == crate::org::profile::Platform::Wecom;
     let withheld: BTreeSet<&str> = live.withheld.iter().map(String::as_str).collect();
-    for m in &members {
+    let member_ops = ops.len();
+    for (m, found) in members.iter().zip(found_of) {
         let f = &m.fields;
         let mobile = f.text(FieldKey::Mobile).map(|c| c.to_string());
         let email = f.text(FieldKey::Email).map(|c| c.to_string());
-        let found = by_userid
-            .get(&m.userid.to_lowercase())
-            .or_else(|| {
-                mobile
-                    .as_deref()
-                    .and_then(|x| by_mobile.get(&mobile_key(x)))
-            })
-            .or_else(|| {
-                email
-                    .as_deref()
-                    .and_then(|x| by_email.get(&x.to_lowercase()))
-            })
-            .copied()
-            .filter(|l| !seen.contains(l.userid.as_str()));
         let want_depts: Vec<String> = m.departments.clone();
         let want_main = m.main_department.clone();
         let want_leader: BTreeSet<String> = m.leader_of.iter().cloned().collect();
@@ -480,7 +498,6 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                 });
             }
             Some(l) => {
-                seen.insert(l.userid.as_str());
                 let mut fields = BTreeMap::new();
                 let mut differ = |k: &str, from: Option<&str>, to: Option<&str>, same: bool| {
                     if !same {
@@ -493,7 +510,7 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
                         );
                     }
                 };
-                if l.userid != m.userid {
+                if l.userid != m.userid && userid_writable {
                     differ("userid", Some(&l.userid), Some(&m.userid), false);
                 }
                 differ(
@@ -568,6 +585,9 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
             }
         }
     }
+    // Updates before creates: a mobile, an email or an account an update frees may be the one a
+    // new member takes.
+    ops[member_ops..].sort_by_key(|o| o.op != Op::UpdateMember);
     // Deletes: members first, then departments bottom-up.
     let member_deletes: Vec<&LiveMember> = live
         .members

@@ -28,9 +28,9 @@ fn main() {
         ],
         users: vec![
             json!({ "userid": "zhouyong", "name": "周勇", "department": [2], "is_leader_in_dept": [1],
-                    "mobile": "14100010001", "position": "店长", "status": 1, "admin": "creator" }),
+                    "mobile": "14100010025", "position": "店长", "status": 1, "admin": "creator" }),
             json!({ "userid": "lina", "name": "李娜", "department": [3], "is_leader_in_dept": [0],
-                    "mobile": "14100010002", "position": "会计", "status": 1 }),
+                    "mobile": "14100019999", "position": "会计", "status": 1 }),
         ],
         ..Default::default()
     });

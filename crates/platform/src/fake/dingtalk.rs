@@ -95,14 +95,20 @@ async fn call(
     let answer = serve(&s, Flavor::DingTalk, &endpoint, &token, |d| {
         let dept = b["dept_id"].as_i64().unwrap_or(0);
         match endpoint.as_str() {
-            "department/listsub" => Ok(json!(d
-                .departments
-                .iter()
-                .filter(|x| x["parentid"].as_i64() == Some(dept))
-                .map(
-                    |x| json!({ "dept_id": x["id"], "name": x["name"], "parent_id": x["parentid"] })
-                )
-                .collect::<Vec<_>>())),
+            "department/listsub" => {
+                // As the platform shows them: by order, then by id.
+                let mut children: Vec<&Value> = d
+                    .departments
+                    .iter()
+                    .filter(|x| x["parentid"].as_i64() == Some(dept))
+                    .collect();
+                children.sort_by_key(|x| (x["order"].as_i64().unwrap_or(0), id_of(x)));
+                Ok(json!(children
+                    .iter()
+                    .map(|x| json!({ "dept_id": x["id"], "name": x["name"],
+                                     "parent_id": x["parentid"], "order": x["order"] }))
+                    .collect::<Vec<_>>()))
+            }
             "department/get" => {
                 let Some(x) = d.departments.iter().find(|x| id_of(x) == dept) else {
                     return Err((60003, "department not found".into()));
