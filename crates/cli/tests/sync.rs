@@ -40,6 +40,19 @@ fn orgdesk(api: &str, args: &[&str], stdin: &str) -> Run {
     run
 }
 
+/// `orgdesk args` started and left running (to be killed), pointed at the fake `api`.
+fn in_background(api: &str, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("orgdesk"))
+        .env("ORGDESK_WECOM_API", api)
+        .env("ORGDESK_DINGTALK_API", api)
+        .env("ORGDESK_FEISHU_API", api)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn json(r: &Run) -> Value {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
 }
@@ -463,15 +476,7 @@ fn resume_after_failure_and_kill(platform: &str) {
 
     // Resumed, the member is created but its answer is lost, and the run is killed (-9).
     fake.with(|d| d.hang_on = Some("user/create".into()));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("orgdesk"))
-        .env("ORGDESK_WECOM_API", api)
-        .env("ORGDESK_DINGTALK_API", api)
-        .env("ORGDESK_FEISHU_API", api)
-        .args(["apply", &w, &id, "--resume"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = in_background(api, &["apply", &w, &id, "--resume"]);
     let started = std::time::Instant::now();
     while fake.with(|d| d.users.is_empty()) {
         assert!(
@@ -579,13 +584,7 @@ fn apply_killed_at_random_points_twenty_times_resumes_to_the_plan_without_duplic
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("orgdesk"))
-            .env("ORGDESK_WECOM_API", api)
-            .args(["apply", &w, &id, "--allow-deletes", "2", "--resume"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = in_background(api, &["apply", &w, &id, "--allow-deletes", "2", "--resume"]);
         std::thread::sleep(std::time::Duration::from_millis(seed % run_ms));
         let _ = child.kill();
         child.wait().unwrap();

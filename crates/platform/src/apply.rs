@@ -36,7 +36,7 @@ pub(crate) async fn run<C: Directory>(
     if !before.is_empty() && already_done as usize == before.len() {
         let mut r = report(id, options.dry_run, 0, already_done, before);
         // Killed after its last operation, before reading the platform again: read it now.
-        let pulled = ws.pulled()?.map(|p| p.id);
+        let pulled = ws.pulled_id()?;
         let saved = ws.saved_plan(id)?;
         if !options.dry_run && saved.is_some_and(|p| Some(p.pull_id) == pulled) {
             r.left_after = Some(pull_again(ws, client, lang).await?);
@@ -129,9 +129,8 @@ pub(crate) async fn run<C: Directory>(
 async fn pull_again<C: Directory>(ws: &mut Workspace, client: &C, lang: Lang) -> Result<u32> {
     let state = client.pull().await?;
     let platform = ws
-        .pulled()?
-        .map(|p| p.platform)
-        .unwrap_or(orgdesk_core::Platform::Wecom);
+        .platform_connection()?
+        .map_or(orgdesk_core::Platform::Wecom, |c| c.platform);
     ws.store_pull(platform, &state, &client.take_calls())?;
     Ok(ws.sync_plan(0, lang)?.operations.len() as u32)
 }

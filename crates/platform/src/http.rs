@@ -31,14 +31,24 @@ pub trait Dialect: Send + Sync + 'static {
     const THROTTLED: &'static [i64];
     /// The request for a token with the connection's id and secret.
     fn token_request(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> RequestBuilder;
-    fn token_of(body: &Value) -> Option<String>;
     /// An endpoint's URL (`path` as the log names it).
     fn url(base: &str, path: &str) -> String;
+    // The rest defaults to WeCom's and DingTalk's shared spelling: `access_token` in the answer
+    // and in the query, `errcode` and `errmsg`.
+    fn token_of(body: &Value) -> Option<String> {
+        body["access_token"].as_str().map(str::to_string)
+    }
     /// The token added to a request.
-    fn authorize(request: RequestBuilder, token: &str) -> RequestBuilder;
+    fn authorize(request: RequestBuilder, token: &str) -> RequestBuilder {
+        request.query(&[("access_token", token)])
+    }
     /// The answer's code: 0 for success.
-    fn code(body: &Value) -> i64;
-    fn message(body: &Value) -> String;
+    fn code(body: &Value) -> i64 {
+        body["errcode"].as_i64().unwrap_or(0)
+    }
+    fn message(body: &Value) -> String {
+        body["errmsg"].as_str().unwrap_or("").to_string()
+    }
 }
 
 /// The calls a platform documents per endpoint and minute, from the capability dataset.

@@ -28,20 +28,8 @@ impl Dialect for WeCom {
         http.get(format!("{base}/cgi-bin/gettoken"))
             .query(&[("corpid", id), ("corpsecret", secret)])
     }
-    fn token_of(body: &Value) -> Option<String> {
-        body["access_token"].as_str().map(str::to_string)
-    }
     fn url(base: &str, path: &str) -> String {
         format!("{base}/cgi-bin/{path}")
-    }
-    fn authorize(request: RequestBuilder, token: &str) -> RequestBuilder {
-        request.query(&[("access_token", token)])
-    }
-    fn code(body: &Value) -> i64 {
-        body["errcode"].as_i64().unwrap_or(0)
-    }
-    fn message(body: &Value) -> String {
-        body["errmsg"].as_str().unwrap_or("").to_string()
     }
 }
 

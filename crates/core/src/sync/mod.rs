@@ -215,6 +215,28 @@ fn list<T: serde::de::DeserializeOwned>(text: String) -> Vec<T> {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
+/// The last pull's id and how many members and departments it read, without reading them.
+pub(crate) fn last_pull(conn: &Connection) -> Result<Option<(i64, usize, usize)>> {
+    let Some(id) = conn.query_row("SELECT max(id) FROM live_pulls", [], |r| {
+        r.get::<_, Option<i64>>(0)
+    })?
+    else {
+        return Ok(None);
+    };
+    let count = |table: &str| -> Result<usize> {
+        Ok(
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })? as usize,
+        )
+    };
+    Ok(Some((
+        id,
+        count("live_members")?,
+        count("live_departments")?,
+    )))
+}
+
 /// The last pull, if any.
 pub(crate) fn pulled(conn: &Connection) -> Result<Option<Pulled>> {
     let Some((id, platform, pulled_at, withheld)) = conn

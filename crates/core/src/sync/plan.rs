@@ -119,10 +119,11 @@ pub fn mobile_key(m: &str) -> String {
 }
 
 /// Why `ops` may not run when they delete more than the safety share of the live members or
-/// departments and fewer deletes than they make are accepted.
+/// departments (`live`: how many the platform has of each) and fewer deletes than they make
+/// are accepted.
 pub fn delete_guard(
     ops: &[Operation],
-    live: &super::LiveState,
+    live: (usize, usize),
     allow_deletes: u32,
     lang: Lang,
 ) -> Option<Blocked> {
@@ -130,9 +131,8 @@ pub fn delete_guard(
     let (members, departments) = (count(Op::DeleteMember), count(Op::DeleteDepartment));
     let deletes = (members + departments) as u32;
     let over = |n: usize, of: usize| of > 0 && n as f64 > DELETE_SHARE * of as f64;
-    ((over(members, live.members.len()) || over(departments, live.departments.len()))
-        && allow_deletes < deletes)
-        .then(|| Blocked {
+    ((over(members, live.0) || over(departments, live.1)) && allow_deletes < deletes).then(|| {
+        Blocked {
             code: "too_many_deletes".into(),
             message: t(
                 lang,
@@ -144,7 +144,8 @@ pub fn delete_guard(
                     ("count", deletes.to_string()),
                 ],
             ),
-        })
+        }
+    })
 }
 
 /// The plan from the workspace to the last pull (`allow_deletes`: how many deletes the user
@@ -620,9 +621,14 @@ pub fn compute(conn: &Connection, pulled: &Pulled, allow_deletes: u32, lang: Lan
         });
     }
     // Guards.
-    let mut blocked: Vec<Blocked> = delete_guard(&ops, live, allow_deletes, lang)
-        .into_iter()
-        .collect();
+    let mut blocked: Vec<Blocked> = delete_guard(
+        &ops,
+        (live.members.len(), live.departments.len()),
+        allow_deletes,
+        lang,
+    )
+    .into_iter()
+    .collect();
     for l in member_deletes.iter().filter(|l| l.admin.is_some()) {
         blocked.push(Blocked {
             code: "deletes_admin".into(),

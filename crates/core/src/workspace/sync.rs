@@ -121,11 +121,11 @@ impl Workspace {
     pub fn plan_to_apply(&self, id: &str, allow_deletes: u32, lang: Lang) -> Result<SavedPlan> {
         let saved = journal::load(self.db.conn(), id)?
             .ok_or_else(|| Error::new(ErrorCode::PlanNotFound, "plan_unknown").with("id", id))?;
-        let pulled = self.pulled()?;
-        if pulled.as_ref().map(|p| p.id) != Some(saved.pull_id) {
+        let Some((_, members, departments)) =
+            sync::last_pull(self.db.conn())?.filter(|(id, _, _)| *id == saved.pull_id)
+        else {
             return Err(Error::new(ErrorCode::PlanBlocked, "plan_stale").with("id", id));
-        }
-        let live = pulled.map(|p| p.state).unwrap_or_default();
+        };
         let blocked: Vec<String> = saved
             .plan
             .blocked
@@ -134,7 +134,7 @@ impl Workspace {
             .cloned()
             .chain(plan::delete_guard(
                 &saved.plan.operations,
-                &live,
+                (members, departments),
                 allow_deletes,
                 lang,
             ))
@@ -149,6 +149,11 @@ impl Workspace {
                 .with("reasons", blocked.join(sep)));
         }
         Ok(saved)
+    }
+
+    /// The last pull's id (without reading what it read).
+    pub fn pulled_id(&self) -> Result<Option<i64>> {
+        Ok(sync::last_pull(self.db.conn())?.map(|(id, _, _)| id))
     }
 
     /// The plan saved under `id`, whatever became of it.
