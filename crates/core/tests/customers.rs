@@ -1100,3 +1100,71 @@ fn a_large_customer_and_order_import_is_written_in_bulk_and_undone_whole() {
     ws.redo().unwrap();
     assert_eq!(count(&ws), 12_000 + 6_000 * 100_000);
 }
+
+/// A list large enough to be read in parts on every core and written batch by batch while it
+/// is read: a customer whose second owner comes in another part is still one customer, ids
+/// follow the file's order, and one bad row keeps the whole list out unless invalid rows are
+/// skipped.
+#[test]
+fn a_list_read_in_parts_is_written_in_file_order_and_whole_or_not_at_all() {
+    let (dir, mut ws) = workspace();
+    let rows = 30_000;
+    let list = |bad_at: Option<usize>| {
+        let mut text = String::from("客户名称,手机,添加人账号,备注\n");
+        for i in 0..rows {
+            let owner = if bad_at == Some(i) { "nobody" } else { "s1" };
+            text.push_str(&format!(
+                "客户{i},139{i:08},{owner},第一次到店购买了水果礼盒\n"
+            ));
+        }
+        // Two customers again, each with a second owner, from the far end of the file.
+        text.push_str("客户0,13900000000,s2,\n客户15000,13900015000,s2,\n");
+        text
+    };
+    let text = list(Some(20_000));
+    assert!(text.len() > 1 << 20, "big enough to be read in parts");
+    let bad = write(dir.path(), "bad.csv", &text);
+    let r = ws
+        .import_customers(&bad, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert!(!r.committed);
+    assert_eq!((r.problem_count, r.problems[0].row), (1, 20_002));
+    assert!(ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap()
+        .is_empty());
+    let r = ws
+        .import_customers(&bad, true, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert!(r.committed);
+    assert_eq!(
+        (r.added, r.owners_added),
+        (rows as u32 - 1, rows as u32 + 1)
+    );
+    ws.undo().unwrap();
+    let good = write(dir.path(), "good.csv", &list(None));
+    let dry = ws
+        .import_customers(&good, false, true, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert!(!dry.committed && dry.problem_count == 0);
+    let r = ws
+        .import_customers(&good, false, false, Lang::ZhCn, &Silent)
+        .unwrap();
+    assert_eq!((r.added, r.owners_added), (rows as u32, rows as u32 + 2));
+    let all = ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap();
+    assert_eq!(all.len(), rows);
+    let mut by_id: Vec<(i64, &str)> = all.iter().map(|c| (c.id, c.name.as_str())).collect();
+    by_id.sort();
+    let names: Vec<String> = (0..rows).map(|i| format!("客户{i}")).collect();
+    assert!(by_id
+        .iter()
+        .map(|(_, n)| *n)
+        .eq(names.iter().map(String::as_str)));
+    for name in ["客户0", "客户15000"] {
+        let c = all.iter().find(|c| c.name == name).unwrap();
+        assert_eq!(c.owners.len(), 2, "{name}");
+    }
+    assert!(all.iter().filter(|c| c.owners.len() == 2).count() == 2);
+}

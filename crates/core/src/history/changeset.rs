@@ -165,15 +165,49 @@ fn bulk<T>(
     deleting: bool,
     write: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
-    if rows < BULK_ROWS {
-        return write();
-    }
-    let rebuild = crate::db::drop_indexes(tx, tables, deleting)?;
+    let mut bulk = Bulk::new(tables, deleting);
+    bulk.coming(tx, rows)?;
     let out = write()?;
-    for sql in rebuild {
-        tx.execute_batch(&sql)?;
-    }
+    bulk.finish(tx)?;
     Ok(out)
+}
+
+/// [`inserting_in_bulk`] for a write that learns how many rows it inserts as it goes: told
+/// before each batch, it drops the indexes once the rows reach [`BULK_ROWS`]; `finish` builds
+/// them again.
+pub(crate) struct Bulk<'a> {
+    tables: &'a [&'a str],
+    deleting: bool,
+    rows: i64,
+    rebuild: Option<Vec<String>>,
+}
+
+impl<'a> Bulk<'a> {
+    pub(crate) fn new(tables: &'a [&'a str], deleting: bool) -> Self {
+        Bulk {
+            tables,
+            deleting,
+            rows: 0,
+            rebuild: None,
+        }
+    }
+
+    /// `rows` more rows are about to be written.
+    pub(crate) fn coming(&mut self, tx: &rusqlite::Connection, rows: i64) -> Result<()> {
+        self.rows += rows;
+        if self.rebuild.is_none() && self.rows >= BULK_ROWS {
+            self.rebuild = Some(crate::db::drop_indexes(tx, self.tables, self.deleting)?);
+        }
+        Ok(())
+    }
+
+    /// Builds the dropped indexes again.
+    pub(crate) fn finish(self, tx: &rusqlite::Connection) -> Result<()> {
+        for sql in self.rebuild.into_iter().flatten() {
+            tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
 }
 
 /// From this many rows on, a write rebuilds the indexes instead of updating them.

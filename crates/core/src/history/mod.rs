@@ -14,7 +14,7 @@ mod changeset;
 mod record;
 mod undo;
 
-pub(crate) use changeset::inserting_in_bulk;
+pub(crate) use changeset::{inserting_in_bulk, Bulk};
 pub(crate) use record::{Decision, Recorder};
 
 use crate::error::Result;

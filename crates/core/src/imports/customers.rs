@@ -15,13 +15,15 @@ use super::table::{self, Found, MemberIndex};
 use super::SheetProblem;
 use crate::customers;
 use crate::error::{Error, ErrorCode, Result};
-use crate::history::{inserting_in_bulk, Change, Decision, Recorder, Tx};
+use crate::history::{inserting_in_bulk, Bulk, Change, Decision, Recorder, Tx};
 use crate::i18n::Lang;
 use crate::progress::Progress;
 use rusqlite::{params, Connection};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc::SyncSender;
 use std::sync::OnceLock;
 
 const CUSTOMER_COLUMNS: [&str; 12] = [
@@ -146,13 +148,38 @@ fn row_error(key: &'static str) -> Error {
     Error::new(ErrorCode::InvalidValue, key)
 }
 
-fn value<'r>(kind: Kind, values: &[Option<&'r str>], field: &str) -> Option<&'r str> {
-    kind.columns()
-        .iter()
-        .position(|c| *c == field)
-        .and_then(|i| values[i])
+/// The place of `field` among `columns`, found when the code is built (a misspelt field does
+/// not build).
+const fn at(columns: &[&str], field: &str) -> usize {
+    let mut i = 0;
+    while i < columns.len() {
+        let (a, b) = (columns[i].as_bytes(), field.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such column")
+}
+
+/// A row's value of a column (by its place), trimmed; none when empty or `-`.
+fn value<'r>(values: &[Option<&'r str>], i: usize) -> Option<&'r str> {
+    values[i]
         .map(str::trim)
         .filter(|v| !v.is_empty() && *v != "-")
+}
+
+/// A row's value of `field`, one of `columns`.
+macro_rules! field {
+    ($values:expr, $columns:expr, $field:literal) => {
+        value($values, const { at(&$columns, $field) })
+    };
 }
 
 /// What a customer or order file holds.
@@ -213,11 +240,26 @@ pub(crate) struct CustomerRow {
     tags: Vec<(String, String)>,
 }
 
-#[derive(Clone)]
+/// Rows taken are handed on to be written in batches of this many, while the file is read.
+const BATCH: usize = 4096;
+
 struct CustomerSink<'m> {
     members: &'m MemberIndex,
     default_group: &'m str,
     rows: Vec<CustomerRow>,
+    /// Where full batches go: only the first sink made has it (the file's first rows; the
+    /// sinks of later parts are merged into it in file order).
+    out: Option<SyncSender<Vec<CustomerRow>>>,
+}
+
+impl CustomerSink<'_> {
+    /// Hands the rows taken on (a writer that stopped takes nothing: the read goes on to the
+    /// end of the file and keeps nothing).
+    fn flush(&mut self) {
+        if let Some(out) = &self.out {
+            let _ = out.send(std::mem::take(&mut self.rows));
+        }
+    }
 }
 
 fn owner_of(members: &MemberIndex, account: Option<&str>, name: Option<&str>) -> Result<i64> {
@@ -247,64 +289,104 @@ fn time_of(text: Option<&str>, key: &'static str) -> Result<Option<String>> {
 
 impl table::Sink for CustomerSink<'_> {
     fn take(&mut self, values: &[Option<&str>]) -> Result<()> {
-        let get = |f: &str| value(Kind::Customers, values, f);
-        let name = get("name").ok_or_else(|| row_error("customer_name_missing"))?;
+        let name = field!(values, CUSTOMER_COLUMNS, "name")
+            .ok_or_else(|| row_error("customer_name_missing"))?;
         if name.chars().count() > 64 || crate::validate::forbidden_control(name, false).is_some() {
             return Err(row_error("customer_name_invalid").with("value", name));
         }
-        let owner = owner_of(self.members, get("owner_account"), get("owner_name"))?;
+        let owner = owner_of(
+            self.members,
+            field!(values, CUSTOMER_COLUMNS, "owner_account"),
+            field!(values, CUSTOMER_COLUMNS, "owner_name"),
+        )?;
         self.rows.push(CustomerRow {
             name: name.to_string(),
-            mobile: mobile_of(get("mobile"))?,
-            external_id: get("id").map(str::to_string),
-            kind: get("kind").map(str::to_string),
-            company: get("company").map(str::to_string),
-            description: get("description").map(str::to_string),
+            mobile: mobile_of(field!(values, CUSTOMER_COLUMNS, "mobile"))?,
+            external_id: field!(values, CUSTOMER_COLUMNS, "id").map(str::to_string),
+            kind: field!(values, CUSTOMER_COLUMNS, "kind").map(str::to_string),
+            company: field!(values, CUSTOMER_COLUMNS, "company").map(str::to_string),
+            description: field!(values, CUSTOMER_COLUMNS, "description").map(str::to_string),
             owner,
-            added_at: time_of(get("added_at"), "customer_time_invalid")?,
-            source: get("source").map(str::to_string),
-            remark: get("remark").map(str::to_string),
-            tags: get("tags")
+            added_at: time_of(
+                field!(values, CUSTOMER_COLUMNS, "added_at"),
+                "customer_time_invalid",
+            )?,
+            source: field!(values, CUSTOMER_COLUMNS, "source").map(str::to_string),
+            remark: field!(values, CUSTOMER_COLUMNS, "remark").map(str::to_string),
+            tags: field!(values, CUSTOMER_COLUMNS, "tags")
                 .map(|t| customers::split_tags(t, self.default_group))
                 .unwrap_or_default(),
         });
+        if self.rows.len() >= BATCH {
+            self.flush();
+        }
         Ok(())
     }
 
     fn merge(&mut self, later: Self) {
         self.rows.extend(later.rows);
-    }
-
-    fn reserve(&mut self, rows: usize) {
-        self.rows.reserve(rows);
+        self.flush();
     }
 }
 
-/// Reads and checks a customer list before anything is written.
-pub(crate) fn check_customers(
-    conn: &Connection,
+/// Imports a customer list: the file is read and checked on another thread while the rows
+/// taken are written here, batch by batch; what the check finds then decides whether the write
+/// is kept (all or nothing unless invalid rows are skipped; a dry run writes nothing).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn import_customers(
+    tx: &Tx,
+    recorder: &mut Recorder,
     bytes: Vec<u8>,
     name: &str,
+    skip_invalid: bool,
+    dry_run: bool,
     lang: Lang,
     progress: &dyn Progress,
-) -> Result<Checked<Vec<CustomerRow>>> {
-    let members = MemberIndex::load(conn)?;
+) -> Result<Decision<CustomersImport, CustomersImport>> {
+    let members = MemberIndex::load(tx)?;
     let default_group = customers::tag_rules().default_group.get(lang).to_string();
-    let sink = CustomerSink {
-        members: &members,
-        default_group: &default_group,
-        rows: Vec::new(),
-    };
-    let (checked, sink) = read(bytes, name, Kind::Customers, sink, lang, progress)?;
-    Ok(checked.with(sink.rows))
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<CustomerRow>>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let first = std::sync::Mutex::new(Some(send));
+            let sink = || CustomerSink {
+                members: &members,
+                default_group: &default_group,
+                rows: Vec::new(),
+                out: first.lock().ok().and_then(|mut f| f.take()),
+            };
+            let (checked, mut sink) = read(bytes, name, Kind::Customers, sink, lang, progress)?;
+            sink.flush();
+            Ok::<_, Error>(checked)
+        });
+        let mut writer = if dry_run {
+            None
+        } else {
+            Some(CustomerWriter::new(tx)?)
+        };
+        for batch in receive {
+            if let Some(w) = writer.as_mut() {
+                w.write(batch, recorder)?;
+            }
+        }
+        let checked = reader
+            .join()
+            .map_err(|_| Error::internal("the customer list's reader stopped"))??;
+        match writer {
+            Some(w) if !checked.refused(skip_invalid, dry_run) => {
+                w.finish(recorder, checked.report)
+            }
+            _ => Ok(Decision::RollBack(checked.report)),
+        }
+    })
 }
 
-/// Reads a table of `kind` into copies of `empty`: the report so far and what was taken.
-fn read<S: table::Sink + Clone + Sync>(
+/// Reads a table of `kind` into sinks `make` makes: the report so far and what was taken.
+fn read<S: table::Sink>(
     bytes: Vec<u8>,
     name: &str,
     kind: Kind,
-    empty: S,
+    make: impl Fn() -> S + Sync,
     lang: Lang,
     progress: &dyn Progress,
 ) -> Result<(Checked<()>, S)> {
@@ -318,7 +400,7 @@ fn read<S: table::Sink + Clone + Sync>(
                 (i, h)
             })
         },
-        |_| empty.clone(),
+        |_| make(),
         lang,
         progress,
     )?;
@@ -383,23 +465,50 @@ impl<T> Checked<T> {
     }
 }
 
-impl Checked<Vec<CustomerRow>> {
-    /// Writes the customers. Tags and groups are made first and customers already in the
-    /// workspace are updated with the session recording; customers new to it are inserted with
-    /// the session paused, as one range of new ids with their owners and tags (listed by that
-    /// range), so a large list is written once, not twice.
-    pub(crate) fn write(
-        self,
-        tx: &Tx,
-        recorder: &mut Recorder,
-        skip_invalid: bool,
-        dry_run: bool,
-    ) -> Result<Decision<CustomersImport, CustomersImport>> {
-        if self.refused(skip_invalid, dry_run) {
-            return Ok(Decision::RollBack(self.report));
-        }
-        let Checked { mut report, rows } = self;
-        let mut known: FxHashMap<(String, String), i64> = FxHashMap::default();
+fn hash_of(key: &(String, String)) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
+/// The tables a customer import inserts into.
+const CUSTOMER_TABLES: [&str; 3] = ["customers", "customer_owners", "customer_tags"];
+
+/// Writes customers batch by batch. Tags and groups are made as they first appear and customers
+/// already in the workspace are updated, with the session recording; customers new to it are
+/// inserted with the session paused, as one range of new ids with their owners and tags (listed
+/// by that range at the end), so a large list is written once, not twice.
+struct CustomerWriter<'t> {
+    tx: &'t Tx<'t>,
+    /// Customers there before, by name and mobile.
+    known: FxHashMap<(String, String), i64>,
+    /// Customers this import added, by a hash of their name and mobile (the rows themselves
+    /// tell whether a hit is the same customer); those whose hash another one had, by both.
+    added: FxHashMap<u64, i64>,
+    shared_hash: FxHashMap<(String, String), i64>,
+    same: rusqlite::Statement<'t>,
+    /// Platform ids there before.
+    external: FxHashSet<String>,
+    /// Tag ids by group and name.
+    tags: FxHashMap<String, FxHashMap<String, i64>>,
+    tags_before: i64,
+    first: i64,
+    next: i64,
+    paused: bool,
+    /// Customers there before that were updated.
+    touched: FxHashSet<i64>,
+    owners_added: u32,
+    bulk: Bulk<'static>,
+    insert: rusqlite::Statement<'t>,
+    update: rusqlite::Statement<'t>,
+    owner_exists: rusqlite::Statement<'t>,
+    owner: rusqlite::Statement<'t>,
+    owner_again: rusqlite::Statement<'t>,
+    link: rusqlite::Statement<'t>,
+}
+
+impl<'t> CustomerWriter<'t> {
+    fn new(tx: &'t Tx<'t>) -> Result<Self> {
+        let mut known = FxHashMap::default();
         {
             let mut stmt = tx.prepare("SELECT id, name, coalesce(mobile, '') FROM customers")?;
             let mut q = stmt.query([])?;
@@ -407,149 +516,192 @@ impl Checked<Vec<CustomerRow>> {
                 known.insert((r.get(1)?, r.get(2)?), r.get(0)?);
             }
         }
-        let tags_before: i64 = tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?;
-        let mut groups: FxHashMap<&str, i64> = FxHashMap::default();
-        let mut tag_ids: FxHashMap<(&str, &str), i64> = FxHashMap::default();
-        for (group, tag) in rows.iter().flat_map(|r| &r.tags) {
-            if tag_ids.contains_key(&(group.as_str(), tag.as_str())) {
-                continue;
-            }
-            let g = match groups.get(group.as_str()) {
-                Some(g) => *g,
-                None => {
-                    let g = customers::ensure_group(tx, group, customers::layer_of_group(group))?;
-                    groups.insert(group, g);
-                    g
-                }
-            };
-            tag_ids.insert((group, tag), customers::ensure_tag(tx, g, tag)?);
-        }
-        let mut update = tx.prepare(
-            "UPDATE customers SET external_id = coalesce(?2, external_id), kind = coalesce(?3, kind),
-               company = coalesce(?4, company), description = coalesce(?5, description)
-             WHERE id = ?1",
-        )?;
-        let mut owner_exists =
-            tx.prepare("SELECT 1 FROM customer_owners WHERE customer_id = ?1 AND member_id = ?2")?;
-        // Plain statements, not INSERT OR REPLACE: a statement that may delete rows keeps a
-        // statement journal, which costs a file write per page.
-        let mut owner = tx.prepare(
-            "INSERT INTO customer_owners (customer_id, member_id, added_at, source, remark)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut owner_again = tx.prepare(
-            "UPDATE customer_owners SET added_at = ?3, source = ?4, remark = ?5
-             WHERE customer_id = ?1 AND member_id = ?2",
-        )?;
-        let mut link = tx
-            .prepare("INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)")?;
-        let mut touched: FxHashSet<i64> = Default::default();
-        let mut owned: FxHashSet<(i64, i64)> = Default::default();
-        // Owners and tags of one row of customer `id`.
-        let mut attach =
-            |id: i64, r: &CustomerRow, new: bool, report: &mut CustomersImport| -> Result<()> {
-                let added = if new {
-                    owned.insert((id, r.owner))
-                } else {
-                    !owner_exists.exists(params![id, r.owner])?
-                };
-                let values = params![id, r.owner, r.added_at, r.source, r.remark];
-                if added {
-                    report.owners_added += 1;
-                    owner.execute(values)?;
-                } else {
-                    owner_again.execute(values)?;
-                }
-                for (group, tag) in &r.tags {
-                    link.execute([id, tag_ids[&(group.as_str(), tag.as_str())]])?;
-                }
-                Ok(())
-            };
-        let (old, new): (Vec<&CustomerRow>, Vec<&CustomerRow>) = if known.is_empty() {
-            (Vec::new(), rows.iter().collect())
-        } else {
-            rows.iter().partition(|r| {
-                known.contains_key(&(r.name.clone(), r.mobile.clone().unwrap_or_default()))
-            })
-        };
-        for r in old {
-            let id = known[&(r.name.clone(), r.mobile.clone().unwrap_or_default())];
-            update.execute(params![id, r.external_id, r.kind, r.company, r.description])?;
-            if touched.insert(id) {
-                report.updated += 1;
-            }
-            attach(id, r, false, &mut report)?;
-        }
-        let first: i64 =
-            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM customers", [], |r| {
-                r.get(0)
-            })?;
-        let mut next = first;
-        let external: FxHashSet<String> = {
+        let external = {
             let mut stmt =
                 tx.prepare("SELECT external_id FROM customers WHERE external_id IS NOT NULL")?;
             let ids = stmt.query_map([], |r| r.get(0))?;
             ids.collect::<rusqlite::Result<_>>()?
         };
-        recorder.pause(true);
-        // Many new customers: their tables' indexes are built once after, not row by row.
-        let tables = ["customers", "customer_owners", "customer_tags"];
-        inserting_in_bulk(tx, &tables, new.len() as i64, || {
-            let mut insert = tx.prepare(
+        let first: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM customers", [], |r| {
+                r.get(0)
+            })?;
+        Ok(CustomerWriter {
+            tx,
+            known,
+            added: FxHashMap::default(),
+            shared_hash: FxHashMap::default(),
+            same: tx.prepare(
+                "SELECT name = ?2 AND coalesce(mobile, '') = ?3 FROM customers WHERE id = ?1",
+            )?,
+            external,
+            tags: FxHashMap::default(),
+            tags_before: tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?,
+            first,
+            next: first,
+            paused: false,
+            touched: FxHashSet::default(),
+            owners_added: 0,
+            bulk: Bulk::new(&CUSTOMER_TABLES, false),
+            insert: tx.prepare(
                 "INSERT INTO customers (id, name, mobile, external_id, kind, company, description)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut added: FxHashMap<(&str, &str), i64> = FxHashMap::default();
-            for r in new {
-                let key = (r.name.as_str(), r.mobile.as_deref().unwrap_or(""));
-                let id = match added.get(&key) {
-                    Some(id) => {
-                        update.execute(params![
-                            id,
-                            r.external_id,
-                            r.kind,
-                            r.company,
-                            r.description
-                        ])?;
-                        *id
+            )?,
+            update: tx.prepare(
+                "UPDATE customers SET external_id = coalesce(?2, external_id),
+                   kind = coalesce(?3, kind), company = coalesce(?4, company),
+                   description = coalesce(?5, description)
+                 WHERE id = ?1",
+            )?,
+            owner_exists: tx.prepare(
+                "SELECT 1 FROM customer_owners WHERE customer_id = ?1 AND member_id = ?2",
+            )?,
+            // Plain statements, not INSERT OR REPLACE: a statement that may delete rows keeps
+            // a statement journal, which costs a file write per page.
+            owner: tx.prepare(
+                "INSERT INTO customer_owners (customer_id, member_id, added_at, source, remark)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+            owner_again: tx.prepare(
+                "UPDATE customer_owners SET added_at = ?3, source = ?4, remark = ?5
+                 WHERE customer_id = ?1 AND member_id = ?2",
+            )?,
+            link: tx.prepare(
+                "INSERT OR IGNORE INTO customer_tags (customer_id, tag_id) VALUES (?1, ?2)",
+            )?,
+        })
+    }
+
+    /// Whether the session records what follows (it does not for new customers).
+    fn recording(&mut self, recorder: &mut Recorder, on: bool) {
+        if self.paused == on {
+            self.paused = !on;
+            recorder.pause(!on);
+        }
+    }
+
+    /// The customer this import added with `key`'s name and mobile.
+    fn added_before(&mut self, key: &(String, String)) -> Result<Option<i64>> {
+        let Some(&id) = self.added.get(&hash_of(key)) else {
+            return Ok(None);
+        };
+        if self
+            .same
+            .query_row(params![id, key.0, key.1], |r| r.get(0))?
+        {
+            return Ok(Some(id));
+        }
+        Ok(self.shared_hash.get(key).copied())
+    }
+
+    fn tag(&mut self, group: &str, tag: &str, recorder: &mut Recorder) -> Result<i64> {
+        if let Some(id) = self.tags.get(group).and_then(|g| g.get(tag)) {
+            return Ok(*id);
+        }
+        self.recording(recorder, true);
+        let g = customers::ensure_group(self.tx, group, customers::layer_of_group(group))?;
+        let id = customers::ensure_tag(self.tx, g, tag)?;
+        self.tags
+            .entry(group.to_string())
+            .or_default()
+            .insert(tag.to_string(), id);
+        Ok(id)
+    }
+
+    fn write(&mut self, batch: Vec<CustomerRow>, recorder: &mut Recorder) -> Result<()> {
+        self.bulk.coming(self.tx, batch.len() as i64)?;
+        for r in batch {
+            let tags = r
+                .tags
+                .iter()
+                .map(|(group, tag)| self.tag(group, tag, recorder))
+                .collect::<Result<Vec<i64>>>()?;
+            let key = (r.name, r.mobile.unwrap_or_default());
+            let update = |id: i64, statement: &mut rusqlite::Statement| {
+                statement.execute(params![id, r.external_id, r.kind, r.company, r.description])
+            };
+            let (id, first_row) = if let Some(&id) = self.known.get(&key) {
+                self.recording(recorder, true);
+                update(id, &mut self.update)?;
+                self.touched.insert(id);
+                (id, false)
+            } else if let Some(id) = self.added_before(&key)? {
+                self.recording(recorder, false);
+                update(id, &mut self.update)?;
+                (id, false)
+            } else {
+                if let Some(e) = r
+                    .external_id
+                    .as_ref()
+                    .filter(|e| self.external.contains(*e))
+                {
+                    return Err(
+                        Error::new(ErrorCode::InvalidValue, "customer_id_taken").with("id", e)
+                    );
+                }
+                self.recording(recorder, false);
+                let id = self.next;
+                let mobile = Some(key.1.as_str()).filter(|m| !m.is_empty());
+                self.insert.execute(params![
+                    id,
+                    key.0,
+                    mobile,
+                    r.external_id,
+                    r.kind,
+                    r.company,
+                    r.description
+                ])?;
+                match self.added.entry(hash_of(&key)) {
+                    Entry::Vacant(v) => {
+                        v.insert(id);
                     }
-                    None => {
-                        if let Some(e) = r.external_id.as_ref().filter(|e| external.contains(*e)) {
-                            return Err(Error::new(ErrorCode::InvalidValue, "customer_id_taken")
-                                .with("id", e));
-                        }
-                        insert.execute(params![
-                            next,
-                            r.name,
-                            r.mobile,
-                            r.external_id,
-                            r.kind,
-                            r.company,
-                            r.description
-                        ])?;
-                        added.insert(key, next);
-                        report.added += 1;
-                        next += 1;
-                        next - 1
+                    Entry::Occupied(_) => {
+                        self.shared_hash.insert(key, id);
                     }
-                };
-                attach(id, r, true, &mut report)?;
+                }
+                self.next += 1;
+                (id, true)
+            };
+            // A customer's first row brings a new owner; a later one may name one it has.
+            let added = first_row || !self.owner_exists.exists(params![id, r.owner])?;
+            let values = params![id, r.owner, r.added_at, r.source, r.remark];
+            if added {
+                self.owners_added += 1;
+                self.owner.execute(values)?;
+            } else {
+                self.owner_again.execute(values)?;
             }
-            Ok(())
-        })?;
+            for tag in tags {
+                self.link.execute([id, tag])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(
+        mut self,
+        recorder: &mut Recorder,
+        mut report: CustomersImport,
+    ) -> Result<Decision<CustomersImport, CustomersImport>> {
+        self.recording(recorder, false);
+        let tx = self.tx;
+        self.bulk.finish(tx)?;
         recorder.pause(false);
-        if next > first {
-            for table in tables {
+        if self.next > self.first {
+            for table in CUSTOMER_TABLES {
                 let column = if table == "customers" {
                     "id"
                 } else {
                     "customer_id"
                 };
-                recorder.inserted(table, column, first, next - 1);
+                recorder.inserted(table, column, self.first, self.next - 1);
             }
         }
         let tags_after: i64 = tx.query_row("SELECT count(*) FROM tags", [], |r| r.get(0))?;
-        report.tags_added = (tags_after - tags_before) as u32;
+        report.tags_added = (tags_after - self.tags_before) as u32;
+        report.added = (self.next - self.first) as u32;
+        report.updated = self.touched.len() as u32;
+        report.owners_added = self.owners_added;
         report.committed = true;
         let after = serde_json::json!({
             "customers_added": report.added,
@@ -648,7 +800,6 @@ pub(crate) struct OrderRow {
     amount: f64,
 }
 
-#[derive(Clone)]
 struct OrderSink<'c> {
     customers: &'c CustomerIndex,
     rows: Vec<OrderRow>,
@@ -669,18 +820,23 @@ fn amount_of(text: &str) -> Option<f64> {
 
 impl table::Sink for OrderSink<'_> {
     fn take(&mut self, values: &[Option<&str>]) -> Result<()> {
-        let get = |f: &str| value(Kind::Orders, values, f);
-        let customer = self
-            .customers
-            .find(get("mobile"), get("customer"), get("customer_id"))?;
-        let ordered_at = time_of(get("ordered_at"), "order_time_invalid")?
-            .ok_or_else(|| row_error("order_time_missing"))?;
-        let amount = get("amount").ok_or_else(|| row_error("order_amount_missing"))?;
+        let customer = self.customers.find(
+            field!(values, ORDER_COLUMNS, "mobile"),
+            field!(values, ORDER_COLUMNS, "customer"),
+            field!(values, ORDER_COLUMNS, "customer_id"),
+        )?;
+        let ordered_at = time_of(
+            field!(values, ORDER_COLUMNS, "ordered_at"),
+            "order_time_invalid",
+        )?
+        .ok_or_else(|| row_error("order_time_missing"))?;
+        let amount = field!(values, ORDER_COLUMNS, "amount")
+            .ok_or_else(|| row_error("order_amount_missing"))?;
         let amount = amount_of(amount)
             .ok_or_else(|| row_error("order_amount_invalid").with("value", amount))?;
         self.rows.push(OrderRow {
             customer,
-            number: get("number").map(str::to_string),
+            number: field!(values, ORDER_COLUMNS, "number").map(str::to_string),
             ordered_at,
             amount,
         });
@@ -705,7 +861,7 @@ pub(crate) fn check_orders(
     progress: &dyn Progress,
 ) -> Result<Checked<Vec<OrderRow>>> {
     let customers = CustomerIndex::load(conn)?;
-    let sink = OrderSink {
+    let sink = || OrderSink {
         customers: &customers,
         rows: Vec::new(),
     };

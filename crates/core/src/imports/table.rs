@@ -25,7 +25,8 @@ pub(crate) const MAX_COLUMNS: usize = 24;
 /// Bodies smaller than this are read on one thread.
 const PARALLEL_BYTES: usize = 1 << 20;
 
-/// Takes the rows of a table.
+/// Takes the rows of a table. A file read in parts has a sink per part, made in file order;
+/// each later part's is merged into the first.
 pub(crate) trait Sink: Send + Sized {
     /// One row's values in the order of the table's columns (None: no such column or cell).
     fn take(&mut self, values: &[Option<&str>]) -> Result<()>;
@@ -377,13 +378,16 @@ impl Csv<'_> {
         }
         let parts: Vec<Result<Table<S>>> = {
             use rayon::prelude::*;
+            // Sinks made in file order (see `Sink`).
+            let sinks: Vec<S> = lines.iter().map(|_| sink()).collect();
             bounds
                 .windows(2)
                 .zip(lines)
+                .zip(sinks)
                 .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|(w, first)| {
-                    self.chunk(&body[w[0]..w[1]], (start + w[0]) as u64, first, at, sink())
+                .map(|((w, first), sink)| {
+                    self.chunk(&body[w[0]..w[1]], (start + w[0]) as u64, first, at, sink)
                 })
                 .collect()
         };

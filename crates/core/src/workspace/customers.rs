@@ -68,10 +68,18 @@ impl Workspace {
         let conn = self.db.conn();
         let done = match kind {
             CustomerFile::Customers => {
-                let checked = import::check_customers(conn, bytes, name, lang, progress)?;
                 self.db
                     .record_or_roll_back(Action::CustomersImport, |tx, recorder| {
-                        checked.write(tx, recorder, skip_invalid, dry_run)
+                        import::import_customers(
+                            tx,
+                            recorder,
+                            bytes,
+                            name,
+                            skip_invalid,
+                            dry_run,
+                            lang,
+                            progress,
+                        )
                     })?
             }
             CustomerFile::Orders => {

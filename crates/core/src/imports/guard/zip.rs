@@ -88,7 +88,9 @@ fn scan_xml(
     const WORD: &[u8] = b"mergeCell";
     let finder = memchr::memmem::Finder::new(WORD);
     let mut found = XmlScan::default();
-    let mut buffer = vec![0u8; 1 << 16];
+    const READ: usize = 1 << 16;
+    const _: () = assert!(READ < MAX_RUN);
+    let mut buffer = vec![0u8; READ];
     // The bytes kept from the previous read (the end of it), so that a word is found across
     // two reads too; and the length of the run that reached the end of the previous read.
     let (mut kept, mut run) = (0usize, 0usize);
@@ -100,16 +102,18 @@ fn scan_xml(
             Err(_) => return Err(Refusal::Unreadable),
         };
         let (fresh, end) = (&buffer[kept..kept + n], kept + n);
-        let mut last = 0;
-        for at in memchr::memchr_iter(b'<', fresh) {
-            run += at - last;
-            if run > MAX_RUN {
-                return Err(Refusal::LongRun);
+        // A read is shorter than a run to refuse: only the run into its first `<` and the one
+        // out of its last can be too long.
+        match memchr::memchr(b'<', fresh) {
+            Some(first) => {
+                if run + first > MAX_RUN {
+                    return Err(Refusal::LongRun);
+                }
+                let last = memchr::memrchr(b'<', fresh).unwrap_or(first);
+                run = fresh.len() - last - 1;
             }
-            run = 0;
-            last = at + 1;
+            None => run += fresh.len(),
         }
-        run += fresh.len() - last;
         if run > MAX_RUN {
             return Err(Refusal::LongRun);
         }
