@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { latest, STALE } from "./latest";
+import { latest, pacer, STALE, TYPING_PAUSE_MS } from "./latest";
 
 /** A promise resolved (or rejected) by hand. */
 function deferred<T>() {
@@ -47,5 +47,21 @@ describe("latest", () => {
     const pa = a(Promise.resolve("a"));
     const pb = b(Promise.resolve("b"));
     expect([await pa, await pb]).toEqual(["a", "b"]);
+  });
+});
+
+describe("pacer", () => {
+  it("asks at once after a pause and waits for typing to pause while letters come quickly", () => {
+    let clock = 1000;
+    const wait = pacer(() => clock);
+    expect(wait()).toBe(0); // the first letter, or a click
+    clock += 20;
+    expect(wait()).toBe(TYPING_PAUSE_MS); // the next letter 20 ms later
+    clock += 30;
+    expect(wait()).toBe(TYPING_PAUSE_MS); // and the next
+    clock += 400;
+    expect(wait()).toBe(0); // a page turned after a while
+    clock += TYPING_PAUSE_MS;
+    expect(wait()).toBe(0); // exactly a pause later
   });
 });

@@ -19,3 +19,22 @@ export function latest() {
     }
   };
 }
+
+/** How long typing must pause before a request goes out. */
+export const TYPING_PAUSE_MS = 50;
+
+/**
+ * The wait before a request: none when the previous change was longer ago than a typing pause
+ * (a click, the first letter typed), so an answer comes as soon as the core gives it; a typing
+ * pause while changes come quickly one after another (typing), so that not every letter asks.
+ * Each call notes the change it is asked about.
+ */
+export function pacer(now: () => number = () => performance.now()) {
+  let last = -Infinity;
+  return function wait(): number {
+    const at = now();
+    const quick = at - last < TYPING_PAUSE_MS;
+    last = at;
+    return quick ? TYPING_PAUSE_MS : 0;
+  };
+}

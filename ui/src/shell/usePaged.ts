@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PaginationProps } from "antd";
-import { latest, STALE } from "./latest";
+import { latest, pacer, STALE } from "./latest";
 
 /** Rows per page: the core reads only these, whatever the workspace's size. */
 export const PAGE_SIZES = [50, 100, 200];
@@ -13,8 +13,9 @@ export interface Page<T> {
 /**
  * A table's rows read a page at a time from the core. `filter` names what the rows are filtered
  * by (a new one starts at the first page); `revision` changes when the workspace did (the page
- * stays). Requests wait for typing to pause (50 ms), an answer overtaken by a newer request is
- * dropped, and the spinner shows only when an answer is slow.
+ * stays). A request goes out at once after a click or the first letter and waits for typing to
+ * pause while letters come quickly (`pacer`); an answer overtaken by a newer request is dropped,
+ * and the spinner shows only when an answer is slow.
  */
 export function usePaged<T>(read: (offset: number, limit: number) => Promise<Page<T>>, filter: string, revision: number, report: (e: unknown) => void) {
   const [rows, setRows] = useState<T[]>([]);
@@ -22,6 +23,7 @@ export function usePaged<T>(read: (offset: number, limit: number) => Promise<Pag
   const [page, setPage] = useState({ current: 1, size: PAGE_SIZES[0] });
   const [loading, setLoading] = useState(false);
   const run = useRef(latest()).current;
+  const wait = useRef(pacer()).current;
   // The latest `read` (a new function every render) without making every render a new request.
   const reader = useRef(read);
   useEffect(() => {
@@ -45,12 +47,12 @@ export function usePaged<T>(read: (offset: number, limit: number) => Promise<Pag
       }
       clearTimeout(slow);
       setLoading(false);
-    }, 50);
+    }, wait());
     return () => {
       clearTimeout(timer);
       clearTimeout(slow);
     };
-  }, [filter, page, revision, report, run]);
+  }, [filter, page, revision, report, run, wait]);
 
   const turn = useCallback((current: number, size: number) => setPage((p) => ({ current: size === p.size ? current : 1, size })), []);
 
