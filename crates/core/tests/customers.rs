@@ -1168,3 +1168,63 @@ fn a_list_read_in_parts_is_written_in_file_order_and_whole_or_not_at_all() {
     }
     assert!(all.iter().filter(|c| c.owners.len() == 2).count() == 2);
 }
+
+/// Counts progress reports; cancels from the `cancel_at`-th on.
+struct Watch {
+    reports: std::sync::atomic::AtomicU64,
+    last: std::sync::atomic::AtomicU64,
+    cancel_at: u64,
+}
+
+impl orgdesk_core::progress::Progress for Watch {
+    fn update(&self, done: u64, total: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.reports.fetch_add(1, Relaxed);
+        assert!(done <= total, "{done} of {total}");
+        self.last.store(done * 100 / total.max(1), Relaxed);
+    }
+    fn cancelled(&self) -> bool {
+        self.reports.load(std::sync::atomic::Ordering::Relaxed) >= self.cancel_at
+    }
+}
+
+/// An .xlsx list reports its progress as it is read, reaches the end, and a cancel stops it with
+/// nothing written.
+#[test]
+fn an_xlsx_list_reports_progress_and_a_cancel_leaves_nothing() {
+    let (dir, mut ws) = workspace();
+    let path = dir.path().join("many.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["客户名称", "添加人账号", "手机"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..20_000u32 {
+        sheet.write_string(i + 1, 0, format!("客户{i}")).unwrap();
+        sheet.write_string(i + 1, 1, "s1").unwrap();
+        sheet.write_string(i + 1, 2, format!("139{i:08}")).unwrap();
+    }
+    book.save(&path).unwrap();
+    let watch = |cancel_at| Watch {
+        reports: Default::default(),
+        last: Default::default(),
+        cancel_at,
+    };
+    let cancel = watch(2);
+    let e = ws
+        .import_customers(&path, false, false, Lang::ZhCn, &cancel)
+        .unwrap_err();
+    assert_eq!(e.code, orgdesk_core::ErrorCode::Cancelled);
+    assert!(ws
+        .customers(&CustomerFilter::default(), None, Lang::ZhCn)
+        .unwrap()
+        .is_empty());
+    let all = watch(u64::MAX);
+    let r = ws
+        .import_customers(&path, false, false, Lang::ZhCn, &all)
+        .unwrap();
+    assert_eq!(r.added, 20_000);
+    use std::sync::atomic::Ordering::Relaxed;
+    assert!(all.reports.load(Relaxed) > 5);
+    assert_eq!(all.last.load(Relaxed), 100);
+}

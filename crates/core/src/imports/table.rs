@@ -154,7 +154,9 @@ pub(crate) fn read<K: Copy + Send + Sync, S: Sink>(
         let mut book = Workbook::open(bytes, name)?;
         let mut found = None;
         for index in 0..book.sheet_names.len() {
-            if let Some(streamed) = stream_sheet(&mut book, index, name, &find, &sink, lang)? {
+            if let Some(streamed) =
+                stream_sheet(&mut book, index, name, &find, &sink, lang, progress)?
+            {
                 // An .xlsx sheet: read on another thread while its rows are taken here.
                 if let Some(t) = streamed {
                     found = Some(t);
@@ -220,6 +222,7 @@ fn stream_sheet<K: Copy, S: Sink>(
     find: &impl Fn(&[Vec<String>]) -> Option<(usize, Header<K>)>,
     sink: &impl Fn(K) -> S,
     lang: Lang,
+    progress: &dyn Progress,
 ) -> Result<Option<Option<Read<K, S>>>> {
     let sheet = book.sheet_names.get(index).cloned().unwrap_or_default();
     let mut head: Vec<(u32, Vec<Data>)> = Vec::new();
@@ -251,6 +254,12 @@ fn stream_sheet<K: Copy, S: Sink>(
         None,
         |batch| batch,
         |height, batch| {
+            if progress.cancelled() {
+                return Err(Error::new(ErrorCode::Cancelled, "import_cancelled"));
+            }
+            if let Some((last, _)) = batch.last() {
+                progress.update(u64::from(*last) + 1, u64::from(height));
+            }
             let reserve = taking.is_none();
             for (i, row) in batch {
                 if let Some((header, table)) = &mut taking {
