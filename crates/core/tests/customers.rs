@@ -149,6 +149,23 @@ fn a_customer_added_by_two_members_is_one_customer_with_two_owners() {
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let cells: Vec<String> = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
     assert!(cells.contains(&"nobody".to_string()) && cells.iter().any(|c| c.contains("nobody")));
+    // Only the file's own columns, in its words, between the row and the reason.
+    let header: Vec<String> = (0..sheet.width())
+        .map(|c| sheet.get((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        header[1..header.len() - 1],
+        [
+            "客户名称",
+            "客户类型",
+            "添加人",
+            "添加人账号",
+            "添加时间",
+            "标签",
+            "企业名称",
+            "手机号"
+        ]
+    );
 
     let r = ws
         .import_customers(&file, true, false, Lang::ZhCn, &Silent)

@@ -133,8 +133,7 @@ fn find(kind: Kind, rows: &[Vec<String>]) -> Option<(usize, table::Header<Kind>,
                 .collect();
             let names = at
                 .iter()
-                .zip(columns)
-                .map(|(c, f)| row.get(*c).cloned().unwrap_or_else(|| f.to_string()))
+                .map(|c| row.get(*c).cloned().unwrap_or_default())
                 .collect();
             let dated = columns
                 .iter()
@@ -210,7 +209,8 @@ pub struct CustomersImport {
     #[specta(type = f64)]
     pub problem_count: u64,
     pub committed: bool,
-    /// The rows with the listed problems and the file's headers (for the error workbook).
+    /// The rows with the listed problems and the file's headers, empty for the table's columns
+    /// the file does not have (for the error workbook).
     #[serde(skip)]
     pub bad_rows: Vec<Vec<String>>,
     #[serde(skip)]
@@ -218,9 +218,19 @@ pub struct CustomersImport {
 }
 
 impl CustomersImport {
-    /// Writes the rows with problems and why to `path`.
+    /// Writes the rows with problems and why to `path`, in the columns the file had.
     pub fn write_errors(&self, path: &std::path::Path, lang: Lang) -> Result<u32> {
-        table::write_problem_rows(path, &self.columns, &self.problems, &self.bad_rows, lang)
+        let had: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| !self.columns[i].is_empty())
+            .collect();
+        let pick = |values: &Vec<String>| -> Vec<String> {
+            had.iter()
+                .map(|&i| values.get(i).cloned().unwrap_or_default())
+                .collect()
+        };
+        let columns = pick(&self.columns);
+        let rows: Vec<Vec<String>> = self.bad_rows.iter().map(pick).collect();
+        table::write_problem_rows(path, &columns, &self.problems, &rows, lang)
     }
 }
 
@@ -465,6 +475,7 @@ impl<T> Checked<T> {
     }
 }
 
+/// A customer's name and mobile as one number (see `CustomerWriter::added`).
 fn hash_of(key: &(String, String)) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(key)

@@ -555,6 +555,14 @@ pub(crate) fn write_problem_rows(
         sheet
             .write_string_with_format(0, c as u16, h, &header)
             .map_err(fail)?;
+        // The row number narrow, values wide enough for a time or a mobile, the reason wide
+        // enough to read.
+        let width = match c {
+            0 => 8,
+            _ if c + 1 == heads.len() => 60,
+            _ => 16,
+        };
+        sheet.set_column_width(c as u16, width).map_err(fail)?;
     }
     for (i, (p, values)) in problems.iter().zip(rows).enumerate() {
         let r = i as u32 + 1;
