@@ -48,6 +48,18 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// The columns of `wecom_export`.
+const WECOM_EXPORT_HEADER: [&str; 8] = [
+    "客户名称",
+    "客户类型",
+    "添加人",
+    "添加人账号",
+    "添加时间",
+    "标签",
+    "企业名称",
+    "手机号",
+];
+
 /// A customer export as WeCom writes it: a title row, then the header, one row per owner.
 fn wecom_export(path: &Path, rows: &[[&str; 8]]) {
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -55,19 +67,7 @@ fn wecom_export(path: &Path, rows: &[[&str; 8]]) {
     sheet
         .write_string(0, 0, "客户列表（导出时间 2026-11-30）")
         .unwrap();
-    for (c, h) in [
-        "客户名称",
-        "客户类型",
-        "添加人",
-        "添加人账号",
-        "添加时间",
-        "标签",
-        "企业名称",
-        "手机号",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (c, h) in WECOM_EXPORT_HEADER.iter().enumerate() {
         sheet.write_string(1, c as u16, *h).unwrap();
     }
     for (r, row) in rows.iter().enumerate() {
@@ -153,19 +153,7 @@ fn a_customer_added_by_two_members_is_one_customer_with_two_owners() {
     let header: Vec<String> = (0..sheet.width())
         .map(|c| sheet.get((0, c)).unwrap().to_string())
         .collect();
-    assert_eq!(
-        header[1..header.len() - 1],
-        [
-            "客户名称",
-            "客户类型",
-            "添加人",
-            "添加人账号",
-            "添加时间",
-            "标签",
-            "企业名称",
-            "手机号"
-        ]
-    );
+    assert_eq!(header[1..header.len() - 1], WECOM_EXPORT_HEADER);
 
     let r = ws
         .import_customers(&file, true, false, Lang::ZhCn, &Silent)
