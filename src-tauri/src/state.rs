@@ -132,6 +132,21 @@ impl AppState {
         ws.and_then(|ws| f(ws, lang)).map_err(|e| report(e, lang))
     }
 
+    /// [`AppState::with`] for a change that may touch many members at once (undo, redo, a
+    /// snapshot restored, an import rolled back): the search index catches up before the answer,
+    /// while the change's progress still shows, not at the next keystroke. The change stands if
+    /// that fails (the next search tries again).
+    pub fn with_reindex<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace, Lang) -> orgdesk_core::Result<T>,
+    ) -> Res<T> {
+        self.with(|ws, lang| {
+            let done = f(ws, lang)?;
+            let _ = ws.refresh_search();
+            Ok(done)
+        })
+    }
+
     /// Runs the read-only `f` on its own connection to the open workspace (see `reader`); an
     /// open workspace that is not a file (none yet) is read as by [`AppState::with`].
     pub fn read<T>(&self, f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T>) -> Res<T> {
@@ -392,5 +407,51 @@ mod tests {
         // Undo is a commit too.
         state.with(|ws, _| ws.undo()).unwrap();
         assert_eq!(count(), 0);
+    }
+
+    #[test]
+    fn a_bulk_undo_or_redo_leaves_the_search_index_current() {
+        use orgdesk_core::imports::{ImportOptions, ImportSession};
+        let dir = tempfile::TempDir::new().unwrap();
+        let state = AppState::new(dir.path().join("data"));
+        let ws = dir.path().join("s.orgdesk");
+        state
+            .create(ws, "索引公司", orgdesk_core::Platform::Wecom)
+            .unwrap();
+        let csv = dir.path().join("staff.csv");
+        let rows: String = (0..6_000)
+            .map(|i| {
+                format!(
+                    "员工{i},u{i},{},索引公司/部{}\n",
+                    13_000_000_000u64 + i,
+                    i % 7
+                )
+            })
+            .collect();
+        std::fs::write(&csv, format!("姓名,账号,手机,部门\n{rows}")).unwrap();
+        state
+            .with(|ws, lang| {
+                let mut session = ImportSession::open(&csv)?;
+                let options = ImportOptions::default();
+                ws.run_import(
+                    &mut session,
+                    &options,
+                    false,
+                    lang,
+                    &orgdesk_core::progress::Silent,
+                )?;
+                ws.refresh_search()
+            })
+            .unwrap();
+        let ready = || state.with(|ws, _| ws.search_ready()).unwrap();
+        assert!(ready());
+        // Undoing the import (6,000 members gone at once) leaves the index behind…
+        state.with(|ws, _| ws.undo()).unwrap();
+        assert!(!ready(), "a bulk undo marks the index for a rebuild");
+        // …which redo and undo through the app bring up to date before they answer.
+        state.with_reindex(|ws, _| ws.redo()).unwrap();
+        assert!(ready());
+        state.with_reindex(|ws, _| ws.undo()).unwrap();
+        assert!(ready());
     }
 }

@@ -7,13 +7,13 @@ use orgdesk_core::{AuditEntry, HistoryStatus};
 #[tauri::command(async)]
 #[specta::specta]
 pub fn undo(state: S) -> Res<AuditEntry> {
-    state.with(|ws, _| ws.undo())
+    state.with_reindex(|ws, _| ws.undo())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn redo(state: S) -> Res<AuditEntry> {
-    state.with(|ws, _| ws.redo())
+    state.with_reindex(|ws, _| ws.redo())
 }
 
 #[tauri::command(async)]

@@ -110,5 +110,5 @@ pub fn list_imports(state: S) -> Res<Vec<ImportBatch>> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn import_rollback(state: S, batch: i64) -> Res<ImportBatch> {
-    state.with(|ws, _| ws.rollback_import(batch))
+    state.with_reindex(|ws, _| ws.rollback_import(batch))
 }

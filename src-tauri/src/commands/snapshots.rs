@@ -19,7 +19,7 @@ pub fn snapshot_save(state: S, name: String) -> Res<SnapshotInfo> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn snapshot_restore(state: S, id: i64) -> Res<SnapshotInfo> {
-    state.with(|ws, _| ws.restore_snapshot(&format!("#{id}")))
+    state.with_reindex(|ws, _| ws.restore_snapshot(&format!("#{id}")))
 }
 
 #[tauri::command(async)]

@@ -32,6 +32,11 @@ impl Workspace {
         self.db.derived(search::catch_up)
     }
 
+    /// Whether a search would answer at once: the search index holds every change.
+    pub fn search_ready(&self) -> Result<bool> {
+        search::is_current(self.db.conn())
+    }
+
     pub(super) fn ready_to_search(&self, query: &MemberQuery) -> Result<()> {
         match query.search.as_deref() {
             Some(s) if !s.trim().is_empty() => self.refresh_search(),
