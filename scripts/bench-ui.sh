@@ -2,7 +2,7 @@
 # The UI bench (release build): generates workspaces of 10,000, 100,000 and 1,000,000 members in
 # 2,000 departments (and 100,000 members in 30,000 departments), measures the CLI's
 # `members list --search … --limit 50` at each size, then drives the real app over WebDriver
-# under Xvfb and times, inside the web view, open → first rows, page change, each search
+# under Xvfb and times, inside the web view, open → first rows, scroll → next rows, each search
 # keystroke → results, and a department click → rows (medians and 95th percentiles).
 #   scripts/bench-ui.sh [--quick]   --quick: 10,000 and 100,000 members only
 # Workspaces are kept in target/bench-ui (delete them to generate again).

@@ -136,6 +136,79 @@ async fn tree_edits_go_through_the_core_and_persist_with_undo() {
     );
 }
 
+/// Scrolls the member table to the end of the rows it holds; returns where it is.
+async fn scroll_members_to_end(app: &App) -> Result<f64> {
+    let top = app
+        .driver
+        .execute(
+            "const h = document.querySelector('[data-testid=\"member-table\"] .ant-table-tbody-virtual-holder');
+             h.scrollTop = h.scrollHeight;
+             h.dispatchEvent(new Event('scroll'));
+             return h.scrollTop;",
+            vec![],
+        )
+        .await?
+        .convert()?;
+    Ok(top)
+}
+
+#[tokio::test]
+async fn a_long_member_list_reads_more_rows_as_it_scrolls_and_keeps_its_place_after_an_edit() {
+    let (dir, ws) = workspace_with(&[]);
+    let csv = dir.path().join("staff.csv");
+    let rows: String = (0..250u64)
+        .map(|i| {
+            format!(
+                "员工{i:03},u{i:03},{},示例科技/部{}\n",
+                13_000_000_000 + i,
+                i % 3
+            )
+        })
+        .collect();
+    std::fs::write(&csv, format!("姓名,账号,手机,部门\n{rows}")).unwrap();
+    cli_json(&["import", "members", &ws, csv.to_str().unwrap()]);
+    // The member the list ends with, as the core orders them.
+    let last = cli_json(&["members", "list", &ws, "--limit", "1", "--offset", "249"]);
+    let last = last["members"][0].clone();
+    let (last_name, last_userid) = (
+        last["name"].as_str().unwrap().to_string(),
+        last["userid"].as_str().unwrap().to_string(),
+    );
+    with_app!(&[ws.as_str()], |app| {
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        app.find_text("共 250 人").await?;
+        app.find_text("已显示 100 人，向下滚动显示更多").await?;
+        // Scrolled near the end of the rows read, the table reads the next ones.
+        scroll_members_to_end(&app).await?;
+        app.find_text("已显示 200 人，向下滚动显示更多").await?;
+        scroll_members_to_end(&app).await?;
+        app.gone("[data-testid=\"member-shown\"]").await?;
+        scroll_members_to_end(&app).await?;
+        app.find_text(&last_name).await?;
+        // Deleting the last member reads the rows again, in place: the table stays scrolled.
+        app.click(&format!("[data-testid=\"delete-{last_userid}\"]"))
+            .await?;
+        app.click("[data-testid=\"confirm-ok\"]").await?;
+        app.find_text("共 249 人").await?;
+        let top: f64 = app
+            .driver
+            .execute(
+                "return document.querySelector('[data-testid=\"member-table\"] .ant-table-tbody-virtual-holder').scrollTop;",
+                vec![],
+            )
+            .await?
+            .convert()?;
+        check(
+            top > 5000.0,
+            format!("the table went back to {top}px after the edit"),
+        )?;
+        app.gone("[data-testid=\"member-shown\"]").await?;
+        Ok(())
+    });
+    let left = cli_json(&["members", "list", &ws, "--limit", "1"]);
+    assert_eq!(left["total"], 249);
+}
+
 #[tokio::test]
 async fn first_run_offers_the_demo_company_and_members_can_be_found() {
     with_app!(&[], |app| {

@@ -1,5 +1,5 @@
-import { useMemo, useRef, useState } from "react";
-import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType } from "antd";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType, type TableRef } from "antd";
 import { DeleteOutlined, EditOutlined, LogoutOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Case, type Department, type Member, type MemberStatus } from "../../api";
@@ -11,7 +11,7 @@ import { useWorkspace } from "../../shell/workspace";
 import MemberForm from "./MemberForm";
 import { useHeight } from "../../shell/useHeight";
 import { usePresentation } from "../../shell/presentation";
-import { pagination, usePaged } from "../../shell/usePaged";
+import { useScrolled } from "../../shell/useScrolled";
 
 const STATUS_COLORS: Record<MemberStatus, string> = {
   invited: "gold",
@@ -40,15 +40,18 @@ export default function MemberTable({ department, departments }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
 
-  // A new department, search or switch starts at the first page; an edit (revision) stays put.
+  // A new department, search or switch starts at the top; an edit (revision) stays put. Rows
+  // are read as the table scrolls.
   const filter = JSON.stringify([department?.id ?? null, includeSub, search]);
   const {
     rows: members,
     total,
-    page,
     loading,
-    turn,
-  } = usePaged((offset, limit) => call(api.memberPage({ department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset, limit })), filter, revision, report);
+    start,
+    onScroll,
+  } = useScrolled((offset, limit) => call(api.memberPage({ department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset, limit })), filter, revision, report);
+  const tableRef = useRef<TableRef>(null);
+  useEffect(() => tableRef.current?.scrollTo({ top: 0 }), [start]);
 
   // The columns (and below, the table) are made again only when what they show changes, not on
   // every keystroke in the search box.
@@ -155,19 +158,21 @@ export default function MemberTable({ department, departments }: Props) {
   const table = useMemo(
     () => (
       <Table<Member>
+        ref={tableRef}
         data-testid="member-table"
         rowKey="id"
         size="middle"
         virtual
-        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 48, 120) }}
+        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 32, 120) }}
         columns={columns}
         dataSource={members}
         loading={loading}
-        pagination={pagination(page, total, turn, (n) => <span data-testid="member-count">{t("members.count", { count: n })}</span>)}
+        pagination={false}
+        onScroll={onScroll}
         locale={{ emptyText: t("members.empty") }}
       />
     ),
-    [columns, members, loading, page, total, turn, height, t],
+    [columns, members, loading, onScroll, height, t],
   );
 
   return (
@@ -193,6 +198,16 @@ export default function MemberTable({ department, departments }: Props) {
       </div>
       <div ref={box} style={{ flex: 1, minHeight: 0 }}>
         {table}
+      </div>
+      <div style={{ display: "flex", justifyContent: "flex-end", gap: 12, paddingTop: 8 }}>
+        <Typography.Text type="secondary" data-testid="member-count">
+          {t("members.count", { count: total })}
+        </Typography.Text>
+        {members.length < total && (
+          <Typography.Text type="secondary" data-testid="member-shown">
+            {t("members.shown", { count: members.length })}
+          </Typography.Text>
+        )}
       </div>
       <OffboardDialog
         member={offboarding}

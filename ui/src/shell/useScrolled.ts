@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { pacer } from "./latest";
+import type { Page } from "./usePaged";
+
+/** Rows read at a time as the list scrolls: the core reads only these, whatever the size. */
+export const CHUNK = 100;
+/** How close to the end of the rows read (in pixels) scrolling asks for the next ones. */
+export const AHEAD_PX = 1200;
+/** At most this many rows are read again after a change (the rest come back as one scrolls). */
+export const REFRESH_MAX = 2000;
+
+/**
+ * A list's rows read from the core as it scrolls: the first `CHUNK` for a new `filter` (the
+ * list goes back to the top: `start` changes), the next ones when the scroll comes near the end
+ * of those read (`onScroll`, or `more`). When the workspace changes (`revision`) the rows already
+ * shown are read again in one request and replace the old ones in place, so the scroll position
+ * stays. An answer for an older filter or revision is dropped; the spinner shows only when an
+ * answer is slow; a request waits for typing to pause while letters come quickly (`pacer`).
+ */
+export function useScrolled<T>(read: (offset: number, limit: number) => Promise<Page<T>>, filter: string, revision: number, report: (e: unknown) => void) {
+  const [rows, setRows] = useState<T[]>([]);
+  const [total, setTotal] = useState(0);
+  const [loading, setLoading] = useState(false);
+  const [start, setStart] = useState(0);
+  const shown = useRef<{ rows: T[]; total: number }>({ rows: [], total: 0 });
+  // Bumped by every new filter or revision: answers to older requests are dropped.
+  const generation = useRef(0);
+  const reading = useRef(false);
+  const lastFilter = useRef<string | null>(null);
+  const wait = useRef(pacer()).current;
+  // The latest `read` (a new function every render) without making every render a new request.
+  const reader = useRef(read);
+  useEffect(() => {
+    reader.current = read;
+  });
+
+  const show = useCallback((next: T[], count: number) => {
+    shown.current = { rows: next, total: count };
+    setRows(next);
+    setTotal(count);
+  }, []);
+
+  useEffect(() => {
+    const fresh = lastFilter.current !== filter;
+    lastFilter.current = filter;
+    const mine = ++generation.current;
+    reading.current = false;
+    const limit = fresh ? CHUNK : Math.min(Math.max(shown.current.rows.length, CHUNK), REFRESH_MAX);
+    const slow = setTimeout(() => setLoading(true), 300);
+    const timer = setTimeout(async () => {
+      try {
+        const found = await reader.current(0, limit);
+        if (mine !== generation.current) return;
+        show(found.members, found.total);
+        if (fresh) setStart((s) => s + 1);
+      } catch (e) {
+        if (mine === generation.current) report(e);
+      }
+      clearTimeout(slow);
+      if (mine === generation.current) setLoading(false);
+    }, wait());
+    return () => {
+      clearTimeout(timer);
+      clearTimeout(slow);
+    };
+  }, [filter, revision, report, show, wait]);
+
+  const more = useCallback(async () => {
+    const { rows: have, total: all } = shown.current;
+    if (reading.current || have.length >= all) return;
+    reading.current = true;
+    const mine = generation.current;
+    try {
+      const found = await reader.current(have.length, CHUNK);
+      if (mine !== generation.current) return;
+      show(shown.current.rows.concat(found.members), found.total);
+    } catch (e) {
+      if (mine === generation.current) report(e);
+    } finally {
+      if (mine === generation.current) reading.current = false;
+    }
+  }, [report, show]);
+
+  const onScroll = useCallback(
+    (e: React.UIEvent<HTMLElement>) => {
+      const el = e.currentTarget;
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - AHEAD_PX) void more();
+    },
+    [more],
+  );
+
+  return { rows, total, loading, start, more, onScroll };
+}
