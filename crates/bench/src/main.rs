@@ -4,6 +4,9 @@
 //!
 //! Baseline: read the file with calamine and insert the raw cells into SQLite in one transaction.
 //! Import: the full pipeline (read, find header, clean, validate, commit with the audit batch).
+//!
+//! `orgdesk-bench roster FILE [--rows N]` writes the same generated roster to FILE (to import it
+//! with the CLI, e.g. under `/usr/bin/time -v`).
 
 /// The allocator the CLI and the app use.
 #[global_allocator]
@@ -151,7 +154,7 @@ pub(crate) fn full_import(file: &Path, ws: &Path) -> usize {
             &Silent,
         )
         .unwrap();
-    assert_eq!(report.invalid, 0, "{:?}", report.errors.first());
+    assert_eq!(report.invalid, 0, "{:?}", report.errors.iter().next());
     assert!(report.committed);
     report.created.members as usize
 }
@@ -510,6 +513,10 @@ fn main() {
                 findings.len(),
                 t.elapsed().as_secs_f64()
             );
+        }
+        Some("roster") => {
+            let rows = flag(&args, "--rows", 100_000);
+            generate(Path::new(&args[2]), rows);
         }
         Some("import") => {
             let (rows, runs) = (flag(&args, "--rows", 100_000), flag(&args, "--runs", 3));

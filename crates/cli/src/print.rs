@@ -63,13 +63,23 @@ impl Out {
         value: &T,
         text: impl FnOnce() -> String,
     ) -> R {
-        let out = if self.json {
-            serde_json::to_string_pretty(value).map_err(|e| {
-                Error::new(orgdesk_core::ErrorCode::Internal, "internal").with("detail", e)
-            })?
-        } else {
-            text().trim_end().to_string()
-        };
+        if self.json {
+            // Written as it is serialised: a million-row report is never held as one text. A
+            // closed pipe (`| head`) ends the output quietly, as it does for text.
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            return match serde_json::to_writer_pretty(&mut out, value) {
+                Ok(()) => {
+                    let _ = writeln!(out).and_then(|_| out.flush());
+                    Ok(())
+                }
+                Err(e) if e.is_io() => Ok(()),
+                Err(e) => {
+                    Err(Error::new(orgdesk_core::ErrorCode::Internal, "internal").with("detail", e))
+                }
+            };
+        }
+        let out = text().trim_end().to_string();
         if !out.is_empty() {
             write_stdout(&out);
         }

@@ -558,17 +558,12 @@ fn clean_row(
         );
     }
     let invalid = !cl.errors.is_empty();
-    let row = PlannedRow {
-        line,
-        contact_rejected: cl.contact_rejected,
-        values: v,
-        action: if invalid {
-            RowAction::Invalid
-        } else {
-            RowAction::Create
-        },
-        raw: None,
+    let action = if invalid {
+        RowAction::Invalid
+    } else {
+        RowAction::Create
     };
+    let row = PlannedRow::new(line, v, action, cl.contact_rejected);
     (row, cl.warnings, cl.errors)
 }
 

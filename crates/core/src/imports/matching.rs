@@ -72,74 +72,85 @@ pub(crate) fn analyse(
     ))
 }
 
-/// The values of one field seen so far in a file, each with the first row that has it. The
-/// table holds row positions, hashed and compared through the rows' own values (no copies).
+/// The values of one field seen so far in a file (lowered first when compared without case),
+/// each with the line of the first row that has it. The values are kept in one text of their
+/// own, each after its length, so that a row can be released once it is written; the table
+/// holds 8 bytes a value.
 #[derive(Default)]
-struct Seen(hashbrown::HashTable<usize>);
+struct Seen {
+    /// (start in `text`, line) of each value.
+    table: hashbrown::HashTable<(u32, u32)>,
+    text: Vec<u8>,
+    /// The value being looked up, lowered.
+    lowered: String,
+}
+
+fn seen_hash(value: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(value)
+}
+
+/// The value stored at `start` of a [`Seen`] text.
+fn stored(text: &[u8], start: u32) -> &[u8] {
+    let start = start as usize;
+    let len = text
+        .get(start..start + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_le_bytes) as usize;
+    text.get(start + 4..start + 4 + len).unwrap_or_default()
+}
 
 impl Seen {
     /// Makes room for `n` values while the table is empty (growing it later hashes every value
     /// again).
     fn reserve(&mut self, n: usize) {
-        if self.0.is_empty() {
-            self.0.reserve(n, |_| 0);
+        if self.table.is_empty() {
+            self.table.reserve(n, |_| 0);
         }
     }
 
-    /// The position of the first earlier row whose `field` equals row `k`'s (without case when
-    /// `fold`); None when there is none, and then row `k` is the first with its value.
-    fn first(
-        &mut self,
-        rows: &[PlannedRow],
-        k: usize,
-        field: impl Fn(&Values) -> Option<&str>,
-        fold: bool,
-    ) -> Option<usize> {
-        let value = field(&rows[k].values)?;
-        let hash = |v: &str| {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = rustc_hash::FxBuildHasher.build_hasher();
-            if !fold {
-                h.write(v.as_bytes());
-                return h.finish();
-            }
-            // The lowered text's bytes, fed 64 at a time (plain ASCII is lowered byte by byte,
-            // which gives the same bytes).
-            let mut buffer = [0u8; 64];
-            let mut n = 0;
-            let mut push = |b: u8| {
-                buffer[n] = b;
-                n += 1;
-                if n == buffer.len() {
-                    h.write(&buffer);
-                    n = 0;
-                }
-            };
-            if v.is_ascii() {
-                v.bytes().for_each(|b| push(b.to_ascii_lowercase()));
+    /// The line of the first earlier row with `value` (without case when `fold`); None when there
+    /// is none, and then `line` is the first with it.
+    fn first(&mut self, value: Option<&str>, line: u32, fold: bool) -> Option<u32> {
+        let value = value?;
+        let Seen {
+            table,
+            text,
+            lowered,
+        } = self;
+        let key = if !fold || (value.is_ascii() && !value.bytes().any(|b| b.is_ascii_uppercase())) {
+            value
+        } else {
+            lowered.clear();
+            if value.is_ascii() {
+                lowered.extend(value.chars().map(|c| c.to_ascii_lowercase()));
             } else {
-                for c in v.chars().flat_map(char::to_lowercase) {
-                    c.encode_utf8(&mut [0; 4]).bytes().for_each(&mut push);
-                }
+                lowered.extend(value.chars().flat_map(char::to_lowercase));
             }
-            h.write(&buffer[..n]);
-            h.finish()
+            lowered.as_str()
         };
-        let same = |a: &str, b: &str| match (fold, a.is_ascii() && b.is_ascii()) {
-            (false, _) => a == b,
-            (true, true) => a.eq_ignore_ascii_case(b),
-            (true, false) => a
-                .chars()
-                .flat_map(char::to_lowercase)
-                .eq(b.chars().flat_map(char::to_lowercase)),
-        };
-        let of = |i: usize| field(&rows[i].values).unwrap_or_default();
-        let h = hash(value);
-        if let Some(&first) = self.0.find(h, |&i| same(of(i), value)) {
+        let h = seen_hash(key.as_bytes());
+        if let Some(&(_, first)) = table.find(h, |&(s, _)| stored(text, s) == key.as_bytes()) {
             return Some(first);
         }
-        self.0.insert_unique(h, k, |&i| hash(of(i)));
+        // (Past 4 GB of values, which no file that can be read holds, they are not kept.)
+        let start = u32::try_from(text.len() + 4 + key.len())
+            .ok()
+            .map(|_| text.len() as u32)?;
+        text.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        text.extend_from_slice(key.as_bytes());
+        table.insert_unique(h, (start, line), |&(s, _)| seen_hash(stored(text, s)));
         None
+    }
+
+    /// Whether `value` was seen, exactly as given (a value compared without case must be given
+    /// lowered).
+    fn contains(&self, value: &str) -> bool {
+        self.table
+            .find(seen_hash(value.as_bytes()), |&(s, _)| {
+                stored(&self.text, s) == value.as_bytes()
+            })
+            .is_some()
     }
 }
 
@@ -157,6 +168,17 @@ pub(crate) struct Analyser<'a> {
     first_mobile: Seen,
     first_email: Seen,
     pub rows: Vec<PlannedRow>,
+    /// The department paths valid rows name, each once, in file order (and the last rows'
+    /// paths, which the next rows mostly share).
+    paths: HashSet<String>,
+    path_order: Vec<String>,
+    last_paths: Option<std::sync::Arc<[String]>>,
+    /// New members without an account (their position, their account's base from the name's
+    /// pinyin as an index into `bases`), in file order: [`Analyser::finish`] generates their
+    /// accounts.
+    unnamed: Vec<(usize, u32)>,
+    bases: Vec<String>,
+    base_ids: HashMap<String, u32>,
     warnings: Vec<Issue>,
     errors: Vec<Issue>,
     invalid: usize,
@@ -190,6 +212,12 @@ impl<'a> Analyser<'a> {
                 first_mobile: Seen::default(),
                 first_email: Seen::default(),
                 rows: Vec::new(),
+                paths: HashSet::default(),
+                path_order: Vec::new(),
+                last_paths: None,
+                unnamed: Vec::new(),
+                bases: Vec::new(),
+                base_ids: HashMap::default(),
                 warnings: Vec::new(),
                 errors: Vec::new(),
                 invalid: 0,
@@ -249,41 +277,80 @@ impl<'a> Analyser<'a> {
             self.errors.extend(found);
             if self.rows[k].action == RowAction::Invalid {
                 self.invalid += 1;
-                self.rows[k].raw = Some(cells.as_ref().to_vec());
+                self.rows[k].keep_raw(cells.as_ref());
+            } else {
+                self.note_paths(k);
+                let row = &self.rows[k];
+                if let (RowAction::Create, Some(v)) = (row.action, row.values()) {
+                    if v.userid.is_none() {
+                        let base = userid::base_from_name(&v.fields.name);
+                        let bases = &mut self.bases;
+                        let b = *self.base_ids.entry(base).or_insert_with_key(|base| {
+                            bases.push(base.clone());
+                            bases.len() as u32 - 1
+                        });
+                        self.unnamed.push((k, b));
+                    }
+                }
             }
             unused(cells, warnings);
         }
         start
     }
 
+    /// Remembers the department paths of row `k` (a valid row).
+    fn note_paths(&mut self, k: usize) {
+        let Some(v) = self.rows[k].values() else {
+            return;
+        };
+        if self
+            .last_paths
+            .as_ref()
+            .is_some_and(|last| std::sync::Arc::ptr_eq(last, &v.departments))
+        {
+            return;
+        }
+        for path in v.departments.iter() {
+            if !self.paths.contains(path.as_str()) {
+                self.paths.insert(path.clone());
+                self.path_order.push(path.clone());
+            }
+        }
+        self.last_paths = Some(v.departments.clone());
+    }
+
     /// Duplicates within the file, the match with an existing member, conflicts: row `k`'s
     /// action. A new member without an account gets one in [`Analyser::finish`].
     fn match_row(&mut self, k: usize, errors: &mut Vec<Issue>) {
-        let existing = &self.existing;
         let (userid_col, mobile_col, email_col) = (
             self.map.column(Field::Userid),
             self.map.column(Field::Member(FieldKey::Mobile)),
             self.map.column(Field::Member(FieldKey::Email)),
         );
+        let Analyser {
+            existing,
+            rows,
+            first_userid,
+            first_mobile,
+            first_email,
+            ..
+        } = self;
+        let r = &mut rows[k];
+        let (line, contact_rejected) = (r.line, r.contact_rejected());
+        let Some(v) = r.values() else {
+            return;
+        };
         // Within the file the first row with a value keeps it; later rows are flagged.
-        let rows = &self.rows;
         let earlier = [
-            self.first_userid
-                .first(rows, k, |v| v.userid.as_deref(), true),
-            self.first_mobile
-                .first(rows, k, |v| v.fields.mobile.as_deref(), false),
-            self.first_email
-                .first(rows, k, |v| v.fields.email.as_deref(), true),
-        ]
-        .map(|first| first.map(|f| rows[f].line));
-        let r = &mut self.rows[k];
-        let line = r.line;
+            first_userid.first(v.userid.as_deref(), line, true),
+            first_mobile.first(v.fields.mobile.as_deref(), line, false),
+            first_email.first(v.fields.email.as_deref(), line, true),
+        ];
         let mut invalid = r.action == RowAction::Invalid;
         let mut fail = |column: u16, e: Error| {
             errors.push(Issue::error(line, column, e));
             invalid = true;
         };
-        let v = &r.values;
         // Accounts and emails compare without case (lowered only to look up existing members).
         let lower = |s: &Option<String>| {
             s.as_ref()
@@ -360,7 +427,7 @@ impl<'a> Analyser<'a> {
         let has_contact = v.fields.mobile.is_some()
             || v.fields.email.is_some()
             || current.is_some_and(|m| m.fields.mobile.is_some() || m.fields.email.is_some());
-        if !has_contact && !r.contact_rejected {
+        if !has_contact && !contact_rejected {
             let column = if mobile_col != NO_COLUMN {
                 mobile_col
             } else {
@@ -371,7 +438,7 @@ impl<'a> Analyser<'a> {
                 Error::new(ErrorCode::MissingContact, "import_missing_contact"),
             );
         }
-        r.action = if invalid {
+        let action = if invalid {
             RowAction::Invalid
         } else {
             match current {
@@ -380,6 +447,7 @@ impl<'a> Analyser<'a> {
                 None => RowAction::Create,
             }
         };
+        r.action = action;
     }
 
     /// The plan: accounts generated for new members without one (from the name's pinyin, unique
@@ -391,30 +459,40 @@ impl<'a> Analyser<'a> {
         header_cells: Vec<Data>,
     ) -> Plan {
         let userid_col = self.map.column(Field::Userid);
-        let unnamed = |r: &PlannedRow| r.action == RowAction::Create && r.values.userid.is_none();
-        let mut taken: HashSet<String> = HashSet::default();
-        if self.rows.iter().any(unnamed) {
-            taken.extend(self.existing.by_userid.keys().cloned());
-            taken.extend(
-                self.rows
-                    .iter()
-                    .filter_map(|r| r.values.userid.as_ref().map(|u| u.to_lowercase())),
-            );
-        }
-        for r in self.rows.iter_mut().filter(|r| unnamed(r)) {
-            let base = userid::base_from_name(&r.values.fields.name);
-            let id = std::iter::once(base.clone())
-                .chain((2..).map(|n| format!("{base}{n}")))
-                .find(|c| !taken.contains(c))
-                .unwrap_or(base);
-            taken.insert(id.clone());
+        // An account is taken by a member, a row of the file (both without case) or an
+        // account generated before.
+        let mut made = Seen::default();
+        made.reserve(self.unnamed.len());
+        let taken = |c: &str, made: &Seen| {
+            self.existing.by_userid.contains_key(c)
+                || self.first_userid.contains(c)
+                || made.contains(c)
+        };
+        // Each base's next number to try (`zhangwei`, then `zhangwei2` …): what was taken stays
+        // taken, so a thousand 张伟 cost a thousand tries, not half a million.
+        let mut next: Vec<u32> = vec![1; self.bases.len()];
+        let mut generated = Vec::with_capacity(self.unnamed.len());
+        for (k, b) in std::mem::take(&mut self.unnamed) {
+            let (base, n) = (&self.bases[b as usize], &mut next[b as usize]);
+            let id = loop {
+                let candidate = account(base, *n);
+                *n += 1;
+                if !taken(&candidate, &made) {
+                    break candidate;
+                }
+            };
+            generated.push((k, b, *n - 1));
+            made.first(Some(&id), 0, false);
+            let row = &mut self.rows[k];
             self.warnings.push(Issue::warning(
-                r.line,
+                row.line,
                 userid_col,
                 "userid_generated",
                 [("userid", id.clone())],
             ));
-            r.values.userid = Some(id);
+            if let Some(v) = row.values_mut() {
+                v.userid = Some(id);
+            }
         }
         self.errors.sort_by_key(|e| e.row);
         self.warnings.sort_by_key(|w| w.row);
@@ -430,13 +508,8 @@ impl<'a> Analyser<'a> {
         let mut seen: HashSet<&str> = HashSet::default();
         // A department file brings every department, members or not, in its order.
         let listed = self.ids.map(|ids| ids.order.as_slice()).unwrap_or_default();
-        let member_paths = self
-            .rows
-            .iter()
-            .filter(|r| r.action != RowAction::Invalid)
-            .flat_map(|r| r.values.departments.iter());
         let mut paths: HashSet<&str> = HashSet::default();
-        for path in listed.iter().chain(member_paths) {
+        for path in listed.iter().chain(&self.path_order) {
             // Most rows repeat a department: each path is split once.
             if !paths.insert(path) {
                 continue;
@@ -462,10 +535,20 @@ impl<'a> Analyser<'a> {
             columns: self.columns,
             header_cells,
             rows: self.rows,
-            warnings: self.warnings,
-            errors: self.errors,
+            generated,
+            bases: self.bases,
+            warnings: std::sync::Arc::new(self.warnings),
+            errors: std::sync::Arc::new(self.errors),
             new_departments,
         }
+    }
+}
+
+/// The `n`th account made from `base`: `zhangwei`, `zhangwei2`, `zhangwei3` …
+pub(crate) fn account(base: &str, n: u32) -> String {
+    match n {
+        1 => base.to_string(),
+        n => format!("{base}{n}"),
     }
 }
 
@@ -494,22 +577,9 @@ fn changes(v: &Values, m: &Member) -> bool {
 mod tests {
     use super::*;
 
-    fn row(userid: &str) -> PlannedRow {
-        PlannedRow {
-            line: 0,
-            contact_rejected: false,
-            values: Values {
-                userid: Some(userid.into()),
-                ..Default::default()
-            },
-            action: RowAction::Create,
-            raw: None,
-        }
-    }
-
     #[test]
     fn values_seen_before_are_found_without_case() {
-        let rows: Vec<PlannedRow> = [
+        let values = [
             "ZhangWei",
             "zhangwei",
             "李娜",
@@ -518,21 +588,25 @@ mod tests {
             "\u{212A}ai",
             "kai",
             "other",
-        ]
-        .into_iter()
-        .map(row)
-        .collect();
+        ];
         let mut seen = Seen::default();
-        let firsts: Vec<Option<usize>> = (0..rows.len())
-            .map(|k| seen.first(&rows, k, |v| v.userid.as_deref(), true))
+        let firsts: Vec<Option<u32>> = (0..values.len())
+            .map(|k| seen.first(Some(values[k]), k as u32 + 2, true))
             .collect();
         // The Kelvin sign lowers to an ASCII k: the same account as "kai" once lowered.
         assert_eq!(
             firsts,
-            [None, Some(0), None, None, Some(3), None, Some(5), None]
+            [None, Some(2), None, None, Some(5), None, Some(7), None]
         );
+        // Kept lowered.
+        for kept in ["kai", "other", "zhangwei", "李娜", "ｌｉｎａ"] {
+            assert!(seen.contains(kept), "{kept}");
+        }
+        assert!(!seen.contains("ZhangWei") && !seen.contains("nobody"));
         let mut exact = Seen::default();
-        assert_eq!(exact.first(&rows, 0, |v| v.userid.as_deref(), false), None);
-        assert_eq!(exact.first(&rows, 1, |v| v.userid.as_deref(), false), None);
+        assert_eq!(exact.first(Some("ZhangWei"), 2, false), None);
+        assert_eq!(exact.first(Some("zhangwei"), 3, false), None);
+        assert_eq!(exact.first(Some("ZhangWei"), 4, false), Some(2));
+        assert_eq!(exact.first(None, 5, false), None);
     }
 }

@@ -81,6 +81,43 @@ pub struct RowIssue {
     pub message: String,
 }
 
+/// The problems or the clean-ups of an import, each put into words only when it is read or
+/// serialised: a million-row import's notes are not all held as text at once.
+#[derive(Debug, Clone, Default)]
+pub struct RowIssues {
+    issues: std::sync::Arc<Vec<issue::Issue>>,
+    /// The plan's column headers, as issues name them.
+    headers: std::sync::Arc<[std::sync::Arc<str>]>,
+    lang: Lang,
+}
+
+impl RowIssues {
+    pub fn len(&self) -> usize {
+        self.issues.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// The issues in row order, in words.
+    pub fn iter(&self) -> impl Iterator<Item = RowIssue> + '_ {
+        self.issues
+            .iter()
+            .map(|i| i.render(self.lang, &self.headers))
+    }
+
+    pub fn to_vec(&self) -> Vec<RowIssue> {
+        self.iter().collect()
+    }
+}
+
+impl Serialize for RowIssues {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, specta::Type)]
 pub struct Created {
     pub members: u32,
@@ -121,8 +158,10 @@ pub struct ImportReport {
     pub updated: Updated,
     /// Rows that match a member and change nothing.
     pub unchanged: u32,
-    pub warnings: Vec<RowIssue>,
-    pub errors: Vec<RowIssue>,
+    #[specta(type = Vec<RowIssue>)]
+    pub warnings: RowIssues,
+    #[specta(type = Vec<RowIssue>)]
+    pub errors: RowIssues,
     pub committed: bool,
     /// The batch (audit entry) of a committed import, for rollback.
     pub batch: Option<i64>,
@@ -150,8 +189,8 @@ impl Plan {
         let mut report = self.report(lang, Outcome::DryRun);
         let (warning_count, error_count) =
             (report.warnings.len() as u32, report.errors.len() as u32);
-        report.warnings.clear();
-        report.errors.clear();
+        report.warnings = RowIssues::default();
+        report.errors = RowIssues::default();
         ImportPreview {
             report,
             warning_count,
@@ -404,20 +443,10 @@ pub(crate) fn run(
 ) -> Result<(ImportReport, Plan)> {
     // An .xlsx file is written while it is read, unless it needs to be read whole first.
     let ids = checked_options(options)?;
-    if let Some((plan, outcome, rendered)) = stream::run(
-        db,
-        &mut file,
-        options,
-        ids.as_ref(),
-        dry_run,
-        lang,
-        progress,
-    )? {
-        let report = match rendered {
-            Some(rendered) => plan.report_with(rendered, outcome),
-            None => plan.report(lang, outcome),
-        };
-        return Ok((report, plan));
+    if let Some((plan, outcome)) =
+        stream::run(db, &mut file, options, ids.as_ref(), dry_run, progress)?
+    {
+        return Ok((plan.report(lang, outcome), plan));
     }
     let plan = file.plan_with(db.conn(), options, ids.as_ref())?;
     drop(file); // the cells are no longer needed: free them before writing

@@ -3,7 +3,7 @@
 
 use super::header::{Column, Field};
 use super::issue::Issue;
-use super::{Created, ImportColumn, ImportReport, RowIssue, Updated};
+use super::{Created, ImportColumn, ImportReport, RowIssues, Updated};
 use crate::history::Change;
 use crate::i18n::Lang;
 use crate::members::MemberFields;
@@ -76,12 +76,69 @@ impl Values {
 pub struct PlannedRow {
     /// Row number as the spreadsheet shows it (CSV: line).
     pub line: u32,
-    /// A mobile or email was given but rejected (so "no contact" is not reported on top).
-    pub(crate) contact_rejected: bool,
-    pub values: Values,
     pub action: RowAction,
+    /// The row's values (and cells), until a streaming import has written or counted the row
+    /// and keeps only its outcome: a 1,000,000-row import does not hold every row.
+    held: Option<Box<Held>>,
+}
+
+/// What a [`PlannedRow`] holds while it may still be needed.
+#[derive(Debug, Clone)]
+pub(crate) struct Held {
+    /// A mobile or email was given but rejected (so "no contact" is not reported on top).
+    contact_rejected: bool,
+    values: Values,
     /// The cells as read, kept for invalid rows (the error workbook).
-    pub raw: Option<Vec<Data>>,
+    raw: Option<Vec<Data>>,
+}
+
+impl PlannedRow {
+    pub(crate) fn new(
+        line: u32,
+        values: Values,
+        action: RowAction,
+        contact_rejected: bool,
+    ) -> Self {
+        PlannedRow {
+            line,
+            action,
+            held: Some(Box::new(Held {
+                contact_rejected,
+                values,
+                raw: None,
+            })),
+        }
+    }
+
+    /// The cleaned values; None once the row was released.
+    pub fn values(&self) -> Option<&Values> {
+        self.held.as_ref().map(|h| &h.values)
+    }
+
+    pub(crate) fn values_mut(&mut self) -> Option<&mut Values> {
+        self.held.as_mut().map(|h| &mut h.values)
+    }
+
+    /// The cells as read, for an invalid row.
+    pub fn raw(&self) -> Option<&[Data]> {
+        self.held.as_ref()?.raw.as_deref()
+    }
+
+    pub(crate) fn keep_raw(&mut self, cells: &[Data]) {
+        if let Some(h) = &mut self.held {
+            h.raw = Some(cells.to_vec());
+        }
+    }
+
+    pub(crate) fn contact_rejected(&self) -> bool {
+        self.held.as_ref().is_some_and(|h| h.contact_rejected)
+    }
+
+    /// Keeps only the row's outcome; what it held is handed back (to be freed where it was
+    /// made).
+    pub(crate) fn release(&mut self) -> Option<Box<Held>> {
+        self.held.take()
+    }
 }
 
 /// Everything an import will do, computed without writing.
@@ -97,13 +154,26 @@ pub struct Plan {
     pub columns: Vec<Column>,
     pub header_cells: Vec<Data>,
     pub rows: Vec<PlannedRow>,
-    pub warnings: Vec<Issue>,
-    pub errors: Vec<Issue>,
+    /// The accounts generated for new members without one: (position in `rows`, index into
+    /// `bases`, number; see [`Plan::generated`]).
+    pub(crate) generated: Vec<(usize, u32, u32)>,
+    pub(crate) bases: Vec<String>,
+    pub warnings: Arc<Vec<Issue>>,
+    pub errors: Arc<Vec<Issue>>,
     /// Department paths that will be created (for the valid rows), parents first.
     pub new_departments: Vec<String>,
 }
 
 impl Plan {
+    /// The accounts generated for new members without one: (position in `rows`, account), in
+    /// file order.
+    pub(crate) fn generated(&self) -> impl Iterator<Item = (usize, String)> + '_ {
+        self.generated.iter().map(|&(k, b, n)| {
+            let base = self.bases.get(b as usize).map_or("", String::as_str);
+            (k, super::matching::account(base, n))
+        })
+    }
+
     pub fn invalid(&self) -> u32 {
         self.rows
             .iter()
@@ -126,30 +196,13 @@ impl Plan {
     }
 
     pub fn report(&self, lang: Lang, outcome: Outcome) -> ImportReport {
-        use rayon::prelude::*;
-        let headers = self.headers();
-        let render = |issues: &[Issue]| {
-            issues
-                .par_iter()
-                .map(|i| i.render(lang, &headers))
-                .collect()
+        let headers: Arc<[Arc<str>]> = self.headers().into();
+        let list = |issues: &Arc<Vec<Issue>>| RowIssues {
+            issues: issues.clone(),
+            headers: headers.clone(),
+            lang,
         };
-        self.report_with((render(&self.warnings), render(&self.errors)), outcome)
-    }
-
-    /// The warnings and errors put into words, one after the other (for a thread of its own).
-    pub(crate) fn issues(&self, lang: Lang) -> Rendered {
-        let headers = self.headers();
-        let render = |issues: &[Issue]| issues.iter().map(|i| i.render(lang, &headers)).collect();
-        (render(&self.warnings), render(&self.errors))
-    }
-
-    /// [`Plan::report`] with the warnings and errors already put into words.
-    pub(crate) fn report_with(
-        &self,
-        (warnings, errors): Rendered,
-        outcome: Outcome,
-    ) -> ImportReport {
+        let (warnings, errors) = (list(&self.warnings), list(&self.errors));
         let (created, updated) = match outcome {
             Outcome::Refused => (Created::default(), Updated::default()),
             _ => (
@@ -200,9 +253,6 @@ impl Plan {
         }
     }
 }
-
-/// A plan's warnings and errors, put into words.
-pub(crate) type Rendered = (Vec<RowIssue>, Vec<RowIssue>);
 
 /// What became of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

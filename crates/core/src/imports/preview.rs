@@ -76,7 +76,7 @@ impl Plan {
     fn lines_with_issues(&self) -> std::collections::BTreeSet<u32> {
         self.errors
             .iter()
-            .chain(&self.warnings)
+            .chain(self.warnings.iter())
             .map(|i| i.row)
             .collect()
     }
@@ -142,7 +142,10 @@ impl Plan {
                 PreviewRow {
                     row: r.line,
                     action: r.action.into(),
-                    values: fields.iter().map(|f| r.values.display(*f)).collect(),
+                    values: match r.values() {
+                        Some(v) => fields.iter().map(|f| v.display(*f)).collect(),
+                        None => Vec::new(),
+                    },
                     problems,
                     notes,
                 }

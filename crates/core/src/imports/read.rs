@@ -248,12 +248,25 @@ impl<'a> Rows<'a> {
     }
 }
 
+/// A file's bytes, shared by the readers that try them (not copied for each).
+#[derive(Clone)]
+struct Shared(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 enum Book {
     /// The reader, and whether a worksheet has merged regions (found by [`guard::check_zip`]).
-    Xlsx(Xlsx<Cursor<Vec<u8>>>, bool),
+    Xlsx(Xlsx<Cursor<Shared>>, bool),
     Xls(Xls<Cursor<Vec<u8>>>),
-    Ods(Ods<Cursor<Vec<u8>>>),
-    Csv(Option<Sheet>),
+    Ods(Ods<Cursor<Shared>>),
+    /// The text, read into rows only when needed (streamed, or parsed whole).
+    Csv(String),
+    /// Read to the end and let go (see [`Workbook::close`]).
+    Closed,
 }
 
 /// An opened file whose sheets are read when first needed.
@@ -281,6 +294,7 @@ impl Workbook {
             // What the parts claim is checked before a reader believes it.
             let scanned = guard::check_zip(&bytes, file)?;
             // A ZIP is a workbook only if one of the readers finds sheets in it.
+            let bytes = Shared(std::sync::Arc::new(bytes));
             if let Ok(x) = Xlsx::new(Cursor::new(bytes.clone())) {
                 let names = x.sheet_names();
                 if !names.is_empty() {
@@ -292,7 +306,7 @@ impl Workbook {
                     });
                 }
             }
-            guard::check_ods(&bytes, file)?;
+            guard::check_ods(bytes.as_ref(), file)?;
             return match Ods::new(Cursor::new(bytes)) {
                 Ok(o) if !o.sheet_names().is_empty() => {
                     let names = o.sheet_names();
@@ -322,13 +336,12 @@ impl Workbook {
             };
         }
         let (text, encoding) =
-            decode(&bytes).ok_or_else(|| unreadable(file, "import_not_a_spreadsheet"))?;
-        let sheet = parse_csv(&text, file)?;
+            decode_owned(bytes).ok_or_else(|| unreadable(file, "import_not_a_spreadsheet"))?;
         Ok(Workbook {
             format: Format::Csv,
             encoding: Some(encoding),
-            sheet_names: vec![sheet.name.clone()],
-            book: Book::Csv(Some(sheet)),
+            sheet_names: vec![CSV_SHEET.to_string()],
+            book: Book::Csv(text),
         })
     }
 
@@ -368,14 +381,19 @@ impl Workbook {
                 let cells = o.worksheet_range(&name).map_err(|_| damaged())?;
                 (Sheet::from_range(name, cells), Vec::new())
             }
-            Book::Csv(sheet) => {
-                return sheet
-                    .take()
-                    .ok_or_else(|| Error::internal("CSV sheet read twice"))
-            }
+            Book::Csv(text) => return parse_csv(text, file),
+            Book::Closed => return Err(Error::internal("a sheet read after its file was closed")),
         };
         sheet.fill_merges(&merged, file)?;
         Ok(sheet)
+    }
+}
+
+impl Workbook {
+    /// Lets go of the file's bytes once nothing will read them again (a streamed import, read to
+    /// the end, holds neither a 100 MB CSV nor the workbook while it finishes).
+    pub fn close(&mut self) {
+        self.book = Book::Closed;
     }
 }
 
@@ -403,57 +421,75 @@ impl Workbook {
         prepare: impl Fn(RowBatch) -> T + Sync,
         mut f: impl FnMut(u32, T) -> Result<bool>,
     ) -> Result<Option<Vec<Dimensions>>> {
-        let Book::Xlsx(x, may_merge) = &mut self.book else {
+        if !matches!(self.book, Book::Xlsx(..) | Book::Csv(_)) {
             return Ok(None);
-        };
-        let may_merge = *may_merge;
+        }
         let name = self.sheet_names.get(index).cloned().unwrap_or_default();
-        let damaged = || unreadable(file, "import_damaged_sheet").with("sheet", &name);
+        let book = &mut self.book;
         let (send, receive) = std::sync::mpsc::sync_channel::<(u32, T)>(4);
         let stop = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|scope| {
             let reader = scope.spawn(|| -> Result<Option<Vec<Dimensions>>> {
-                let send = send;
-                let mut cells = x.worksheet_cells_reader(&name).map_err(|_| damaged())?;
-                let height = cells.dimensions().end.0 + 1;
-                // A small first batch: the header is in the first rows, and the other thread
-                // can start on them sooner.
-                let mut size = FIRST_BATCH;
-                let mut batch = Vec::with_capacity(size);
-                let mut rows = Rows::new(file, &name, columns);
-                while let Some(cell) = cells.next_cell().map_err(|_| damaged())? {
-                    if matches!(cell.get_value(), DataRef::Empty) {
-                        continue;
-                    }
-                    let value = cell.get_value().clone().into();
-                    let Some(done) = rows.push(cell.get_position(), value)? else {
-                        continue;
-                    };
-                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        return Ok(None); // the receiver stopped reading
-                    }
-                    batch.push(done);
-                    if batch.len() == size {
-                        let full = std::mem::take(&mut batch);
-                        if send.send((height, prepare(full))).is_err() {
-                            return Ok(None); // the receiver stopped reading
-                        }
-                        size = STREAM_BATCH;
-                    }
-                }
-                batch.extend(rows.finish());
-                if !batch.is_empty() && send.send((height, prepare(batch))).is_err() {
-                    return Ok(None);
-                }
-                drop(cells);
-                drop(send);
-                // The other thread is still busy with the last rows: read the merges meanwhile.
-                let m = if merges && may_merge {
-                    x.merge_cells_by_sheet_name(&name).map_err(|_| damaged())?
-                } else {
-                    Vec::new()
+                let mut out = Batcher {
+                    send,
+                    prepare: &prepare,
+                    stop: &stop,
+                    // A small first batch: the header is in the first rows, and the other
+                    // thread can start on them sooner.
+                    size: FIRST_BATCH,
+                    batch: Vec::with_capacity(FIRST_BATCH),
+                    height: 0,
                 };
-                Ok(Some(m))
+                match book {
+                    Book::Xlsx(x, may_merge) => {
+                        let damaged =
+                            || unreadable(file, "import_damaged_sheet").with("sheet", &name);
+                        let mut cells = x.worksheet_cells_reader(&name).map_err(|_| damaged())?;
+                        out.height = cells.dimensions().end.0 + 1;
+                        let mut rows = Rows::new(file, &name, columns);
+                        while let Some(cell) = cells.next_cell().map_err(|_| damaged())? {
+                            if matches!(cell.get_value(), DataRef::Empty) {
+                                continue;
+                            }
+                            let value = cell.get_value().clone().into();
+                            let Some(done) = rows.push(cell.get_position(), value)? else {
+                                continue;
+                            };
+                            if !out.push(done) {
+                                return Ok(None); // the receiver stopped reading
+                            }
+                        }
+                        if !out.finish(rows.finish()) {
+                            return Ok(None);
+                        }
+                        drop(cells);
+                        // The other thread is still busy with the last rows: read the merges
+                        // meanwhile.
+                        if merges && *may_merge {
+                            return Ok(Some(
+                                x.merge_cells_by_sheet_name(&name).map_err(|_| damaged())?,
+                            ));
+                        }
+                    }
+                    Book::Csv(text) => {
+                        // Rows are numbered by the line they start on (a record may span lines).
+                        out.height = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32 + 1;
+                        for record in csv_records(text, file) {
+                            let (line, mut cells) = record?;
+                            if let Some(n) = columns {
+                                cells.truncate(n as usize);
+                            }
+                            if !out.push((line - 1, cells)) {
+                                return Ok(None);
+                            }
+                        }
+                        if !out.finish(None) {
+                            return Ok(None);
+                        }
+                    }
+                    _ => return Ok(None),
+                }
+                Ok(Some(Vec::new()))
             });
             let mut failed = None;
             for (height, batch) in receive.iter() {
@@ -478,6 +514,43 @@ impl Workbook {
             }
             Ok(Some(merges?.unwrap_or_default()))
         })
+    }
+}
+
+/// Hands the rows [`Workbook::stream`] reads to the other thread a batch at a time.
+struct Batcher<'a, T, P> {
+    send: std::sync::mpsc::SyncSender<(u32, T)>,
+    prepare: &'a P,
+    stop: &'a std::sync::atomic::AtomicBool,
+    size: usize,
+    batch: RowBatch,
+    /// The number of rows the sheet declares.
+    height: u32,
+}
+
+impl<T, P: Fn(RowBatch) -> T> Batcher<'_, T, P> {
+    /// Adds a row; false when the receiver stopped reading.
+    fn push(&mut self, row: (u32, Vec<Data>)) -> bool {
+        if self.stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        self.batch.push(row);
+        if self.batch.len() < self.size {
+            return true;
+        }
+        self.size = STREAM_BATCH;
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(STREAM_BATCH));
+        self.send.send((self.height, (self.prepare)(full))).is_ok()
+    }
+
+    /// Sends what is left, with the `last` row if any; false when the receiver stopped reading.
+    fn finish(mut self, last: Option<(u32, Vec<Data>)>) -> bool {
+        self.batch.extend(last);
+        self.batch.is_empty()
+            || self
+                .send
+                .send((self.height, (self.prepare)(self.batch)))
+                .is_ok()
     }
 }
 
@@ -513,7 +586,7 @@ fn decode(bytes: &[u8]) -> Option<(String, &'static str)> {
 }
 
 /// [`decode`] without a copy when the text is UTF-8 already (a large CSV is not held twice).
-pub(crate) fn decode_owned(bytes: Vec<u8>) -> Option<String> {
+pub(crate) fn decode_owned(bytes: Vec<u8>) -> Option<(String, &'static str)> {
     let utf8 = std::str::from_utf8(&bytes).is_ok();
     let sample = &bytes[..bytes.len().min(64 * 1024)];
     let controls = sample
@@ -523,10 +596,11 @@ pub(crate) fn decode_owned(bytes: Vec<u8>) -> Option<String> {
         let mut text = String::from_utf8(bytes).ok()?;
         if text.starts_with('\u{feff}') {
             text.drain(..3);
+            return Some((text, "UTF-8 (BOM)"));
         }
-        return Some(text);
+        return Some((text, "UTF-8"));
     }
-    decode(&bytes).map(|(text, _)| text)
+    decode(&bytes)
 }
 
 /// The delimiter used most often in the first lines: comma, tab, semicolon or bar.
@@ -538,21 +612,31 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn parse_csv(text: &str, file: &str) -> Result<Sheet> {
+/// The name a CSV file's one sheet goes by.
+const CSV_SHEET: &str = "CSV";
+
+/// The records of a CSV text, each with the file line it starts on and its cells (without
+/// trailing empty ones).
+fn csv_records<'t>(
+    text: &'t str,
+    file: &'t str,
+) -> impl Iterator<Item = Result<(u32, Vec<Data>)>> + 't {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(sniff_delimiter(text))
         .from_reader(text.as_bytes());
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
     // The file line a record starts on, counted from the record's byte offset: the reader's own
     // line count is one short in CRLF files (as Excel and WPS save CSV on Windows).
-    let (mut counted_to, mut line) = (0usize, 1u32);
-    loop {
+    let (mut counted_to, mut line, mut records) = (0usize, 1u32, 0usize);
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
         match reader.read_record(&mut record) {
-            Ok(false) => break,
+            Ok(false) => None,
             Ok(true) => {
                 let mut start = record
                     .position()
@@ -567,36 +651,43 @@ fn parse_csv(text: &str, file: &str) -> Result<Sheet> {
                 {
                     start += 1;
                 }
-                line += text.as_bytes()[counted_to.min(start)..start]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
+                line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to.min(start)..start])
                     .count() as u32;
                 counted_to = start;
-                lines.push(line);
-                rows.push(record.iter().map(str::to_string).collect());
+                records += 1;
+                let mut cells: Vec<Data> = record
+                    .iter()
+                    .map(|v| {
+                        if v.is_empty() {
+                            Data::Empty
+                        } else {
+                            Data::String(v.to_string())
+                        }
+                    })
+                    .collect();
+                trim(&mut cells);
+                Some(Ok((line, cells)))
             }
-            Err(_) => return Err(unreadable(file, "import_bad_csv").with("line", lines.len() + 1)),
+            Err(_) => {
+                failed = true;
+                Some(Err(
+                    unreadable(file, "import_bad_csv").with("line", records + 1)
+                ))
+            }
         }
+    })
+}
+
+fn parse_csv(text: &str, file: &str) -> Result<Sheet> {
+    let mut grid = Vec::new();
+    let mut lines = Vec::new();
+    for record in csv_records(text, file) {
+        let (line, cells) = record?;
+        lines.push(line);
+        grid.push(cells);
     }
-    let grid = rows
-        .into_iter()
-        .map(|row| {
-            let mut cells: Vec<Data> = row
-                .into_iter()
-                .map(|v| {
-                    if v.is_empty() {
-                        Data::Empty
-                    } else {
-                        Data::String(v)
-                    }
-                })
-                .collect();
-            trim(&mut cells);
-            cells
-        })
-        .collect();
     Ok(Sheet {
-        name: "CSV".to_string(),
+        name: CSV_SHEET.to_string(),
         start: (0, 0),
         grid,
         lines: Some(lines),

@@ -1,4 +1,4 @@
-//! The import as the CLI runs it on an .xlsx file: the sheet is read on one thread while the
+//! The import as the CLI runs it on an .xlsx or CSV file: the sheet is read on one thread while the
 //! rows read so far are cleaned, checked and written on the others, inside the import's one
 //! transaction. The outcome is the one [`super::ImportFile::plan`] and [`super::commit`] give:
 //! nothing is kept when a row is invalid (unless invalid rows are skipped), when the user
@@ -12,13 +12,12 @@ use super::clean::Cleaned;
 use super::department_ids::DepartmentIds;
 use super::issue::Issue;
 use super::matching::Analyser;
-use super::plan::{refuses, Outcome, Plan, Rendered, RowAction};
+use super::plan::{refuses, Held, Outcome, Plan, PlannedRow, RowAction};
 use super::read::{RowBatch, Sheet};
 use super::writer::{Writer, BULK_ROWS};
 use super::{header_of, ImportFile, ImportOptions, HEADER_SCAN_ROWS};
 use crate::error::{Error, Result};
 use crate::history::{Action, Change, Db, Decision, Recorder, Tx};
-use crate::i18n::Lang;
 use crate::progress::Progress;
 use calamine::Data;
 use rusqlite::Connection;
@@ -32,9 +31,8 @@ pub(super) fn run(
     options: &ImportOptions,
     ids: Option<&DepartmentIds>,
     dry_run: bool,
-    lang: Lang,
     progress: &dyn Progress,
-) -> Result<Option<(Plan, Outcome, Option<Rendered>)>> {
+) -> Result<Option<(Plan, Outcome)>> {
     let candidates: Vec<usize> = match file.chosen_sheet(options)? {
         Some(i) => vec![i],
         None => (0..file.sheet_names().len()).collect(),
@@ -42,15 +40,15 @@ pub(super) fn run(
     for index in candidates {
         let tried = if dry_run {
             match read_sheet(file, index, options, ids, db.conn(), None)? {
-                Read::Rows(plan, _) => Tried::Done(plan, Outcome::DryRun, None),
+                Read::Rows(plan, _) => Tried::Done(plan, Outcome::DryRun),
                 Read::NoHeader => Tried::NoHeader,
                 Read::Fallback => Tried::Fallback,
             }
         } else {
-            write_sheet(db, file, index, options, ids, lang, progress)?
+            write_sheet(db, file, index, options, ids, progress)?
         };
         match tried {
-            Tried::Done(plan, outcome, rendered) => return Ok(Some((plan, outcome, rendered))),
+            Tried::Done(plan, outcome) => return Ok(Some((plan, outcome))),
             Tried::NoHeader => continue,
             Tried::Fallback => return Ok(None),
         }
@@ -61,8 +59,8 @@ pub(super) fn run(
 /// What became of a sheet (one value per sheet: its size does not matter).
 #[allow(clippy::large_enum_variant)]
 enum Tried {
-    /// The plan, what became of it, and its issues in words if they were put so meanwhile.
-    Done(Plan, Outcome, Option<Rendered>),
+    /// The plan, and what became of it.
+    Done(Plan, Outcome),
     /// Not the sheet with the members: try the next one.
     NoHeader,
     /// The whole-sheet path must read this one.
@@ -77,7 +75,6 @@ fn write_sheet(
     index: usize,
     options: &ImportOptions,
     ids: Option<&DepartmentIds>,
-    lang: Lang,
     progress: &dyn Progress,
 ) -> Result<Tried> {
     let written = db.record_or_roll_back(Action::Import, |tx, recorder| {
@@ -93,49 +90,49 @@ fn write_sheet(
             Read::Fallback => return Ok(Decision::RollBack(Tried::Fallback)),
         };
         if plan.refused(options.skip_invalid) {
-            return Ok(Decision::RollBack(Tried::Done(
-                plan,
-                Outcome::Refused,
-                None,
-            )));
+            return Ok(Decision::RollBack(Tried::Done(plan, Outcome::Refused)));
         }
         // Every batch of the sheet came through the writer, so there is one when rows are.
         let Some((mut w, pending)) = writer else {
             return Err(Error::internal("import rows without a writer"));
         };
-        // Updates, and the new members whose accounts were generated at the end.
+        // Updates.
         for row in plan.rows.iter() {
-            if matches!(row.action, RowAction::Update(_)) {
-                w.update(row)?;
+            if let (RowAction::Update(id), Some(v)) = (row.action, row.values()) {
+                w.update(id, v)?;
             }
         }
+        // The new members written without an account get the one generated for them (both
+        // lists are in file order).
+        if pending.len() != plan.generated.len() {
+            return Err(Error::internal("import accounts generated for other rows"));
+        }
         recorder.pause(true);
-        for &k in &pending {
-            w.create(&plan.rows[k])?;
+        for (&(k, id), (g, userid)) in pending.iter().zip(plan.generated()) {
+            if k != g {
+                return Err(Error::internal("import accounts generated for other rows"));
+            }
+            w.name(id, &userid)?;
         }
         recorder.pause(false);
-        // The indexes are rebuilt while another thread puts the issues into words.
-        let (finished, rendered) = std::thread::scope(|s| {
-            let rendered = s.spawn(|| plan.issues(lang));
-            (w.finish(recorder), rendered.join())
-        });
-        finished?;
-        let rendered = rendered.map_err(|_| Error::internal("report thread panicked"))?;
+        w.finish(recorder)?;
         let change = plan.change();
         Ok(Decision::Commit(Change {
-            value: (plan, rendered),
+            value: plan,
             target: change.target,
             before: change.before,
             after: change.after,
         }))
     })?;
     Ok(match written {
-        Ok(((plan, rendered), batch)) => {
-            Tried::Done(plan, Outcome::Committed(batch), Some(rendered))
-        }
+        Ok((plan, batch)) => Tried::Done(plan, Outcome::Committed(batch)),
         Err(tried) => tried,
     })
 }
+
+/// What the rows of a batch leave behind, freed on the reading thread: each row's cells and
+/// emptied list of clean-ups, and what the rows released held.
+type Unused = (Vec<(Vec<Data>, Vec<Issue>)>, Vec<Box<Held>>);
 
 /// Where a streaming import writes.
 struct Write<'t, 'r, 's> {
@@ -148,9 +145,9 @@ struct Write<'t, 'r, 's> {
 /// What was read (and written) of a sheet (one value per sheet: its size does not matter).
 #[allow(clippy::large_enum_variant)]
 enum Read<'t> {
-    /// The plan, and (when writing) the writer with the rows still to create (their accounts
-    /// were generated at the end).
-    Rows(Plan, Option<(Writer<'t>, Vec<usize>)>),
+    /// The plan, and (when writing) the writer with the new members written under a stand-in
+    /// account (position in the plan's rows, member id).
+    Rows(Plan, Option<(Writer<'t>, Vec<(usize, i64)>)>),
     NoHeader,
     Fallback,
 }
@@ -212,7 +209,7 @@ fn read_sheet<'t>(
     let mut pending = Vec::new();
     // What the rows leave behind is freed on the reading thread, which allocated it (freeing
     // another thread's allocations costs more, and this thread has the more work).
-    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<(Vec<Data>, Vec<Issue>)>>();
+    let (recycle, recycled) = std::sync::mpsc::channel::<Unused>();
     let recycled = std::sync::Mutex::new(recycled);
     let prepare = |batch: RowBatch| -> Vec<(Cleaned, Vec<Data>)> {
         if let Ok(recycled) = recycled.lock() {
@@ -235,49 +232,61 @@ fn read_sheet<'t>(
         prepare,
         |height, rows| {
             if analyser.rows.is_empty() {
-                // The size the sheet declares (capped: a file may declare more than it has).
-                analyser.reserve((height as usize).min(100_000));
+                // The size the sheet declares, up to Excel's limit: growing by doubling would
+                // hold the old and the new tables at once. (Room a file declares but does not
+                // fill is never touched, so it costs no memory.)
+                analyser.reserve((height as usize).min(1 << 20));
             }
             let mut unused = Vec::with_capacity(rows.len());
             let start = analyser.take(rows, |cells, issues| unused.push((cells, issues)));
-            let _ = recycle.send(unused);
-            let Some(w) = write.as_mut() else {
-                return Ok(true);
-            };
-            let writer = match &mut writer {
-                Some(writer) => writer,
-                None => {
-                    let mut new = Writer::new(
-                        w.tx,
-                        height as usize >= BULK_ROWS,
-                        w.progress,
-                        height as usize,
+            if let Some(w) = write.as_mut() {
+                let writer = match &mut writer {
+                    Some(writer) => writer,
+                    None => {
+                        let mut new = Writer::new(
+                            w.tx,
+                            height as usize >= BULK_ROWS,
+                            w.progress,
+                            height as usize,
+                        )?;
+                        new.departments(ids.map(|i| i.order.as_slice()).unwrap_or_default())?;
+                        writer.insert(new)
+                    }
+                };
+                // Once an import is refused nothing more is written: the transaction will be
+                // rolled back.
+                if !refuses(analyser.invalid(), w.skip_invalid) {
+                    let rows = &analyser.rows[start..];
+                    writer.departments(
+                        rows.iter()
+                            .filter(|r| r.action != RowAction::Invalid)
+                            .filter_map(|r| r.values())
+                            .flat_map(|v| v.departments.iter()),
                     )?;
-                    new.departments(ids.map(|i| i.order.as_slice()).unwrap_or_default())?;
-                    writer.insert(new)
-                }
-            };
-            if refuses(analyser.invalid(), w.skip_invalid) {
-                return Ok(true); // nothing more is written: the transaction will be rolled back
-            }
-            let rows = &analyser.rows[start..];
-            writer.departments(
-                rows.iter()
-                    .filter(|r| r.action != RowAction::Invalid)
-                    .flat_map(|r| r.values.departments.iter()),
-            )?;
-            w.recorder.pause(true);
-            for (k, row) in (start..).zip(rows) {
-                if row.action != RowAction::Create {
-                    continue;
-                }
-                if row.values.userid.is_some() {
-                    writer.create(row)?;
-                } else {
-                    pending.push(k);
+                    w.recorder.pause(true);
+                    for (k, row) in (start..).zip(rows) {
+                        if row.action != RowAction::Create {
+                            continue;
+                        }
+                        match row.values() {
+                            Some(v) if v.userid.is_some() => {
+                                writer.create(v)?;
+                            }
+                            Some(v) => pending.push((k, writer.create_unnamed(row.line, v)?)),
+                            None => {}
+                        }
+                    }
+                    w.recorder.pause(false);
                 }
             }
-            w.recorder.pause(false);
+            // Only the outcome of a row written (or, in a dry run, counted) is kept. Updates
+            // and invalid rows (their cells go to the error workbook) keep what they hold.
+            let released = analyser.rows[start..]
+                .iter_mut()
+                .filter(|r| matches!(r.action, RowAction::Create | RowAction::Unchanged(_)))
+                .filter_map(PlannedRow::release)
+                .collect();
+            let _ = recycle.send((unused, released));
             Ok(true)
         },
     )?;
@@ -287,9 +296,11 @@ fn read_sheet<'t>(
     if merges.iter().any(|m| m.end.0 >= header) {
         return Ok(Read::Fallback);
     }
-    let plan = file.about(analyser.finish(name, header + 1, header_cells));
-    if plan.rows.is_empty() {
+    if analyser.rows.is_empty() {
         return Ok(Read::Fallback);
     }
+    // Every row is read: the file's bytes are not needed again.
+    file.workbook.close();
+    let plan = file.about(analyser.finish(name, header + 1, header_cells));
     Ok(Read::Rows(plan, writer.map(|w| (w, pending))))
 }

@@ -182,7 +182,7 @@ pub(crate) fn read<K: Copy + Send + Sync, S: Sink>(
         }
         found
     } else {
-        let text = super::read::decode_owned(bytes).ok_or_else(|| {
+        let (text, _) = super::read::decode_owned(bytes).ok_or_else(|| {
             Error::new(ErrorCode::UnreadableFile, "import_not_a_spreadsheet").with("file", name)
         })?;
         let csv = Csv {

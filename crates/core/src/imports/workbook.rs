@@ -34,13 +34,12 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
         .map_err(fail)?;
     let mut by_row: std::collections::HashMap<u32, Vec<&super::issue::Issue>> =
         std::collections::HashMap::new();
-    for e in &plan.errors {
+    for e in plan.errors.iter() {
         by_row.entry(e.row).or_default().push(e);
     }
     let mut out_row = 1u32;
     let headers = plan.headers();
-    for row in plan.rows.iter().filter(|r| r.raw.is_some()) {
-        let cells = row.raw.as_deref().unwrap_or_default();
+    for (line, cells) in plan.rows.iter().filter_map(|r| Some((r.line, r.raw()?))) {
         for (c, cell) in cells.iter().enumerate() {
             let c = c as u16;
             match cell {
@@ -74,7 +73,7 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
             }
         }
         let reasons: Vec<String> = by_row
-            .get(&row.line)
+            .get(&line)
             .into_iter()
             .flatten()
             .map(|e| {
@@ -82,10 +81,7 @@ pub fn write_error_workbook(plan: &Plan, lang: Lang, path: &Path) -> Result<u32>
                 let prefix = t(
                     lang,
                     "imports.reason_at",
-                    &[
-                        ("row", row.line.to_string()),
-                        ("column", r.column.to_string()),
-                    ],
+                    &[("row", line.to_string()), ("column", r.column.to_string())],
                 );
                 format!("{prefix}{}", r.message)
             })

@@ -1,7 +1,7 @@
 //! Writing an import inside its transaction: departments first, then updates, then the new
 //! members in bulk (indexes rebuilt by one sort, rows listed for undo instead of recorded twice).
 
-use super::plan::{Plan, PlannedRow, RowAction, Values};
+use super::plan::{Plan, RowAction, Values};
 use crate::error::{Error, ErrorCode, Result};
 use crate::history::{self, Change, Recorder, Tx};
 use crate::members::store;
@@ -17,16 +17,15 @@ pub(crate) fn write(
     plan: &Plan,
     progress: &dyn Progress,
 ) -> Result<Change<()>> {
-    let updates: Vec<&PlannedRow> = plan
-        .rows
-        .iter()
-        .filter(|r| matches!(r.action, RowAction::Update(_)))
-        .collect();
-    let creates: Vec<&PlannedRow> = plan
-        .rows
-        .iter()
-        .filter(|r| r.action == RowAction::Create)
-        .collect();
+    let held = |f: fn(RowAction) -> bool| -> Vec<(RowAction, &Values)> {
+        plan.rows
+            .iter()
+            .filter(|r| f(r.action))
+            .filter_map(|r| Some((r.action, r.values()?)))
+            .collect()
+    };
+    let updates = held(|a| matches!(a, RowAction::Update(_)));
+    let creates = held(|a| a == RowAction::Create);
     let total = updates.len() + creates.len();
     let mut w = Writer::new(tx, creates.len() >= BULK_ROWS, progress, total)?;
     // New departments first, in the file's order, so siblings keep it; then every other
@@ -36,16 +35,18 @@ pub(crate) fn write(
             updates
                 .iter()
                 .chain(&creates)
-                .flat_map(|r| r.values.departments.iter()),
+                .flat_map(|(_, v)| v.departments.iter()),
         ),
     )?;
     // Updates first: a create may take a mobile or email an update gives up.
-    for row in &updates {
-        w.update(row)?;
+    for &(action, v) in &updates {
+        if let RowAction::Update(id) = action {
+            w.update(id, v)?;
+        }
     }
     recorder.pause(true);
-    for row in &creates {
-        w.create(row)?;
+    for &(_, v) in &creates {
+        w.create(v)?;
     }
     recorder.pause(false);
     w.finish(recorder)?;
@@ -143,12 +144,8 @@ impl<'t> Writer<'t> {
     }
 
     /// Updates an existing member (the session must be recording).
-    pub(crate) fn update(&mut self, row: &PlannedRow) -> Result<()> {
+    pub(crate) fn update(&mut self, id: i64, v: &Values) -> Result<()> {
         self.tick()?;
-        let RowAction::Update(id) = row.action else {
-            return Ok(());
-        };
-        let v = &row.values;
         let mut update = self
             .tx
             .prepare_cached(store::update_sql(store::Update::Imported))?;
@@ -179,10 +176,28 @@ impl<'t> Writer<'t> {
     }
 
     /// Inserts a new member (the session must be paused).
-    pub(crate) fn create(&mut self, row: &PlannedRow) -> Result<()> {
+    pub(crate) fn create(&mut self, v: &Values) -> Result<i64> {
+        self.insert_as(&v.userid, v)
+    }
+
+    /// Inserts a new member whose account is generated only once the whole file is read: a
+    /// stand-in (`\u{1}` and the line: no account holds a control character) until
+    /// [`Writer::name`] gives the real one. Returns the member's id.
+    pub(crate) fn create_unnamed(&mut self, line: u32, v: &Values) -> Result<i64> {
+        self.insert_as(&format!("\u{1}{line}"), v)
+    }
+
+    /// Gives member `id`, written by [`Writer::create_unnamed`], its account.
+    pub(crate) fn name(&mut self, id: i64, userid: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE members SET userid = ?1 WHERE id = ?2")?
+            .execute(params![userid, id])?;
+        Ok(())
+    }
+
+    fn insert_as(&mut self, userid: &dyn rusqlite::ToSql, v: &Values) -> Result<i64> {
         self.tick()?;
-        let v = &row.values;
-        store::execute(&mut self.insert, &v.userid, &v.fields, &self.now)?;
+        store::execute(&mut self.insert, userid, &v.fields, &self.now)?;
         let id = self.tx.last_insert_rowid();
         self.created = Some((self.created.map_or(id, |c| c.0), id));
         let leads: Vec<i64> = v
@@ -191,7 +206,8 @@ impl<'t> Writer<'t> {
             .iter()
             .map(|p| self.dept_ids[*p])
             .collect();
-        self.link(id, v, &leads)
+        self.link(id, v, &leads)?;
+        Ok(id)
     }
 
     /// Rebuilds the dropped indexes and lists the new members for the action's changeset.
