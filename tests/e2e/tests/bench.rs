@@ -69,6 +69,7 @@ async fn measure(
         serde_json::json!(name),
         serde_json::json!(shown),
     ];
+    eprintln!("  {action} {target} → {count}");
     let ms: f64 = app.driver.execute_async(MEASURE, args).await?.convert()?;
     orgdesk_e2e::check(
         ms >= 0.0,

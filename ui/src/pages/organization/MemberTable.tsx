@@ -163,7 +163,7 @@ export default function MemberTable({ department, departments }: Props) {
         rowKey="id"
         size="middle"
         virtual
-        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 56 - 32, 120) }}
+        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 48, 120) }}
         columns={columns}
         dataSource={members}
         loading={loading}
