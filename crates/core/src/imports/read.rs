@@ -263,8 +263,9 @@ enum Book {
     Xlsx(Xlsx<Cursor<Shared>>, bool),
     Xls(Xls<Cursor<Vec<u8>>>),
     Ods(Ods<Cursor<Shared>>),
-    /// The text, read into rows only when needed (streamed, or parsed whole).
-    Csv(String),
+    /// The text, read into rows only when needed (streamed, or parsed whole), and its number of
+    /// lines (counted once: a streamed import reads the file twice, first its top rows).
+    Csv(String, u32),
     /// Read to the end and let go (see [`Workbook::close`]).
     Closed,
 }
@@ -337,11 +338,12 @@ impl Workbook {
         }
         let (text, encoding) =
             decode_owned(bytes).ok_or_else(|| unreadable(file, "import_not_a_spreadsheet"))?;
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32 + 1;
         Ok(Workbook {
             format: Format::Csv,
             encoding: Some(encoding),
             sheet_names: vec![CSV_SHEET.to_string()],
-            book: Book::Csv(text),
+            book: Book::Csv(text, lines),
         })
     }
 
@@ -381,7 +383,7 @@ impl Workbook {
                 let cells = o.worksheet_range(&name).map_err(|_| damaged())?;
                 (Sheet::from_range(name, cells), Vec::new())
             }
-            Book::Csv(text) => return parse_csv(text, file),
+            Book::Csv(text, _) => return parse_csv(text, file),
             Book::Closed => return Err(Error::internal("a sheet read after its file was closed")),
         };
         sheet.fill_merges(&merged, file)?;
@@ -421,7 +423,7 @@ impl Workbook {
         prepare: impl Fn(RowBatch) -> T + Sync,
         mut f: impl FnMut(u32, T) -> Result<bool>,
     ) -> Result<Option<Vec<Dimensions>>> {
-        if !matches!(self.book, Book::Xlsx(..) | Book::Csv(_)) {
+        if !matches!(self.book, Book::Xlsx(..) | Book::Csv(..)) {
             return Ok(None);
         }
         let name = self.sheet_names.get(index).cloned().unwrap_or_default();
@@ -471,9 +473,9 @@ impl Workbook {
                             ));
                         }
                     }
-                    Book::Csv(text) => {
+                    Book::Csv(text, lines) => {
                         // Rows are numbered by the line they start on (a record may span lines).
-                        out.height = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u32 + 1;
+                        out.height = *lines;
                         for record in csv_records(text, file) {
                             let (line, mut cells) = record?;
                             if let Some(n) = columns {

@@ -103,15 +103,16 @@ fn write_sheet(
             }
         }
         // The new members written without an account get the one generated for them (both
-        // lists are in file order).
-        if pending.len() != plan.generated.len() {
+        // lists are of the same rows, in file order).
+        if !pending
+            .iter()
+            .map(|p| p.0)
+            .eq(plan.generated.iter().map(|g| g.0))
+        {
             return Err(Error::internal("import accounts generated for other rows"));
         }
         recorder.pause(true);
-        for (&(k, id), (g, userid)) in pending.iter().zip(plan.generated()) {
-            if k != g {
-                return Err(Error::internal("import accounts generated for other rows"));
-            }
+        for (&(_, id), (_, userid)) in pending.iter().zip(plan.generated()) {
             w.name(id, &userid)?;
         }
         recorder.pause(false);
