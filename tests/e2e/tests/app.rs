@@ -141,7 +141,7 @@ async fn scroll_members_to_end(app: &App) -> Result<f64> {
     let top = app
         .driver
         .execute(
-            "const h = document.querySelector('[data-testid=\"member-table\"] .ant-table-tbody-virtual-holder');
+            "const h = document.querySelector('[data-testid=\"member-table\"] [data-testid=\"virtual-rows\"]');
              h.scrollTop = h.scrollHeight;
              h.dispatchEvent(new Event('scroll'));
              return h.scrollTop;",
@@ -193,7 +193,7 @@ async fn a_long_member_list_reads_more_rows_as_it_scrolls_and_keeps_its_place_af
         let top: f64 = app
             .driver
             .execute(
-                "return document.querySelector('[data-testid=\"member-table\"] .ant-table-tbody-virtual-holder').scrollTop;",
+                "return document.querySelector('[data-testid=\"member-table\"] [data-testid=\"virtual-rows\"]').scrollTop;",
                 vec![],
             )
             .await?

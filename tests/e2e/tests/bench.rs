@@ -22,7 +22,7 @@ if (action === "search") {
   set.call(input, target);
   input.dispatchEvent(new Event("input", { bubbles: true }));
 } else if (action === "scroll") {
-  const holder = document.querySelector('[data-testid="member-table"] .ant-table-tbody-virtual-holder');
+  const holder = document.querySelector('[data-testid="member-table"] [data-testid="virtual-rows"]');
   holder.scrollTop = holder.scrollHeight;
 } else {
   document.querySelector(target).click();
@@ -31,6 +31,10 @@ const ready = () => {
   const total = document.querySelector('[data-testid="member-count"]');
   const first = document.querySelector('[data-testid="member-name"]');
   const read = document.querySelector('[data-testid="member-shown"]');
+  // A search is answered when the rows shown are those of the text typed (the count and first
+  // name may be the same as for the text before).
+  const rows = document.querySelector('[data-testid="member-rows"]');
+  if (action === "search" && !(rows && rows.dataset.filter && JSON.parse(rows.dataset.filter)[2] === target)) return false;
   return total && total.textContent === count && (name === null || (first && first.textContent === name))
     && (shown === null || (read && read.textContent === shown));
 };

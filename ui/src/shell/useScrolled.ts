@@ -11,17 +11,24 @@ export const REFRESH_MAX = 2000;
 
 /**
  * A list's rows read from the core as it scrolls: the first `CHUNK` for a new `filter` (the
- * list goes back to the top: `start` changes), the next ones when the scroll comes near the end
- * of those read (`onScroll`, or `more`). When the workspace changes (`revision`) the rows already
- * shown are read again in one request and replace the old ones in place, so the scroll position
- * stays. An answer for an older filter or revision is dropped; the spinner shows only when an
- * answer is slow; a request waits for typing to pause while letters come quickly (`pacer`).
+ * list goes back to the top: `toTop` is called as they are shown, so both are drawn at once),
+ * the next ones when the scroll comes near the end of those read (`onScroll`, or `more`). When
+ * the workspace changes (`revision`) the rows already shown are read again in one request and
+ * replace the old ones in place, so the scroll position stays. An answer for an older filter or
+ * revision is dropped; the spinner shows only when an answer is slow; a request waits for typing
+ * to pause while letters come quickly (`pacer`). `answered` is the filter the rows shown answer.
  */
-export function useScrolled<T>(read: (offset: number, limit: number) => Promise<Page<T>>, filter: string, revision: number, report: (e: unknown) => void) {
+export function useScrolled<T>(
+  read: (offset: number, limit: number) => Promise<Page<T>>,
+  filter: string,
+  revision: number,
+  report: (e: unknown) => void,
+  toTop: () => void = () => {},
+) {
   const [rows, setRows] = useState<T[]>([]);
   const [total, setTotal] = useState(0);
   const [loading, setLoading] = useState(false);
-  const [start, setStart] = useState(0);
+  const [answered, setAnswered] = useState<string | null>(null);
   const shown = useRef<{ rows: T[]; total: number }>({ rows: [], total: 0 });
   // Bumped by every new filter or revision: answers to older requests are dropped.
   const generation = useRef(0);
@@ -30,8 +37,10 @@ export function useScrolled<T>(read: (offset: number, limit: number) => Promise<
   const wait = useRef(pacer()).current;
   // The latest `read` (a new function every render) without making every render a new request.
   const reader = useRef(read);
+  const top = useRef(toTop);
   useEffect(() => {
     reader.current = read;
+    top.current = toTop;
   });
 
   const show = useCallback((next: T[], count: number) => {
@@ -51,8 +60,9 @@ export function useScrolled<T>(read: (offset: number, limit: number) => Promise<
       try {
         const found = await reader.current(0, limit);
         if (mine !== generation.current) return;
+        if (fresh) top.current();
         show(found.members, found.total);
-        if (fresh) setStart((s) => s + 1);
+        setAnswered(filter);
       } catch (e) {
         if (mine === generation.current) report(e);
       }
@@ -89,5 +99,5 @@ export function useScrolled<T>(read: (offset: number, limit: number) => Promise<
     [more],
   );
 
-  return { rows, total, loading, start, more, onScroll };
+  return { rows, total, loading, answered, more, onScroll };
 }

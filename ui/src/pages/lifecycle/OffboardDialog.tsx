@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { DatePicker, Form, Modal, Typography, type ButtonProps } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
@@ -14,7 +14,7 @@ interface Props {
 }
 
 /** Offboards a member: the leaving date and the colleague who takes over. */
-export default function OffboardDialog({ member, onClose, onDone }: Props) {
+function OffboardDialog({ member, onClose, onDone }: Props) {
   const { t } = useTranslation();
   const [date, setDate] = useState<Dayjs>(dayjs());
   const [successor, setSuccessor] = useState<string | undefined>(undefined);
@@ -71,3 +71,6 @@ export default function OffboardDialog({ member, onClose, onDone }: Props) {
     </Modal>
   );
 }
+
+// Drawn again only when its own props change (not with every keystroke in the list above it).
+export default memo(OffboardDialog);

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { App, Button, Col, DatePicker, Divider, Drawer, Form, Input, Row, Select, Space, TreeSelect } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
@@ -79,7 +79,7 @@ interface Props {
   onClose: () => void;
 }
 
-export default function MemberForm({ member, departments, defaultDepartment, onClose }: Props) {
+function MemberForm({ member, departments, defaultDepartment, onClose }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { changed } = useWorkspace();
@@ -251,3 +251,6 @@ export default function MemberForm({ member, departments, defaultDepartment, onC
     </Drawer>
   );
 }
+
+// Drawn again only when its own props change (not with every keystroke in the list above it).
+export default memo(MemberForm);

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from "react";
-import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType, type TableRef } from "antd";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType } from "antd";
 import { DeleteOutlined, EditOutlined, LogoutOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Case, type Department, type Member, type MemberStatus } from "../../api";
@@ -12,6 +12,7 @@ import MemberForm from "./MemberForm";
 import { useHeight } from "../../shell/useHeight";
 import { usePresentation } from "../../shell/presentation";
 import { useScrolled } from "../../shell/useScrolled";
+import VirtualRows, { type RowsHandle } from "../../shell/VirtualRows";
 
 const STATUS_COLORS: Record<MemberStatus, string> = {
   invited: "gold",
@@ -24,6 +25,18 @@ const STATUS_COLORS: Record<MemberStatus, string> = {
 interface Props {
   department: Department | null;
   departments: Department[];
+}
+
+/**
+ * A row's action as a plain icon button: an antd Button in every row (its theme, wave and
+ * context) is what made a new page of rows slow to draw.
+ */
+function RowAction({ icon, label, danger, disabled, onClick, testid }: { icon: React.ReactNode; label: string; danger?: boolean; disabled?: boolean; onClick: () => void; testid: string }) {
+  return (
+    <button type="button" className={danger ? "row-action row-action-danger" : "row-action"} aria-label={label} title={label} disabled={disabled} onClick={onClick} data-testid={testid}>
+      {icon}
+    </button>
+  );
 }
 
 export default function MemberTable({ department, departments }: Props) {
@@ -43,15 +56,15 @@ export default function MemberTable({ department, departments }: Props) {
   // A new department, search or switch starts at the top; an edit (revision) stays put. Rows
   // are read as the table scrolls.
   const filter = JSON.stringify([department?.id ?? null, includeSub, search]);
+  const rowsHandle = useRef<RowsHandle>(null);
+  const toTop = useCallback(() => rowsHandle.current?.toTop(), []);
   const {
     rows: members,
     total,
     loading,
-    start,
+    answered,
     onScroll,
-  } = useScrolled((offset, limit) => call(api.memberPage({ department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset, limit })), filter, revision, report);
-  const tableRef = useRef<TableRef>(null);
-  useEffect(() => tableRef.current?.scrollTo({ top: 0 }), [start]);
+  } = useScrolled((offset, limit) => call(api.memberPage({ department: department?.id ?? null, direct_only: !includeSub, search: search || null, offset, limit })), filter, revision, report, toTop);
 
   // The columns (and below, the table) are made again only when what they show changes, not on
   // every keystroke in the search box.
@@ -72,7 +85,7 @@ export default function MemberTable({ department, departments }: Props) {
         dataIndex: "name",
         width: 150,
         render: (name: string, m) => (
-          <Space>
+          <div className="member-name-cell">
             {/* A plain circle: antd's Avatar measures its text in every row, which a long page feels. */}
             <span className="member-avatar">{pres.name(name).slice(-2)}</span>
             <span data-testid="member-name">{pres.name(name)}</span>
@@ -81,7 +94,7 @@ export default function MemberTable({ department, departments }: Props) {
                 {t("members.leader_tag")}
               </Tag>
             )}
-          </Space>
+          </div>
         ),
       },
       { title: t("fields.userid"), dataIndex: "userid", width: 110, ellipsis: true },
@@ -116,26 +129,15 @@ export default function MemberTable({ department, departments }: Props) {
         width: 104,
         fixed: "right",
         render: (_, m) => (
-          <Space size={0}>
-            <Button type="link" size="small" icon={<EditOutlined />} aria-label={t("common.edit")} onClick={() => setEditing(m)} data-testid={`edit-${m.userid}`} />
-            <Button
-              type="link"
-              size="small"
-              icon={<LogoutOutlined />}
-              aria-label={t("lifecycle_ui.offboard")}
-              title={t("lifecycle_ui.offboard")}
-              disabled={m.status === "departed"}
-              onClick={() => setOffboarding(m)}
-              data-testid={`offboard-${m.userid}`}
-            />
+          <div className="row-actions">
+            <RowAction icon={<EditOutlined />} label={t("common.edit")} onClick={() => setEditing(m)} testid={`edit-${m.userid}`} />
+            <RowAction icon={<LogoutOutlined />} label={t("lifecycle_ui.offboard")} disabled={m.status === "departed"} onClick={() => setOffboarding(m)} testid={`offboard-${m.userid}`} />
             {/* The confirmation opens on click: a Popconfirm in every row slows each page down. */}
-            <Button
-              type="link"
-              size="small"
-              danger
+            <RowAction
               icon={<DeleteOutlined />}
-              aria-label={t("common.delete")}
-              data-testid={`delete-${m.userid}`}
+              label={t("common.delete")}
+              danger
+              testid={`delete-${m.userid}`}
               onClick={() =>
                 modal.confirm({
                   title: t("members.delete_title", { name: m.name }),
@@ -147,32 +149,60 @@ export default function MemberTable({ department, departments }: Props) {
                 })
               }
             />
-          </Space>
+          </div>
         ),
       },
     ];
   }, [t, pres, message, modal, changed]);
 
+  // The dialogs are drawn again only when what they show changes, not on every keystroke.
+  const closeForm = useCallback(() => setEditing(null), []);
+  const closeOffboard = useCallback(() => setOffboarding(null), []);
+  const offboarded = useCallback(
+    (c: Case) => {
+      setLeaver(c);
+      changed();
+    },
+    [changed],
+  );
+
   const crumbs = department ? department.path.split("/").map((title) => ({ title })) : [{ title: t("members.all") }];
 
+  // The rows in view only, drawn plainly (VirtualRows) under antd's header.
+  const width = columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0);
+  const bodyHeight = Math.max(height - 48, 120);
   const table = useMemo(
     () => (
       <Table<Member>
-        ref={tableRef}
         data-testid="member-table"
         rowKey="id"
         size="middle"
-        virtual
-        scroll={{ x: columns.reduce((sum, c) => sum + Number(c.width ?? 0), 0), y: Math.max(height - 48, 120) }}
+        scroll={{ x: width, y: bodyHeight }}
         columns={columns}
         dataSource={members}
         loading={loading}
         pagination={false}
-        onScroll={onScroll}
-        locale={{ emptyText: t("members.empty") }}
+        components={{
+          body: (data, info) => (
+            <VirtualRows<Member>
+              data={data}
+              columns={columns}
+              rowKey={(m) => m.id}
+              width={width}
+              height={bodyHeight}
+              tableRef={info.ref}
+              onScroll={(e) => {
+                info.onScroll({ currentTarget: e.currentTarget, scrollLeft: e.currentTarget.scrollLeft });
+                onScroll(e);
+              }}
+              empty={t("members.empty")}
+              handle={rowsHandle}
+            />
+          ),
+        }}
       />
     ),
-    [columns, members, loading, onScroll, height, t],
+    [columns, members, loading, onScroll, width, bodyHeight, t],
   );
 
   return (
@@ -196,7 +226,8 @@ export default function MemberTable({ department, departments }: Props) {
           {t("members.add")}
         </Button>
       </div>
-      <div ref={box} style={{ flex: 1, minHeight: 0 }}>
+      {/* data-filter: the department, switch and search the rows shown answer (the UI bench waits for it). */}
+      <div ref={box} style={{ flex: 1, minHeight: 0 }} data-testid="member-rows" data-filter={answered ?? undefined}>
         {table}
       </div>
       <div style={{ display: "flex", justifyContent: "flex-end", gap: 12, paddingTop: 8 }}>
@@ -209,14 +240,7 @@ export default function MemberTable({ department, departments }: Props) {
           </Typography.Text>
         )}
       </div>
-      <OffboardDialog
-        member={offboarding}
-        onClose={() => setOffboarding(null)}
-        onDone={(c) => {
-          setLeaver(c);
-          changed();
-        }}
-      />
+      <OffboardDialog member={offboarding} onClose={closeOffboard} onDone={offboarded} />
       <Modal
         open={leaver !== null}
         title={leaver ? t("lifecycle_ui.leaver_title", { name: leaver.name, count: leaver.open }) : ""}
@@ -238,7 +262,7 @@ export default function MemberTable({ department, departments }: Props) {
         member={editing}
         departments={departments}
         defaultDepartment={department}
-        onClose={() => setEditing(null)}
+        onClose={closeForm}
       />
     </div>
   );
