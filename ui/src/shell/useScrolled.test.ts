@@ -33,6 +33,16 @@ describe("useScrolled", () => {
     ]);
   });
 
+  it("asks nothing more when only the caller's functions are new (drawn again)", async () => {
+    const { read, asked } = source(250);
+    const { result, rerender } = renderHook(() => useScrolled(read, "all", 0, () => {}, () => {}));
+    await waitFor(() => expect(result.current.rows).toHaveLength(CHUNK));
+    rerender();
+    rerender();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(asked).toEqual([[0, CHUNK]]);
+  });
+
   it("drops the next rows of a filter that changed while they were read", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -35,11 +35,14 @@ export function useScrolled<T>(
   const reading = useRef(false);
   const lastFilter = useRef<string | null>(null);
   const wait = useRef(pacer()).current;
-  // The latest `read` (a new function every render) without making every render a new request.
+  // The latest `read`, `report` and `toTop` (maybe new functions every render) without making
+  // every render a new request.
   const reader = useRef(read);
+  const reporter = useRef(report);
   const top = useRef(toTop);
   useEffect(() => {
     reader.current = read;
+    reporter.current = report;
     top.current = toTop;
   });
 
@@ -64,7 +67,7 @@ export function useScrolled<T>(
         show(found.members, found.total);
         setAnswered(filter);
       } catch (e) {
-        if (mine === generation.current) report(e);
+        if (mine === generation.current) reporter.current(e);
       }
       clearTimeout(slow);
       if (mine === generation.current) setLoading(false);
@@ -73,7 +76,7 @@ export function useScrolled<T>(
       clearTimeout(timer);
       clearTimeout(slow);
     };
-  }, [filter, revision, report, show, wait]);
+  }, [filter, revision, show, wait]);
 
   const more = useCallback(async () => {
     const { rows: have, total: all } = shown.current;
@@ -85,11 +88,11 @@ export function useScrolled<T>(
       if (mine !== generation.current) return;
       show(shown.current.rows.concat(found.members), found.total);
     } catch (e) {
-      if (mine === generation.current) report(e);
+      if (mine === generation.current) reporter.current(e);
     } finally {
       if (mine === generation.current) reading.current = false;
     }
-  }, [report, show]);
+  }, [show]);
 
   const onScroll = useCallback(
     (e: React.UIEvent<HTMLElement>) => {
