@@ -59,15 +59,21 @@ fn report(e: Error, lang: Lang) -> ErrorDto {
 /// Runs `f` in a thread of its own at the lowest CPU priority and waits for it. The long reads
 /// (the checklist, the checks: seconds at a million members) then take only the CPU that the
 /// web view and the other commands leave: typing in a search box stays quick while they run,
-/// and on an idle machine they run as fast as before. A panic in `f` goes on in the caller.
+/// and on an idle machine they run as fast as before. The wait tells the async runtime that
+/// this thread is taken (`block_in_place`): an `async` command runs on one of its few worker
+/// threads (as many as cores), and two long reads would otherwise hold every one of them, so
+/// that no other command, not even a search, could start before they end. A panic in `f` goes
+/// on in the caller.
 fn in_background<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            lowest_priority();
-            f()
+    tokio::task::block_in_place(|| {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                lowest_priority();
+                f()
+            })
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
 
@@ -435,6 +441,49 @@ mod tests {
             .read(|ws, _| ws.member("nobody").map(|_| ()))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::MemberNotFound);
+    }
+
+    #[test]
+    fn a_long_read_leaves_the_runtime_free_for_other_commands() {
+        use std::sync::mpsc::channel;
+        use std::time::Duration;
+        let dir = tempfile::TempDir::new().unwrap();
+        let state = Arc::new(AppState::new(dir.path().join("data")));
+        state
+            .create(
+                dir.path().join("r.orgdesk"),
+                "运行时公司",
+                orgdesk_core::Platform::Wecom,
+            )
+            .unwrap();
+        // One worker thread, as a two-core machine has two and two long reads take both.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let (started, has_started) = channel();
+        let (release, released) = channel::<()>();
+        let s = state.clone();
+        let long = rt.spawn(async move {
+            s.read(move |ws, _| {
+                started.send(()).unwrap();
+                released.recv().unwrap();
+                Ok(ws.departments()?.len())
+            })
+        });
+        has_started.recv_timeout(Duration::from_secs(20)).unwrap();
+        // Another command while the read goes on: it must run now, not after the read.
+        let (done, is_done) = channel();
+        let s = state.clone();
+        rt.spawn(async move {
+            done.send(s.with(|ws, _| ws.departments()).map(|d| d.len()))
+                .unwrap();
+        });
+        let other = is_done.recv_timeout(Duration::from_secs(10));
+        release.send(()).unwrap();
+        let other = other.expect("another command ran while a long read was going on");
+        assert_eq!(other.ok(), Some(0));
+        assert_eq!(rt.block_on(long).unwrap().ok(), Some(0));
     }
 
     #[test]
