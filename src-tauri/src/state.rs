@@ -404,6 +404,21 @@ mod tests {
     use super::*;
     use std::sync::atomic::AtomicU32;
 
+    /// App state in a temporary folder with a new workspace `company` open (kept while the
+    /// folder is).
+    fn opened(company: &str) -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let state = AppState::new(dir.path().join("data"));
+        state
+            .create(
+                dir.path().join("w.orgdesk"),
+                company,
+                orgdesk_core::Platform::Wecom,
+            )
+            .unwrap();
+        (dir, state)
+    }
+
     /// The calling thread's nice value (Linux: each thread's own).
     #[cfg(target_os = "linux")]
     fn nice() -> i32 {
@@ -417,15 +432,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_long_read_runs_at_the_lowest_priority_and_the_caller_keeps_its_own() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let state = AppState::new(dir.path().join("data"));
-        state
-            .create(
-                dir.path().join("n.orgdesk"),
-                "优先级公司",
-                orgdesk_core::Platform::Wecom,
-            )
-            .unwrap();
+        let (_dir, state) = opened("优先级公司");
         state
             .with(|ws, _| ws.add_department("优先级公司/销售部"))
             .unwrap();
@@ -447,15 +454,8 @@ mod tests {
     fn a_long_read_leaves_the_runtime_free_for_other_commands() {
         use std::sync::mpsc::channel;
         use std::time::Duration;
-        let dir = tempfile::TempDir::new().unwrap();
-        let state = Arc::new(AppState::new(dir.path().join("data")));
-        state
-            .create(
-                dir.path().join("r.orgdesk"),
-                "运行时公司",
-                orgdesk_core::Platform::Wecom,
-            )
-            .unwrap();
+        let (_dir, state) = opened("运行时公司");
+        let state = Arc::new(state);
         // One worker thread, as a two-core machine has two and two long reads take both.
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -488,15 +488,7 @@ mod tests {
 
     #[test]
     fn a_cached_read_is_answered_again_until_something_is_committed() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let state = AppState::new(dir.path().join("data"));
-        state
-            .create(
-                dir.path().join("c.orgdesk"),
-                "缓存公司",
-                orgdesk_core::Platform::Wecom,
-            )
-            .unwrap();
+        let (_dir, state) = opened("缓存公司");
         let runs = AtomicU32::new(0);
         let count = || {
             state
