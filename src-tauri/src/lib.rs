@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod logging;
+pub mod rendering;
 mod state;
 
 pub use state::AppState;
@@ -92,6 +93,7 @@ fn file_arguments(args: &[String], cwd: &std::path::Path) -> Vec<String> {
 
 pub fn run() {
     logging::launched();
+    rendering::choose();
     let builder = specta_builder();
     tauri::Builder::default()
         // First: a second start (a workspace double-clicked while the app runs) hands its files

@@ -74,6 +74,7 @@ pub fn init(dir: PathBuf) {
         version = env!("CARGO_PKG_VERSION"),
         os = std::env::consts::OS,
         arch = std::env::consts::ARCH,
+        rendering = ?crate::rendering::choose(),
         "started"
     );
 }

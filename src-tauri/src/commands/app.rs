@@ -106,6 +106,8 @@ pub struct Diagnostics {
     /// The open workspace's schema version.
     pub schema_version: Option<u32>,
     pub latest_schema_version: u32,
+    /// How the web view draws the page.
+    pub rendering: crate::rendering::Rendering,
 }
 
 #[tauri::command]
@@ -119,5 +121,6 @@ pub fn diagnostics(state: S) -> Diagnostics {
         log_dir: crate::logging::dir().map(|d| d.display().to_string()),
         schema_version: state.info().map(|i| i.schema_version),
         latest_schema_version: orgdesk_core::db::latest_version(),
+        rendering: crate::rendering::choose(),
     }
 }

@@ -1104,10 +1104,28 @@ async fn copy_diagnostics_says_where_the_log_is_and_the_log_names_nobody() {
             text.contains(&format!("日志文件夹: {}", logs.display())),
             format!("diagnostics: {text}"),
         )?;
+        // Without a GPU render node (this VM, Xvfb) WebKit's compositing is turned off.
+        let gpu = std::fs::read_dir("/dev/dri").is_ok_and(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        });
+        let (said, logged) = match (std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE"), gpu) {
+            (Some(_), _) => (
+                "页面绘制: 按 WEBKIT_DISABLE_COMPOSITING_MODE 的设置",
+                "UserSet",
+            ),
+            (None, false) => ("页面绘制: 未找到 GPU，已关闭 WebKit 合成", "NoGpu"),
+            (None, true) => ("页面绘制: 系统默认", "Default"),
+        };
+        check(text.contains(said), format!("diagnostics: {text}"))?;
         let log: String = std::fs::read_dir(&logs)?
             .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
             .collect();
         check(log.contains("workspace opened"), format!("log: {log}"))?;
+        check(
+            log.contains(&format!("rendering={logged}")),
+            format!("log: {log}"),
+        )?;
         check(
             log.contains("ready screen=\"workspace\""),
             format!("log: {log}"),

@@ -912,6 +912,8 @@ export type Diagnostics = {
 	/**  The open workspace's schema version. */
 	schema_version: number | null,
 	latest_schema_version: number,
+	/**  How the web view draws the page. */
+	rendering: Rendering,
 };
 
 export type Direction = 
@@ -1883,6 +1885,15 @@ export type RecordsImport = {
 	problems: SheetProblem[],
 	committed: boolean,
 };
+
+/**  How the page is drawn (shown in the diagnostics). */
+export type Rendering = 
+/**  As the system's web view chooses (with a GPU on Linux; always on Windows and macOS). */
+"default" | 
+/**  Compositing off: no GPU for it, only software OpenGL. */
+"no_gpu" | 
+/**  As the user set `WEBKIT_DISABLE_COMPOSITING_MODE`. */
+"user_set";
 
 /**  What `orgdesk report` wrote. */
 export type ReportSummary = {

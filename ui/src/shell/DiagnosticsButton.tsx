@@ -12,6 +12,7 @@ export function diagnosticsText(d: Diagnostics, t: TFunction): string {
     `${t("diagnostics.schema")}: ${d.schema_version ?? "-"} / ${d.latest_schema_version}`,
     `${t("diagnostics.data_dir")}: ${d.data_dir}`,
     `${t("diagnostics.log_dir")}: ${d.log_dir ?? t("diagnostics.no_log")}`,
+    `${t("diagnostics.rendering")}: ${t(`diagnostics.rendering_${d.rendering}`)}`,
   ].join("\n");
 }
 
