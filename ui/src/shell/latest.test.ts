@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { latest, pacer, STALE, TYPING_PAUSE_MS } from "./latest";
+import { after, latest, pacer, STALE, TYPING_PAUSE_MS } from "./latest";
 
 /** A promise resolved (or rejected) by hand. */
 function deferred<T>() {
@@ -51,17 +51,33 @@ describe("latest", () => {
 });
 
 describe("pacer", () => {
-  it("asks at once after a pause and waits for typing to pause while letters come quickly", () => {
+  it("waits for typing to pause only while letters come quickly and an answer is awaited", () => {
     let clock = 1000;
     const wait = pacer(() => clock);
-    expect(wait()).toBe(0); // the first letter, or a click
+    expect(wait(false)).toBe(0); // the first letter, or a click
     clock += 20;
-    expect(wait()).toBe(TYPING_PAUSE_MS); // the next letter 20 ms later
+    expect(wait(true)).toBe(TYPING_PAUSE_MS); // the next letter 20 ms later, the first still unanswered
     clock += 30;
-    expect(wait()).toBe(TYPING_PAUSE_MS); // and the next
+    expect(wait(true)).toBe(TYPING_PAUSE_MS); // and the next
+    clock += 20;
+    expect(wait(false)).toBe(0); // quickly again, but everything asked is answered: no reason to wait
     clock += 400;
-    expect(wait()).toBe(0); // a page turned after a while
+    expect(wait(true)).toBe(0); // a page turned after a while
     clock += TYPING_PAUSE_MS;
-    expect(wait()).toBe(0); // exactly a pause later
+    expect(wait(true)).toBe(0); // exactly a pause later
+  });
+});
+
+describe("after", () => {
+  it("runs a task without a wait in the same call, and one with a wait later unless cancelled", async () => {
+    const ran: string[] = [];
+    after(0, () => ran.push("now"));
+    expect(ran).toEqual(["now"]);
+    after(5, () => ran.push("later"));
+    const cancel = after(5, () => ran.push("cancelled"));
+    cancel();
+    expect(ran).toEqual(["now"]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ran).toEqual(["now", "later"]);
   });
 });

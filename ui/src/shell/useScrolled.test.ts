@@ -43,6 +43,19 @@ describe("useScrolled", () => {
     expect(asked).toEqual([[0, CHUNK]]);
   });
 
+  it("asks for a new filter's rows in the same render when every answer is in", async () => {
+    const { read, asked } = source(250);
+    const { result, rerender } = renderHook(({ filter }) => useScrolled(read, filter, 0, () => {}), { initialProps: { filter: "z" } });
+    await waitFor(() => expect(result.current.answered).toBe("z"));
+    rerender({ filter: "zw" });
+    // Not after a timer: before the browser draws anything else.
+    expect(asked).toEqual([
+      [0, CHUNK],
+      [0, CHUNK],
+    ]);
+    await waitFor(() => expect(result.current.answered).toBe("zw"));
+  });
+
   it("drops the next rows of a filter that changed while they were read", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { pacer } from "./latest";
+import { after, pacer } from "./latest";
 import type { Page } from "./usePaged";
 
 /** Rows read at a time as the list scrolls: the core reads only these, whatever the size. */
@@ -15,8 +15,9 @@ export const REFRESH_MAX = 2000;
  * the next ones when the scroll comes near the end of those read (`onScroll`, or `more`). When
  * the workspace changes (`revision`) the rows already shown are read again in one request and
  * replace the old ones in place, so the scroll position stays. An answer for an older filter or
- * revision is dropped; the spinner shows only when an answer is slow; a request waits for typing
- * to pause while letters come quickly (`pacer`). `answered` is the filter the rows shown answer.
+ * revision is dropped; the spinner shows only when an answer is slow; a request goes out at once,
+ * unless letters come quickly while an answer is awaited (`pacer`). `answered` is the filter the
+ * rows shown answer.
  */
 export function useScrolled<T>(
   read: (offset: number, limit: number) => Promise<Page<T>>,
@@ -33,6 +34,8 @@ export function useScrolled<T>(
   // Bumped by every new filter or revision: answers to older requests are dropped.
   const generation = useRef(0);
   const reading = useRef(false);
+  // First rows asked for and not answered yet (for `pacer`).
+  const awaited = useRef(0);
   const lastFilter = useRef<string | null>(null);
   const wait = useRef(pacer()).current;
   // The latest `read`, `report` and `toTop` (maybe new functions every render) without making
@@ -59,7 +62,8 @@ export function useScrolled<T>(
     reading.current = false;
     const limit = fresh ? CHUNK : Math.min(Math.max(shown.current.rows.length, CHUNK), REFRESH_MAX);
     const slow = setTimeout(() => setLoading(true), 300);
-    const timer = setTimeout(async () => {
+    const cancel = after(wait(awaited.current > 0), async () => {
+      awaited.current++;
       try {
         const found = await reader.current(0, limit);
         if (mine !== generation.current) return;
@@ -68,12 +72,14 @@ export function useScrolled<T>(
         setAnswered(filter);
       } catch (e) {
         if (mine === generation.current) reporter.current(e);
+      } finally {
+        awaited.current--;
       }
       clearTimeout(slow);
       if (mine === generation.current) setLoading(false);
-    }, wait());
+    });
     return () => {
-      clearTimeout(timer);
+      cancel();
       clearTimeout(slow);
     };
   }, [filter, revision, show, wait]);
