@@ -272,7 +272,8 @@ fn list_in(conn: &Connection, ctx: &Context, lang: Lang) -> Result<Vec<App>> {
 }
 
 /// What the audiences are computed from: the tree, the roles with their holders, and each
-/// member's departments (departed members left out), read once.
+/// member's departments (departed members left out), read once, and only when there is an app
+/// (they are all of a large directory: a second at 1,000,000 members).
 struct Context {
     tree: Tree,
     roles: Vec<roles::Role>,
@@ -282,15 +283,18 @@ struct Context {
 impl Context {
     fn load(conn: &Connection) -> Result<Context> {
         let mut members: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT m.userid, d.department_id FROM members m
-             LEFT JOIN member_departments d ON d.member_id = m.id WHERE m.status <> 'departed'",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let entry = members.entry(r.get(0)?).or_default();
-            if let Some(d) = r.get::<_, Option<i64>>(1)? {
-                entry.push(d);
+        let apps: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM apps)", [], |r| r.get(0))?;
+        if apps {
+            let mut stmt = conn.prepare(
+                "SELECT m.userid, d.department_id FROM members m
+                 LEFT JOIN member_departments d ON d.member_id = m.id WHERE m.status <> 'departed'",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry = members.entry(r.get(0)?).or_default();
+                if let Some(d) = r.get::<_, Option<i64>>(1)? {
+                    entry.push(d);
+                }
             }
         }
         Ok(Context {
