@@ -186,6 +186,12 @@ impl AppState {
         &self,
         f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T> + Send,
     ) -> Res<T> {
+        // The wait for another long read (the reader is one connection) is in the background
+        // thread too: waiting on a runtime worker would hold it as a long read does.
+        in_background(|| self.read_here(f))
+    }
+
+    fn read_here<T>(&self, f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T>) -> Res<T> {
         let path = lock(&self.workspace)
             .as_ref()
             .and_then(|ws| ws.path().map(PathBuf::from));
@@ -201,7 +207,7 @@ impl AppState {
             *reader = Some((path, ws));
         }
         let (_, ws) = reader.as_mut().expect("opened above");
-        in_background(move || f(ws, lang)).map_err(|e| report(e, lang))
+        f(ws, lang).map_err(|e| report(e, lang))
     }
 
     /// [`AppState::read`], answered from the cache when nothing was committed since the same
@@ -451,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn a_long_read_leaves_the_runtime_free_for_other_commands() {
+    fn long_reads_leave_the_runtime_free_for_other_commands() {
         use std::sync::mpsc::channel;
         use std::time::Duration;
         let (_dir, state) = opened("运行时公司");
@@ -472,7 +478,11 @@ mod tests {
             })
         });
         has_started.recv_timeout(Duration::from_secs(20)).unwrap();
-        // Another command while the read goes on: it must run now, not after the read.
+        // A second long read, which waits for the first (the reader is one connection): its
+        // wait must not hold the worker either.
+        let s = state.clone();
+        let second = rt.spawn(async move { s.read(|ws, _| Ok(ws.departments()?.len())) });
+        // Another command while the reads go on: it must run now, not after them.
         let (done, is_done) = channel();
         let s = state.clone();
         rt.spawn(async move {
@@ -484,6 +494,7 @@ mod tests {
         let other = other.expect("another command ran while a long read was going on");
         assert_eq!(other.ok(), Some(0));
         assert_eq!(rt.block_on(long).unwrap().ok(), Some(0));
+        assert_eq!(rt.block_on(second).unwrap().ok(), Some(0));
     }
 
     #[test]
