@@ -73,8 +73,8 @@ async fn measure(
         serde_json::json!(name),
         serde_json::json!(shown),
     ];
-    eprintln!("  {action} {target} → {count}");
     let ms: f64 = app.driver.execute_async(MEASURE, args).await?.convert()?;
+    eprintln!("  {action} {target} → {count}: {ms:.0} ms");
     orgdesk_e2e::check(
         ms >= 0.0,
         format!("{action} {target}: the answer never showed"),
