@@ -29,7 +29,7 @@ static CHOSEN: OnceLock<Rendering> = OnceLock::new();
 
 /// What to do given whether the user set the variable, whether a DRI render node exists and
 /// whether Mesa is told to draw in software (`LIBGL_ALWAYS_SOFTWARE`).
-pub fn decide(user_set: bool, render_node: bool, software_gl: bool) -> Rendering {
+fn decide(user_set: bool, render_node: bool, software_gl: bool) -> Rendering {
     if user_set {
         Rendering::UserSet
     } else if !render_node || software_gl {
@@ -40,7 +40,7 @@ pub fn decide(user_set: bool, render_node: bool, software_gl: bool) -> Rendering
 }
 
 /// Whether `dir` (normally `/dev/dri`) holds a render node (`renderD128`, …).
-pub fn has_render_node(dir: &Path) -> bool {
+fn has_render_node(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries
             .flatten()

@@ -201,16 +201,23 @@ fn child(kind: &str, file: &Path) -> (f64, f64, usize) {
     child_with(kind, file, &dir.path().join("ws.orgdesk"))
 }
 
-pub(crate) fn child_with(kind: &str, a: &Path, b: &Path) -> (f64, f64, usize) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([kind, a.to_str().unwrap(), b.to_str().unwrap()])
-        .output()
-        .unwrap();
+/// Runs `cmd` to its end; it must succeed (else its stderr is the panic's message).
+pub(crate) fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
-        "{kind} failed: {}",
+        "{cmd:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+pub(crate) fn child_with(kind: &str, a: &Path, b: &Path) -> (f64, f64, usize) {
+    let out = run_ok(Command::new(std::env::current_exe().unwrap()).args([
+        kind,
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]));
     let text = String::from_utf8_lossy(&out.stdout);
     let v: Vec<f64> = text
         .split_whitespace()

@@ -67,16 +67,11 @@ const TYPED: &[&str] = &[
 
 /// `orgdesk members list WS --search Q --limit 50 --json`, which must succeed.
 fn search_once(cli: &Path, ws: &Path, q: &str) {
-    let out = Command::new(cli)
-        .args(["members", "list"])
-        .arg(ws)
-        .args(["--search", q, "--limit", "50", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    super::run_ok(
+        Command::new(cli)
+            .args(["members", "list"])
+            .arg(ws)
+            .args(["--search", q, "--limit", "50", "--json"]),
     );
 }
 
