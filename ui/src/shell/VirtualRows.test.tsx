@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render } from "@testing-library/react";
 import { createRef } from "react";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import VirtualRows, { ROW_HEIGHT, type RowsHandle } from "./VirtualRows";
 
 type Row = { id: number; name: string };
@@ -61,6 +61,29 @@ describe("VirtualRows", () => {
     act(() => handle.current!.toTop());
     expect(body.scrollTop).toBe(0);
     expect(drawn()[0]).toBe(0);
+  });
+
+  it("shows new rows in the rows already drawn, at any scroll, without two rows sharing a key", () => {
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args) => void errors.push(args));
+    const { view, body, drawn, handle } = draw(rows(1000));
+    for (const at of [3, 998, 77, 500, 501]) {
+      body.scrollTop = at * ROW_HEIGHT + 17;
+      fireEvent.scroll(body);
+    }
+    const before = [...body.querySelectorAll("tr.ant-table-row")];
+    // A new search: other members, back at the top. The rows on screen are the same elements.
+    const others = rows(2000).slice(1000);
+    view.rerender(
+      <VirtualRows<Row> data={others} columns={columns} rowKey={(r) => r.id} width={180} height={10 * ROW_HEIGHT} tableRef={createRef()} onScroll={() => {}} empty="" handle={handle} />,
+    );
+    act(() => handle.current!.toTop());
+    const after = [...body.querySelectorAll("tr.ant-table-row")];
+    expect(drawn()).toEqual(Array.from({ length: 14 }, (_, i) => 1000 + i));
+    expect(after[0].querySelector("td")!.textContent).toBe("成员1000");
+    expect(after.filter((tr) => before.includes(tr)).length).toBe(after.length);
+    spy.mockRestore();
+    expect(errors).toEqual([]);
   });
 
   it("says so when there is nothing to show", () => {

@@ -74,6 +74,9 @@ export default function VirtualRows<T>({ data, columns, rowKey, width, height, t
   const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(data.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
   const shown = data.slice(first, last);
+  // Rows are keyed by their place among those drawn, not by what they show: a new set of rows
+  // (a search keystroke, a scroll) changes the cells of the rows already drawn instead of removing
+  // them and making new ones.
 
   return (
     <div
@@ -102,7 +105,7 @@ export default function VirtualRows<T>({ data, columns, rowKey, width, height, t
           )}
           {first > 0 && <tr aria-hidden style={{ height: first * ROW_HEIGHT }} />}
           {shown.map((row, i) => (
-            <tr key={rowKey(row)} className="ant-table-row" data-row-key={rowKey(row)} style={{ height: ROW_HEIGHT }}>
+            <tr key={i} className="ant-table-row" data-row-key={rowKey(row)} style={{ height: ROW_HEIGHT }}>
               {columns.map((c, j) => {
                 const content = cell(c, row, first + i);
                 return (
