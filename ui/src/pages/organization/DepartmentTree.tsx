@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from "react";
-import { App, Button, Dropdown, Empty, Tooltip, Tree, Typography, type ButtonProps, type TreeProps } from "antd";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { App, Button, Dropdown, Empty, Tooltip, Tree, Typography, type ButtonProps, type MenuProps, type TreeProps } from "antd";
 import {
   ArrowDownOutlined,
   ArrowUpOutlined,
@@ -29,6 +29,66 @@ interface Props {
   onSelect: (id: number | null) => void;
 }
 
+/** A department's flag (sensitive, hidden…): an icon with its meaning on hover. */
+function Flag({ label, icon: Icon, color, testid }: { label: string; icon: typeof LockOutlined; color: string; testid?: string }) {
+  return (
+    <Tooltip title={label}>
+      <Icon style={{ color }} aria-label={label} data-testid={testid} />
+    </Tooltip>
+  );
+}
+
+interface TitleProps {
+  dept: Department;
+  /** The actions menu's items while it is open, else null. */
+  menu: MenuProps["items"] | null;
+  onMenu: (d: Department | null) => void;
+}
+
+/**
+ * A department's line in the tree: its name, flags, member count and actions button. Drawn again
+ * only when the department or its open menu changes (a click on the tree redraws every node in
+ * view), and the menu's antd Dropdown exists only while it is open: one in every node made each
+ * click on the tree slow to answer.
+ */
+const DeptTitle = memo(function DeptTitle({ dept: d, menu, onMenu }: TitleProps) {
+  const { t } = useTranslation();
+  const actions = (
+    <button
+      type="button"
+      className="row-action tree-node-actions"
+      aria-label={t("common.more")}
+      title={t("common.more")}
+      data-testid={`dept-actions-${d.id}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        onMenu(menu ? null : d);
+      }}
+    >
+      <MoreOutlined />
+    </button>
+  );
+  return (
+    <span className="tree-node" data-testid={`dept-${d.id}`} data-path={d.path}>
+      <span className="tree-node-name">{d.name}</span>
+      {d.sensitive && <Flag label={t("org.sensitive_tag")} icon={LockOutlined} color="#fa8c16" />}
+      {d.visibility.hidden && <Flag label={t("org.hidden_tag")} icon={EyeInvisibleOutlined} color="#8c8c8c" testid={`dept-hidden-${d.id}`} />}
+      {d.customer_facing && <Flag label={t("org.customer_facing_tag")} icon={ShopOutlined} color="#1677ff" />}
+      {d.visibility.only_own && <Flag label={t("org.only_own_tag")} icon={TeamOutlined} color="#8c8c8c" />}
+      <span className="tree-node-count" title={t("org.counts", { direct: d.member_count, total: d.total_member_count })}>
+        {d.total_member_count}
+      </span>
+      {menu ? (
+        <Dropdown menu={{ items: menu }} trigger={["click"]} open onOpenChange={(open) => open || onMenu(null)}>
+          {actions}
+        </Dropdown>
+      ) : (
+        actions
+      )}
+    </span>
+  );
+});
+
 type Dialog = { kind: "add"; parent: Department | null } | { kind: "rename"; dept: Department } | null;
 
 export default function DepartmentTree({ departments, selected, onSelect }: Props) {
@@ -39,6 +99,8 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
   const [dialog, setDialog] = useState<Dialog>(null);
   const [moving, setMoving] = useState<Department | null>(null);
   const [visibilityOf, setVisibilityOf] = useState<Department | null>(null);
+  // The department whose actions menu is open (one at a time).
+  const [menuOf, setMenuOf] = useState<Department | null>(null);
   const [initialised, setInitialised] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const height = useHeight(box);
@@ -194,45 +256,7 @@ export default function DepartmentTree({ departments, selected, onSelect }: Prop
               onDrop={onDrop}
               titleRender={(node) => {
                 const d = (node as unknown as { dept: Department }).dept;
-                return (
-                  <span className="tree-node" data-testid={`dept-${d.id}`} data-path={d.path}>
-                    <span className="tree-node-name">{d.name}</span>
-                    {d.sensitive && (
-                      <Tooltip title={t("org.sensitive_tag")}>
-                        <LockOutlined style={{ color: "#fa8c16" }} aria-label={t("org.sensitive_tag")} />
-                      </Tooltip>
-                    )}
-                    {d.visibility.hidden && (
-                      <Tooltip title={t("org.hidden_tag")}>
-                        <EyeInvisibleOutlined style={{ color: "#8c8c8c" }} aria-label={t("org.hidden_tag")} data-testid={`dept-hidden-${d.id}`} />
-                      </Tooltip>
-                    )}
-                    {d.customer_facing && (
-                      <Tooltip title={t("org.customer_facing_tag")}>
-                        <ShopOutlined style={{ color: "#1677ff" }} aria-label={t("org.customer_facing_tag")} />
-                      </Tooltip>
-                    )}
-                    {d.visibility.only_own && (
-                      <Tooltip title={t("org.only_own_tag")}>
-                        <TeamOutlined style={{ color: "#8c8c8c" }} aria-label={t("org.only_own_tag")} />
-                      </Tooltip>
-                    )}
-                    <span className="tree-node-count" title={t("org.counts", { direct: d.member_count, total: d.total_member_count })}>
-                      {d.total_member_count}
-                    </span>
-                    <Dropdown menu={{ items: menuFor(d) }} trigger={["click"]}>
-                      <Button
-                        className="tree-node-actions"
-                        size="small"
-                        type="text"
-                        icon={<MoreOutlined />}
-                        aria-label={t("common.more")}
-                        data-testid={`dept-actions-${d.id}`}
-                        onClick={(e) => e.stopPropagation()}
-                      />
-                    </Dropdown>
-                  </span>
-                );
+                return <DeptTitle dept={d} menu={menuOf?.id === d.id ? menuFor(d) : null} onMenu={setMenuOf} />;
               }}
             />
         )}

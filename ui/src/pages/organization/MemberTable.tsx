@@ -258,10 +258,11 @@ export default function MemberTable({ department, departments }: Props) {
           />
         )}
       </Modal>
+      {/* The department matters only to a new member's form: clicking another one leaves the form be. */}
       <MemberForm
         member={editing}
         departments={departments}
-        defaultDepartment={department}
+        defaultDepartment={editing === "new" ? department : null}
         onClose={closeForm}
       />
     </div>
