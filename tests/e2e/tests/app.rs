@@ -54,8 +54,22 @@ async fn dept_action(app: &App, path: &str, action: &str) -> Result {
     let node = format!("[data-path=\"{path}\"]");
     app.click(&node).await?;
     app.click(&format!("{node} .tree-node-actions")).await?;
-    app.click(&format!("[data-testid=\"dept-action-{action}\"]"))
-        .await?;
+    let item = format!("[data-testid=\"dept-action-{action}\"]");
+    app.find(&item).await?;
+    // The menu opens with the keyboard's focus still on its button.
+    let focused: String = app
+        .driver
+        .execute(
+            "return document.activeElement.closest('[data-path]')?.dataset.path + ' ' + document.activeElement.className",
+            vec![],
+        )
+        .await?
+        .convert()?;
+    orgdesk_e2e::check(
+        focused.starts_with(&format!("{path} ")) && focused.contains("tree-node-actions"),
+        format!("focus after opening {path}'s menu: {focused}"),
+    )?;
+    app.click(&item).await?;
     Ok(())
 }
 

@@ -53,8 +53,16 @@ interface TitleProps {
  */
 const DeptTitle = memo(function DeptTitle({ dept: d, menu, onMenu }: TitleProps) {
   const { t } = useTranslation();
+  // Opening the menu puts the button inside the Dropdown (a new element): focus goes back to it,
+  // so the keyboard carries on from where it was.
+  const button = useRef<HTMLButtonElement>(null);
+  const open = menu !== null;
+  useEffect(() => {
+    if (open) button.current?.focus();
+  }, [open]);
   const actions = (
     <button
+      ref={button}
       type="button"
       className="row-action tree-node-actions"
       aria-label={t("common.more")}
