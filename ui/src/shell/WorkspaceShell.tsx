@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Tag, Tooltip, Typography } from "antd";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { App, Button, ConfigProvider, Dropdown, Layout, Menu, Modal, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import {
   ApartmentOutlined,
   AppstoreOutlined,
@@ -36,21 +36,25 @@ import { WorkspaceContext } from "./workspace";
 import { PresentationContext } from "./presentation";
 import SnapshotsDrawer from "./SnapshotsDrawer";
 import OrganizationPage from "../pages/organization/OrganizationPage";
-import ImportPage from "../pages/import/ImportPage";
-import LifecyclePage from "../pages/lifecycle/LifecyclePage";
-import AppsPage from "../pages/apps/AppsPage";
-import ApprovalsPage from "../pages/approvals/ApprovalsPage";
-import CustomersPage from "../pages/customers/CustomersPage";
-import HealthPage from "../pages/health/HealthPage";
-import SyncPage from "../pages/sync/SyncPage";
-import PermissionsPage from "../pages/permissions/PermissionsPage";
-import ComparePage from "../pages/compare/ComparePage";
-import ReportsPage from "../pages/reports/ReportsPage";
 import HomePage from "../pages/home/HomePage";
-import CertificationPage from "../pages/setup/CertificationPage";
-import SecurityPage from "../pages/setup/SecurityPage";
-import HardwarePage from "../pages/setup/HardwarePage";
 import icon from "../../../assets/icons/128x128.png";
+
+// Home and Organization come with the app; every other page (and what only it uses, such as
+// the charts) is read when first opened, so starting the app and opening a large workspace's
+// members evaluate and allocate less.
+const ImportPage = lazy(() => import("../pages/import/ImportPage"));
+const LifecyclePage = lazy(() => import("../pages/lifecycle/LifecyclePage"));
+const AppsPage = lazy(() => import("../pages/apps/AppsPage"));
+const ApprovalsPage = lazy(() => import("../pages/approvals/ApprovalsPage"));
+const CustomersPage = lazy(() => import("../pages/customers/CustomersPage"));
+const HealthPage = lazy(() => import("../pages/health/HealthPage"));
+const SyncPage = lazy(() => import("../pages/sync/SyncPage"));
+const PermissionsPage = lazy(() => import("../pages/permissions/PermissionsPage"));
+const ComparePage = lazy(() => import("../pages/compare/ComparePage"));
+const ReportsPage = lazy(() => import("../pages/reports/ReportsPage"));
+const CertificationPage = lazy(() => import("../pages/setup/CertificationPage"));
+const SecurityPage = lazy(() => import("../pages/setup/SecurityPage"));
+const HardwarePage = lazy(() => import("../pages/setup/HardwarePage"));
 
 interface Props {
   workspace: WorkspaceInfo;
@@ -257,23 +261,25 @@ export default function WorkspaceShell({ workspace, lang, onLang, onClose, dropp
             {/* Presentation mode: larger type for the projector, personal data masked. */}
             <ConfigProvider theme={{ token: { fontSize: presenting ? 16 : 14 } }}>
               <PresentationContext.Provider value={presentation}>
-                {page === "home" && <HomePage onNavigate={navigate} />}
-                {page === "organization" && <OrganizationPage />}
-                {page === "import" && (
-                  <ImportPage onOpenOrganization={() => setPage("organization")} dropped={dropped} onDroppedTaken={onDroppedTaken} />
-                )}
-                {page === "permissions" && <PermissionsPage />}
-                {page === "lifecycle" && <LifecyclePage />}
-                {page === "apps" && <AppsPage />}
-                {page === "approvals" && <ApprovalsPage />}
-                {page === "customers" && <CustomersPage />}
-                {page === "health" && <HealthPage />}
-                {page === "sync" && <SyncPage />}
-                {page === "compare" && <ComparePage />}
-                {page === "reports" && <ReportsPage />}
-                {page === "certification" && <CertificationPage />}
-                {page === "security" && <SecurityPage />}
-                {page === "hardware" && <HardwarePage />}
+                <Suspense fallback={<Spin style={{ display: "block", marginTop: 64 }} />}>
+                  {page === "home" && <HomePage onNavigate={navigate} />}
+                  {page === "organization" && <OrganizationPage />}
+                  {page === "import" && (
+                    <ImportPage onOpenOrganization={() => setPage("organization")} dropped={dropped} onDroppedTaken={onDroppedTaken} />
+                  )}
+                  {page === "permissions" && <PermissionsPage />}
+                  {page === "lifecycle" && <LifecyclePage />}
+                  {page === "apps" && <AppsPage />}
+                  {page === "approvals" && <ApprovalsPage />}
+                  {page === "customers" && <CustomersPage />}
+                  {page === "health" && <HealthPage />}
+                  {page === "sync" && <SyncPage />}
+                  {page === "compare" && <ComparePage />}
+                  {page === "reports" && <ReportsPage />}
+                  {page === "certification" && <CertificationPage />}
+                  {page === "security" && <SecurityPage />}
+                  {page === "hardware" && <HardwarePage />}
+                </Suspense>
               </PresentationContext.Provider>
             </ConfigProvider>
           </Layout.Content>
