@@ -2,10 +2,17 @@ import { useEffect, useMemo, useState } from "react";
 import { Button, Form, Input, Modal, Tree, Typography, type ButtonProps } from "antd";
 import { useTranslation } from "react-i18next";
 import type { Department } from "../../api";
+import { useOpened } from "../../shell/useOpened";
 import { buildTree, subtreeIds, type DeptNode } from "./tree";
 
-/** Asks for a department name (add or rename). */
-export function NameDialog(props: { open: boolean; title: string; initial?: string; onSubmit: (name: string) => Promise<boolean>; onClose: () => void }) {
+type NameProps = { open: boolean; title: string; initial?: string; onSubmit: (name: string) => Promise<boolean>; onClose: () => void };
+
+/** Asks for a department name (add or rename); drawn from its first opening on. */
+export function NameDialog(props: NameProps) {
+  return useOpened(props.open) ? <NameModal {...props} /> : null;
+}
+
+function NameModal(props: NameProps) {
   const { open, title, initial, onSubmit, onClose } = props;
   const { t } = useTranslation();
   const [form] = Form.useForm<{ name: string }>();

@@ -21,6 +21,7 @@ import { describe, errorField, errorMessage } from "../../errors";
 import { useWorkspace } from "../../shell/workspace";
 import { usePresentation } from "../../shell/presentation";
 import MemberPicker from "../../shell/MemberPicker";
+import { useOpened } from "../../shell/useOpened";
 import { buildTree, type DeptNode } from "./tree";
 
 const STATUSES: MemberStatus[] = ["invited", "unverified", "active", "frozen", "departed"];
@@ -79,7 +80,7 @@ interface Props {
   onClose: () => void;
 }
 
-function MemberForm({ member, departments, defaultDepartment, onClose }: Props) {
+function MemberDrawer({ member, departments, defaultDepartment, onClose }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { changed } = useWorkspace();
@@ -250,6 +251,11 @@ function MemberForm({ member, departments, defaultDepartment, onClose }: Props) 
       </Form>
     </Drawer>
   );
+}
+
+/** The member form, drawn from its first opening on. */
+function MemberForm(props: Props) {
+  return useOpened(props.member !== null) ? <MemberDrawer {...props} /> : null;
 }
 
 // Drawn again only when its own props change (not with every keystroke in the list above it).
