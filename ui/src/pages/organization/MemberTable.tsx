@@ -1,6 +1,9 @@
 import { useCallback, useMemo, useRef, useState } from "react";
-import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Tag, Typography, type ButtonProps, type TableColumnsType } from "antd";
-import { DeleteOutlined, EditOutlined, LogoutOutlined, PlusOutlined, SearchOutlined } from "@ant-design/icons";
+import { App, Breadcrumb, Button, Input, Modal, Space, Switch, Table, Typography, type ButtonProps, type TableColumnsType } from "antd";
+import { PlusOutlined, SearchOutlined } from "@ant-design/icons";
+import DeleteSvg from "@ant-design/icons-svg/es/asn/DeleteOutlined";
+import EditSvg from "@ant-design/icons-svg/es/asn/EditOutlined";
+import LogoutSvg from "@ant-design/icons-svg/es/asn/LogoutOutlined";
 import { useTranslation } from "react-i18next";
 import { api, call, type Case, type Department, type Member, type MemberStatus } from "../../api";
 import CaseSteps from "../lifecycle/CaseSteps";
@@ -13,8 +16,9 @@ import { useHeight } from "../../shell/useHeight";
 import { usePresentation } from "../../shell/presentation";
 import { useScrolled } from "../../shell/useScrolled";
 import VirtualRows, { type RowsHandle } from "../../shell/VirtualRows";
+import { PlainIcon, PlainTag, type TagColor } from "../../shell/plain";
 
-const STATUS_COLORS: Record<MemberStatus, string> = {
+const STATUS_COLORS: Record<MemberStatus, TagColor> = {
   invited: "gold",
   unverified: "orange",
   active: "green",
@@ -90,9 +94,9 @@ export default function MemberTable({ department, departments }: Props) {
             <span className="member-avatar">{pres.name(name).slice(-2)}</span>
             <span data-testid="member-name">{pres.name(name)}</span>
             {m.leader_of.length > 0 && (
-              <Tag color="purple" title={m.leader_of.join("\n")}>
+              <PlainTag color="purple" title={m.leader_of.join("\n")}>
                 {t("members.leader_tag")}
-              </Tag>
+              </PlainTag>
             )}
           </div>
         ),
@@ -121,7 +125,7 @@ export default function MemberTable({ department, departments }: Props) {
         title: t("fields.status"),
         dataIndex: "status",
         width: 76,
-        render: (s: MemberStatus) => <Tag color={STATUS_COLORS[s]}>{t(`statuses.${s}`)}</Tag>,
+        render: (s: MemberStatus) => <PlainTag color={STATUS_COLORS[s]}>{t(`statuses.${s}`)}</PlainTag>,
       },
       {
         title: t("members.actions"),
@@ -130,11 +134,11 @@ export default function MemberTable({ department, departments }: Props) {
         fixed: "right",
         render: (_, m) => (
           <div className="row-actions">
-            <RowAction icon={<EditOutlined />} label={t("common.edit")} onClick={() => setEditing(m)} testid={`edit-${m.userid}`} />
-            <RowAction icon={<LogoutOutlined />} label={t("lifecycle_ui.offboard")} disabled={m.status === "departed"} onClick={() => setOffboarding(m)} testid={`offboard-${m.userid}`} />
+            <RowAction icon={<PlainIcon icon={EditSvg} />} label={t("common.edit")} onClick={() => setEditing(m)} testid={`edit-${m.userid}`} />
+            <RowAction icon={<PlainIcon icon={LogoutSvg} />} label={t("lifecycle_ui.offboard")} disabled={m.status === "departed"} onClick={() => setOffboarding(m)} testid={`offboard-${m.userid}`} />
             {/* The confirmation opens on click: a Popconfirm in every row slows each page down. */}
             <RowAction
-              icon={<DeleteOutlined />}
+              icon={<PlainIcon icon={DeleteSvg} />}
               label={t("common.delete")}
               danger
               testid={`delete-${m.userid}`}
