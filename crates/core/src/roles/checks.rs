@@ -81,7 +81,7 @@ fn permission_name(key: &str, lang: Lang) -> String {
 
 /// Runs every check, errors first.
 pub(crate) fn run(conn: &Connection, lang: Lang) -> Result<Vec<Finding>> {
-    let r = Resolver::load(conn)?;
+    let r = Resolver::load_holders(conn)?;
     let mut out = Out {
         lang,
         findings: Vec::new(),
