@@ -29,6 +29,10 @@ pub struct AppState {
     /// in which language, with the reader's `data_version` they were computed at: asked again
     /// before anything was committed, they answer at once. Emptied with the reader.
     cache: Mutex<HashMap<String, Cached>>,
+    /// The question (a `read_cached` key) the read running on `reader` answers, if any, and the
+    /// flag that stops its statements ([`AppState::stop_read`]).
+    asked: Mutex<Option<String>>,
+    stop: Arc<AtomicBool>,
     settings: Mutex<Settings>,
     settings_path: PathBuf,
     data_dir: PathBuf,
@@ -111,6 +115,8 @@ impl AppState {
             workspace: Mutex::new(None),
             reader: Mutex::new(None),
             cache: Mutex::new(HashMap::new()),
+            asked: Mutex::new(None),
+            stop: Arc::new(AtomicBool::new(false)),
             settings: Mutex::new(settings),
             settings_path,
             data_dir,
@@ -188,10 +194,16 @@ impl AppState {
     ) -> Res<T> {
         // The wait for another long read (the reader is one connection) is in the background
         // thread too: waiting on a runtime worker would hold it as a long read does.
-        in_background(|| self.read_here(f))
+        in_background(|| self.read_here(None, f))
     }
 
-    fn read_here<T>(&self, f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T>) -> Res<T> {
+    /// Reads on `reader` (see [`AppState::read`]); `question` names what is asked, so that
+    /// [`AppState::stop_read`] can call it off.
+    fn read_here<T>(
+        &self,
+        question: Option<&str>,
+        f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T>,
+    ) -> Res<T> {
         let path = lock(&self.workspace)
             .as_ref()
             .and_then(|ws| ws.path().map(PathBuf::from));
@@ -203,11 +215,32 @@ impl AppState {
         if reader.as_ref().is_none_or(|(p, _)| *p != path) {
             *reader = None;
             lock(&self.cache).clear();
-            let ws = Workspace::open(&path, Source::Ui).map_err(|e| report(e, lang))?;
+            let ws = Workspace::open(&path, Source::Ui)
+                .and_then(|mut ws| ws.stop_reads_when(self.stop.clone()).map(|()| ws))
+                .map_err(|e| report(e, lang))?;
             *reader = Some((path, ws));
         }
         let (_, ws) = reader.as_mut().expect("opened above");
-        f(ws, lang).map_err(|e| report(e, lang))
+        // A new read: a stop asked for an earlier one is over.
+        self.stop.store(false, Ordering::SeqCst);
+        *lock(&self.asked) = question.map(str::to_string);
+        let answer = f(ws, lang);
+        *lock(&self.asked) = None;
+        answer.map_err(|e| report(e, lang))
+    }
+
+    /// Calls off the long read answering `question` (a `read_cached` key), if one is running:
+    /// its statements stop and it ends with a "cancelled" error, nothing cached. A page that is
+    /// left asks for this, so that a computation nobody waits for any more (the checklist takes
+    /// seconds at a million members) does not take the CPU from the page opened next. A read
+    /// for another question, or one that began after this call, goes on.
+    pub fn stop_read(&self, question: &str) {
+        // Under `asked`'s lock: the read cannot end and the next one begin (clearing the flag)
+        // between the look and the stop.
+        let asked = lock(&self.asked);
+        if asked.as_deref() == Some(question) {
+            self.stop.store(true, Ordering::SeqCst);
+        }
     }
 
     /// [`AppState::read`], answered from the cache when nothing was committed since the same
@@ -217,26 +250,28 @@ impl AppState {
         key: &str,
         f: impl FnOnce(&Workspace, Lang) -> orgdesk_core::Result<T> + Send,
     ) -> Res<T> {
-        self.read(|ws, lang| {
-            if ws.path().is_none() {
-                return f(ws, lang);
-            }
-            // Today's date too: some answers count days (reviews due, overdue steps).
-            let day = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() / 86_400);
-            let key = format!("{key}/{}/{day}", lang.tag());
-            let version = ws.data_version()?;
-            if let Some((at, value)) = lock(&self.cache).get(&key) {
-                if *at == version {
-                    if let Some(value) = value.downcast_ref::<T>() {
-                        return Ok(value.clone());
+        in_background(|| {
+            self.read_here(Some(key), |ws, lang| {
+                if ws.path().is_none() {
+                    return f(ws, lang);
+                }
+                // Today's date too: some answers count days (reviews due, overdue steps).
+                let day = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() / 86_400);
+                let key = format!("{key}/{}/{day}", lang.tag());
+                let version = ws.data_version()?;
+                if let Some((at, value)) = lock(&self.cache).get(&key) {
+                    if *at == version {
+                        if let Some(value) = value.downcast_ref::<T>() {
+                            return Ok(value.clone());
+                        }
                     }
                 }
-            }
-            let value = f(ws, lang)?;
-            lock(&self.cache).insert(key, (version, Arc::new(value.clone())));
-            Ok(value)
+                let value = f(ws, lang)?;
+                lock(&self.cache).insert(key, (version, Arc::new(value.clone())));
+                Ok(value)
+            })
         })
     }
 
@@ -454,6 +489,55 @@ mod tests {
             .read(|ws, _| ws.member("nobody").map(|_| ()))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::MemberNotFound);
+    }
+
+    #[test]
+    fn a_long_read_nobody_waits_for_is_stopped_and_the_next_one_runs() {
+        use std::sync::mpsc::channel;
+        use std::time::Duration;
+        let (_dir, state) = opened("停止公司");
+        for i in 0..200 {
+            state
+                .with(|ws, _| ws.add_department(&format!("停止公司/部门{i}")))
+                .unwrap();
+        }
+        let state = Arc::new(state);
+        let (started, has_started) = channel();
+        let s = state.clone();
+        // A read that goes on for half a minute unless stopped: statement after statement, as a
+        // checklist runs.
+        let long = std::thread::spawn(move || {
+            s.read_cached("checklist", move |ws, _| {
+                started.send(()).unwrap();
+                let until = std::time::Instant::now() + Duration::from_secs(30);
+                let mut n = 0;
+                while std::time::Instant::now() < until {
+                    n = ws.departments()?.len();
+                }
+                Ok(n)
+            })
+        });
+        has_started.recv_timeout(Duration::from_secs(20)).unwrap();
+        // Another question's stop leaves it be.
+        state.stop_read("activation");
+        assert!(!state.stop.load(Ordering::SeqCst));
+        state.stop_read("checklist");
+        let e = long.join().unwrap().unwrap_err();
+        assert_eq!(
+            (e.code, e.key.as_str()),
+            (ErrorCode::Cancelled, "read_stopped")
+        );
+        // Nothing was cached, and the next read (the same question) runs to its answer.
+        let n = state
+            .read_cached("checklist", |ws, _| Ok(ws.departments()?.len()))
+            .unwrap();
+        assert_eq!(n, 201);
+        // A stop with nothing running changes nothing for the read after it.
+        state.stop_read("checklist");
+        assert_eq!(
+            state.read(|ws, _| Ok(ws.departments()?.len())).unwrap(),
+            201
+        );
     }
 
     #[test]

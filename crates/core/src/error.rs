@@ -248,6 +248,10 @@ impl fmt::Display for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        // A statement stopped on purpose (`Workspace::stop_reads_when`) is not a fault.
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) {
+            return Error::new(ErrorCode::Cancelled, "read_stopped");
+        }
         Error::new(ErrorCode::DatabaseError, "database_error").with("detail", e)
     }
 }

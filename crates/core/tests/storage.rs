@@ -306,3 +306,50 @@ fn a_lowered_schema_version_is_refused_with_a_message_and_left_alone() {
     assert!(!message.to_lowercase().contains("sql"), "{message}");
     assert!(bytes(&path) == before, "the file was changed");
 }
+
+/// A long read nobody waits for any more is called off from another thread: its statements stop
+/// with a "cancelled" error while the flag is set, and the connection works again once it is not.
+#[test]
+fn reads_stop_while_asked_to_and_the_connection_goes_on() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("stop.orgdesk");
+    let mut ws = Workspace::create(&path, "示例科技", Platform::Wecom, Source::Cli).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    ws.stop_reads_when(stop.clone()).unwrap();
+    let everyone = MemberQuery::default();
+    ws.member_page(&everyone).unwrap();
+
+    // A statement that would count for half a minute, stopped by another thread (whether the
+    // flag is set before it starts or while it runs, it stops).
+    let setter = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            stop.store(true, Ordering::SeqCst);
+        })
+    };
+    let counted = ws.raw_connection().query_row(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000000) SELECT count(*) FROM n",
+        [],
+        |r| r.get::<_, i64>(0),
+    );
+    setter.join().unwrap();
+    let e = orgdesk_core::Error::from(counted.unwrap_err());
+    assert_eq!((e.code, e.key), (ErrorCode::Cancelled, "read_stopped"));
+    assert!(e.message(orgdesk_core::Lang::ZhCn).contains("已停止"));
+
+    // The flag cleared, statements run to their end again.
+    stop.store(false, Ordering::SeqCst);
+    let counted: i64 = ws
+        .raw_connection()
+        .query_row(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT count(*) FROM n",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted, 100_000);
+    assert_eq!(ws.member_page(&everyone).unwrap().total, 0);
+}

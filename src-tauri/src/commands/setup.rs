@@ -25,7 +25,16 @@ pub fn certification_set(state: S, input: CertificationInput) -> Res<Certificati
 #[tauri::command(async)]
 #[specta::specta]
 pub fn checklist(state: S) -> Res<Checklist> {
-    state.read_cached("checklist", |ws, lang| ws.checklist(lang))
+    state.read_cached(CHECKLIST, |ws, lang| ws.checklist(lang))
+}
+
+const CHECKLIST: &str = "checklist";
+
+/// Calls off a checklist still being computed: the home page was left, nobody waits for it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn stop_checklist(state: S) {
+    state.stop_read(CHECKLIST)
 }
 
 #[tauri::command(async)]

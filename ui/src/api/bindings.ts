@@ -180,6 +180,8 @@ export const commands = {
 	certificationPlan: () => typedError<CertificationPlan, ErrorDto>(__TAURI_INVOKE("certification_plan")),
 	certificationSet: (input: CertificationInput) => typedError<CertificationPlan, ErrorDto>(__TAURI_INVOKE("certification_set", { input })),
 	checklist: () => typedError<Checklist, ErrorDto>(__TAURI_INVOKE("checklist")),
+	/**  Calls off a checklist still being computed: the home page was left, nobody waits for it. */
+	stopChecklist: () => __TAURI_INVOKE<void>("stop_checklist"),
 	checklistTick: (tick: Tick) => typedError<Tick, ErrorDto>(__TAURI_INVOKE("checklist_tick", { tick })),
 	securityReport: () => typedError<SecurityReport, ErrorDto>(__TAURI_INVOKE("security_report")),
 	/**  Sets security settings (a null value clears one). */

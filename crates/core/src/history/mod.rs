@@ -275,6 +275,11 @@ impl Db {
         &self.conn
     }
 
+    /// The connection's own settings (hooks), never for writing around the history.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Runs `f` in a write transaction that is neither audited nor undoable: for derived data
     /// only (the member search index), which a read may bring up to date, hence `&self`.
     pub(crate) fn derived<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {

@@ -27,6 +27,8 @@ use crate::history::{Action, AuditEntry, Change, Db, HistoryStatus, Source};
 use crate::org::profile::{self, OrgProfile, Platform};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 pub struct Workspace {
     db: Db,
@@ -98,6 +100,19 @@ impl Workspace {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Stops every SQL statement on this connection, with a [`ErrorCode::Cancelled`] error, while
+    /// `stop` is set: another thread can then call off a long read (the checklist: seconds at a
+    /// million members) that nobody waits for any more. The flag is looked at every thousand
+    /// steps of a statement.
+    ///
+    /// [`ErrorCode::Cancelled`]: crate::ErrorCode::Cancelled
+    pub fn stop_reads_when(&mut self, stop: Arc<AtomicBool>) -> Result<()> {
+        self.db
+            .conn_mut()
+            .progress_handler(1000, Some(move || stop.load(Ordering::SeqCst)))?;
+        Ok(())
     }
 
     /// A number that changes whenever another connection commits to this workspace's file

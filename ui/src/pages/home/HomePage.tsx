@@ -23,13 +23,25 @@ export default function HomePage({ onNavigate }: Props) {
   const [reasonFor, setReasonFor] = useState<ChecklistItem | null>(null);
   const [reason, setReason] = useState("");
 
+  // Leaving the page calls off a checklist still being computed (seconds at a million members):
+  // nobody waits for it any more, and it would take the CPU from the page opened next. Its
+  // "stopped" answer is not reported.
+  const left = useRef(false);
+  useEffect(() => {
+    left.current = false;
+    return () => {
+      left.current = true;
+      api.stopChecklist().catch(() => {});
+    };
+  }, []);
+
   // The previous checklist stays on screen while a change is checked again (seconds with a
   // million members); an answer overtaken by a newer change is dropped.
   const run = useRef(latest()).current;
   useEffect(() => {
     run(call(api.checklist()))
       .then((l) => l !== STALE && setList(l))
-      .catch(report);
+      .catch((e) => left.current || report(e));
   }, [revision, report, run]);
 
   const tick = async (item: ChecklistItem, done: boolean, why: string | null) => {
