@@ -639,7 +639,8 @@ fn main() {
             }
             println!("  peak {:.0} MB", peak_rss_mb());
         }
-        Some("workspace") => search::workspace(
+        // An output path, not an option (`workspace --help` used to make a file named so).
+        Some("workspace") if args.get(2).is_some_and(|a| !a.starts_with('-')) => search::workspace(
             Path::new(&args[2]),
             flag(&args, "--rows", 100_000),
             flag(&args, "--departments", 2_000),
