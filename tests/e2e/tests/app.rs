@@ -1612,3 +1612,56 @@ async fn an_owner_connects_wecom_pulls_edits_a_department_and_applies_the_plan()
     }
     cli(&["disconnect", &ws]);
 }
+
+#[tokio::test]
+async fn leaving_the_home_page_calls_off_its_checklist_and_coming_back_computes_it_again() {
+    // Enough members for this (debug) build's checklist to take seconds.
+    const MEMBERS: u64 = 80_000;
+    let (dir, ws) = workspace_with(&[]);
+    let csv = dir.path().join("staff.csv");
+    let rows: String = (0..MEMBERS)
+        .map(|i| {
+            format!(
+                "员工{i},u{i},{},示例科技/部{}\n",
+                13_000_000_000 + i,
+                i % 20
+            )
+        })
+        .collect();
+    std::fs::write(&csv, format!("姓名,账号,手机,部门\n{rows}")).unwrap();
+    cli_json(&["import", "members", &ws, csv.to_str().unwrap()]);
+    with_app!(&[ws.as_str()], |app| {
+        // Away from the home page as soon as it asked for its checklist.
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        app.find_text(&format!("共 {MEMBERS} 人")).await?;
+        // The log says the checklist was called off (by its code and key, as every failure).
+        let logs = app.data_dir.path().join("logs");
+        let log = || -> String {
+            std::fs::read_dir(&logs)
+                .map(|d| {
+                    d.flatten()
+                        .map(|f| std::fs::read_to_string(f.path()).unwrap_or_default())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        app.until("the checklist called off in the log", || {
+            let stopped = log().contains("read_stopped");
+            async move { Ok(stopped) }
+        })
+        .await?;
+        // Nobody waited for it: no error message for it on the page now shown.
+        check(
+            !app.shown(".ant-message-error").await?,
+            "an error message for the checklist called off",
+        )?;
+        // Back home, it is computed again and shown.
+        app.click("[data-testid=\"nav-home\"]").await?;
+        app.find("[data-testid=\"item-profile_complete\"]").await?;
+        check(
+            log().matches("read_stopped").count() == 1,
+            "the checklist shown was not called off",
+        )?;
+        Ok(())
+    });
+}
