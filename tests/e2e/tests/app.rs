@@ -16,6 +16,25 @@ fn workspace_with(paths: &[&str]) -> (TempDir, String) {
     (dir, ws)
 }
 
+/// A workspace with `n` members imported from a CSV file by the CLI: 员工000…, accounts u000…,
+/// mobiles from 13000000000, spread over `departments` departments (示例科技/部0…).
+fn workspace_with_staff(n: u64, departments: u64) -> (TempDir, String) {
+    let (dir, ws) = workspace_with(&[]);
+    let csv = dir.path().join("staff.csv");
+    let rows: String = (0..n)
+        .map(|i| {
+            format!(
+                "员工{i:03},u{i:03},{},示例科技/部{}\n",
+                13_000_000_000 + i,
+                i % departments
+            )
+        })
+        .collect();
+    std::fs::write(&csv, format!("姓名,账号,手机,部门\n{rows}")).unwrap();
+    cli_json(&["import", "members", &ws, csv.to_str().unwrap()]);
+    (dir, ws)
+}
+
 /// A fresh copy of the demo company 示例科技 (41 members), made by the CLI.
 fn demo_workspace() -> (TempDir, String) {
     let dir = TempDir::new().unwrap();
@@ -168,19 +187,7 @@ async fn scroll_members_to_end(app: &App) -> Result<f64> {
 
 #[tokio::test]
 async fn a_long_member_list_reads_more_rows_as_it_scrolls_and_keeps_its_place_after_an_edit() {
-    let (dir, ws) = workspace_with(&[]);
-    let csv = dir.path().join("staff.csv");
-    let rows: String = (0..250u64)
-        .map(|i| {
-            format!(
-                "员工{i:03},u{i:03},{},示例科技/部{}\n",
-                13_000_000_000 + i,
-                i % 3
-            )
-        })
-        .collect();
-    std::fs::write(&csv, format!("姓名,账号,手机,部门\n{rows}")).unwrap();
-    cli_json(&["import", "members", &ws, csv.to_str().unwrap()]);
+    let (_dir, ws) = workspace_with_staff(250, 3);
     // The member the list ends with, as the core orders them.
     let last = cli_json(&["members", "list", &ws, "--limit", "1", "--offset", "249"]);
     let last = last["members"][0].clone();
@@ -1617,19 +1624,7 @@ async fn an_owner_connects_wecom_pulls_edits_a_department_and_applies_the_plan()
 async fn leaving_the_home_page_calls_off_its_checklist_and_coming_back_computes_it_again() {
     // Enough members for this (debug) build's checklist to take seconds.
     const MEMBERS: u64 = 80_000;
-    let (dir, ws) = workspace_with(&[]);
-    let csv = dir.path().join("staff.csv");
-    let rows: String = (0..MEMBERS)
-        .map(|i| {
-            format!(
-                "员工{i},u{i},{},示例科技/部{}\n",
-                13_000_000_000 + i,
-                i % 20
-            )
-        })
-        .collect();
-    std::fs::write(&csv, format!("姓名,账号,手机,部门\n{rows}")).unwrap();
-    cli_json(&["import", "members", &ws, csv.to_str().unwrap()]);
+    let (_dir, ws) = workspace_with_staff(MEMBERS, 20);
     with_app!(&[ws.as_str()], |app| {
         // Away from the home page as soon as it asked for its checklist.
         app.click("[data-testid=\"nav-organization\"]").await?;
