@@ -41,120 +41,133 @@ pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {
 /// The members `query` finds, in the order they were added (a page of them with `limit`). A
 /// search needs the index up to date (see [`super::search::catch_up`]).
 pub(crate) fn list(conn: &Connection, query: &MemberQuery) -> Result<Vec<Member>> {
-    list_with(conn, Filter::new(conn, query)?, query)
-}
-
-fn list_with(conn: &Connection, filter: Filter, query: &MemberQuery) -> Result<Vec<Member>> {
-    let window = match (query.limit, query.offset) {
-        (Some(limit), offset) => format!(" LIMIT {limit} OFFSET {offset}"),
-        (None, 0) => String::new(),
-        (None, offset) => format!(" LIMIT -1 OFFSET {offset}"),
-    };
-    match filter.search_only() {
-        // The index gives its matches in id order: only the page is read.
-        Some(expr) => fetch(
-            conn,
-            &format!(
-                "WHERE m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ?1 ORDER BY rowid{window}) ORDER BY m.id"
-            ),
-            vec![Value::Text(expr.to_string())],
-        ),
-        None => fetch(conn, &format!("{} ORDER BY m.id{window}", filter.sql), filter.args),
-    }
+    Ok(page_of(conn, query, false)?.members)
 }
 
 /// [`list`] with the number of members the query finds in all.
 pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<MemberPage> {
-    let filter = Filter::new(conn, query)?;
-    let total = match (filter.search_only(), &filter.departments) {
-        (Some(expr), _) => conn.query_row(
-            "SELECT count(*) FROM member_search WHERE member_search MATCH ?1",
-            [expr],
-            |r| r.get(0),
-        )?,
-        (None, Some(ids)) if filter.search.is_none() => conn.query_row(
-            &format!(
-                "SELECT count(DISTINCT member_id) FROM member_departments WHERE {IN_DEPARTMENTS}"
-            ),
-            [ids],
-            |r| r.get(0),
-        )?,
-        _ => conn.query_row(
-            &format!("SELECT count(*) FROM members m {}", filter.sql),
-            params_from_iter(filter.args.iter()),
-            |r| r.get(0),
-        )?,
+    page_of(conn, query, true)
+}
+
+/// The page `query` asks for, with the total when `counted` (else 0).
+fn page_of(conn: &Connection, query: &MemberQuery, counted: bool) -> Result<MemberPage> {
+    let search = query.search.as_deref().and_then(search::match_expr);
+    let window = |ids: &[i64]| -> Vec<i64> {
+        let from = ids.len().min(query.offset as usize);
+        let to = match query.limit {
+            Some(limit) => ids.len().min(from.saturating_add(limit as usize)),
+            None => ids.len(),
+        };
+        ids[from..to].to_vec()
+    };
+    let sql_window = match query.limit {
+        Some(limit) => format!(" LIMIT {limit} OFFSET {}", query.offset),
+        None if query.offset == 0 => String::new(),
+        None => format!(" LIMIT -1 OFFSET {}", query.offset),
+    };
+    let (total, members) = match (picked_departments(conn, query)?, search) {
+        // A department's members are found in Rust: its links by the department index, matched
+        // against the search's ids when there is one. SQLite would build a temporary table of
+        // them for every page and count them again with a sort.
+        (Some(departments), search) => {
+            let ids = in_departments(conn, &departments, search.as_deref())?;
+            (ids.len() as u32, by_ids(conn, &window(&ids))?)
+        }
+        // The index gives its matches in id order: only the page is read.
+        (None, Some(expr)) => {
+            let total = if counted {
+                conn.query_row(
+                    "SELECT count(*) FROM member_search WHERE member_search MATCH ?1",
+                    [&expr],
+                    |r| r.get(0),
+                )?
+            } else {
+                0
+            };
+            let members = fetch(
+                conn,
+                &format!(
+                    "WHERE m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ?1 ORDER BY rowid{sql_window}) ORDER BY m.id"
+                ),
+                vec![Value::Text(expr)],
+            )?;
+            (total, members)
+        }
+        (None, None) => {
+            let total = if counted { count(conn)? } else { 0 };
+            (
+                total,
+                fetch(conn, &format!("ORDER BY m.id{sql_window}"), Vec::new())?,
+            )
+        }
     };
     Ok(MemberPage {
         total,
         offset: query.offset,
-        members: list_with(conn, filter, query)?,
+        members,
     })
 }
 
-/// The `WHERE` clause (possibly empty) for a query's department and search, with its arguments.
-struct Filter {
-    sql: String,
-    args: Vec<Value>,
-    /// The search expression, when the query has one.
-    search: Option<String>,
-    /// The departments the query picks (a JSON array of ids), unless that is all of them.
-    departments: Option<String>,
+/// The departments `query` picks (a JSON array of ids), unless that is all of them.
+fn picked_departments(conn: &Connection, query: &MemberQuery) -> Result<Option<String>> {
+    let Some(r) = &query.department else {
+        return Ok(None);
+    };
+    let tree = Tree::load(conn)?;
+    let dept = departments::resolve(&tree, r)?;
+    let ids = if query.direct_only {
+        vec![dept]
+    } else {
+        tree.subtree(dept)
+    };
+    // Every member is in a department: the whole tree is everyone.
+    if ids.len() == tree.len() {
+        return Ok(None);
+    }
+    Ok(Some(serde_json::to_string(&ids).map_err(Error::internal)?))
 }
 
-/// Member links in the departments of a JSON array of ids (`?1`).
-const IN_DEPARTMENTS: &str = "department_id IN (SELECT value FROM json_each(?1))";
-
-impl Filter {
-    fn new(conn: &Connection, query: &MemberQuery) -> Result<Filter> {
-        let mut clauses = Vec::new();
-        let mut args: Vec<Value> = Vec::new();
-        let mut departments = None;
-        if let Some(r) = &query.department {
-            let tree = Tree::load(conn)?;
-            let dept = departments::resolve(&tree, r)?;
-            let ids = if query.direct_only {
-                vec![dept]
-            } else {
-                tree.subtree(dept)
-            };
-            // Every member is in a department: the whole tree is everyone.
-            if ids.len() < tree.len() {
-                let ids = serde_json::to_string(&ids).map_err(Error::internal)?;
-                args.push(Value::Text(ids.clone()));
-                departments = Some(ids);
-                clauses.push(format!(
-                    "m.id IN (SELECT member_id FROM member_departments WHERE {IN_DEPARTMENTS})"
-                ));
+/// The ids of the members in `departments` (a JSON array of ids), each once and in id order;
+/// with a search expression, only those it finds.
+fn in_departments(conn: &Connection, departments: &str, search: Option<&str>) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT member_id FROM member_departments WHERE department_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_map([departments], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.sort_unstable();
+    ids.dedup();
+    if let Some(expr) = search {
+        let found: Vec<i64> = conn
+            .prepare_cached(
+                "SELECT rowid FROM member_search WHERE member_search MATCH ?1 ORDER BY rowid",
+            )?
+            .query_map([expr], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Both in id order: one pass keeps the ids the search found.
+        let mut at = 0;
+        ids.retain(|&id| {
+            while found.get(at).is_some_and(|&f| f < id) {
+                at += 1;
             }
-        }
-        let search = query.search.as_deref().and_then(search::match_expr);
-        if let Some(expr) = &search {
-            args.push(Value::Text(expr.clone()));
-            clauses.push(format!(
-                "m.id IN (SELECT rowid FROM member_search WHERE member_search MATCH ?{})",
-                args.len()
-            ));
-        }
-        let sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        Ok(Filter {
-            sql,
-            args,
-            search,
-            departments,
-        })
+            found.get(at) == Some(&id)
+        });
     }
+    Ok(ids)
+}
 
-    /// The search expression when the query is a search and nothing else.
-    fn search_only(&self) -> Option<&str> {
-        self.search
-            .as_deref()
-            .filter(|_| self.departments.is_none())
+/// The members with `ids`, in id order.
+fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Member>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
+    let ids = serde_json::to_string(ids).map_err(Error::internal)?;
+    fetch(
+        conn,
+        "WHERE m.id IN (SELECT value FROM json_each(?1)) ORDER BY m.id",
+        vec![Value::Text(ids)],
+    )
 }
 
 /// `SELECT … FROM members m …` with every field after `m.id, m.userid, m.created_at,
