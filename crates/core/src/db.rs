@@ -100,6 +100,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0020_sync_apply.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0021_member_order.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).

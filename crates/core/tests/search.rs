@@ -132,6 +132,19 @@ proptest! {
             let all = ws.members(&MemberQuery { offset: 0, limit: None, ..query }).unwrap();
             prop_assert_eq!(all.len(), expected.len());
         }
+        // Without a search: the department's members (or everyone), paged the same way.
+        let expected: Vec<String> = everyone.iter().filter(|m| in_department(m)).map(|m| m.userid.clone()).collect();
+        let page = ws.member_page(&MemberQuery {
+            department: department.map(|(d, _)| DepartmentRef::Path(DEPARTMENTS[d].into())),
+            direct_only: department.is_some_and(|(_, direct)| direct),
+            search: None,
+            offset,
+            limit: Some(limit),
+        }).unwrap();
+        let got: Vec<String> = page.members.iter().map(|m| m.userid.clone()).collect();
+        let window: Vec<String> = expected.iter().skip(offset as usize).take(limit as usize).cloned().collect();
+        prop_assert_eq!(page.total as usize, expected.len());
+        prop_assert_eq!(got, window);
     }
 }
 
