@@ -10,9 +10,7 @@ use std::collections::HashMap;
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_departments(state: S) -> Res<Vec<Department>> {
-    // On the reader, beside a page of members (at 1,000,000 members the counts take a pass
-    // over every member's departments), and kept until the workspace changes.
-    state.read_cached("departments", |ws, _| ws.departments())
+    state.with(|ws, _| ws.departments())
 }
 
 #[tauri::command(async)]
