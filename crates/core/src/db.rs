@@ -104,6 +104,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0021_member_order.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0022_extra_links.sql"),
+        seed: None,
+    },
 ];
 
 /// Seeds the built-in roles from the catalogue (migration 4).

@@ -698,15 +698,24 @@ pub(crate) fn set_customer_facing(tx: &Tx, id: i64, on: bool) -> Result<Change<D
 
 /// Every department in tree order, with member counts.
 ///
-/// One pass over the member links in member order counts each department's own members; a
-/// department's total is then its own plus its children's totals, less the members counted twice
-/// (linked to two departments under it), which only members with several links can be.
+/// Each department's own members are counted in the department index; a department's total is
+/// then its own plus its children's totals, less the members counted twice (linked to two
+/// departments under it). Only members with several links can be, and each of them has a link
+/// that is not their main department: those few are read through `member_departments_extra`.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
     let tree = Tree::load(conn)?;
-    let mut direct: HashMap<i64, u32> = HashMap::new();
+    let direct: HashMap<i64, u32> = conn
+        .prepare_cached(
+            "SELECT d.id, (SELECT count(*) FROM member_departments m WHERE m.department_id = d.id)
+             FROM departments d",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut twice: HashMap<i64, u32> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT member_id, department_id FROM member_departments ORDER BY member_id",
+        "SELECT member_id, department_id FROM member_departments
+         WHERE member_id IN (SELECT member_id FROM member_departments WHERE is_main = 0)
+         ORDER BY member_id",
     )?;
     let mut rows = stmt.query([])?;
     let mut current: Option<i64> = None;
@@ -732,7 +741,6 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Department>> {
             flush(&mut links, &mut twice);
             current = Some(member);
         }
-        *direct.entry(dept).or_default() += 1;
         links.push(dept);
     }
     flush(&mut links, &mut twice);
