@@ -406,6 +406,7 @@ mod tests {
             kept,
             [
                 "member_departments_department",
+                "member_departments_extra",
                 "member_departments_main",
                 "members_manager"
             ]
