@@ -49,7 +49,7 @@ impl Searchable<'_> {
         out
     }
 
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         let mut text = String::new();
         for v in self.values() {
             text.push_str(START);
