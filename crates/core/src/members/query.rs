@@ -33,7 +33,8 @@ pub(crate) fn get(conn: &Connection, userid: &str) -> Result<Member> {
 }
 
 pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {
-    fetch(conn, "WHERE m.id = ?1", vec![Value::Integer(id)])?
+    let tree = Tree::load(conn)?;
+    fetch(conn, &tree, "WHERE m.id = ?1", vec![Value::Integer(id)])?
         .pop()
         .ok_or_else(|| Error::internal(format!("member #{id} vanished")))
 }
@@ -53,25 +54,27 @@ pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<MemberPage>
 fn page_of(conn: &Connection, query: &MemberQuery, counted: bool) -> Result<MemberPage> {
     let search = query.search.as_deref().and_then(search::match_expr);
     let window = |ids: &[i64]| -> Vec<i64> {
-        let from = ids.len().min(query.offset as usize);
-        let to = match query.limit {
-            Some(limit) => ids.len().min(from.saturating_add(limit as usize)),
-            None => ids.len(),
-        };
-        ids[from..to].to_vec()
+        let limit = query.limit.map_or(usize::MAX, |l| l as usize);
+        ids.iter()
+            .copied()
+            .skip(query.offset as usize)
+            .take(limit)
+            .collect()
     };
     let sql_window = match query.limit {
         Some(limit) => format!(" LIMIT {limit} OFFSET {}", query.offset),
         None if query.offset == 0 => String::new(),
         None => format!(" LIMIT -1 OFFSET {}", query.offset),
     };
-    let (total, members) = match (picked_departments(conn, query)?, search) {
+    // One tree for the department asked for and the members' department paths.
+    let tree = Tree::load(conn)?;
+    let (total, members) = match (picked_departments(&tree, query)?, search) {
         // A department's members are found in Rust: its links by the department index, matched
         // against the search's ids when there is one. SQLite would build a temporary table of
         // them for every page and count them again with a sort.
         (Some(departments), search) => {
             let ids = in_departments(conn, &departments, search.as_deref())?;
-            (ids.len() as u32, by_ids(conn, &window(&ids))?)
+            (ids.len() as u32, by_ids(conn, &tree, &window(&ids))?)
         }
         // The index gives its matches in id order, the id index everyone: only the page is
         // read (the rows skipped are never read).
@@ -87,7 +90,7 @@ fn page_of(conn: &Connection, query: &MemberQuery, counted: bool) -> Result<Memb
                 (None, "") => "ORDER BY m.id".to_string(),
                 _ => format!("WHERE m.id IN ({from}{sql_window}) ORDER BY m.id"),
             };
-            let members = fetch(conn, &tail, args)?;
+            let members = fetch(conn, &tree, &tail, args)?;
             let total = match (counted, told_by_page(query, members.len()), search) {
                 (false, _, _) => 0,
                 (true, Some(total), _) => total,
@@ -198,12 +201,11 @@ fn count_in(conn: &Connection, expr: &str, (lo, hi): (i64, i64)) -> Result<u32> 
 }
 
 /// The departments `query` picks (a JSON array of ids), unless that is all of them.
-fn picked_departments(conn: &Connection, query: &MemberQuery) -> Result<Option<String>> {
+fn picked_departments(tree: &Tree, query: &MemberQuery) -> Result<Option<String>> {
     let Some(r) = &query.department else {
         return Ok(None);
     };
-    let tree = Tree::load(conn)?;
-    let dept = departments::resolve(&tree, r)?;
+    let dept = departments::resolve(tree, r)?;
     let ids = if query.direct_only {
         vec![dept]
     } else {
@@ -247,13 +249,14 @@ fn in_departments(conn: &Connection, departments: &str, search: Option<&str>) ->
 }
 
 /// The members with `ids`, in id order.
-fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Member>> {
+fn by_ids(conn: &Connection, tree: &Tree, ids: &[i64]) -> Result<Vec<Member>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(ids).map_err(Error::internal)?;
     fetch(
         conn,
+        tree,
         "WHERE m.id IN (SELECT value FROM json_each(?1)) ORDER BY m.id",
         vec![Value::Text(ids)],
     )
@@ -361,8 +364,7 @@ pub(crate) fn each(conn: &Connection, mut f: impl FnMut(Member) -> Result<()>) -
 }
 
 /// The members `tail` (conditions, order, limit) selects, with their departments.
-fn fetch(conn: &Connection, tail: &str, args: Vec<Value>) -> Result<Vec<Member>> {
-    let tree = Tree::load(conn)?;
+fn fetch(conn: &Connection, tree: &Tree, tail: &str, args: Vec<Value>) -> Result<Vec<Member>> {
     let mut stmt = conn.prepare(&format!("{} {tail}", select()))?;
     let mut members: Vec<Member> = stmt
         .query_map(params_from_iter(args.iter()), from_row)?
@@ -399,7 +401,7 @@ fn fetch(conn: &Connection, tail: &str, args: Vec<Value>) -> Result<Vec<Member>>
     let mut paths: HashMap<i64, String> = HashMap::new();
     for m in &mut members {
         for link in links.remove(&m.id).unwrap_or_default() {
-            add_link(m, &tree, &mut paths, link);
+            add_link(m, tree, &mut paths, link);
         }
     }
     Ok(members)
