@@ -19,9 +19,20 @@ pub fn export_formats(state: S) -> Res<Vec<FormatInfo>> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn export_preflight(state: S, format: String) -> Res<Vec<Problem>> {
-    state.read_cached(&format!("preflight/{format}"), |ws, lang| {
-        ws.preflight(&format, lang)
-    })
+    state.read_cached(&preflight(&format), |ws, lang| ws.preflight(&format, lang))
+}
+
+/// Calls off a pre-flight of `format` still being computed (seconds at a million members): the
+/// page was left or another format chosen, nobody waits for it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn stop_preflight(state: S, format: String) {
+    state.stop_read(&preflight(&format))
+}
+
+/// The question a pre-flight of `format` answers (see `AppState::read_cached`).
+fn preflight(format: &str) -> String {
+    format!("preflight/{format}")
 }
 
 /// Writes a platform member file off the UI thread, streaming progress; cancellable.

@@ -1621,7 +1621,7 @@ async fn an_owner_connects_wecom_pulls_edits_a_department_and_applies_the_plan()
 }
 
 #[tokio::test]
-async fn leaving_the_home_page_calls_off_its_checklist_and_coming_back_computes_it_again() {
+async fn leaving_a_page_calls_off_its_long_read_and_coming_back_computes_it_again() {
     // Enough members for this (debug) build's checklist to take seconds.
     const MEMBERS: u64 = 80_000;
     let (_dir, ws) = workspace_with_staff(MEMBERS, 20);
@@ -1656,6 +1656,26 @@ async fn leaving_the_home_page_calls_off_its_checklist_and_coming_back_computes_
         check(
             log().matches("read_stopped").count() == 1,
             "the checklist shown was not called off",
+        )?;
+        // The same for the export pre-flight: leaving the Reports page calls it off.
+        app.click("[data-testid=\"nav-reports\"]").await?;
+        app.click("[data-testid=\"choice-feishu\"]").await?;
+        app.click("[data-testid=\"nav-organization\"]").await?;
+        app.until("the pre-flight called off in the log", || {
+            let stopped = log().matches("read_stopped").count() == 2;
+            async move { Ok(stopped) }
+        })
+        .await?;
+        check(
+            !app.shown(".ant-message-error").await?,
+            "an error message for the pre-flight called off",
+        )?;
+        app.click("[data-testid=\"nav-reports\"]").await?;
+        app.click("[data-testid=\"choice-feishu\"]").await?;
+        app.find("[data-testid=\"preflight-summary\"]").await?;
+        check(
+            log().matches("read_stopped").count() == 2,
+            "the pre-flight shown was not called off",
         )?;
         Ok(())
     });

@@ -88,6 +88,11 @@ export const commands = {
 	exportFormats: () => typedError<FormatInfo[], ErrorDto>(__TAURI_INVOKE("export_formats")),
 	/**  What exporting the workspace as `format` would run into (nothing is written). */
 	exportPreflight: (format: string) => typedError<Problem[], ErrorDto>(__TAURI_INVOKE("export_preflight", { format })),
+	/**
+	 *  Calls off a pre-flight of `format` still being computed (seconds at a million members): the
+	 *  page was left or another format chosen, nobody waits for it.
+	 */
+	stopPreflight: (format: string) => __TAURI_INVOKE<void>("stop_preflight", { format }),
 	/**  Writes a platform member file off the UI thread, streaming progress; cancellable. */
 	exportMembers: (format: string, path: string, force: boolean, mask: Mask | null, onProgress: Channel<TaskProgress>) => typedError<ExportReport, ErrorDto>(__TAURI_INVOKE("export_members", { format, path, force, mask, onProgress })),
 	/**

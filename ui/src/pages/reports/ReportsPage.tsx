@@ -58,6 +58,16 @@ export default function ReportsPage() {
       cancelled = true;
     };
   }, [format, revision, i18n.language, report]);
+  // Leaving the page or the format calls off its pre-flight if still running (seconds at a
+  // million members): it would take the CPU from what comes next. Its "stopped" answer is
+  // dropped above. (After an edit the same format's next pre-flight is the same question, which
+  // a late stop would call off too: that one is left to finish.)
+  useEffect(() => {
+    if (format === null) return;
+    return () => {
+      api.stopPreflight(format).catch(() => {});
+    };
+  }, [format]);
 
   const chosen = formats.find((f) => f.format === format) ?? null;
   const counts = problems ? tally(problems) : null;
