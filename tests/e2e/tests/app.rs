@@ -1645,7 +1645,7 @@ async fn leaving_a_page_calls_off_its_long_read_and_coming_back_computes_it_agai
             (
                 "the checklist",
                 &["[data-testid=\"nav-home\"]"],
-                "[data-testid=\"item-profile_complete\"]",
+                "[data-testid=\"checklist\"][data-updating=\"false\"]",
             ),
             (
                 "the pre-flight",
@@ -1681,6 +1681,15 @@ async fn leaving_a_page_calls_off_its_long_read_and_coming_back_computes_it_agai
             app.find(answered).await?;
             check(stops() == done + 1, format!("{read} shown was called off"))?;
         }
+        // After a change the home page shows the checklist it had at once, saying that it is
+        // checking again, until the new one is in.
+        let (code, _, err) = cli(&["departments", "add", &ws, "示例科技/新部门"]);
+        check(code == 0, err)?;
+        app.click("[data-testid=\"nav-home\"]").await?;
+        app.find("[data-testid=\"checklist-updating\"]").await?;
+        app.find("[data-testid=\"item-profile_complete\"]").await?;
+        app.find("[data-testid=\"checklist\"][data-updating=\"false\"]")
+            .await?;
         Ok(())
     });
 }

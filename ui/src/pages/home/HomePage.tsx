@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { App, Button, Card, Checkbox, Col, Flex, Input, Modal, Progress, Row, Skeleton, Space, Tag, Typography } from "antd";
+import { App, Button, Card, Checkbox, Col, Flex, Input, Modal, Progress, Row, Skeleton, Space, Spin, Tag, Typography } from "antd";
 import { CheckCircleFilled, ExclamationCircleOutlined, RightOutlined } from "@ant-design/icons";
 import { useTranslation } from "react-i18next";
 import { api, call, type Checklist, type ChecklistItem } from "../../api";
@@ -8,6 +8,10 @@ import { useReport } from "../../shell/useReport";
 import { useWorkspace } from "../../shell/workspace";
 import { latest, STALE } from "../../shell/latest";
 
+/** The checklist last shown, by workspace and language: opened again, the page shows it at once
+ * while the workspace is checked again (seconds at a million members). */
+let lastShown: { key: string; list: Checklist } | null = null;
+
 interface Props {
   /** Opens the page where an item is fixed. */
   onNavigate: (page: string) => void;
@@ -15,11 +19,14 @@ interface Props {
 
 /** The home page: the guide's eight steps, how far the workspace is, and where to fix the rest. */
 export default function HomePage({ onNavigate }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const report = useReport();
   const { info, revision, changed } = useWorkspace();
-  const [list, setList] = useState<Checklist | null>(null);
+  const key = `${info.path}\n${i18n.language}`;
+  const [list, setList] = useState<Checklist | null>(() => (lastShown?.key === key ? lastShown.list : null));
+  // A checklist is being computed for the latest change (the one shown may be older).
+  const [updating, setUpdating] = useState(true);
   const [reasonFor, setReasonFor] = useState<ChecklistItem | null>(null);
   const [reason, setReason] = useState("");
 
@@ -39,10 +46,20 @@ export default function HomePage({ onNavigate }: Props) {
   // million members); an answer overtaken by a newer change is dropped.
   const run = useRef(latest()).current;
   useEffect(() => {
+    setUpdating(true);
     run(call(api.checklist()))
-      .then((l) => l !== STALE && setList(l))
-      .catch((e) => left.current || report(e));
-  }, [revision, report, run]);
+      .then((l) => {
+        if (l === STALE) return;
+        lastShown = { key, list: l };
+        setList(l);
+        setUpdating(false);
+      })
+      .catch((e) => {
+        if (left.current) return;
+        setUpdating(false);
+        report(e);
+      });
+  }, [revision, report, run, key]);
 
   const tick = async (item: ChecklistItem, done: boolean, why: string | null) => {
     try {
@@ -100,7 +117,7 @@ export default function HomePage({ onNavigate }: Props) {
   );
 
   return (
-    <div style={{ height: "100%", overflowY: "auto", overflowX: "hidden" }}>
+    <div style={{ height: "100%", overflowY: "auto", overflowX: "hidden" }} data-testid="checklist" data-updating={updating}>
       <Card>
         <Flex gap={24} align="center" wrap>
           <Progress type="circle" percent={list.percent} size={96} format={(p) => <span data-testid="checklist-percent">{p}%</span>} />
@@ -111,6 +128,14 @@ export default function HomePage({ onNavigate }: Props) {
                 : t("home_ui.title", { company: info.profile.name, platform: t(`platforms.${info.profile.platform}`) })}
             </Typography.Title>
             <Typography.Text type="secondary">{t("home_ui.subtitle", { done: list.done, total: list.total })}</Typography.Text>
+            {updating && (
+              <div style={{ marginTop: 4 }}>
+                <Typography.Text type="secondary" data-testid="checklist-updating">
+                  <Spin size="small" style={{ marginRight: 8 }} />
+                  {t("home_ui.updating")}
+                </Typography.Text>
+              </div>
+            )}
           </div>
         </Flex>
       </Card>
