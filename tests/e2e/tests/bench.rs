@@ -7,13 +7,14 @@
 use orgdesk_e2e::{cli_json, App, Result};
 use std::time::Instant;
 
-/// Performs an action in the page and resolves, with the milliseconds it took, once the member
-/// count reads `count`, (when given) the first row's name is `name` and the count of rows read
-/// reads `shown`. Actions: `search` types `target` into the search box as a keystroke would;
-/// `click` clicks the element `target` selects; `scroll` scrolls the member table to the end of
-/// the rows it holds.
+/// Performs an action in the page and resolves, with the milliseconds it took, once an element
+/// matches `selector` (when given), else once the member count reads `count`, (when given) the
+/// first row's name is `name` and the count of rows read reads `shown`. Actions: `search` types
+/// `target` into the search box as a keystroke would; `click` clicks the element `target`
+/// selects; `scroll` scrolls the member table to the end of the rows it holds; `wait` does
+/// nothing (an earlier action's answer is still coming).
 const MEASURE: &str = r#"
-const [action, target, count, name, shown] = arguments;
+const [action, target, count, name, shown, selector] = arguments;
 const done = arguments[arguments.length - 1];
 const start = performance.now();
 if (action === "search") {
@@ -21,6 +22,8 @@ if (action === "search") {
   const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
   set.call(input, target);
   input.dispatchEvent(new Event("input", { bubbles: true }));
+} else if (action === "wait") {
+  // Nothing to do: the answer to an earlier action is still coming.
 } else if (action === "scroll") {
   const holder = document.querySelector('[data-testid="member-table"] [data-testid="virtual-rows"]');
   holder.scrollTop = holder.scrollHeight;
@@ -28,6 +31,7 @@ if (action === "search") {
   document.querySelector(target).click();
 }
 const ready = () => {
+  if (selector) return document.querySelector(selector) !== null;
   const total = document.querySelector('[data-testid="member-count"]');
   const first = document.querySelector('[data-testid="member-name"]');
   const read = document.querySelector('[data-testid="member-shown"]');
@@ -66,15 +70,30 @@ async fn measure(
     name: Option<&str>,
     shown: Option<&str>,
 ) -> Result<f64> {
-    let args = vec![
-        serde_json::json!(action),
-        serde_json::json!(target),
-        serde_json::json!(format!("共 {count} 人")),
-        serde_json::json!(name),
-        serde_json::json!(shown),
-    ];
+    let answer = serde_json::json!([format!("共 {count} 人"), name, shown, null]);
+    timed(app, action, target, answer, &count.to_string()).await
+}
+
+/// Milliseconds from clicking `target` (or nothing, `None`) to an element matching `selector` on
+/// screen.
+async fn measure_until(app: &App, target: Option<&str>, selector: &str) -> Result<f64> {
+    let answer = serde_json::json!([null, null, null, selector]);
+    let action = if target.is_some() { "click" } else { "wait" };
+    timed(app, action, target.unwrap_or(""), answer, selector).await
+}
+
+/// [`MEASURE`] with the answer waited for (count, first name, rows shown, selector).
+async fn timed(
+    app: &App,
+    action: &str,
+    target: &str,
+    answer: serde_json::Value,
+    what: &str,
+) -> Result<f64> {
+    let mut args = vec![serde_json::json!(action), serde_json::json!(target)];
+    args.extend(answer.as_array().into_iter().flatten().cloned());
     let ms: f64 = app.driver.execute_async(MEASURE, args).await?.convert()?;
-    eprintln!("  {action} {target} → {count}: {ms:.0} ms");
+    eprintln!("  {action} {target} → {what}: {ms:.0} ms");
     orgdesk_e2e::check(
         ms >= 0.0,
         format!("{action} {target}: the answer never showed"),
@@ -89,6 +108,15 @@ fn expect(ws: &str, args: &[&str]) -> (u64, Option<String>) {
     let page = cli_json(&all);
     let name = page["members"][0]["name"].as_str().map(str::to_string);
     (page["total"].as_u64().unwrap(), name)
+}
+
+/// The account and name of the first member the CLI lists for `args`.
+fn first_member(ws: &str, args: &[&str]) -> (String, String) {
+    let mut all = vec!["members", "list", ws, "--limit", "1"];
+    all.extend_from_slice(args);
+    let m = &cli_json(&all)["members"][0];
+    let text = |k: &str| m[k].as_str().expect("a first member").to_string();
+    (text("userid"), text("name"))
 }
 
 struct Timings(Vec<(String, Vec<f64>)>);
@@ -154,6 +182,8 @@ async fn ui_bench() {
             .to_string();
         let division = division.as_str();
         let in_division = expect(ws, &["--department", division]);
+        let (userid, name) = first_member(ws, &["--department", division]);
+        let renamed = format!("{name}改");
         let typed: Vec<_> = TYPED.iter().map(|q| expect(ws, &["--search", q])).collect();
         for _ in 0..runs {
             let start = Instant::now();
@@ -207,6 +237,52 @@ async fn ui_bench() {
                     )
                     .await?,
                 );
+                // An edit: the first member renamed in the form, then undone (the workspace
+                // stays as generated), each until the row shows it.
+                app.click(&format!("[data-testid=\"edit-{userid}\"]"))
+                    .await?;
+                app.type_into("[data-testid=\"member-name-input\"]", &renamed)
+                    .await?;
+                t.add(
+                    "an edit → list updated",
+                    measure(
+                        &app,
+                        "click",
+                        "[data-testid=\"member-save\"]",
+                        in_division.0,
+                        Some(&renamed),
+                        None,
+                    )
+                    .await?,
+                );
+                t.add(
+                    "undo → list updated",
+                    measure(
+                        &app,
+                        "click",
+                        "[data-testid=\"undo\"]",
+                        in_division.0,
+                        Some(&name),
+                        None,
+                    )
+                    .await?,
+                );
+                // The home page after those edits: the checklist last shown at once, then the
+                // one checked again.
+                let shown = measure_until(
+                    &app,
+                    Some("[data-testid=\"nav-home\"]"),
+                    "[data-testid^=\"item-\"]",
+                )
+                .await?;
+                let checked = measure_until(
+                    &app,
+                    None,
+                    "[data-testid=\"checklist\"][data-updating=\"false\"]",
+                )
+                .await?;
+                t.add("home page after an edit → checklist", shown);
+                t.add("home page after an edit → checked again", shown + checked);
                 Ok(())
             }
             .await;
