@@ -15,6 +15,6 @@ pub(crate) mod store;
 pub mod userid;
 
 pub use model::{Gender, Member, MemberInput, MemberPage, MemberQuery, MemberSaved, MemberStatus};
-pub(crate) use query::{count, each, get, id_of, list, page};
+pub(crate) use query::{count, each, get, id_of, list, page, Count};
 pub use schema::{FieldKey, FieldKind, FieldSpec, MemberFields, FIELDS};
 pub(crate) use store::{add, delete, update};

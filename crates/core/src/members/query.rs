@@ -42,16 +42,29 @@ pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {
 /// The members `query` finds, in the order they were added (a page of them with `limit`). A
 /// search needs the index up to date (see [`super::search::catch_up`]).
 pub(crate) fn list(conn: &Connection, query: &MemberQuery) -> Result<Vec<Member>> {
-    Ok(page_of(conn, query, false)?.members)
+    Ok(page_of(conn, query, Count::No)?.members)
+}
+
+/// Whether and how a page counts what its query finds in all.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    No,
+    /// On the caller's connection, whose cache holds the index after the first searches (the
+    /// app's).
+    Here,
+    /// A broad search's matches in parts, each on a read connection of its own, at once: for a
+    /// process that answers one question (the CLI), whose connection starts with an empty cache
+    /// anyway. In the app they would take a core from the web view drawing the answer.
+    InParts,
 }
 
 /// [`list`] with the number of members the query finds in all.
-pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<MemberPage> {
-    page_of(conn, query, true)
+pub(crate) fn page(conn: &Connection, query: &MemberQuery, count: Count) -> Result<MemberPage> {
+    page_of(conn, query, count)
 }
 
-/// The page `query` asks for, with the total when `counted` (else 0).
-fn page_of(conn: &Connection, query: &MemberQuery, counted: bool) -> Result<MemberPage> {
+/// The page `query` asks for, with the total unless `count` is [`Count::No`] (then 0).
+fn page_of(conn: &Connection, query: &MemberQuery, count: Count) -> Result<MemberPage> {
     let search = query.search.as_deref().and_then(search::match_expr);
     let window = |ids: &[i64]| -> Vec<i64> {
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
@@ -91,12 +104,13 @@ fn page_of(conn: &Connection, query: &MemberQuery, counted: bool) -> Result<Memb
                 _ => format!("WHERE m.id IN ({from}{sql_window}) ORDER BY m.id"),
             };
             let members = fetch(conn, &tree, &tail, args)?;
-            let total = match (counted, told_by_page(query, members.len()), search) {
-                (false, _, _) => 0,
-                (true, Some(total), _) => total,
-                (true, None, None) => count(conn)?,
+            let total = match (count, told_by_page(query, members.len()), search) {
+                (Count::No, _, _) => 0,
+                (_, Some(total), _) => total,
+                (_, None, None) => self::count(conn)?,
+                (Count::Here, None, Some(expr)) => count_in(conn, &expr, (i64::MIN, i64::MAX))?,
                 // The page's last id tells how densely the search finds members.
-                (true, None, Some(expr)) => {
+                (Count::InParts, None, Some(expr)) => {
                     let seen = i64::from(query.offset) + members.len() as i64;
                     count_found(conn, &expr, members.last().map(|m| (m.id, seen)))?
                 }

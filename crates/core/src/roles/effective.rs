@@ -332,7 +332,7 @@ pub struct PermissionsPage {
 /// The effective permissions of the page of members `query` finds (the members × permissions
 /// view): only those members are read and resolved, whatever the workspace's size.
 pub(crate) fn page(conn: &Connection, query: &MemberQuery) -> Result<PermissionsPage> {
-    let found = crate::members::page(conn, query)?;
+    let found = crate::members::page(conn, query, crate::members::Count::Here)?;
     let ids = serde_json::to_string(&found.members.iter().map(|m| m.id).collect::<Vec<_>>())
         .map_err(Error::internal)?;
     let r = Resolver::load_members(conn, Some(&ids))?;

@@ -2,8 +2,10 @@
 
 use super::Workspace;
 use crate::error::Result;
-use crate::history::Action;
-use crate::members::{self, search, Member, MemberInput, MemberPage, MemberQuery, MemberSaved};
+use crate::history::{Action, Source};
+use crate::members::{
+    self, search, Count, Member, MemberInput, MemberPage, MemberQuery, MemberSaved,
+};
 
 impl Workspace {
     /// Calls `f` with every member in turn (constant memory, whatever the size).
@@ -20,7 +22,11 @@ impl Workspace {
     /// A page of the members `query` finds, with how many it finds in all.
     pub fn member_page(&self, query: &MemberQuery) -> Result<MemberPage> {
         self.ready_to_search(query)?;
-        members::page(self.db.conn(), query)
+        let count = match self.db.source() {
+            Source::Cli => Count::InParts,
+            _ => Count::Here,
+        };
+        members::page(self.db.conn(), query, count)
     }
 
     /// Brings the search index up to date (after a bulk change it is built again, which a caller
