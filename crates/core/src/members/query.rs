@@ -42,11 +42,11 @@ pub(super) fn get_by_id(conn: &Connection, id: i64) -> Result<Member> {
 /// The members `query` finds, in the order they were added (a page of them with `limit`). A
 /// search needs the index up to date (see [`super::search::catch_up`]).
 pub(crate) fn list(conn: &Connection, query: &MemberQuery) -> Result<Vec<Member>> {
-    Ok(page_of(conn, query, Count::No)?.members)
+    Ok(page(conn, query, Count::No)?.members)
 }
 
 /// Whether and how a page counts what its query finds in all.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(crate) enum Count {
     No,
     /// On the caller's connection, whose cache holds the index after the first searches (the
@@ -58,13 +58,9 @@ pub(crate) enum Count {
     InParts,
 }
 
-/// [`list`] with the number of members the query finds in all.
+/// The page `query` asks for ([`list`]), with the number of members it finds in all unless
+/// `count` is [`Count::No`] (then 0).
 pub(crate) fn page(conn: &Connection, query: &MemberQuery, count: Count) -> Result<MemberPage> {
-    page_of(conn, query, count)
-}
-
-/// The page `query` asks for, with the total unless `count` is [`Count::No`] (then 0).
-fn page_of(conn: &Connection, query: &MemberQuery, count: Count) -> Result<MemberPage> {
     let search = query.search.as_deref().and_then(search::match_expr);
     let window = |ids: &[i64]| -> Vec<i64> {
         let limit = query.limit.map_or(usize::MAX, |l| l as usize);
@@ -108,7 +104,7 @@ fn page_of(conn: &Connection, query: &MemberQuery, count: Count) -> Result<Membe
                 (Count::No, _, _) => 0,
                 (_, Some(total), _) => total,
                 (_, None, None) => self::count(conn)?,
-                (Count::Here, None, Some(expr)) => count_in(conn, &expr, (i64::MIN, i64::MAX))?,
+                (Count::Here, None, Some(expr)) => count_in(conn, &expr, EVERY_ID)?,
                 // The page's last id tells how densely the search finds members.
                 (Count::InParts, None, Some(expr)) => {
                     let seen = i64::from(query.offset) + members.len() as i64;
@@ -142,14 +138,13 @@ const COUNT_IN_PARTS_FROM: i64 = 50_000;
 /// 1,000,000 members. When it would find many, it is split into ranges of ids, each counted on
 /// a read connection of its own, in parallel.
 fn count_found(conn: &Connection, expr: &str, seen: Option<(i64, i64)>) -> Result<u32> {
-    let whole = (i64::MIN, i64::MAX);
     let (first, last): (Option<i64>, Option<i64>) = conn.query_row(
         "SELECT (SELECT min(id) FROM members), (SELECT max(id) FROM members)",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let (Some(first), Some(last), Some(path)) = (first, last, conn.path()) else {
-        return count_in(conn, expr, whole);
+        return count_in(conn, expr, EVERY_ID);
     };
     let estimate = match seen {
         Some((at, found)) => found.saturating_mul(last - first + 1) / (at - first + 1).max(1),
@@ -157,13 +152,13 @@ fn count_found(conn: &Connection, expr: &str, seen: Option<(i64, i64)>) -> Resul
     };
     // Other connections would not see uncommitted changes, nor an in-memory database.
     if estimate < COUNT_IN_PARTS_FROM || path.is_empty() || !conn.is_autocommit() {
-        return count_in(conn, expr, whole);
+        return count_in(conn, expr, EVERY_ID);
     }
     let parts = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
     // A part that could not be read on its own connection (a read-only folder without the
     // shared-memory file, say) leaves the count to this one.
     count_in_parts(path, expr, &id_ranges(first, last, parts))
-        .or_else(|_| count_in(conn, expr, whole))
+        .or_else(|_| count_in(conn, expr, EVERY_ID))
 }
 
 /// How many members the search `expr` finds in `ranges` of ids, each range counted on a read
@@ -204,6 +199,9 @@ fn id_ranges(first: i64, last: i64, parts: usize) -> Vec<(i64, i64)> {
         .filter(|(lo, hi)| lo <= hi)
         .collect()
 }
+
+/// The range of every id, for [`count_in`].
+const EVERY_ID: (i64, i64) = (i64::MIN, i64::MAX);
 
 /// How many members with ids in `range` the search `expr` finds.
 fn count_in(conn: &Connection, expr: &str, (lo, hi): (i64, i64)) -> Result<u32> {
@@ -491,7 +489,7 @@ mod tests {
         let file = path.to_str().unwrap();
         for q in ["user", "张", "zw", "1", "139", "user11", "nobody"] {
             let expr = search::match_expr(q).unwrap();
-            let whole = count_in(&conn, &expr, (i64::MIN, i64::MAX)).unwrap();
+            let whole = count_in(&conn, &expr, EVERY_ID).unwrap();
             for parts in 1..=4 {
                 let ranges = id_ranges(1, 120, parts);
                 let found = count_in_parts(file, &expr, &ranges).unwrap();
@@ -499,7 +497,7 @@ mod tests {
             }
         }
         let user = search::match_expr("user").unwrap();
-        assert_eq!(count_in(&conn, &user, (i64::MIN, i64::MAX)).unwrap(), 120);
+        assert_eq!(count_in(&conn, &user, EVERY_ID).unwrap(), 120);
         assert!(count_in_parts("/nonexistent/c.orgdesk", &user, &[(1, 10)]).is_err());
     }
 }
